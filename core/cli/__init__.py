@@ -1,0 +1,1 @@
+"""The command-line interface (`fangxian ...`): thin wrappers over core services."""

@@ -1,0 +1,50 @@
+"""Entry point of the `fangxian` command. Each sub-command lives in its own module.
+
+Exit codes: 0 success, 2 bad input (a message names file, row and column), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from core.errors import FangxianError
+
+#: modules under core.cli that define ``register(subparsers)``; order is the --help order
+COMMAND_MODULES = (
+    "core.cli.cmd_setup",  # init, demo, serve
+)
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fangxian",
+        description="防线 fangxian — 社区防线指挥台命令行 (command desk for a district's community defence line)",
+    )
+    parser.add_argument("--database-url", help="数据库地址，默认读取 FANGXIAN_DATABASE_URL 或 var/fangxian.db")
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except FangxianError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT if exc.key == "error.invalid_input" else EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

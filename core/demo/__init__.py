@@ -1,0 +1,1 @@
+"""The demo district generator (`fangxian demo`): deterministic for a given seed."""

@@ -1,0 +1,132 @@
+"""Engine, sessions and first-run setup (migrate to head, seed the demo when empty)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.config import database_url
+from core.storage.models import Meta
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per URL per process (engines are thread-safe and pool connections)."""
+    url = database_url(url)
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            if url.startswith("sqlite"):
+                if ":memory:" in url:
+                    raise ValueError("in-memory SQLite is per-thread; use a file")
+                Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+                engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+                event.listen(engine, "connect", _sqlite_pragmas)
+            else:
+                engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            _engines[url] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, forked workers)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def session_factory(url: str | None = None) -> sessionmaker[Session]:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(url: str | None = None) -> Iterator[Session]:
+    """One transaction: commits on success, rolls back on any exception."""
+    session = session_factory(url)()
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["engine"] = get_engine(url)
+    return cfg
+
+
+def migrate(url: str | None = None) -> None:
+    """Upgrade the schema to the newest migration."""
+    url = database_url(url)
+    command.upgrade(alembic_config(url), "head")
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(Meta, key)
+    return row.value if row else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(Meta, key)
+    if row is None:
+        session.add(Meta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def is_empty(url: str | None = None) -> bool:
+    """True when the schema exists but no district has been loaded."""
+    from core.storage.models import District
+
+    engine = get_engine(url)
+    if not inspect(engine).has_table("district"):
+        return True
+    with unit_of_work(url) as s:
+        return s.scalar(select(District.id).limit(1)) is None
+
+
+def is_demo(url: str | None = None) -> bool:
+    with unit_of_work(url) as s:
+        return get_meta(s, "demo") == "1"
+
+
+def ensure_ready(url: str | None = None, *, seed_demo: bool = True) -> bool:
+    """Create and migrate the database; seed the demo district when it is empty.
+
+    Returns True when the demo was seeded by this call.
+    """
+    url = database_url(url)
+    migrate(url)
+    if seed_demo and is_empty(url):
+        from core.demo.seed import seed_demo_database
+
+        log.info("empty database: seeding the demo district")
+        seed_demo_database(url)
+        return True
+    return False

@@ -1,0 +1,1 @@
+"""The multipage Streamlit app: router, pages, builders, caching, translations."""

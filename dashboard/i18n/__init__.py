@@ -1,0 +1,59 @@
+"""Translations: every user-visible string goes through ``t(key)``.
+
+Each module in this package defines ``ZH`` and ``EN`` dicts for one area of the app; they are merged
+here (a key defined twice is an error, caught by the tests). zh-CN is the default language.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_KEY = "lang"  # session-state key of the chosen language
+
+
+def _load() -> tuple[dict[str, dict[str, str]], list[str]]:
+    tables: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    duplicates: list[str] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        for lang, attr in (("zh", "ZH"), ("en", "EN")):
+            table = getattr(mod, attr, {})
+            duplicates += [f"{info.name}:{k}" for k in table if k in tables[lang]]
+            tables[lang].update(table)
+    return tables, duplicates
+
+
+TABLES, DUPLICATE_KEYS = _load()
+
+
+def current_lang() -> str:
+    try:
+        import streamlit as st
+
+        lang = st.session_state.get(LANG_KEY)
+        if lang in LANGS:
+            return str(lang)
+        qp = st.query_params.get("lang")
+        if qp in LANGS:
+            return str(qp)
+    except Exception:  # outside a script run (unit tests, CLI)
+        pass
+    return DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None, **params: Any) -> str:
+    """The text for ``key`` in the current language (falls back to Chinese, then the key)."""
+    lang = lang or current_lang()
+    text = TABLES.get(lang, {}).get(key) or TABLES[DEFAULT_LANG].get(key) or key
+    return text.format(**params) if params else text
+
+
+def label(vocab: str, code: str | None, lang: str | None = None) -> str:
+    """Label of a vocabulary code, e.g. ``label("kind", "cadre")`` -> 下沉干部."""
+    if code is None:
+        return ""
+    return t(f"{vocab}.{code}", lang)

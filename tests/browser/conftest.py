@@ -1,0 +1,165 @@
+"""Browser tests: a real ``streamlit run`` on a free port over a copy of the demo database, driven
+by Playwright in the system's headless Chromium. Every request the page makes is recorded, so a
+test can assert that nothing left the machine; screenshots go to test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import free_port, need
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("FANGXIAN_CHROMIUM", "/usr/bin/chromium")
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+# Streamlit's own noise, documented in ../shared/research/streamlit-1.67-notes.md §11.20
+IGNORED_CONSOLE = ("GPU stall", "GL Driver Message", "/_stcore/host-config", "/_stcore/health",
+                   "Automatic fallback to software WebGL")
+
+
+@dataclass
+class Server:
+    url: str
+    db_url: str
+    proc: subprocess.Popen[bytes]
+
+
+@dataclass
+class Recorder:
+    external: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+def start_server(db_url: str, extra_env: dict[str, str] | None = None) -> Server:
+    port = free_port()
+    env = dict(os.environ, FANGXIAN_DATABASE_URL=db_url, **(extra_env or {}))
+    log = open(ROOT / "test-artifacts" / f"streamlit-{port}.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return Server(url, db_url, proc)
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    need(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One app server for the session, over its own copy of the demo database."""
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    path = tmp_path_factory.mktemp("browser") / "demo.db"
+    shutil.copy(demo_template, path)
+    srv = start_server(f"sqlite:///{path}")
+    yield srv
+    srv.proc.terminate()
+    srv.proc.wait(10)
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+def _record(page, rec: Recorder) -> None:  # type: ignore[no-untyped-def]
+    def on_request(req) -> None:  # type: ignore[no-untyped-def]
+        parsed = urlparse(req.url)
+        if parsed.scheme in ("data", "blob", "about"):
+            return
+        if parsed.hostname not in LOCAL_HOSTS:
+            rec.external.append(req.url)
+
+    def on_console(msg) -> None:  # type: ignore[no-untyped-def]
+        if msg.type == "error" and not any(s in msg.text for s in IGNORED_CONSOLE):
+            rec.console_errors.append(msg.text)
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: rec.page_errors.append(str(exc)))
+
+
+@pytest.fixture
+def page(browser, recorder: Recorder) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    pg = context.new_page()
+    _record(pg, recorder)
+    yield pg
+    context.close()
+
+
+def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Connected, the script has finished, and no skeleton is left."""
+    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
+        state="attached", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout_ms)
+    page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout_ms)
+
+
+def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def canvas_is_painted(page, selector: str = "[data-testid='stDeckGlJsonChart'] canvas") -> bool:  # type: ignore[no-untyped-def]
+    """True when the map's canvas has more than one colour (a blank map is a single colour)."""
+    from io import BytesIO
+
+    png = page.locator(selector).first.screenshot()
+    try:
+        from PIL import Image
+    except ImportError:  # pillow comes with streamlit; keep a clear message if not
+        raise AssertionError("pillow is needed to inspect the canvas") from None
+    img = Image.open(BytesIO(png)).convert("RGB").resize((64, 64))
+    colors = img.getcolors(maxcolors=64 * 64) or []
+    return len(colors) > 8
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)

@@ -1,0 +1,48 @@
+"""First run: an empty database is migrated and seeded; a second run leaves it alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from core.demo.seed import seed_demo_database
+from core.storage import models as m
+from core.storage.db import ensure_ready, is_demo, unit_of_work
+
+
+def test_first_run_creates_and_seeds_then_leaves_data_alone(empty_db: str) -> None:
+    assert ensure_ready(empty_db) is True
+    with unit_of_work(empty_db) as s:
+        n_staff = s.scalar(select(func.count()).select_from(m.Staff))
+        n_comm = s.scalar(select(func.count()).select_from(m.Community))
+    assert n_comm and n_comm > 150 and n_staff and n_staff > 10_000
+    assert is_demo(empty_db)
+    assert ensure_ready(empty_db) is False
+    with unit_of_work(empty_db) as s:
+        assert s.scalar(select(func.count()).select_from(m.Staff)) == n_staff
+
+
+def test_seeding_refuses_a_database_that_holds_a_district(demo_db: str) -> None:
+    with pytest.raises(RuntimeError):
+        seed_demo_database(demo_db, today=dt.date(2026, 11, 29))
+
+
+def test_ids_continue_after_the_seed(demo_db: str) -> None:
+    # on PostgreSQL the sequences must have been moved past the explicit ids
+    with unit_of_work(demo_db) as s:
+        s.add(m.AuditLog(actor="test", action="test", entity="x", reason="sequence check"))
+    with unit_of_work(demo_db) as s:
+        ids = s.scalars(select(m.AuditLog.id).order_by(m.AuditLog.id)).all()
+    assert len(ids) == len(set(ids)) == 2
+
+
+def test_who_was_where_on_a_past_day_is_answerable(demo_db: str) -> None:
+    with unit_of_work(demo_db) as s:
+        moved = s.execute(select(m.Assignment.staff_id, m.Assignment.valid_from)
+                          .where(m.Assignment.batch_id == "demo-history").limit(1)).one()
+        rows = s.execute(select(m.Assignment.community_id, m.Assignment.valid_from, m.Assignment.valid_to)
+                         .where(m.Assignment.staff_id == moved.staff_id).order_by(m.Assignment.valid_from)).all()
+    assert len(rows) == 2
+    assert rows[0].valid_to == rows[1].valid_from and rows[0].community_id != rows[1].community_id
