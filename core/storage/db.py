@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import database_url
 from core.storage.models import Meta
+import core.storage.schema  # noqa: F401  (every table registered before use)
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

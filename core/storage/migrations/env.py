@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from core.storage.models import Base
+from core.storage.schema import metadata as target_metadata
 
 config = context.config
-target_metadata = Base.metadata
+
 
 
 def run_migrations_online() -> None:
