@@ -8,8 +8,10 @@ or a set of street codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from core.errors import PermissionDenied
 
@@ -64,3 +66,29 @@ def require(actor: Actor | None, *roles: str, streets: Iterable[str | None] = ()
         raise PermissionDenied(f"{actor.display_name} 无权操作辖区外的街道：{'、'.join(str(s) for s in out)}",
                                streets=out)
     return actor
+
+
+# --- the registry of write services -------------------------------------------------------------
+
+#: "module.function" -> the roles allowed to call it; the role tests walk this table
+WRITE_SERVICES: dict[str, frozenset[str]] = {}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def write_service(*roles: str) -> Callable[[_F], _F]:
+    """Mark a service that writes: its first argument is the acting ``Actor``; the role is checked
+    before anything else runs (street scope is checked by the service, which knows the streets)."""
+
+    def wrap(fn: _F) -> _F:
+        WRITE_SERVICES[f"{fn.__module__}.{fn.__qualname__}"] = frozenset(roles)
+
+        @functools.wraps(fn)
+        def guarded(actor: Actor | None, *args: Any, **kwargs: Any) -> Any:
+            require(actor, *roles)
+            return fn(actor, *args, **kwargs)
+
+        guarded.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return wrap
