@@ -1,0 +1,98 @@
+"""Yardsticks for the planner: a greedy baseline and an independent LP of the same instance.
+
+* ``greedy_flows``: the largest deficit first takes from the nearest donor with people left, one
+  receiver at a time (what a coordinator would do by hand).
+* ``lp_shortage``: the least total shortage, from ``scipy.optimize.linprog`` on the complete
+  bipartite donor × receiver graph (edges within ``max_km`` when a cap is set). Above ``max_vars``
+  pairs with no cap, the complete graph's LP is solved in its equivalent aggregated form (every donor
+  reaches every receiver, so only the donor and receiver totals matter).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.optimizer import PlanOptions, build_network
+
+
+def greedy_flows(comm: pd.DataFrame, opt: PlanOptions = PlanOptions()) -> pd.DataFrame:
+    """Largest deficit takes nearest surplus."""
+    from scipy.spatial import cKDTree
+
+    net = build_network(comm, opt)
+    cap = net.cap.astype(np.int64).copy()
+    dx, dy = net.x[net.donors], net.y[net.donors]
+    rows: list[tuple[int, int, int, float]] = []
+    if len(cap) == 0:
+        return pd.DataFrame(rows, columns=["from_community_id", "to_community_id", "n", "km"])
+    kq = min(48, len(cap))
+    _, near = cKDTree(np.column_stack([dx, dy])).query(
+        np.column_stack([net.x[net.receivers], net.y[net.receivers]]), k=kq)
+    near = np.asarray(near).reshape(len(net.receivers), kq)
+    for j in np.argsort(-net.need, kind="stable"):
+        need = int(net.need[j])
+        ci = net.receivers[j]
+        order = near[j]
+        if not (cap[order] > 0).any() and kq < len(cap):  # the nearest are used up: scan all
+            order = np.argsort(np.hypot(dx - net.x[ci], dy - net.y[ci]), kind="stable")
+        for i in order:
+            if need == 0:
+                break
+            if cap[i] == 0:
+                continue
+            dist = float(np.hypot(dx[i] - net.x[ci], dy[i] - net.y[ci]))
+            if opt.max_km is not None and dist > opt.max_km:
+                break
+            n = int(min(need, cap[i]))
+            cap[i] -= n
+            need -= n
+            rows.append((int(net.ids[net.donors[i]]), int(net.ids[ci]), n, round(dist, 3)))
+        if need and kq < len(cap) and order is near[j]:  # still short: continue past the nearest
+            for i in np.argsort(np.hypot(dx - net.x[ci], dy - net.y[ci]), kind="stable"):
+                if need == 0:
+                    break
+                if cap[i] == 0:
+                    continue
+                dist = float(np.hypot(dx[i] - net.x[ci], dy[i] - net.y[ci]))
+                if opt.max_km is not None and dist > opt.max_km:
+                    break
+                n = int(min(need, cap[i]))
+                cap[i] -= n
+                need -= n
+                rows.append((int(net.ids[net.donors[i]]), int(net.ids[ci]), n, round(dist, 3)))
+    return pd.DataFrame(rows, columns=["from_community_id", "to_community_id", "n", "km"])
+
+
+def lp_shortage(comm: pd.DataFrame, opt: PlanOptions = PlanOptions(), max_vars: int = 600_000) -> tuple[int, str]:
+    """Least total shortage by linprog, and which LP was solved ("full" or "aggregated")."""
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix, vstack
+
+    net = build_network(comm, opt)
+    s0 = int(np.maximum(net.required - net.available, 0).sum())
+    nd, nr = len(net.donors), len(net.receivers)
+    if nd == 0 or nr == 0:
+        return s0, "trivial"
+    if opt.max_km is None and nd * nr > max_vars:
+        # complete graph: max sum x_d = sum y_r, x <= cap, y <= need
+        c = -np.concatenate([np.ones(nd), np.zeros(nr)])
+        a_eq = csr_matrix(np.concatenate([np.ones(nd), -np.ones(nr)])[None, :])
+        res = linprog(c, A_eq=a_eq, b_eq=[0.0], bounds=np.column_stack(
+            [np.zeros(nd + nr), np.concatenate([net.cap, net.need])]), method="highs-ipm")
+        return s0 - int(round(-res.fun)), "aggregated"
+    di, ri = np.meshgrid(np.arange(nd), np.arange(nr), indexing="ij")
+    di, ri = di.ravel(), ri.ravel()
+    if opt.max_km is not None:
+        d, r = net.donors[di], net.receivers[ri]
+        keep = np.hypot(net.x[d] - net.x[r], net.y[d] - net.y[r]) <= opt.max_km
+        di, ri = di[keep], ri[keep]
+    m = len(di)
+    if m == 0:
+        return s0, "full"
+    cols = np.arange(m)
+    a = vstack([csr_matrix((np.ones(m), (di, cols)), shape=(nd, m)),
+                csr_matrix((np.ones(m), (ri, cols)), shape=(nr, m))])
+    res = linprog(-np.ones(m), A_ub=a, b_ub=np.concatenate([net.cap, net.need]), bounds=(0, None),
+                  method="highs-ipm")
+    return s0 - int(round(-res.fun)), "full"
