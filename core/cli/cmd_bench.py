@@ -1,0 +1,109 @@
+"""`fangxian bench ...`: speed and memory figures, printed (never timed unit tests).
+
+Each benchmark is one function ``run_<name>(args) -> int`` plus one entry in ``BENCHES``; adding a
+benchmark is adding that function and its line (``bench plan`` will join ``bench gaps`` here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+
+def _median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def _peak_mb(fn: Callable[[], Any]) -> float:
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def _fmt_s(x: float) -> str:
+    return f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def run_gaps(args: argparse.Namespace) -> int:
+    """Full gap computation (every level and metric) against the loop baseline and the bincount floor."""
+    from core.demo.generator import generate
+    from core.gaps import compute_gaps, compute_gaps_loop
+    from core.norms import Norms
+    from core.staffing_state import state_from_demo
+
+    t0 = time.perf_counter()
+    state = state_from_demo(generate(args.scale, seed=args.seed))
+    build = time.perf_counter() - t0
+    norms = Norms()
+    n_c, n_s = len(state.communities), len(state.staff)
+    print(f"scale={args.scale}: {n_c:,} communities, {len(state.grids):,} grids, {n_s:,} staff rows "
+          f"({int((state.staff['kind'] == 'cadre').sum()):,} cadres); data built in {build:.1f} s")
+
+    cid = state.staff["community_id"].to_numpy()
+    on = state.staff["on_duty"].to_numpy()
+    first = int(state.communities["community_id"].iat[0])
+
+    def floor() -> np.ndarray:
+        return np.bincount(cid[on] - first, minlength=n_c)
+
+    compute_gaps(state, norms)  # warm-up (first-touch allocations)
+    t_floor, _ = _median_time(floor, args.repeat)
+    t_engine, res = _median_time(lambda: compute_gaps(state, norms), args.repeat)
+    t_loop, loop = _median_time(lambda: compute_gaps_loop(state, norms), max(1, args.loop_repeat))
+    peak = _peak_mb(lambda: compute_gaps(state, norms))
+
+    cols = ["required", "available", "gap", "movable_surplus"]
+    agree = all(np.array_equal(loop[c].to_numpy(), res.community[c].to_numpy()) for c in cols)
+    rows = [
+        ("floor: numpy bincount of headcount per community", t_floor),
+        ("engine: compute_gaps (grid, community, street, district, coverage)", t_engine),
+        ("baseline: per-community Python loop", t_loop),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':<{width}}  {'median':>10}")
+    for name, t in rows:
+        print(f"{name:<{width}}  {_fmt_s(t):>10}")
+    print(f"engine / floor    = {t_engine / t_floor:.1f}x")
+    print(f"loop / engine     = {t_loop / t_engine:.1f}x")
+    print(f"peak memory (tracemalloc, one engine run) = {peak:.1f} MiB")
+    d = res.district
+    print(f"district totals: required {d['required']:,}, available {d['available']:,}, gap {d['gap']:,}, "
+          f"shortage {d['shortage']:,} in {d['short_communities']:,} communities, "
+          f"movable surplus {d['movable_surplus']:,}")
+    print(f"loop and engine agree on {', '.join(cols)}: {'yes' if agree else 'NO'}")
+    target = "met" if t_engine < 0.2 else "MISSED"
+    print(f"target < 0.2 s for the full computation: {target}")
+    return 0 if agree else 1
+
+
+#: name -> (runner, help, extra-argument adder)
+BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[argparse.ArgumentParser], None]]] = {
+    "gaps": (run_gaps, "缺口计算：向量化引擎 vs 逐社区循环 vs bincount 下限", lambda p: p.add_argument(
+        "--loop-repeat", type=int, default=1, help="循环基线重复次数（默认 1）")),
+}
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("bench", help="性能基准（打印耗时与内存）")
+    bsub = parser.add_subparsers(dest="bench", metavar="BENCH", required=True)
+    for name, (fn, help_, add_args) in BENCHES.items():
+        p = bsub.add_parser(name, help=help_)
+        p.add_argument("--scale", choices=["district", "city", "province"], default="province")
+        p.add_argument("--seed", type=int, default=42)
+        p.add_argument("--repeat", type=int, default=5, help="重复次数，取中位数")
+        add_args(p)
+        p.set_defaults(func=fn)
