@@ -98,6 +98,9 @@ def write_demo(session: Session, d: DemoData) -> dict[str, int]:
             "deadline", "lon", "lat", "description"]].assign(version=1)))
     session.add(m.NormVersion(valid_from=d.today - dt.timedelta(days=60), params=DEFAULT_NORMS,
                               author="system", reason="默认规范（DESIGN.md）"))
+    from core.identity.demo import create_demo_accounts
+
+    create_demo_accounts(session)  # one account per role + the demo kiosk token (demo only)
     set_meta(session, "demo", "1")
     set_meta(session, "demo_scale", d.scale)
     set_meta(session, "demo_seed", str(d.seed))
