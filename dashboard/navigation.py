@@ -1,7 +1,8 @@
 """Which pages a user sees. Pages are listed as data: (file, title key, url path, section, roles).
 
-``roles=None`` means every signed-in user. The router builds ``st.navigation`` from this table;
-the guard on writes is in core, this is convenience.
+``roles=None`` means every signed-in desk user (not the read-only wall screen, which sees only pages
+that name "wallscreen"). The router builds ``st.navigation`` from this table; the guard on writes is
+in core, this is convenience.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview.py", "page.overview", "overview", "nav.section.monitor", "🗺️", default=True),
+    PageSpec("overview.py", "page.overview", "overview", "nav.section.monitor", "🗺️",
+             roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin", "wallscreen"}), default=True),
+    PageSpec("audit.py", "page.audit", "audit", "nav.section.manage", "📜", roles=frozenset({"leader", "admin"})),
 )
 
 
 def visible_pages(roles: frozenset[str]) -> list[PageSpec]:
-    return [p for p in PAGES if p.roles is None or (p.roles & roles)]
+    desk = bool(roles - {"wallscreen"})
+    return [p for p in PAGES if (p.roles is None and desk) or (p.roles is not None and p.roles & roles)]

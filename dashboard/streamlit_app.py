@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache
+from dashboard import auth, cache
 from dashboard.context import db_url
 from dashboard.i18n import LANG_KEY, t
 from dashboard.navigation import PAGES_DIR, visible_pages
@@ -14,14 +14,24 @@ st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide"
 url = db_url()
 cache.ready(url)
 
+actor = auth.resolve(url)
+
 with st.sidebar:
+    if actor is not None:
+        auth.user_box(actor)
     st.selectbox(t("app.language"), options=["zh", "en"], key=LANG_KEY,
                  format_func=lambda c: {"zh": "中文", "en": "English"}[c])
 
-roles = frozenset({"leader"})
+if actor is None:
+    login = st.Page(str(PAGES_DIR / "login.py"), title=t("page.login"), icon="🔐", url_path="login", default=True)
+    st.navigation([login], position="hidden").run()
+    st.stop()
+
+specs = visible_pages(actor.roles)
+default = next((s for s in specs if s.default), specs[0] if specs else None)
 sections: dict[str, list[st.Page]] = {}
-for spec in visible_pages(roles):
+for spec in specs:
     page = st.Page(str(PAGES_DIR / spec.file), title=t(spec.title_key), icon=spec.icon,
-                   url_path=spec.url_path, default=spec.default)
+                   url_path=spec.url_path, default=spec is default)
     sections.setdefault(t(spec.section), []).append(page)
 st.navigation(sections, position="sidebar").run()

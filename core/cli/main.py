@@ -16,6 +16,8 @@ from core.errors import FangxianError
 #: modules under core.cli that define ``register(subparsers)``; order is the --help order
 COMMAND_MODULES = (
     "core.cli.cmd_setup",  # init, demo, serve
+    "core.cli.cmd_import",  # import KIND FILE
+    "core.cli.cmd_user",  # user add|passwd|disable|enable|set-roles|list, kiosk create|revoke|list
     "core.cli.cmd_gaps",  # gaps
     "core.cli.cmd_bench",  # bench gaps (bench plan joins the same module)
 )

@@ -23,11 +23,25 @@ def _clear_streamlit_caches() -> Iterator[None]:
 
 @pytest.fixture
 def app(demo_sqlite: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """Factory: an AppTest of the router on a copy of the demo database."""
-    monkeypatch.setenv("FANGXIAN_DATABASE_URL", demo_sqlite)
+    """Factory: an AppTest of the router on a copy of the demo database.
 
-    def make(**session_state: object) -> AppTest:
+    ``user`` signs in a demo account (leader, coordinator, coordinator2, planner, clerk, admin; see
+    core/identity/demo.py) by storing the same verified session record the login page stores, so
+    the router re-validates it against the database like any session; ``user=None`` stays signed
+    out (the login page). ``kiosk`` puts a kiosk token in the URL (demo: "demo-wallscreen").
+    """
+    from dashboard.auth import SESSION_KEY, new_session
+
+    monkeypatch.setenv("FANGXIAN_DATABASE_URL", demo_sqlite)
+    monkeypatch.delenv("FANGXIAN_AUTH_MODE", raising=False)
+    monkeypatch.delenv("FANGXIAN_KIOSK_TOKEN", raising=False)
+
+    def make(*, user: str | None = "leader", kiosk: str | None = None, **session_state: object) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
+        if user is not None:
+            at.session_state[SESSION_KEY] = new_session("local", username=user)
+        if kiosk is not None:
+            at.query_params["kiosk"] = kiosk
         for k, v in session_state.items():
             at.session_state[k] = v
         return at

@@ -1,0 +1,61 @@
+"""登录: the only page before sign-in (local form, OIDC button or proxy notice; demo accounts in demo mode)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import identity
+from core.errors import FangxianError
+from dashboard import auth
+from dashboard.context import db_url
+from dashboard.i18n import t
+
+url = db_url()
+mode = auth.auth_mode()
+
+left, mid, right = st.columns([1, 1.4, 1])
+with mid:
+    st.title(t("auth.login.title"))
+    flash = auth.pop_flash()
+    if flash:
+        st.warning(t(flash))
+
+    if mode == "local":
+        with st.form("fx_login"):
+            username = st.text_input(t("auth.login.username"), key="login_username")
+            password = st.text_input(t("auth.login.password"), type="password", key="login_password")
+            submitted = st.form_submit_button(t("auth.login.submit"), type="primary", width="stretch")
+        if submitted:
+            if not username or not password:
+                st.error(t("auth.login.empty"))
+            else:
+                try:
+                    auth.sign_in_local(url, username, password)
+                except FangxianError as exc:
+                    st.error(t(exc.key, **exc.params))
+                else:
+                    st.rerun()
+        if identity.count_users(url) == 0:
+            st.info(t("auth.login.no_users", cmd="fangxian user add <用户名> --role admin"))
+    elif mode == "oidc":
+        if auth.oidc_configured():
+            provider = auth._setting("FANGXIAN_OIDC_PROVIDER", "oidc_provider")
+            if st.button(t("auth.login.oidc_button"), type="primary", width="stretch"):
+                st.login(provider) if provider else st.login()
+        else:
+            st.error(t("auth.login.oidc_missing"))
+    else:
+        st.info(t("auth.login.proxy_missing"))
+
+    demo = identity.demo_logins(url)
+    if demo:
+        st.subheader(t("auth.demo.title"))
+        st.caption(t("auth.demo.note", password=identity.DEMO_PASSWORD, token=identity.DEMO_KIOSK_TOKEN))
+        st.dataframe(
+            {t("auth.demo.col.username"): [a.username for a in demo],
+             t("auth.demo.col.name"): [a.display_name for a in demo],
+             t("auth.demo.col.roles"): [auth.role_names(a.roles) for a in demo],
+             t("auth.demo.col.scope"): [t("auth.scope.streets", n=2) if a.two_streets else t("auth.scope.all")
+                                        for a in demo]},
+            hide_index=True, width="stretch", key="fx_demo_accounts",
+        )
