@@ -385,3 +385,33 @@ def plan(comm: pd.DataFrame, staff: pd.DataFrame | None = None, opt: PlanOptions
 
 def with_options(opt: PlanOptions, **changes: Any) -> PlanOptions:
     return replace(opt, **changes)
+
+
+# --- inputs from the gap engine -----------------------------------------------------------------
+
+
+def eligible_mask(people: pd.DataFrame, opt: PlanOptions, counted_kinds: tuple[str, ...] | list[str]) -> np.ndarray:
+    """Who the plan may move: movable, on duty, counted, never community workers or grid members;
+    party members serving in their home community only when a weight for moving them is set."""
+    from core.domain import PINNED_KINDS
+
+    kind = people["kind"].astype(str)
+    ok = (people["movable"].fillna(False).astype(bool) & people["on_duty"].fillna(False).astype(bool)
+          & kind.isin(list(counted_kinds)) & ~kind.isin([k.value for k in PINNED_KINDS])
+          & people["community_id"].notna())
+    if opt.respect_party_home and opt.party_home_weight_km is None:
+        at_home = (kind == "party_member") & (people["home_community_id"] == people["community_id"])
+        ok &= ~at_home
+    return ok.to_numpy(bool)
+
+
+def plan_input(gap_comm: pd.DataFrame, people: pd.DataFrame, opt: PlanOptions,
+               counted_kinds: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """The optimiser's community table from the gap engine's community frame and the people table."""
+    mov = people.loc[eligible_mask(people, opt, counted_kinds), "community_id"].value_counts()
+    return pd.DataFrame({
+        "id": gap_comm["community_id"].to_numpy(), "lon": gap_comm["lon"].to_numpy(float),
+        "lat": gap_comm["lat"].to_numpy(float), "required": gap_comm["required"].to_numpy(np.int64),
+        "available": gap_comm["available"].to_numpy(np.int64),
+        "movable": gap_comm["community_id"].map(mov).fillna(0).to_numpy(np.int64),
+    })
