@@ -90,10 +90,24 @@ def run_gaps(args: argparse.Namespace) -> int:
     return 0 if agree else 1
 
 
+def run_plan(args: argparse.Namespace) -> int:
+    """Suggested reassignment plan vs LP optimum and greedy baseline (body in core.bench_plan)."""
+    from core.bench_plan import run_plan as run
+
+    return run(args)
+
+
+def _plan_args(p: argparse.ArgumentParser) -> None:
+    from core.bench_plan import add_args
+
+    add_args(p)
+
+
 #: name -> (runner, help, extra-argument adder)
 BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[argparse.ArgumentParser], None]]] = {
     "gaps": (run_gaps, "缺口计算：向量化引擎 vs 逐社区循环 vs bincount 下限", lambda p: p.add_argument(
         "--loop-repeat", type=int, default=1, help="循环基线重复次数（默认 1）")),
+    "plan": (run_plan, "调配方案：规划耗时与内存，总缺口对照 LP 最优与贪心基线", _plan_args),
 }
 
 

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "core.cli.cmd_import",  # import KIND FILE
     "core.cli.cmd_user",  # user add|passwd|disable|enable|set-roles|list, kiosk create|revoke|list
     "core.cli.cmd_gaps",  # gaps
+    "core.cli.cmd_plan",  # plan
     "core.cli.cmd_bench",  # bench gaps (bench plan joins the same module)
 )
 
