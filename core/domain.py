@@ -99,6 +99,17 @@ INCIDENT_TYPE_ZH: dict[IncidentType, str] = {
     IncidentType.SUPPLIES_SHORT: "物资短缺",
     IncidentType.OTHER: "其他",
 }
+INCIDENT_TYPE_ALIASES: dict[str, IncidentType] = {
+    "发热": IncidentType.FEVER_CASE,
+    "发热病例": IncidentType.FEVER_CASE,
+    "发热病人": IncidentType.FEVER_CASE,
+    "密接": IncidentType.CLOSE_CONTACT,
+    "密切接触者": IncidentType.CLOSE_CONTACT,
+    "违规外出": IncidentType.QUARANTINE_BREACH,
+    "拒不就医": IncidentType.REFUSES_HOSPITAL,
+    "代买超时": IncidentType.SERVICE_OVERDUE,
+    "物资不足": IncidentType.SUPPLIES_SHORT,
+}
 
 
 class Severity(StrEnum):
@@ -115,6 +126,10 @@ SEVERITY_ZH: dict[Severity, str] = {
     Severity.CRITICAL: "特别严重",
 }
 SEVERITY_ALIASES: dict[str, Severity] = {"低": Severity.LOW, "中": Severity.MEDIUM, "高": Severity.HIGH}
+#: hours from report to the response deadline, by severity (the demo uses the same figures)
+SEVERITY_DEADLINE_HOURS: dict[Severity, int] = {
+    Severity.LOW: 48, Severity.MEDIUM: 24, Severity.HIGH: 8, Severity.CRITICAL: 2,
+}
 
 
 class IncidentStatus(StrEnum):
@@ -133,6 +148,14 @@ INCIDENT_STATUS_ZH: dict[IncidentStatus, str] = {
     IncidentStatus.IN_PROGRESS: "处置中",
     IncidentStatus.RESOLVED: "已处置",
     IncidentStatus.CLOSED: "已办结",
+}
+INCIDENT_STATUS_ALIASES: dict[str, IncidentStatus] = {
+    "新上报": IncidentStatus.REPORTED,
+    "待处理": IncidentStatus.REPORTED,
+    "处理中": IncidentStatus.IN_PROGRESS,
+    "已解决": IncidentStatus.RESOLVED,
+    "已完成": IncidentStatus.CLOSED,
+    "已关闭": IncidentStatus.CLOSED,
 }
 OPEN_INCIDENT_STATUSES = frozenset(
     {IncidentStatus.REPORTED, IncidentStatus.TRIAGED, IncidentStatus.DISPATCHED, IncidentStatus.IN_PROGRESS}
