@@ -28,6 +28,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "page.overview", "overview", "nav.section.monitor", "🗺️",
              roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin", "wallscreen"}), default=True),
     PageSpec("audit.py", "page.audit", "audit", "nav.section.manage", "📜", roles=frozenset({"leader", "admin"})),
+    PageSpec("coverage.py", "page.coverage", "coverage", "nav.section.monitor", "🧭",
+             roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
+    PageSpec("gaps.py", "page.gaps", "gaps", "nav.section.monitor", "📉",
+             roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
+    PageSpec("norms.py", "page.norms", "norms", "nav.section.manage", "📐", roles=frozenset({"admin"})),
 )
 
 

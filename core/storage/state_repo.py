@@ -91,3 +91,32 @@ def add_norm_version(session: Session, *, params: dict[str, Any], valid_from: dt
     session.add(row)
     session.flush()
     return int(row.id)
+
+
+# --- map geometry and one community's detail -------------------------------------------------
+
+
+def community_geometry(session: Session) -> pd.DataFrame:
+    return frame(session, select(m.Community.id.label("community_id"), m.Community.code, m.Community.geometry)
+                 .order_by(m.Community.id))
+
+
+def grid_geometry(session: Session, community_id: int) -> pd.DataFrame:
+    return frame(session, select(m.Grid.id.label("grid_id"), m.Grid.code, m.Grid.lon, m.Grid.lat, m.Grid.geometry)
+                 .where(m.Grid.community_id == community_id).order_by(m.Grid.code))
+
+
+def checkpoints_of(session: Session, community_id: int) -> pd.DataFrame:
+    stmt = (select(m.Checkpoint.code, m.Checkpoint.name, m.Grid.name.label("grid"), m.Checkpoint.active,
+                   m.Checkpoint.lon, m.Checkpoint.lat)
+            .outerjoin(m.Grid, m.Grid.id == m.Checkpoint.grid_id)
+            .where(m.Checkpoint.community_id == community_id).order_by(m.Checkpoint.code))
+    return frame(session, stmt)
+
+
+def open_incidents_of(session: Session, community_id: int, statuses: list[str]) -> pd.DataFrame:
+    stmt = (select(m.Incident.code, m.Incident.type, m.Incident.severity, m.Incident.status,
+                   m.Incident.reported_at, m.Incident.deadline)
+            .where(m.Incident.community_id == community_id, m.Incident.status.in_(statuses))
+            .order_by(m.Incident.reported_at.desc()))
+    return frame(session, stmt)

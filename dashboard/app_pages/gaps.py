@@ -1,0 +1,76 @@
+"""人员缺口: short communities ranked, a diverging gap map, gaps by street and the 14-day trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache, charts, coverage_maps
+from dashboard.components import fmt_int, fmt_people, legend
+from dashboard.context import db_url
+from dashboard.i18n import label, t
+
+DAY_KEY, STREETS_KEY, ONLY_SHORT_KEY = "gaps_day", "gaps_streets", "gaps_only_short"
+
+url = db_url()
+version = cache.data_version(url)
+totals, _ = cache.gap_trend(url, version, 14)
+today = totals["day"].iat[-1] if len(totals) else dt.date.today()
+
+st.title(t("gaps.title"))
+st.caption(t("gaps.caption"))
+f1, f2, f3 = st.columns([1, 2.4, 1.2])
+day = f1.date_input(t("gaps.day"), value=today, max_value=today, key=DAY_KEY)
+res = cache.gaps(url, version, None if day == today else day.isoformat())
+comm = res.community
+if comm.empty:
+    st.info(t("app.no_data"))
+    st.stop()
+street_names = dict(zip(res.street["code"], res.street["name"], strict=True))
+streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=STREETS_KEY,
+                         format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"))
+only_short = f3.toggle(t("gaps.only_short"), value=True, key=ONLY_SHORT_KEY)
+shown = comm[comm["street_code"].isin(streets)] if streets else comm
+
+k = st.columns(5)
+k[0].metric(t("gaps.kpi.short_communities"), f"{fmt_int((shown['shortage'] > 0).sum())} {t('unit.communities')}")
+k[1].metric(t("gaps.kpi.shortage"), fmt_people(shown["shortage"].sum()))
+k[2].metric(t("gaps.kpi.gap"), fmt_people(shown["gap"].sum()))
+k[3].metric(t("gaps.kpi.movable_surplus"), fmt_people(shown["movable_surplus"].sum()))
+k[4].metric(t("gaps.kpi.required"), fmt_people(shown["required"].sum()))
+
+left, right = st.columns([1.25, 1], gap="medium")
+with left:
+    st.subheader(t("gaps.ranked"))
+    ranked = (shown[shown["shortage"] > 0] if only_short else shown).sort_values(
+        ["gap", "code"], ascending=[False, True])
+    table = {
+        t("gaps.col.rank"): range(1, len(ranked) + 1), t("col.community"): ranked["name"],
+        t("col.street"): ranked["street"], t("col.risk_level"): [label("risk", r) for r in ranked["risk_level"]],
+        t("gaps.col.required"): ranked["required"], t("gaps.col.available"): ranked["available"],
+        t("gaps.col.gap"): ranked["gap"], t("gaps.col.movable_surplus"): ranked["movable_surplus"],
+        t("gaps.col.gap_rate"): (ranked["gap"] / ranked["required"].where(ranked["required"] > 0) * 100).round(1),
+        t("col.code"): ranked["code"],
+    }
+    frame = pd.DataFrame(table)
+    people = st.column_config.NumberColumn(format=f"%d {t('unit.people')}")
+    if frame.empty:
+        st.info(t("gaps.none_short"))
+    st.dataframe(frame, hide_index=True, width="stretch", height=560, column_config={
+        t("gaps.col.required"): people, t("gaps.col.available"): people, t("gaps.col.gap"): people,
+        t("gaps.col.movable_surplus"): people,
+        t("gaps.col.gap_rate"): st.column_config.NumberColumn(format=f"%.1f {t('unit.percent')}")})
+    st.download_button(t("gaps.download"), frame.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{t('gaps.download_name')}-{day.isoformat()}.csv", mime="text/csv",
+                       key="gaps_download", icon="⬇️")
+with right:
+    st.subheader(t("gaps.map"))
+    legend(coverage_maps.legend_items("gap"), t("coverage.metric.gap"))
+    st.pydeck_chart(coverage_maps.gap_deck(shown, cache.map_geometry(url, version)), height=600, key="gaps_map")
+
+c1, c2 = st.columns(2, gap="medium")
+street_rows = res.street[res.street["code"].isin(streets)] if streets else res.street
+c1.altair_chart(charts.street_gap_bars(street_rows), width="stretch")
+c2.altair_chart(charts.gap_trend(totals), width="stretch")

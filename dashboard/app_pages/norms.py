@@ -1,0 +1,72 @@
+"""人员配置标准 (admin): edit the staffing norms with validation and a reason; see every version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import FangxianError
+from core.norms import NUMERIC_TERMS, Norms, save_norms
+from dashboard import auth, cache
+from dashboard.context import db_url
+from dashboard.i18n import label, t
+
+actor = auth.guard("admin")
+url = db_url()
+version = cache.data_version(url)
+history = cache.norm_versions(url, version)
+today = dt.date.today()
+in_force = history[pd.to_datetime(history["valid_from"]).dt.date <= today] if len(history) else history
+current = Norms.from_params(dict(in_force["params"].iat[0])) if len(in_force) else Norms()
+
+st.title(t("norms.title"))
+st.caption(t("norms.caption"))
+if len(in_force):
+    st.info(t("norms.in_force", day=str(in_force["valid_from"].iat[0]), author=in_force["author"].iat[0]))
+
+with st.form("norms_form"):
+    st.subheader(t("norms.edit"))
+    cols = st.columns(4)
+    values: dict[str, float] = {}
+    for i, key in enumerate(NUMERIC_TERMS):
+        lo, hi = NUMERIC_TERMS[key][2], NUMERIC_TERMS[key][3]
+        values[key] = cols[i % 4].number_input(t(f"norms.field.{key}"), min_value=float(lo), max_value=float(hi),
+                                               value=float(getattr(current, key)), step=0.5, key=f"norms_{key}")
+    st.markdown(f"**{t('norms.section.risk')}**")
+    rcols = st.columns(3)
+    risk = {r: rcols[i].number_input(label("risk", r), min_value=0.5, max_value=10.0, step=0.1,
+                                     value=float(current.risk_multiplier[r]), key=f"norms_risk_{r}")
+            for i, r in enumerate(("low", "medium", "high"))}
+    kinds = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]
+    counted = st.multiselect(t("norms.field.counted_kinds"), kinds, default=list(current.counted_kinds),
+                             format_func=lambda k: label("kind", k), key="norms_counted")
+    c1, c2 = st.columns([1, 3])
+    valid_from = c1.date_input(t("norms.field.valid_from"), value=today, key="norms_valid_from")
+    reason = c2.text_input(t("norms.field.reason"), key="norms_reason")
+    submitted = st.form_submit_button(t("norms.save"), type="primary")
+
+if submitted:
+    params = {**values, "risk_multiplier": risk, "counted_kinds": counted}
+    try:
+        vid = save_norms(actor, url, params, valid_from, reason)
+    except FangxianError as exc:
+        st.error(t(exc.key, message=exc.message))
+    else:
+        cache.clear()
+        st.success(t("norms.saved", id=vid, day=valid_from.isoformat()))
+        history = cache.norm_versions(url, cache.data_version(url))
+
+st.subheader(t("norms.history"))
+params = history["params"].map(dict) if len(history) else pd.Series(dtype=object)
+st.dataframe({
+    t("norms.col.id"): history["id"], t("norms.col.valid_from"): history["valid_from"].astype(str),
+    t("norms.col.base"): [p.get("base_per_10k_residents") for p in params],
+    t("norms.col.checkpoint"): [f"{p.get('people_per_checkpoint_shift'):g} × {p.get('checkpoint_shifts_per_day'):g}"
+                               for p in params],
+    t("norms.col.risk"): [" / ".join(f"{p.get('risk_multiplier', {}).get(r, 0):g}" for r in ("low", "medium", "high"))
+                         for p in params],
+    t("norms.col.author"): history["author"], t("norms.col.reason"): history["reason"],
+    t("norms.col.created_at"): history["created_at"].astype(str).str.slice(0, 16),
+}, hide_index=True, width="stretch")

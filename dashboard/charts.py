@@ -1,0 +1,73 @@
+"""Altair chart builders (return ``alt.Chart``; never call ``st.``). Chinese titles, a CJK font."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard.i18n import t
+
+CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+SHORT_RED = "#d73027"
+SURPLUS_BLUE = "#4575b4"
+
+
+def _configure(chart: alt.Chart | alt.LayerChart) -> alt.Chart:
+    return (chart.configure(font=CJK_FONT)
+            .configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT, labelFontSize=13, titleFontSize=14)
+            .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelFontSize=13, titleFontSize=14,
+                              orient="top")
+            .configure_title(font=CJK_FONT, fontSize=16, anchor="start")
+            .configure_view(stroke=None))
+
+
+def street_gap_bars(street: pd.DataFrame) -> alt.Chart:
+    """Gap per street (shortage red, surplus blue), longest shortage on top, labelled in people."""
+    p = t("unit.people")
+    df = street[["name", "gap", "shortage", "movable_surplus", "short_communities"]].copy()
+    short, surplus = t("gaps.series.short"), t("gaps.series.surplus")
+    df["kind"] = [short if g > 0 else surplus for g in df["gap"]]
+    df["label"] = [f"{int(g):+,} {p}" for g in df["gap"]]
+    order = df.sort_values("gap", ascending=False)["name"].tolist()
+    y = alt.Y("name:N", sort=order, title=t("col.street"))
+    bars = alt.Chart(df).mark_bar().encode(
+        y=y, x=alt.X("gap:Q", title=t("gaps.axis.gap_people")),
+        color=alt.Color("kind:N", title=t("gaps.legend.title"),
+                        scale=alt.Scale(domain=[short, surplus], range=[SHORT_RED, SURPLUS_BLUE])),
+        tooltip=[alt.Tooltip("name:N", title=t("col.street")), alt.Tooltip("gap:Q", title=t("gaps.col.gap")),
+                 alt.Tooltip("shortage:Q", title=t("gaps.col.shortage")),
+                 alt.Tooltip("movable_surplus:Q", title=t("gaps.col.movable_surplus")),
+                 alt.Tooltip("short_communities:Q", title=t("gaps.col.short_communities"))],
+    )
+    text = alt.Chart(df).mark_text(align="left", dx=4, fontSize=12, font=CJK_FONT).encode(
+        y=y, x=alt.X("gap:Q"), text="label:N")
+    chart = alt.layer(bars, text).properties(title=t("gaps.chart.by_street"), height=max(260, 26 * len(df)))
+    return _configure(chart)
+
+
+def gap_trend(totals: pd.DataFrame) -> alt.Chart:
+    """Required and available headcount per day (lines) and the shortage (bars), over the history."""
+    p = t("unit.people")
+    day = pd.to_datetime(totals["day"]).dt.strftime("%m-%d")
+    req, avail = t("gaps.col.required"), t("gaps.col.available")
+    long = pd.concat([
+        pd.DataFrame({"day": day, "series": req, "people": totals["required"]}),
+        pd.DataFrame({"day": day, "series": avail, "people": totals["available"]}),
+    ], ignore_index=True)
+    x = alt.X("day:O", title=t("gaps.axis.day"), axis=alt.Axis(labelAngle=0))
+    lines = alt.Chart(long).mark_line(point=True, strokeWidth=3).encode(
+        x=x, y=alt.Y("people:Q", title=t("gaps.axis.people"), scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=t("gaps.legend.series"),
+                        scale=alt.Scale(domain=[req, avail], range=["#334155", "#1a9850"])),
+        tooltip=[alt.Tooltip("day:O", title=t("gaps.axis.day")), alt.Tooltip("series:N", title=t("gaps.legend.series")),
+                 alt.Tooltip("people:Q", title=p)],
+    )
+    short = pd.DataFrame({"day": day, "shortage": totals["shortage"],
+                          "label": [f"{int(v):,}" for v in totals["shortage"]]})
+    bars = alt.Chart(short).mark_bar(color=SHORT_RED, opacity=0.35).encode(
+        x=x, y=alt.Y("shortage:Q", title=t("gaps.axis.shortage_people")),
+        tooltip=[alt.Tooltip("day:O", title=t("gaps.axis.day")), alt.Tooltip("shortage:Q", title=t("gaps.col.shortage"))],
+    )
+    chart = alt.layer(bars, lines).resolve_scale(y="independent").properties(
+        title=t("gaps.chart.trend", n=len(totals)), height=300)
+    return _configure(chart)

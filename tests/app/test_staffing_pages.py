@@ -1,0 +1,141 @@
+"""The coverage map, staffing-gap and norms pages render in Chinese, drill down and save norms."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+from core.gaps import load_gaps
+from core.norms import norm_history
+
+COVERAGE, GAPS, NORMS = "app_pages/coverage.py", "app_pages/gaps.py", "app_pages/norms.py"
+
+
+def _open(app, page: str, user: str = "leader", **state):  # type: ignore[no-untyped-def]
+    at = app(user=user, **state)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _deck_specs(at) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [json.loads(d.proto.json) for d in at.get("deck_gl_json_chart")]
+
+
+def test_coverage_page_renders_the_community_map_in_chinese(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, COVERAGE)
+    assert at.title[0].value == "覆盖地图"
+    decks = _deck_specs(at)
+    assert len(decks) == 1
+    ids = [layer["id"] for layer in decks[0]["layers"]]
+    assert ids[:3] == ["district-outline", "communities", "street-boundaries"] and "street-labels" in ids
+    assert len(decks[0]["layers"][1]["data"]["features"]) == 180
+    assert "网格覆盖率" in [m.label for m in at.metric]
+    assert any("人员缺口" in md.value for md in at.markdown)  # the legend title
+
+
+def test_clicking_a_community_opens_its_grids_and_detail_panel(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, COVERAGE)
+    worst = load_gaps(demo_sqlite).community.sort_values("gap").iloc[-1]
+    feature = {"properties": {"code": worst["code"], "name": worst["name"]}}
+    at.session_state["coverage_map"] = {"selection": {"indices": {"communities": [0]},
+                                                      "objects": {"communities": [feature]}}}
+    at.run()
+    assert not at.exception
+    assert any(worst["name"] in s.value for s in at.subheader)
+    decks = _deck_specs(at)
+    assert len(decks) == 2
+    grid_ids = [layer["id"] for layer in decks[1]["layers"]]
+    assert grid_ids[0] == "grids" and "grid-labels" in grid_ids
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["应配"] == f"{worst['required']:,} 人"
+    assert metrics["在岗"] == f"{worst['available']:,} 人"
+
+
+def test_coverage_community_filter_and_street_filter_narrow_the_map(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, COVERAGE)
+    at.multiselect(key="coverage_streets").set_value(["420102001"]).run()
+    decks = _deck_specs(at)
+    features = decks[0]["layers"][1]["data"]["features"]
+    assert {f["properties"]["street"] for f in features} == {"大智街道"}
+    assert any(layer["id"] == "community-labels" for layer in decks[0]["layers"])
+    code = features[0]["properties"]["code"]
+    at.selectbox(key="coverage_community").set_value(code).run()
+    assert not at.exception and len(_deck_specs(at)) == 2
+
+
+def test_coverage_metric_switch_changes_the_legend(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, COVERAGE)
+    at.segmented_control(key="coverage_metric").set_value("checkpoint_shift_coverage").run()
+    assert not at.exception
+    assert any("卡点班次保障率" in md.value and "%" in md.value for md in at.markdown)
+
+
+def test_gaps_page_ranks_short_communities_and_offers_a_chinese_csv(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, GAPS)
+    assert at.title[0].value == "人员缺口"
+    res = load_gaps(demo_sqlite)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["缺员社区"] == f"{res.district['short_communities']} 个"
+    assert metrics["缺员合计"] == f"{res.district['shortage']:,} 人"
+    df = at.dataframe[0].value
+    assert list(df.columns)[:4] == ["排名", "社区", "街道", "风险等级"]
+    assert len(df) == res.district["short_communities"]
+    assert df["缺口"].is_monotonic_decreasing
+    assert len(at.get("vega_lite_chart")) == 2 and len(_deck_specs(at)) == 1
+
+
+def test_gaps_page_on_a_past_day_and_one_street(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, GAPS)
+    at.date_input(key="gaps_day").set_value(dt.date(2026, 11, 20)).run()
+    at.multiselect(key="gaps_streets").set_value(["420102001"]).run()
+    assert not at.exception
+    past = load_gaps(demo_sqlite, dt.date(2026, 11, 20)).community
+    past = past[past["street_code"] == "420102001"]
+    assert {m.label: m.value for m in at.metric}["缺员合计"] == f"{past['shortage'].sum():,} 人"
+    assert set(at.dataframe[0].value["街道"]) <= {"大智街道"}
+
+
+def test_norms_page_is_for_admins_only(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="leader")
+    at.run()
+    try:
+        at.switch_page(NORMS)
+        denied = False
+    except ValueError:  # not in the leader's navigation at all
+        denied = True
+    assert denied
+
+
+def test_admin_saves_a_new_norm_version_with_a_reason(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, NORMS, user="admin")
+    assert at.title[0].value == "人员配置标准"
+    at.number_input(key="norms_base_per_10k_residents").set_value(25.0)
+    at.text_input(key="norms_reason").set_value("疫情升级，提高基数")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert any("已保存新版本" in s.value for s in at.success)
+    hist = norm_history(demo_sqlite)
+    assert len(hist) == 2 and dict(hist["params"].iat[0])["base_per_10k_residents"] == 25.0
+    assert hist["reason"].iat[0] == "疫情升级，提高基数"
+
+
+def test_admin_without_a_reason_gets_a_chinese_error_and_no_new_version(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, NORMS, user="admin")
+    at.button[0].click().run()
+    assert any("请填写修改原因" in e.value for e in at.error)
+    assert len(norm_history(demo_sqlite)) == 1
+
+
+def test_pages_rerun_warm_in_under_a_second(app) -> None:  # type: ignore[no-untyped-def]
+    """Not a timing assertion on the machine's speed: prints the warm run times for the closing note."""
+    for page in (COVERAGE, GAPS):
+        at = _open(app, page)
+        t0 = time.perf_counter()
+        at.run()
+        took = time.perf_counter() - t0
+        print(f"warm script run {page}: {took * 1000:.0f} ms")
+        assert not at.exception
