@@ -1,0 +1,210 @@
+"""Sign-in through the app: the login page, each role's pages, expired sessions, kiosk tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core import identity
+from core.security import Actor
+from dashboard.auth import SESSION_KEY, new_session
+
+ADMIN = Actor("admin", "周管理员", frozenset({"admin"}))
+
+
+def _login(at, username: str, password: str):  # type: ignore[no-untyped-def]
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click()  # the form's submit button
+    return at.run()
+
+
+def _sidebar_text(at) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(str(getattr(e, "value", "")) for e in [*at.sidebar.markdown, *at.sidebar.caption])
+
+
+def test_a_signed_out_visitor_sees_only_the_login_page_with_demo_accounts(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "登录防线指挥台"
+    assert not at.metric  # nothing of the overview
+    demo = at.dataframe[0].value
+    assert set(demo["用户名"]) == {a.username for a in identity.DEMO_ACCOUNTS}
+    assert any("demo1234" in c.value for c in at.caption)
+    with pytest.raises(ValueError):
+        at.switch_page("app_pages/overview.py")
+
+
+def test_signing_in_through_the_form_opens_the_overview(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None)
+    at.run()
+    _login(at, "leader", identity.DEMO_PASSWORD)
+    assert not at.exception
+    assert "江岸区" in at.title[0].value
+    side = _sidebar_text(at)
+    assert "王指挥长" in side and "指挥长" in side
+    assert at.session_state[SESSION_KEY]["username"] == "leader"
+
+
+def test_a_wrong_password_shows_a_chinese_error_and_five_lock_the_account(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None)
+    at.run()
+    _login(at, "clerk", "wrong-password")
+    assert [e.value for e in at.error] == ["用户名或密码错误"]
+    for _ in range(4):
+        _login(at, "clerk", "wrong-password")
+    _login(at, "clerk", identity.DEMO_PASSWORD)
+    assert "账号已锁定" in at.error[0].value and "15 分钟" in at.error[0].value
+    assert SESSION_KEY not in at.session_state
+
+
+@pytest.mark.parametrize(("user", "audit_visible"), [
+    ("leader", True), ("admin", True), ("coordinator", False), ("planner", False), ("clerk", False),
+])
+def test_each_role_reaches_only_its_pages(app, user: str, audit_visible: bool) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=user)
+    at.run()
+    assert not at.exception
+    if audit_visible:
+        at.switch_page("app_pages/audit.py").run()
+        assert not at.exception and at.title[0].value == "审计日志"
+    else:
+        with pytest.raises(ValueError, match="audit"):
+            at.switch_page("app_pages/audit.py")
+
+
+def test_an_idle_session_expires_back_to_the_login_page(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("FANGXIAN_SESSION_TIMEOUT_MIN", "30")
+    stale = new_session("local", username="leader")
+    stale["last_seen"] -= dt.timedelta(minutes=31)
+    at = app(user=None, **{SESSION_KEY: stale})
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "登录防线指挥台"
+    assert "会话已超时" in at.warning[0].value
+
+
+def test_an_active_session_is_kept_alive_by_each_run(app) -> None:  # type: ignore[no-untyped-def]
+    recent = new_session("local", username="leader")
+    recent["last_seen"] -= dt.timedelta(minutes=29)
+    at = app(user=None, **{SESSION_KEY: recent})
+    at.run()
+    assert "江岸区" in at.title[0].value
+    assert dt.datetime.now(dt.UTC).replace(tzinfo=None) - at.session_state[SESSION_KEY]["last_seen"] < dt.timedelta(minutes=1)
+
+
+def test_disabling_an_account_ends_its_open_session(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="planner")
+    at.run()
+    assert "江岸区" in at.title[0].value
+    identity.disable_user(ADMIN, demo_sqlite, "planner")
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+    assert "已停用" in at.warning[0].value
+
+
+def test_a_session_for_an_unknown_user_is_not_trusted(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="nobody-here")
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+
+
+def test_setting_the_actor_key_directly_does_not_sign_anyone_in(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None, fx_actor=ADMIN)
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+
+
+def test_signing_out_returns_to_the_login_page(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="coordinator")
+    at.run()
+    at.sidebar.button(key="fx_logout").click().run()
+    assert at.title[0].value == "登录防线指挥台"
+    assert "已退出登录" in at.warning[0].value
+
+
+def test_a_kiosk_token_in_the_url_shows_the_wall_screen_read_only(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
+    at.run()
+    assert not at.exception
+    assert "江岸区" in at.title[0].value
+    assert "大屏" in _sidebar_text(at)
+    assert not [b for b in at.sidebar.button if b.key == "fx_logout"]
+    with pytest.raises(ValueError):
+        at.switch_page("app_pages/audit.py")
+
+
+def test_a_revoked_kiosk_token_is_refused_even_mid_session(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
+    at.run()
+    assert "江岸区" in at.title[0].value
+    identity.revoke_kiosk_token(ADMIN, demo_sqlite, "演示大屏")
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+    assert "令牌无效或已撤销" in at.warning[0].value
+
+
+def test_a_made_up_kiosk_token_is_refused(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None, kiosk="guessed-token")
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+    assert "令牌无效" in at.warning[0].value
+
+
+def test_a_kiosk_process_token_from_the_environment(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None)
+    monkeypatch.setenv("FANGXIAN_KIOSK_TOKEN", identity.DEMO_KIOSK_TOKEN)
+    at.run()
+    assert "江岸区" in at.title[0].value and "大屏" in _sidebar_text(at)
+
+
+def test_oidc_mode_maps_groups_to_roles(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None)
+    monkeypatch.setenv("FANGXIAN_AUTH_MODE", "oidc")
+    monkeypatch.setenv("FANGXIAN_OIDC_ROLES", "cc-leaders=leader")
+    at.user = {"is_logged_in": True, "preferred_username": "sso-li", "name": "李处长", "groups": ["cc-leaders"]}
+    at.run()
+    assert not at.exception
+    assert "江岸区" in at.title[0].value and "李处长" in _sidebar_text(at)
+    at.switch_page("app_pages/audit.py").run()
+    assert at.title[0].value == "审计日志"
+
+
+def test_oidc_users_without_a_mapped_group_get_no_pages(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None)
+    monkeypatch.setenv("FANGXIAN_AUTH_MODE", "oidc")
+    monkeypatch.setenv("FANGXIAN_OIDC_ROLES", "cc-leaders=leader")
+    at.user = {"is_logged_in": True, "preferred_username": "sso-wu", "groups": ["everyone"]}
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+    assert "没有分配角色" in at.warning[0].value
+
+
+def test_proxy_mode_without_headers_shows_a_notice_and_no_form(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None)
+    monkeypatch.setenv("FANGXIAN_AUTH_MODE", "proxy")
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+    assert not at.text_input
+    assert "反向代理" in at.info[0].value
+
+
+def test_no_demo_accounts_are_offered_outside_the_demo(app, empty_sqlite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from core.storage.db import migrate, unit_of_work
+    from core.storage.models import District
+
+    migrate(empty_sqlite)
+    with unit_of_work(empty_sqlite) as s:  # a real (non-demo) district, so nothing seeds the demo
+        s.add(District(code="420102", name="江岸区"))
+    identity.add_user(ADMIN, empty_sqlite, "ops", "运维", "long-enough-pw", ["admin"])
+    at = app(user=None)
+    monkeypatch.setenv("FANGXIAN_DATABASE_URL", empty_sqlite)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "登录防线指挥台"
+    assert not at.dataframe
+    assert not any("demo1234" in c.value for c in at.caption)
+    _login(at, "leader", "demo1234")
+    assert at.error[0].value == "用户名或密码错误"
