@@ -1,0 +1,292 @@
+"""Reassignment services on the demo database (SQLite and PostgreSQL): moves, every rule's refusal,
+undo, plans, and two coordinators acting at the same moment (real threads)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core import reassign as ra
+from core.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
+from core.gaps import load_gaps
+from core.optimizer import PlanOptions
+from core.security import Actor
+from core.storage import models as m
+from core.storage.db import unit_of_work
+from core.storage.models_reassign import MoveBatch
+
+COORD = Actor("coord", "调度员甲", frozenset({"coordinator"}))
+COORD2 = Actor("coord2", "调度员乙", frozenset({"coordinator"}))
+
+
+def _scenario(url: str) -> dict[str, Any]:
+    """The worst community, a donor with movable surplus >= 2 and its movable cadres."""
+    g = load_gaps(url).community
+    worst = g.sort_values(["shortage", "community_id"], ascending=[False, True]).iloc[0]
+    cand = ra.candidates(url, int(worst["community_id"]))
+    donors = g.set_index("community_id")
+    counts = cand.groupby("from_community_id").size()
+    ok = [d for d in counts.index if donors.loc[d, "movable_surplus"] >= 2 and counts[d] >= donors.loc[d, "movable_surplus"] + 1]
+    donor = int(sorted(ok, key=lambda d: (-counts[d], d))[0])
+    people = cand[cand["from_community_id"] == donor]
+    return {"worst": int(worst["community_id"]), "donor": donor, "surplus": int(donors.loc[donor, "movable_surplus"]),
+            "people": people, "gaps": g}
+
+
+def _staff(url: str, ids: list[int]) -> dict[int, m.Staff]:
+    with unit_of_work(url) as s:
+        return {st.id: st for st in s.execute(select(m.Staff).where(m.Staff.id.in_(ids))).scalars()}
+
+
+def _open_assignments(url: str, sid: int) -> list[m.Assignment]:
+    with unit_of_work(url) as s:
+        return list(s.execute(select(m.Assignment).where(m.Assignment.staff_id == sid,
+                                                         m.Assignment.valid_to.is_(None))).scalars())
+
+
+def _staff_where(url: str, kind: str, **extra: Any) -> m.Staff:
+    with unit_of_work(url) as s:
+        stmt = select(m.Staff).where(m.Staff.kind == kind, m.Staff.on_duty.is_(True))
+        for k, v in extra.items():
+            stmt = stmt.where(getattr(m.Staff, k) == v)
+        return s.execute(stmt.order_by(m.Staff.id).limit(1)).scalar_one()
+
+
+def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    ids = sc["people"]["staff_id"].head(2).tolist()
+    before = sc["gaps"].set_index("community_id").loc[sc["worst"], "available"]
+    res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "补充车站街道缺口",
+                        expected_versions=dict(zip(sc["people"]["staff_id"], sc["people"]["version"])))
+    after = load_gaps(demo_db).community.set_index("community_id").loc[sc["worst"], "available"]
+    assert after == before + 2
+    assert res.moved == 2
+    to_row = res.preview[res.preview["role"] == "to"].iloc[0]
+    assert to_row["available_after"] - to_row["available_before"] == 2
+    for sid, st in _staff(demo_db, ids).items():
+        assert st.community_id == sc["worst"] and st.grid_id is None and st.version == 2
+        [a] = _open_assignments(demo_db, sid)
+        assert a.community_id == sc["worst"] and a.batch_id == res.batch_id
+    with unit_of_work(demo_db) as s:
+        batch = s.get(MoveBatch, res.batch_id)
+        assert (batch.actor, batch.kind, batch.moves, batch.reason) == ("coord", "manual", 2, "补充车站街道缺口")
+        actions = s.execute(select(m.AuditLog.action).where(m.AuditLog.batch_id == res.batch_id)).scalars().all()
+    assert sorted(actions) == ["move.manual", "staff.move", "staff.move"]
+
+
+@pytest.mark.parametrize("kind", ["community_worker", "grid_member"])
+def test_community_workers_and_grid_members_are_refused(demo_db: str, kind: str) -> None:
+    sc = _scenario(demo_db)
+    st = _staff_where(demo_db, kind)
+    with pytest.raises(RuleViolation, match="不可调配"):
+        ra.move_staff(COORD, demo_db, [st.id], sc["worst"], "试调")
+    assert _staff(demo_db, [st.id])[st.id].community_id == st.community_id
+
+
+def test_people_not_marked_movable_or_off_duty_are_refused(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    fixed = _staff_where(demo_db, "cadre", movable=False)
+    with pytest.raises(RuleViolation, match="未登记为可调配"):
+        ra.move_staff(COORD, demo_db, [fixed.id], sc["worst"], "试调")
+    with unit_of_work(demo_db) as s:
+        off = s.execute(select(m.Staff).where(m.Staff.kind == "cadre", m.Staff.movable.is_(True),
+                                              m.Staff.on_duty.is_(False)).limit(1)).scalar_one()
+    with pytest.raises(RuleViolation, match="不在岗"):
+        ra.move_staff(COORD, demo_db, [off.id], sc["worst"], "试调")
+
+
+def test_a_move_that_leaves_the_origin_short_needs_an_override_reason(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    ids = sc["people"]["staff_id"].head(sc["surplus"] + 1).tolist()
+    with pytest.raises(RuleViolation, match="出现缺口"):
+        ra.move_staff(COORD, demo_db, ids, sc["worst"], "全部调走")
+    assert all(st.community_id == sc["donor"] for st in _staff(demo_db, ids).values())
+    res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "全部调走", override_shortage_reason="书记同意临时抽调")
+    with unit_of_work(demo_db) as s:
+        after = s.execute(select(m.AuditLog.after).where(m.AuditLog.batch_id == res.batch_id,
+                                                         m.AuditLog.action == "move.manual")).scalar_one()
+    assert after["override_shortage_reason"] == "书记同意临时抽调"
+
+
+def test_a_party_member_moved_away_from_home_needs_a_reason(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    with unit_of_work(demo_db) as s:
+        pm = s.execute(select(m.Staff).where(m.Staff.kind == "party_member", m.Staff.movable.is_(True),
+                                             m.Staff.on_duty.is_(True), m.Staff.community_id == m.Staff.home_community_id,
+                                             m.Staff.community_id != sc["worst"]).order_by(m.Staff.id).limit(1)).scalar_one()
+    with pytest.raises(RuleViolation, match="在职党员"):
+        ra.move_staff(COORD, demo_db, [pm.id], sc["worst"], "支援", override_shortage_reason="临时")
+    ra.move_staff(COORD, demo_db, [pm.id], sc["worst"], "支援", override_shortage_reason="临时",
+                  party_home_reason="本人同意到邻近社区支援")
+    assert _staff(demo_db, [pm.id])[pm.id].community_id == sc["worst"]
+
+
+def test_a_coordinator_moves_only_within_their_streets(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    g = sc["gaps"].set_index("community_id")
+    to_street, from_street = g.loc[sc["worst"], "street_code"], g.loc[sc["donor"], "street_code"]
+    sid = int(sc["people"]["staff_id"].iat[0])
+    only_dest = Actor("c3", "调度员丙", frozenset({"coordinator"}), streets=frozenset({to_street}))
+    only_origin = Actor("c4", "调度员丁", frozenset({"coordinator"}), streets=frozenset({from_street}))
+    if to_street != from_street:
+        with pytest.raises(PermissionDenied, match="辖区外"):
+            ra.move_staff(only_dest, demo_db, [sid], sc["worst"], "跨街道")
+        with pytest.raises(PermissionDenied, match="辖区外"):
+            ra.move_staff(only_origin, demo_db, [sid], sc["worst"], "跨街道")
+    elsewhere = Actor("c5", "调度员戊", frozenset({"coordinator"}), streets=frozenset({"999"}))
+    with pytest.raises(PermissionDenied):
+        ra.move_staff(elsewhere, demo_db, [sid], sc["worst"], "跨街道")
+    leader = Actor("boss", "指挥长", frozenset({"leader"}))
+    with pytest.raises(PermissionDenied):
+        ra.move_staff(leader, demo_db, [sid], sc["worst"], "越权")
+    assert _staff(demo_db, [sid])[sid].community_id == sc["donor"]
+
+
+def test_a_move_without_a_reason_or_to_the_same_community_is_refused(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    sid = int(sc["people"]["staff_id"].iat[0])
+    with pytest.raises(InvalidInput, match="原因"):
+        ra.move_staff(COORD, demo_db, [sid], sc["worst"], "  ")
+    with pytest.raises(RuleViolation, match="已在目标社区"):
+        ra.move_staff(COORD, demo_db, [sid], sc["donor"], "原地")
+
+
+def test_a_stale_view_of_a_person_is_refused_as_a_concurrent_change(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    sid = int(sc["people"]["staff_id"].iat[0])
+    with pytest.raises(ConcurrentChange, match="刚被他人"):
+        ra.move_staff(COORD, demo_db, [sid], sc["worst"], "补缺", expected_versions={sid: 0})
+
+
+def test_the_database_refuses_a_second_open_assignment_for_one_person(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    sid = int(sc["people"]["staff_id"].iat[0])
+    with pytest.raises(IntegrityError):
+        with unit_of_work(demo_db) as s:
+            s.add(m.Assignment(staff_id=sid, community_id=sc["worst"], valid_from=m._now()))
+
+
+def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    ids = sc["people"]["staff_id"].head(2).tolist()
+    before = _staff(demo_db, ids)
+    res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "补缺")
+    undo_id = ra.undo_batch(COORD2, demo_db, res.batch_id, "选错了人")
+    for sid, st in _staff(demo_db, ids).items():
+        assert (st.community_id, st.grid_id) == (before[sid].community_id, before[sid].grid_id)
+        [a] = _open_assignments(demo_db, sid)
+        assert a.community_id == before[sid].community_id and a.batch_id == undo_id
+    with unit_of_work(demo_db) as s:
+        batch = s.get(MoveBatch, res.batch_id)
+        assert batch.undone_by == "coord2" and batch.undone_at is not None and batch.undo_batch_id == undo_id
+        acts = s.execute(select(m.AuditLog.action, m.AuditLog.actor, m.AuditLog.reason)
+                         .where(m.AuditLog.batch_id == undo_id)).all()
+        history = s.scalar(select(func.count()).select_from(m.Assignment).where(
+            m.Assignment.staff_id == ids[0], m.Assignment.batch_id == res.batch_id))
+    assert sorted(a[0] for a in acts) == ["move.undo", "staff.move_undo", "staff.move_undo"]
+    assert {a[1] for a in acts} == {"coord2"} and {a[2] for a in acts} == {"选错了人"}
+    assert history == 1  # the undone move stays in the history, closed
+    assert load_gaps(demo_db).community.set_index("community_id").loc[sc["worst"], "available"] == \
+        sc["gaps"].set_index("community_id").loc[sc["worst"], "available"]
+    with pytest.raises(RuleViolation, match="已于"):
+        ra.undo_batch(COORD, demo_db, res.batch_id, "再撤一次")
+
+
+def test_an_older_batch_cannot_be_undone_once_its_people_moved_again_but_an_unrelated_one_can(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    a, b = (int(x) for x in sc["people"]["staff_id"].head(2))
+    first = ra.move_staff(COORD, demo_db, [a], sc["worst"], "第一批")
+    other = ra.move_staff(COORD, demo_db, [b], sc["worst"], "第二批")
+    g = sc["gaps"].sort_values("shortage", ascending=False)
+    elsewhere = int(g[g["community_id"] != sc["worst"]]["community_id"].iat[0])
+    ra.move_staff(COORD, demo_db, [a], elsewhere, "第三批", override_shortage_reason="演练")
+    with pytest.raises(RuleViolation, match="又被调动过"):
+        ra.undo_batch(COORD, demo_db, first.batch_id, "撤销")
+    ra.undo_batch(COORD, demo_db, other.batch_id, "撤销第二批")
+    assert _staff(demo_db, [b])[b].community_id == sc["donor"]
+
+
+def test_accepting_part_of_a_plan_commits_those_rows_as_one_batch(demo_db: str) -> None:
+    p = ra.suggest_plan(demo_db, PlanOptions())
+    assert p.totals.moves > 3 and p.totals.shortage_after < p.totals.shortage_before
+    res = ra.apply_plan(COORD, demo_db, p, [0, 1, 2], "采纳建议方案前三条")
+    rows = p.moves.iloc[[0, 1, 2]]
+    placed = _staff(demo_db, rows["staff_id"].astype(int).tolist())
+    assert all(placed[int(r.staff_id)].community_id == int(r.to_community_id) for r in rows.itertuples())
+    with unit_of_work(demo_db) as s:
+        batch = s.get(MoveBatch, res.batch_id)
+    assert (batch.kind, batch.moves) == ("plan", 3)
+
+
+def _race(fns: list[Any]) -> list[Any]:
+    """Run the callables at the same moment in real threads; each result is a value or the exception."""
+    barrier = threading.Barrier(len(fns))
+    out: list[Any] = [None] * len(fns)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            out[i] = fns[i]()
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            out[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return out
+
+
+def test_two_coordinators_moving_the_same_cadre_at_once_exactly_one_succeeds(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    g = sc["gaps"].sort_values("shortage", ascending=False)
+    second = int(g[g["community_id"] != sc["worst"]]["community_id"].iat[0])
+    row = sc["people"].iloc[0]
+    sid, ver = int(row["staff_id"]), {int(row["staff_id"]): int(row["version"])}
+    out = _race([lambda: ra.move_staff(COORD, demo_db, [sid], sc["worst"], "甲调", expected_versions=ver),
+                 lambda: ra.move_staff(COORD2, demo_db, [sid], second, "乙调", expected_versions=ver)])
+    ok = [r for r in out if isinstance(r, ra.MoveResult)]
+    lost = [r for r in out if isinstance(r, ConcurrentChange)]
+    assert len(ok) == 1 and len(lost) == 1, out
+    assert "刚被他人" in lost[0].message
+    [a] = _open_assignments(demo_db, sid)
+    assert _staff(demo_db, [sid])[sid].community_id == a.community_id in (sc["worst"], second)
+    with unit_of_work(demo_db) as s:
+        assert s.scalar(select(func.count()).select_from(MoveBatch)) == 1
+
+
+def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    g = sc["gaps"].sort_values("shortage", ascending=False)
+    second = int(g[g["community_id"] != sc["worst"]]["community_id"].iat[0])
+    people = sc["people"]
+    first_ids = people["staff_id"].head(sc["surplus"]).astype(int).tolist()
+    other_id = int(people["staff_id"].iat[sc["surplus"]])
+    versions = dict(zip(people["staff_id"].astype(int), people["version"].astype(int)))
+    view = ra.preview_moves(demo_db, first_ids, sc["worst"])
+    cver = dict(zip(view["community_id"].astype(int), view["version"].astype(int)))
+    headcount = len(sum(_staff_count(demo_db, sc["donor"]), []))
+    out = _race([
+        lambda: ra.move_staff(COORD, demo_db, first_ids, sc["worst"], "甲调", expected_versions=versions,
+                              expected_community_versions=cver),
+        lambda: ra.move_staff(COORD2, demo_db, [other_id], second, "乙调", expected_versions=versions,
+                              expected_community_versions=cver),
+    ])
+    ok = [r for r in out if isinstance(r, ra.MoveResult)]
+    lost = [r for r in out if isinstance(r, ConcurrentChange)]
+    assert len(ok) == 1 and len(lost) == 1, out
+    assert "刚被他人调走" in lost[0].message
+    donor = load_gaps(demo_db).community.set_index("community_id").loc[sc["donor"]]
+    assert donor["available"] >= donor["required"]  # the origin never went short
+    moved = ok[0].moved
+    assert len(sum(_staff_count(demo_db, sc["donor"]), [])) == headcount - moved  # nothing lost or double-counted
+
+
+def _staff_count(url: str, community_id: int) -> list[list[int]]:
+    with unit_of_work(url) as s:
+        return [list(s.execute(select(m.Staff.id).where(m.Staff.community_id == community_id)).scalars())]
