@@ -31,7 +31,7 @@ def test_messy_but_valid_communities_are_accepted_in_every_format(variant: str, 
     assert f["name"].tolist() == ["中山社区", "新兴社区", "江滩社区（东）"]
     assert f["population"].tolist() == [12345, 8650, 10240]
     assert f["households"].tolist() == [4160, 3120, 3870]
-    assert f["risk_level"].tolist() == ["high", "low", "medium"]
+    assert f["risk_level"].tolist() == ["medium", "low", "medium"]
     assert f["checkpoints"].tolist() == [4, 2, 6]
     assert f["lon"].round(4).tolist() == [114.2881, 114.2951, 114.2983]
     assert f["_row"].tolist() == [2, 3, 4]
