@@ -1,0 +1,223 @@
+"""Everything the wall screen (指挥大屏) shows, as plain data, with no personal data at all.
+
+``load_wall(url)`` reads today's staffing state and gaps, the 14-day gap history (yesterday's values
+come from it: the history rebuilds each past day from the dated assignment/duty/condition tables,
+exactly as ``load_state(url, day=yesterday)`` does), the incidents open at any time in that window,
+and the alerts (evaluated on read; no write). Rows carry community, grid and street names, codes and
+counts only: never a person's name, phone or an incident's free-text description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core import alerts as al
+from core.domain import OPEN_INCIDENT_STATUSES
+from core.gaps import GapResult, compute_gaps, gap_history
+from core.norms import norms_for_day
+from core.staffing_state import load_state
+from core.storage import alerts_repo, repo
+from core.storage.db import unit_of_work
+
+TREND_DAYS = 14
+#: tile key -> (unit key, which direction is good)
+KPI_SPECS: dict[str, tuple[str, str]] = {
+    "grid_coverage": ("percent", "up"),
+    "shortage": ("people", "down"),
+    "short_communities": ("communities", "down"),
+    "unstaffed_shifts": ("shifts", "down"),
+    "open_incidents": ("items", "down"),
+    "overdue_incidents": ("items", "down"),
+    "isolated_households": ("households", "down"),
+    "volunteers_on_duty": ("people", "up"),
+}
+OPEN = sorted(s.value for s in OPEN_INCIDENT_STATUSES)
+MAP_COLUMNS = ["community_id", "code", "name", "street", "lon", "lat", "required", "available", "gap", "shortage",
+               "grid_coverage", "checkpoint_shift_coverage", "volunteers_on_duty", "volunteers_per_1k",
+               "open_incidents", "overdue_incidents", "isolated_households"]
+INCIDENT_COLUMNS = ["code", "community", "street", "type", "severity", "status", "reported_at", "deadline",
+                    "overdue_hours"]
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    value: float | None
+    previous: float | None
+    unit: str
+    better: str  # "up" or "down"
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return float(self.value) - float(self.previous)
+
+    @property
+    def improved(self) -> bool | None:
+        d = self.delta
+        if d is None or abs(d) < 1e-9:
+            return None
+        return (d > 0) == (self.better == "up")
+
+
+@dataclass(frozen=True)
+class WallData:
+    district: str
+    demo: bool
+    day: dt.date
+    computed_at: dt.datetime
+    kpis: tuple[Kpi, ...]
+    communities: pd.DataFrame  # MAP_COLUMNS: the per-community gap for the map
+    streets: pd.DataFrame  # per street: name, lon, lat, sums and ratios
+    trend: pd.DataFrame  # day + every KPI, TREND_DAYS rows
+    alerts: pd.DataFrame  # firing, merged with stored instances (see core.alerts.merge_instances)
+    incidents: pd.DataFrame  # INCIDENT_COLUMNS, open incidents (no description)
+    volunteers: pd.DataFrame  # street, volunteer_type, n (on duty)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def kpi(self, key: str) -> Kpi:
+        return next(k for k in self.kpis if k.key == key)
+
+
+def _end_of(day: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def incident_counts(incidents: pd.DataFrame, moments: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Open and overdue incidents at each moment (vectorised: incidents × moments)."""
+    if not len(incidents):
+        z = np.zeros(len(moments), dtype=np.int64)
+        return z, z.copy()
+    rep = pd.to_datetime(incidents["reported_at"]).to_numpy()[:, None]
+    res = pd.to_datetime(incidents["resolved_at"]).to_numpy()[:, None]
+    dl = pd.to_datetime(incidents["deadline"]).to_numpy()[:, None]
+    still_open = incidents["status"].isin(OPEN).to_numpy()[:, None]
+    t = pd.to_datetime(moments).to_numpy()[None, :]
+    is_open = (rep < t) & (np.where(np.isnat(res), still_open, res >= t))
+    overdue = is_open & ~np.isnat(dl) & (dl < t)
+    return is_open.sum(axis=0), overdue.sum(axis=0)
+
+
+def _trend(totals: pd.DataFrame, incidents: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    days = pd.to_datetime(totals["day"]).dt.date
+    moments = pd.Series([min(_end_of(d), pd.Timestamp(now)) for d in days])
+    open_n, overdue_n = incident_counts(incidents, moments)
+    return pd.DataFrame({
+        "day": days.to_numpy(),
+        "grid_coverage": totals["grid_coverage"].to_numpy(float),
+        "shortage": totals["shortage"].to_numpy(np.int64),
+        "short_communities": totals["short_communities"].to_numpy(np.int64),
+        "unstaffed_shifts": (totals["checkpoint_shifts"] - totals["checkpoint_shifts_staffed"]).to_numpy(np.int64),
+        "open_incidents": open_n, "overdue_incidents": overdue_n,
+        "isolated_households": totals["isolated_households"].to_numpy(np.int64),
+        "volunteers_on_duty": totals["volunteers_on_duty"].to_numpy(np.int64),
+        "required": totals["required"].to_numpy(np.int64), "available": totals["available"].to_numpy(np.int64),
+    })
+
+
+def _today_values(res: GapResult, open_now: pd.DataFrame, now: dt.datetime) -> dict[str, float | None]:
+    d = res.district
+    deadline = pd.to_datetime(open_now["deadline"]) if len(open_now) else pd.Series(dtype="datetime64[ns]")
+    return {
+        "grid_coverage": res.coverage.get("grid_coverage"),
+        "shortage": d["shortage"], "short_communities": d["short_communities"],
+        "unstaffed_shifts": d["checkpoint_shifts"] - d["checkpoint_shifts_staffed"],
+        "open_incidents": len(open_now), "overdue_incidents": int((deadline < pd.Timestamp(now)).sum()),
+        "isolated_households": d["isolated_households"], "volunteers_on_duty": d["volunteers_on_duty"],
+    }
+
+
+def _map_table(res: GapResult, open_now: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    c = res.community.copy()
+    if len(open_now):
+        inc = open_now.groupby("community_id").size()
+        late = open_now[pd.to_datetime(open_now["deadline"]) < pd.Timestamp(now)].groupby("community_id").size()
+    else:
+        inc = late = pd.Series(dtype=int)
+    c["open_incidents"] = c["community_id"].map(inc).fillna(0).astype(int)
+    c["overdue_incidents"] = c["community_id"].map(late).fillna(0).astype(int)
+    return c[MAP_COLUMNS]
+
+
+def _incident_table(open_now: pd.DataFrame, comm: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    if not len(open_now):
+        return pd.DataFrame(columns=INCIDENT_COLUMNS)
+    names = comm.set_index("community_id")
+    out = open_now.assign(community=open_now["community_id"].map(names["name"]),
+                          street=open_now["community_id"].map(names["street"]))
+    hours = (pd.Timestamp(now) - pd.to_datetime(out["deadline"])).dt.total_seconds() / 3600.0
+    out["overdue_hours"] = hours.clip(lower=0).round(1)
+    return out.sort_values("overdue_hours", ascending=False)[INCIDENT_COLUMNS].reset_index(drop=True)
+
+
+def _volunteers(state_staff: pd.DataFrame, comm: pd.DataFrame) -> pd.DataFrame:
+    v = state_staff[(state_staff["kind"] == "volunteer") & state_staff["on_duty"]]
+    street = v["community_id"].map(comm.set_index("community_id")["street"])
+    out = (pd.DataFrame({"street": street, "volunteer_type": v["volunteer_type"].fillna("resident")})
+           .groupby(["street", "volunteer_type"]).size().rename("n").reset_index())
+    return out
+
+
+def load_wall(url: str | None, now: dt.datetime | None = None,
+              new_within: dt.timedelta = dt.timedelta(minutes=10)) -> WallData:
+    """The wall screen's whole payload (reads only)."""
+    now = now or dt.datetime.now()
+    totals, _ = gap_history(url, TREND_DAYS)
+    today = pd.to_datetime(totals["day"]).dt.date.iat[-1] if len(totals) else now.date()
+    state = load_state(url)
+    res = compute_gaps(state, norms_for_day(url, today))
+    start = dt.datetime.combine(today - dt.timedelta(days=TREND_DAYS), dt.time())
+    with unit_of_work(url) as s:
+        d = repo.district(s) or {"name": ""}
+        demo = repo.demo_info(s)["demo"] == "1"
+        inc = alerts_repo.incidents_open_since(s, start)
+        streets = repo.streets(s)
+        stored = alerts_repo.rules(s)
+        instances = alerts_repo.open_instances(s)
+    rules = stored if len(stored) else al.DEFAULT_RULES
+    open_now = inc[inc["status"].isin(OPEN)]
+    trend = _trend(totals, inc, now)
+    values = _today_values(res, open_now, now)
+    prev = trend.iloc[-2] if len(trend) >= 2 else None
+    kpis = tuple(Kpi(k, None if values[k] is None else float(values[k]),  # type: ignore[arg-type]
+                     None if prev is None else float(prev[k]), unit, better)
+                 for k, (unit, better) in KPI_SPECS.items())
+    comm = res.community
+    firing = al.evaluate(rules, al.AlertInputs(comm, res.grid, open_now), now)
+    alerts = al.merge_instances(firing, instances, now, new_within)
+    st_tot = res.street.merge(streets[["code", "lon", "lat"]], on="code", how="left")
+    return WallData(
+        district=str(d.get("name") or ""), demo=demo, day=today, computed_at=now, kpis=kpis,
+        communities=_map_table(res, open_now, now),
+        streets=st_tot[["code", "name", "lon", "lat", "shortage", "short_communities", "grid_coverage",
+                        "checkpoint_shift_coverage", "checkpoint_shifts", "checkpoint_shifts_staffed",
+                        "volunteers_on_duty", "volunteers_per_1k", "communities"]],
+        trend=trend, alerts=alerts, incidents=_incident_table(open_now, comm, now),
+        volunteers=_volunteers(state.staff, comm),
+    )
+
+
+def firing_now(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The firing set for ``sync_alerts`` (today's gaps and open incidents; no history needed)."""
+    now = now or dt.datetime.now()
+    with unit_of_work(url) as s:
+        open_now = repo.open_incidents(s)
+        stored = alerts_repo.rules(s)
+        info = repo.demo_info(s)
+    day = dt.date.fromisoformat(str(info["today"])) if info.get("demo") == "1" and info.get("today") else now.date()
+    res = compute_gaps(load_state(url), norms_for_day(url, day))
+    return al.evaluate(stored if len(stored) else al.DEFAULT_RULES, al.AlertInputs(res.community, res.grid, open_now),
+                       now)
+
+
+def sync_now(url: str | None, now: dt.datetime | None = None) -> al.SyncResult:
+    """The system job: evaluate and persist alert instances as ``SYSTEM`` (never a screen's identity)."""
+    from core.security import SYSTEM
+
+    now = now or dt.datetime.now()
+    return al.sync_alerts(SYSTEM, url, firing_now(url, now), now)
