@@ -34,6 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--district-code", default="000000", help="新建辖区的编码（街道编码 = 辖区编码 + 3 位序号）")
     p.set_defaults(func=cmd_import)
 
+    p = sub.add_parser("export", help="按导入格式导出社区、人员或事件 (export in the exchange format)",
+                       description="导出的文件用模板的中文表头和中文词语，可直接再次导入。联系电话默认打码（138****5678）。")
+    p.add_argument("kind", choices=["communities", "staff", "incidents"], help="导出类型")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="文件格式（默认 csv）")
+    p.add_argument("-o", "--output", help="输出文件；csv 不给时打印到标准输出，xlsx 必须给出")
+    p.add_argument("--with-personal-data", action="store_true", help="导出完整联系电话（仅限有权查看个人信息的操作员）")
+    p.set_defaults(func=cmd_export)
+
 
 def cmd_import(args: argparse.Namespace) -> int:
     from core.cli.main import EXIT_BAD_INPUT
@@ -54,4 +62,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"共 {len(exc.problems)} 处问题，整个文件未导入，数据库未改动。", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(summary.text())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.cli.main import EXIT_BAD_INPUT
+    from core.config import database_url
+    from core.importer.export import export_frame
+
+    if args.format == "xlsx" and not args.output:
+        print("错误：导出 xlsx 须用 -o 指定输出文件", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    df = export_frame(args.kind, database_url(args.database_url), with_personal_data=args.with_personal_data)
+    if args.format == "xlsx":
+        df.to_excel(args.output, index=False, sheet_name=args.kind)
+    elif args.output:
+        df.to_csv(args.output, index=False, encoding="utf-8-sig")  # with a BOM: Excel opens it as UTF-8
+    else:
+        df.to_csv(sys.stdout, index=False)
+    if args.output:
+        print(f"已导出 {len(df)} 条到 {args.output}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,7 @@ def texts(raw: pd.Series) -> Cleaned:
     return raw.where(raw != "").astype(object), pd.Series(None, index=raw.index, dtype=object)
 
 
-def vocabulary(codes: Iterable[str], zh: Mapping[str, str], aliases: Mapping[str, str]) -> dict[str, str]:
+def vocabulary(codes: Iterable[Any], zh: Mapping[Any, str], aliases: Mapping[str, Any]) -> dict[str, str]:
     """Accepted word (lower case) → code: every code, its Chinese word and the aliases."""
     table = {str(c).lower(): str(c) for c in codes}
     table.update({w.lower(): str(c) for c, w in zh.items()})
@@ -159,6 +160,7 @@ def skills(raw: pd.Series) -> Cleaned:
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$")
+_MASKED = re.compile(r"^\d{3}\*{4}\d{4}$")
 
 
 def phones(raw: pd.Series) -> Cleaned:
@@ -166,7 +168,9 @@ def phones(raw: pd.Series) -> Cleaned:
     brackets are dropped. Stored as digits only."""
     digits = raw.str.replace(r"[\s\-()]", "", regex=True).str.replace(r"^(\+?86)(?=1\d{10}$)", "", regex=True)
     ok = digits.str.match(_MOBILE) | digits.str.match(_LANDLINE)
-    bad = (raw != "") & ~ok
+    # a masked number (138****5678, from our own export) means "not given": the stored one is kept
+    masked = digits.str.match(_MASKED)
+    bad = (raw != "") & ~ok & ~masked
     return digits.where((raw != "") & ok).astype(object), _errors(raw, bad, "不是有效的电话号码（11 位手机号或带区号的固话）")
 
 

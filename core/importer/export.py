@@ -6,6 +6,9 @@ Phones are masked (138****5678) unless the caller asks for personal data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from core.domain import (
@@ -25,12 +28,12 @@ from core.storage.db import unit_of_work
 EXPORT_KINDS = ("communities", "staff", "incidents")
 
 
-def _zh(values: pd.Series, table: dict[str, str]) -> pd.Series:
+def _zh(values: pd.Series, table: Mapping[Any, str]) -> pd.Series:
     return values.map({str(k): v for k, v in table.items()}).fillna(values)
 
 
 def _yes_no(values: pd.Series) -> pd.Series:
-    return values.map({True: "是", False: "否", 1: "是", 0: "否"})
+    return values.astype(bool).map({True: "是", False: "否"})
 
 
 def _skills_zh(values: pd.Series) -> pd.Series:

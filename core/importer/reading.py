@@ -63,8 +63,8 @@ def _cell_text(value: object) -> str:
 def _read_csv(path: Path) -> list[list[str]]:
     try:
         text = decode(path.read_bytes())
-    except UnicodeDecodeError:
-        raise ImportRefused([Problem(path.name, 0, "", "文件编码无法识别（请另存为 UTF-8 或 GBK 编码的 CSV）")])
+    except UnicodeDecodeError as exc:
+        raise ImportRefused([Problem(path.name, 0, "", "文件编码无法识别（请另存为 UTF-8 或 GBK 编码的 CSV）")]) from exc
     first_line = text.split("\n", 1)[0]
     # tab-separated when the header has tabs and no commas (Excel's "Unicode text" export)
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","

@@ -53,7 +53,7 @@ def write(ctx: Context, v: Validated, *, district_name: str, district_code: str)
         ctx.audit("district", district_code, after={"code": district_code, "name": district_name})
     assert dist is not None
     new_streets = [{"code": c, "name": n, "district_id": dist["id"]}
-                   for c, n in zip(next_codes(dist["code"], streets["code"].astype(str), len(missing), 3), missing)]
+                   for c, n in zip(next_codes(dist["code"], streets["code"].astype(str), len(missing), 3), missing, strict=True)]
     repo.insert_rows(s, "street", new_streets)
     for row in new_streets:
         ctx.audit("street", row["code"], after={"code": row["code"], "name": row["name"]})

@@ -98,3 +98,8 @@ def test_skills_map_to_codes_and_unknown_words_are_named() -> None:
 def test_phones_are_masked_for_the_audit_log_and_exports() -> None:
     assert cl.mask_phone("13812345678") == "138****5678"
     assert cl.mask_phones(pd.Series(["13812345678", None])).tolist() == ["138****5678", None]
+
+
+def test_a_masked_phone_from_an_export_counts_as_not_given() -> None:
+    values, errors = cl.phones(_s("138****5678"))
+    assert errors.isna().all() and values.isna().all()
