@@ -10,6 +10,7 @@ from dashboard.i18n import t
 CJK_FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 SHORT_RED = "#d73027"
 SURPLUS_BLUE = "#4575b4"
+TREND_HEIGHT = 320
 
 
 def _configure(chart: alt.Chart | alt.LayerChart) -> alt.Chart:
@@ -21,6 +22,17 @@ def _configure(chart: alt.Chart | alt.LayerChart) -> alt.Chart:
             .configure_view(stroke=None))
 
 
+def _flat_title(side: str = "left") -> dict[str, object]:
+    """Axis title written horizontally above the axis (rotated CJK reads sideways)."""
+    return {"titleAngle": 0, "titleY": -14, "titleX": 0, "titleAlign": "right" if side == "left" else "left",
+            "titleBaseline": "bottom"}
+
+
+def bars_height(n_streets: int) -> int:
+    """Pixel height that gives every street its own readable row."""
+    return max(260, 28 * n_streets)
+
+
 def street_gap_bars(street: pd.DataFrame) -> alt.Chart:
     """Gap per street (shortage red, surplus blue), longest shortage on top, labelled in people."""
     p = t("unit.people")
@@ -29,7 +41,7 @@ def street_gap_bars(street: pd.DataFrame) -> alt.Chart:
     df["kind"] = [short if g > 0 else surplus for g in df["gap"]]
     df["label"] = [f"{int(g):+,} {p}" for g in df["gap"]]
     order = df.sort_values("gap", ascending=False)["name"].tolist()
-    y = alt.Y("name:N", sort=order, title=t("col.street"))
+    y = alt.Y("name:N", sort=order, title=t("col.street"), axis=alt.Axis(labelOverlap=False, labelLimit=160, **_flat_title()))
     bars = alt.Chart(df).mark_bar().encode(
         y=y, x=alt.X("gap:Q", title=t("gaps.axis.gap_people")),
         color=alt.Color("kind:N", title=t("gaps.legend.title"),
@@ -41,7 +53,7 @@ def street_gap_bars(street: pd.DataFrame) -> alt.Chart:
     )
     text = alt.Chart(df).mark_text(align="left", dx=4, fontSize=12, font=CJK_FONT).encode(
         y=y, x=alt.X("gap:Q"), text="label:N")
-    chart = alt.layer(bars, text).properties(title=t("gaps.chart.by_street"), height=max(260, 26 * len(df)))
+    chart = alt.layer(bars, text).properties(title=t("gaps.chart.by_street"), height=bars_height(len(df)))
     return _configure(chart)
 
 
@@ -56,7 +68,8 @@ def gap_trend(totals: pd.DataFrame) -> alt.Chart:
     ], ignore_index=True)
     x = alt.X("day:O", title=t("gaps.axis.day"), axis=alt.Axis(labelAngle=0))
     lines = alt.Chart(long).mark_line(point=True, strokeWidth=3).encode(
-        x=x, y=alt.Y("people:Q", title=t("gaps.axis.people"), scale=alt.Scale(zero=False)),
+        x=x, y=alt.Y("people:Q", title=t("gaps.axis.people"), scale=alt.Scale(zero=False),
+                                  axis=alt.Axis(orient="right", **_flat_title("right"))),
         color=alt.Color("series:N", title=t("gaps.legend.series"),
                         scale=alt.Scale(domain=[req, avail], range=["#334155", "#1a9850"])),
         tooltip=[alt.Tooltip("day:O", title=t("gaps.axis.day")), alt.Tooltip("series:N", title=t("gaps.legend.series")),
@@ -65,9 +78,9 @@ def gap_trend(totals: pd.DataFrame) -> alt.Chart:
     short = pd.DataFrame({"day": day, "shortage": totals["shortage"],
                           "label": [f"{int(v):,}" for v in totals["shortage"]]})
     bars = alt.Chart(short).mark_bar(color=SHORT_RED, opacity=0.35).encode(
-        x=x, y=alt.Y("shortage:Q", title=t("gaps.axis.shortage_people")),
+        x=x, y=alt.Y("shortage:Q", title=t("gaps.axis.shortage_people"), axis=alt.Axis(**_flat_title())),
         tooltip=[alt.Tooltip("day:O", title=t("gaps.axis.day")), alt.Tooltip("shortage:Q", title=t("gaps.col.shortage"))],
     )
     chart = alt.layer(bars, lines).resolve_scale(y="independent").properties(
-        title=t("gaps.chart.trend", n=len(totals)), height=300)
+        title=t("gaps.chart.trend", n=len(totals)), height=TREND_HEIGHT)
     return _configure(chart)

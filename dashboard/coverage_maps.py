@@ -160,7 +160,9 @@ def grid_deck(grid_gaps: pd.DataFrame, detail: Any) -> pdk.Deck:
                                 id="checkpoints", get_position="[lon, lat]", get_radius=18, radius_min_pixels=4,
                                 get_fill_color=[15, 23, 42], get_line_color=[255, 255, 255], stroked=True,
                                 line_width_min_pixels=1, pickable=False))
-    layers.append(maps.text_layer(df[["name", "lon", "lat"]].to_dict("records"), "grid-labels", size=13))
+    # "中山第3网格" -> "第3网格": the community's name is in the panel title already
+    short = [n[n.find("第"):] if "第" in n else n for n in df["name"]]
+    layers.append(maps.text_layer(df[["lon", "lat"]].assign(name=short).to_dict("records"), "grid-labels", size=13))
     p = t("unit.people")
     tip = {"html": (f"<b>{{name}}</b><br/>{t('gaps.col.required')}：{{required}} {p} · "
                     f"{t('gaps.col.available')}：{{available}} {p}<br/>{t('gaps.col.gap')}：{{gap_txt}}<br/>"

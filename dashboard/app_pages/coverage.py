@@ -24,7 +24,7 @@ if comm.empty:
     st.info(t("app.no_data"))
     st.stop()
 
-f1, f2, f3 = st.columns([2.2, 1.6, 1.4])
+f1, f2, f3 = st.columns([3.3, 1.4, 1.2])
 metric = f1.segmented_control(t("coverage.color_by"), options=list(coverage_maps.METRICS), key=METRIC_KEY,
                               format_func=lambda m: t(f"coverage.metric.{m}"), default="gap") or "gap"
 street_names = dict(zip(res.street["code"], res.street["name"], strict=True))
@@ -59,8 +59,9 @@ with right:
     m = st.columns(4)
     m[0].metric(t("coverage.detail.kpi.required"), fmt_people(row["required"]))
     m[1].metric(t("coverage.detail.kpi.available"), fmt_people(row["available"]))
-    m[2].metric(t("coverage.detail.kpi.gap"), fmt_people(row["gap"]), delta_color="inverse",
-                delta=t("gaps.short_n", n=int(row["gap"])) if row["gap"] > 0 else None)
+    gap = int(row["gap"])
+    m[2].metric(t("coverage.detail.kpi.gap"), t("gaps.short_n", n=gap) if gap > 0 else
+                t("gaps.surplus_n", n=-gap) if gap < 0 else t("gaps.legend.balanced"))
     m[3].metric(t("coverage.detail.kpi.isolated"), f"{fmt_int(row['isolated_households'])} {t('unit.households')}")
     detail = cache.community_detail(url, version, int(row["community_id"]))
     grid_rows = res.grid[res.grid["community_id"] == row["community_id"]]

@@ -50,18 +50,21 @@ with left:
         t("gaps.col.rank"): range(1, len(ranked) + 1), t("col.community"): ranked["name"],
         t("col.street"): ranked["street"], t("col.risk_level"): [label("risk", r) for r in ranked["risk_level"]],
         t("gaps.col.required"): ranked["required"], t("gaps.col.available"): ranked["available"],
-        t("gaps.col.gap"): ranked["gap"], t("gaps.col.movable_surplus"): ranked["movable_surplus"],
+        t("gaps.col.gap"): ranked["gap"],
         t("gaps.col.gap_rate"): (ranked["gap"] / ranked["required"].where(ranked["required"] > 0) * 100).round(1),
-        t("col.code"): ranked["code"],
+        t("gaps.col.movable_surplus"): ranked["movable_surplus"], t("col.code"): ranked["code"],
     }
+    if only_short:  # a short community has no movable surplus by definition: show who could move instead
+        table[t("gaps.col.movable_on_duty")] = ranked["movable_on_duty"]
+        del table[t("gaps.col.movable_surplus")]
     frame = pd.DataFrame(table)
     people = st.column_config.NumberColumn(format=f"%d {t('unit.people')}")
     if frame.empty:
         st.info(t("gaps.none_short"))
     st.dataframe(frame, hide_index=True, width="stretch", height=560, column_config={
         t("gaps.col.required"): people, t("gaps.col.available"): people, t("gaps.col.gap"): people,
-        t("gaps.col.movable_surplus"): people,
-        t("gaps.col.gap_rate"): st.column_config.NumberColumn(format=f"%.1f {t('unit.percent')}")})
+        t("gaps.col.movable_surplus"): people, t("gaps.col.movable_on_duty"): people,
+        t("gaps.col.gap_rate"): st.column_config.NumberColumn(format="%.1f %%")})
     st.download_button(t("gaps.download"), frame.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"{t('gaps.download_name')}-{day.isoformat()}.csv", mime="text/csv",
                        key="gaps_download", icon="⬇️")
@@ -72,5 +75,6 @@ with right:
 
 c1, c2 = st.columns(2, gap="medium")
 street_rows = res.street[res.street["code"].isin(streets)] if streets else res.street
-c1.altair_chart(charts.street_gap_bars(street_rows), width="stretch")
-c2.altair_chart(charts.gap_trend(totals), width="stretch")
+# explicit heights: Streamlit otherwise shrinks the layered charts and drops street names
+c1.altair_chart(charts.street_gap_bars(street_rows), width="stretch", height=charts.bars_height(len(street_rows)) + 90)
+c2.altair_chart(charts.gap_trend(totals), width="stretch", height=charts.TREND_HEIGHT + 90)

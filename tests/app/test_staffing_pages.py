@@ -53,6 +53,7 @@ def test_clicking_a_community_opens_its_grids_and_detail_panel(app, demo_sqlite)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["应配"] == f"{worst['required']:,} 人"
     assert metrics["在岗"] == f"{worst['available']:,} 人"
+    assert metrics["缺口"] == f"缺 {worst['gap']} 人"
 
 
 def test_coverage_community_filter_and_street_filter_narrow_the_map(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
@@ -85,6 +86,9 @@ def test_gaps_page_ranks_short_communities_and_offers_a_chinese_csv(app, demo_sq
     assert list(df.columns)[:4] == ["排名", "社区", "街道", "风险等级"]
     assert len(df) == res.district["short_communities"]
     assert df["缺口"].is_monotonic_decreasing
+    assert "可调配在岗" in df.columns and "可调出" not in df.columns  # a short community has no surplus
+    at.toggle(key="gaps_only_short").set_value(False).run()
+    assert len(at.dataframe[0].value) == 180 and "可调出" in at.dataframe[0].value.columns
     assert len(at.get("vega_lite_chart")) == 2 and len(_deck_specs(at)) == 1
 
 
