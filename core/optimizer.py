@@ -348,20 +348,40 @@ def choose_cadres(flows: pd.DataFrame, staff: pd.DataFrame, comm: pd.DataFrame, 
         p = p.sort_values(["from_community_id", "key"], kind="stable")
         p = p[p.groupby("from_community_id").cumcount() < p["n"]]
         out.append(p)
-    multi = flows[ndest > 1]
-    for donor, fl in multi.groupby("from_community_id", sort=False):  # per-donor assignment (exact)
-        cand = pool[pool["community_id"] == donor]
-        slots = fl.loc[fl.index.repeat(fl["n"])]
-        dx = cand["hx"].to_numpy()[:, None] - slots["to_community_id"].map(cxy["x"]).to_numpy()[None, :]
-        dy = cand["hy"].to_numpy()[:, None] - slots["to_community_id"].map(cxy["y"]).to_numpy()[None, :]
-        dist = np.hypot(dx, dy)
-        cost = np.round(dist + cand["penalty"].to_numpy()[:, None], 1) * 1e6 + cand["tie"].to_numpy()[:, None]
-        rows, cols = linear_sum_assignment(cost)
-        pick = cand.iloc[rows].copy()
-        pick["to_community_id"] = slots["to_community_id"].to_numpy()[cols]
-        pick["from_community_id"] = donor
-        pick["km"] = slots["km"].to_numpy()[cols]
-        pick["home_km"] = dist[rows, cols]
+    multi = flows[ndest > 1].sort_values("from_community_id", kind="stable")
+    if len(multi):  # several destinations: an exact assignment per donor, on numpy slices
+        mp = pool[pool["community_id"].isin(multi["from_community_id"].unique())].sort_values(
+            ["community_id", "id"], kind="stable")
+        p_cid = mp["community_id"].to_numpy()
+        p_x, p_y = mp["hx"].to_numpy(float), mp["hy"].to_numpy(float)
+        p_pen, p_tie = mp["penalty"].to_numpy(float), mp["tie"].to_numpy(float)
+        f_from = multi["from_community_id"].to_numpy()
+        f_to = multi["to_community_id"].to_numpy()
+        f_n = multi["n"].to_numpy(np.int64)
+        f_km = multi["km"].to_numpy(float)
+        f_x, f_y = cxy["x"].reindex(f_to).to_numpy(), cxy["y"].reindex(f_to).to_numpy()
+        donors_u, f_start = np.unique(f_from, return_index=True)
+        f_end = np.append(f_start[1:], len(f_from))
+        p_start = np.searchsorted(p_cid, donors_u, side="left")
+        p_end = np.searchsorted(p_cid, donors_u, side="right")
+        sel_rows: list[np.ndarray] = []
+        sel_flow: list[np.ndarray] = []
+        sel_dist: list[np.ndarray] = []
+        for k in range(len(donors_u)):
+            fi = np.repeat(np.arange(f_start[k], f_end[k]), f_n[f_start[k]:f_end[k]])
+            pi = np.arange(p_start[k], p_end[k])
+            dist = np.hypot(p_x[pi, None] - f_x[None, fi], p_y[pi, None] - f_y[None, fi])
+            cost = np.round(dist + p_pen[pi, None], 1) * 1e6 + p_tie[pi, None]
+            rows, cols = linear_sum_assignment(cost)
+            sel_rows.append(pi[rows])
+            sel_flow.append(fi[cols])
+            sel_dist.append(dist[rows, cols])
+        r_idx, f_idx = np.concatenate(sel_rows), np.concatenate(sel_flow)
+        pick = mp.iloc[r_idx].copy()
+        pick["from_community_id"] = f_from[f_idx]
+        pick["to_community_id"] = f_to[f_idx]
+        pick["km"] = f_km[f_idx]
+        pick["home_km"] = np.concatenate(sel_dist)
         out.append(pick)
     moves = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=MOVE_COLUMNS)
     moves = moves.rename(columns={"id": "staff_id", "code": "staff_code"})

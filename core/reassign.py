@@ -264,7 +264,8 @@ def apply_plan(actor: Actor, url: str | None, plan_: Plan, selected_rows: Sequen
     moves = plan_.moves if selected_rows is None else plan_.moves.iloc[list(selected_rows)]
     if not plan_.options.keep_origin_at_requirement and override_shortage_reason is None:
         override_shortage_reason = reason  # the coordinator chose to let origins go below requirement
-    party_reason = reason if plan_.options.party_home_weight_km is not None else None
+    opts = plan_.options
+    party_reason = reason if (not opts.respect_party_home or opts.party_home_weight_km is not None) else None
     expected = (dict(zip(moves["staff_id"].astype(int), moves["version"].astype(int)))
                 if "version" in moves else None)
     return _apply_moves(actor, url, list(zip(moves["staff_id"].astype(int), moves["to_community_id"].astype(int))),

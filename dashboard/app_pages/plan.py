@@ -1,0 +1,90 @@
+"""调配方案: the suggested plan for the district (or chosen streets), on a map and as a table; accept all or some."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import FangxianError
+from core.optimizer import PlanOptions
+from core.reassign import apply_plan
+from dashboard import cache, plan_maps
+from dashboard.auth import guard
+from dashboard.components import fmt_int
+from dashboard.context import db_url
+from dashboard.i18n import t
+
+FLASH_KEY, ERROR_KEY = "plan_flash", "plan_error"
+
+actor = guard("coordinator", "admin")
+url = db_url()
+version = cache.data_version(url)
+res = cache.gaps(url, version)
+st.title(t("plan.title"))
+st.caption(t("plan.caption"))
+if msg := st.session_state.pop(FLASH_KEY, None):
+    st.success(msg)
+if msg := st.session_state.pop(ERROR_KEY, None):
+    st.error(msg)
+if res.community.empty:
+    st.info(t("app.no_data"))
+    st.stop()
+
+streets_all = res.street if actor.streets is None else res.street[res.street["code"].isin(actor.streets)]
+names = dict(zip(streets_all["code"], streets_all["name"], strict=True))
+c = st.columns([1.1, 2.2, 1.1, 1.1, 1.1], vertical_alignment="bottom")
+max_km = c[0].number_input(t("plan.max_km"), min_value=0.0, max_value=200.0, value=0.0, step=1.0, key="plan_max_km")
+chosen = c[1].multiselect(t("plan.streets"), list(names), key="plan_streets", format_func=names.__getitem__,
+                          placeholder=t("plan.all_streets"))
+keep = c[2].toggle(t("plan.keep_origin"), value=True, key="plan_keep")
+party = c[3].toggle(t("plan.party_home"), value=True, key="plan_party")
+cap = c[4].number_input(t("plan.max_moves"), min_value=0, max_value=500, value=0, step=1, key="plan_cap")
+opts = PlanOptions(max_km=max_km or None, keep_origin_at_requirement=keep, respect_party_home=party,
+                   max_moves_per_community=int(cap) or None)
+streets = tuple(sorted(chosen)) if chosen else (tuple(sorted(actor.streets)) if actor.streets is not None else None)
+plan = cache.suggested_plan(url, version, tuple(sorted(dataclasses.asdict(opts).items())), streets)
+tot = plan.totals
+
+k = st.columns(5)
+p_, km_ = t("unit.people"), t("unit.km")
+k[0].metric(t("plan.kpi.shortage"), t("plan.arrow", before=f"{fmt_int(tot.shortage_before)}", after=f"{fmt_int(tot.shortage_after)} {p_}"),
+            delta=f"{tot.shortage_after - tot.shortage_before:+,} {p_}", delta_color="inverse")
+k[1].metric(t("plan.kpi.worst"), t("plan.arrow", before=tot.worst_before, after=f"{tot.worst_after} {p_}"),
+            delta=f"{tot.worst_after - tot.worst_before:+,} {p_}", delta_color="inverse")
+k[2].metric(t("plan.kpi.short"), t("plan.arrow", before=tot.short_before, after=f"{tot.short_after} {t('unit.communities')}"))
+k[3].metric(t("plan.kpi.moves"), f"{fmt_int(tot.moves)} {p_}")
+k[4].metric(t("plan.kpi.km"), f"{tot.km:,.1f} {km_}")
+
+scope = res.community if streets is None else res.community[res.community["street_code"].isin(streets)]
+left, right = st.columns([1.2, 1], gap="medium")
+with left:
+    st.subheader(t("plan.map"))
+    st.pydeck_chart(plan_maps.plan_deck(scope, cache.map_geometry(url, version), plan.flows), height=620, key="plan_map")
+with right:
+    st.subheader(t("plan.table"))
+    mv = plan.moves
+    if mv.empty:
+        st.info(t("plan.none"))
+        st.stop()
+    kmcol = st.column_config.NumberColumn(format=f"%.2f {km_}")
+    ev = st.dataframe(pd.DataFrame({
+        t("plan.col.name"): mv["name"], t("plan.col.code"): mv["staff_code"], t("plan.col.from"): mv["from_community"],
+        t("plan.col.to"): mv["to_community"], t("plan.col.km"): mv["km"], t("plan.col.home_km"): mv["home_km"]}),
+        hide_index=True, width="stretch", height=480, on_select="rerun", selection_mode="multi-row",
+        key=f"plan_rows_{version}", column_config={t("plan.col.km"): kmcol, t("plan.col.home_km"): kmcol})
+    rows = list(ev.selection.rows)
+    reason = st.text_input(t("plan.reason"), key="plan_reason")
+    b1, b2 = st.columns(2)
+    some = b1.button(t("plan.accept_selected", n=len(rows)), key="plan_accept_some", disabled=not (rows and reason.strip()))
+    every = b2.button(t("plan.accept_all", n=len(mv)), key="plan_accept_all", type="primary", disabled=not reason.strip())
+    if some or every:
+        try:
+            r = apply_plan(actor, url, plan, rows if some else None, reason)
+            st.session_state[FLASH_KEY] = t("plan.done", n=r.moved, batch=r.batch_id)
+        except FangxianError as exc:
+            st.session_state[ERROR_KEY] = t(exc.key, message=exc.message)
+        st.session_state.pop("plan_reason", None)
+        cache.clear()
+        st.rerun()

@@ -1,0 +1,139 @@
+"""人员调配: pick a short community, choose cadres from surplus communities, preview, confirm, undo."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import ConcurrentChange, FangxianError
+from core.reassign import move_staff, preview_moves, undo_batch
+from dashboard import cache, coverage_maps
+from dashboard.auth import guard
+from dashboard.context import db_url
+from dashboard.i18n import label, t
+
+TARGET_KEY, MAP_SEEN_KEY, FLASH_KEY, ERROR_KEY = "ra_target", "ra_map_seen", "ra_flash", "ra_error"
+FORM_KEYS = ("ra_reason", "ra_override", "ra_party_reason", "ra_undo_reason")
+
+actor = guard("coordinator", "admin")
+url = db_url()
+version = cache.data_version(url)
+res = cache.gaps(url, version)
+scope = res.community if actor.streets is None else res.community[res.community["street_code"].isin(actor.streets)]
+short = scope[scope["shortage"] > 0].sort_values(["shortage", "code"], ascending=[False, True])
+
+st.title(t("ra.title"))
+st.caption(t("ra.caption"))
+if msg := st.session_state.pop(FLASH_KEY, None):
+    st.success(msg)
+if msg := st.session_state.pop(ERROR_KEY, None):
+    st.error(msg)
+if short.empty:
+    st.info(t("ra.no_short"))
+    st.stop()
+
+ids = short["community_id"].astype(int).tolist()
+by_code = dict(zip(short["code"], ids, strict=True))
+if TARGET_KEY not in st.session_state or st.session_state[TARGET_KEY] not in ids:
+    st.session_state[TARGET_KEY] = by_code.get(str(st.query_params.get("community", "")), ids[0])
+left, right = st.columns([1.35, 1], gap="medium")
+with right:  # the map comes first in the script so that a click can set the picker below
+    st.caption(t("ra.map_hint"))
+    ev = st.pydeck_chart(coverage_maps.gap_deck(scope, cache.map_geometry(url, version)), height=420,
+                         on_select="rerun", selection_mode="single-object", key="ra_map")
+    clicked = coverage_maps.selected_code(ev, "communities")
+    if clicked and clicked != st.session_state.get(MAP_SEEN_KEY):
+        st.session_state[MAP_SEEN_KEY] = clicked
+        if clicked in by_code:
+            st.session_state[TARGET_KEY] = by_code[clicked]
+row = short.set_index("community_id")
+with left:
+    target = st.selectbox(t("ra.target"), ids, key=TARGET_KEY, format_func=lambda i: t(
+        "ra.target_fmt", name=row.loc[i, "name"], street=row.loc[i, "street"], n=int(row.loc[i, "shortage"])))
+    include_party = st.toggle(t("ra.include_party"), value=False, key="ra_party")
+    st.subheader(t("ra.candidates"))
+    cand = cache.reassign_candidates(url, version, int(target), include_party,
+                                     None if actor.streets is None else tuple(sorted(actor.streets)))
+    if cand.empty:
+        st.info(t("ra.no_candidates"))
+        st.stop()
+    km, ppl = st.column_config.NumberColumn(format=f"%.2f {t('unit.km')}"), f"%d {t('unit.people')}"
+    view = pd.DataFrame({
+        t("ra.col.name"): cand["name"], t("ra.col.code"): cand["staff_code"],
+        t("ra.col.kind"): [label("kind", k) for k in cand["kind"]], t("ra.col.unit"): cand["unit"].fillna("—"),
+        t("ra.col.from"): cand["from_community"], t("ra.col.from_surplus"): cand["from_surplus"],
+        t("ra.col.home_km"): cand["home_km"], t("ra.col.post_km"): cand["post_km"],
+        t("ra.col.skills"): ["、".join(t(f"skill.{x}") for x in s.split(",") if x) or "—" for s in cand["skills"]],
+        t("ra.col.hours"): cand["hours_week"],
+    })
+    ev_c = st.dataframe(view, hide_index=True, width="stretch", height=380, on_select="rerun",
+                        selection_mode="multi-row", key=f"ra_cand_{target}_{version}", column_config={
+                            t("ra.col.home_km"): km, t("ra.col.post_km"): km,
+                            t("ra.col.from_surplus"): st.column_config.NumberColumn(format=ppl),
+                            t("ra.col.hours"): st.column_config.NumberColumn(format=f"%.1f {t('unit.hours')}")})
+    picked = cand.iloc[list(ev_c.selection.rows)]
+    st.caption(t("ra.selected", n=len(picked)))
+
+if len(picked):
+    ids_ = picked["staff_id"].astype(int).tolist()
+    pv = preview_moves(url, ids_, int(target), gaps=res)
+    st.subheader(t("ra.preview"))
+    st.dataframe(pd.DataFrame({
+        t("ra.col.role"): [t(f"ra.role.{r}") for r in pv["role"]], t("col.community"): pv["name"],
+        t("col.street"): pv["street"], t("ra.col.required"): pv["required"], t("ra.col.before"): pv["available_before"],
+        t("ra.col.after"): pv["available_after"], t("ra.col.gap_before"): pv["gap_before"],
+        t("ra.col.gap_after"): pv["gap_after"]}), hide_index=True, width="stretch",
+        column_config={c: st.column_config.NumberColumn(format=ppl) for c in (
+            t("ra.col.required"), t("ra.col.before"), t("ra.col.after"), t("ra.col.gap_before"), t("ra.col.gap_after"))})
+    reason = st.text_input(t("ra.reason"), key="ra_reason", placeholder=t("ra.reason_ph"))
+    origin_short = bool(((pv["role"] == "from") & (pv["gap_after"] > 0)).any())
+    override = st.text_input(t("ra.override"), key="ra_override") if origin_short else ""
+    away = picked[(picked["kind"] == "party_member") & picked["home_community_id"].notna()
+                  & (picked["home_community_id"] != target)]
+    party = st.text_input(t("ra.party_reason"), key="ra_party_reason") if len(away) else ""
+    if st.button(t("ra.confirm"), type="primary", key="ra_confirm", disabled=not reason.strip()):
+        try:
+            r = move_staff(actor, url, ids_, int(target), reason, override_shortage_reason=override or None,
+                           expected_versions=dict(zip(picked["staff_id"].astype(int), picked["version"].astype(int))),
+                           expected_community_versions=dict(zip(pv["community_id"].astype(int), pv["version"].astype(int))),
+                           party_home_reason=party or None)
+            st.session_state[FLASH_KEY] = t("ra.done", n=r.moved, batch=r.batch_id)
+        except ConcurrentChange as exc:
+            st.session_state[ERROR_KEY] = t(exc.key, message=exc.message)
+        except FangxianError as exc:
+            st.error(t(exc.key, message=exc.message))
+            st.stop()
+        for k in FORM_KEYS:
+            st.session_state.pop(k, None)
+        cache.clear()
+        st.rerun()
+
+st.subheader(t("ra.batches"))
+batches = cache.move_batches(url, version)
+if batches.empty:
+    st.caption(t("ra.no_batches"))
+    st.stop()
+st.dataframe(pd.DataFrame({
+    t("ra.col.when"): pd.to_datetime(batches["created_at"]).dt.strftime("%m-%d %H:%M"), t("ra.col.actor"): batches["actor"],
+    t("ra.col.type"): [t(f"ra.kind.{k}") for k in batches["kind"]], t("ra.col.moves"): batches["moves"],
+    t("ra.col.reason"): batches["reason"],
+    t("ra.col.status"): [t("ra.status.undone") if pd.notna(u) else t("ra.status.live") for u in batches["undone_at"]]}),
+    hide_index=True, width="stretch", column_config={t("ra.col.moves"): st.column_config.NumberColumn(format=ppl)})
+live = batches[batches["undone_at"].isna()]
+if len(live):
+    info = live.set_index("id")
+    u1, u2, u3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    pick = u1.selectbox(t("ra.undo_pick"), list(info.index), key="ra_undo_pick", format_func=lambda b: t(
+        "ra.batch_fmt", when=pd.Timestamp(info.loc[b, "created_at"]).strftime("%m-%d %H:%M"), actor=info.loc[b, "actor"],
+        kind=t(f"ra.kind.{info.loc[b, 'kind']}"), n=int(info.loc[b, "moves"]), reason=info.loc[b, "reason"]))
+    why = u2.text_input(t("ra.undo_reason"), key="ra_undo_reason")
+    if u3.button(t("ra.undo"), key="ra_undo", disabled=not why.strip()):
+        try:
+            undo_batch(actor, url, str(pick), why)
+            st.session_state[FLASH_KEY] = t("ra.undone", batch=pick)
+        except FangxianError as exc:
+            st.session_state[ERROR_KEY] = t(exc.key, message=exc.message)
+        for k in FORM_KEYS:
+            st.session_state.pop(k, None)
+        cache.clear()
+        st.rerun()
