@@ -72,3 +72,80 @@ def community_detail(url: str, version: str, community_id: int) -> CommunityDeta
 def norm_versions(url: str, version: str) -> pd.DataFrame:
     del version
     return norm_history(url)
+
+
+# --- reassignment and the suggested plan (issue 5) ----------------------------------------------
+
+
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def reassign_candidates(url: str, version: str, community_id: int, include_party: bool,
+                        streets: tuple[str, ...] | None) -> pd.DataFrame:
+    """Candidates for one short community (donors limited to ``streets`` when given)."""
+    from core.reassign import candidates
+
+    return candidates(url, community_id, include_party=include_party, streets=streets,
+                      gaps=gaps(url, version))
+
+
+@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
+def suggested_plan(url: str, version: str, options: tuple[tuple[str, object], ...],
+                   streets: tuple[str, ...] | None) -> object:
+    """The suggested plan for ``options`` (PlanOptions fields as sorted pairs) over ``streets``."""
+    from core.optimizer import PlanOptions
+    from core.reassign import suggest_plan
+
+    return suggest_plan(url, PlanOptions(**dict(options)), streets=streets, gaps=gaps(url, version))
+
+
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
+def move_batches(url: str, version: str) -> pd.DataFrame:
+    from core.reassign import recent_batches
+
+    del version
+    return recent_batches(url, 20)
+
+
+# --- wall screen and alerts (issue 7) ---------------------------------------------------------
+
+
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def wall(url: str, version: str) -> object:
+    """The wall screen's payload (core.wallscreen.WallData); ttl bounds how late a deadline passing
+    (no write) is noticed."""
+    from core.wallscreen import load_wall
+
+    del version
+    return load_wall(url)
+
+
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
+def alert_rules(url: str, version: str) -> pd.DataFrame:
+    from core.alerts import rules_in_force
+
+    del version
+    return rules_in_force(url)
+
+
+@st.cache_resource(show_spinner=False)
+def alert_keeper(url: str, every_s: float = 60.0) -> object:
+    """One background job per process and database: persists alert instances (first seen, resolved)
+    as the SYSTEM actor. Screens never write; this is the server's own job, like a cron entry
+    (``fangxian alerts sync``). Stops after repeated failures (e.g. the database was removed)."""
+    import threading
+    import time
+
+    from core.wallscreen import sync_now
+
+    def loop() -> None:
+        failures = 0
+        while failures < 10:
+            try:
+                sync_now(url)
+                failures = 0
+            except Exception:  # noqa: BLE001 - a job must survive a database outage
+                failures += 1
+            time.sleep(every_s)
+
+    th = threading.Thread(target=loop, name=f"fangxian-alert-keeper-{abs(hash(url)) % 10000}", daemon=True)
+    th.start()
+    return th

@@ -33,6 +33,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("gaps.py", "page.gaps", "gaps", "nav.section.monitor", "📉",
              roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
     PageSpec("norms.py", "page.norms", "norms", "nav.section.manage", "📐", roles=frozenset({"admin"})),
+    PageSpec("reassign.py", "page.reassign", "reassign", "nav.section.command", "🔁",
+             roles=frozenset({"coordinator", "admin"})),
+    PageSpec("plan.py", "page.plan", "plan", "nav.section.command", "🧮", roles=frozenset({"coordinator", "admin"})),
 )
 
 
