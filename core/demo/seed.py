@@ -101,6 +101,9 @@ def write_demo(session: Session, d: DemoData) -> dict[str, int]:
     from core.identity.demo import create_demo_accounts
 
     create_demo_accounts(session)  # one account per role + the demo kiosk token (demo only)
+    from core.demo.isolation_demo import write_extras
+
+    write_extras(session, d)  # incident details, home-isolation households and checks, a screening campaign
     set_meta(session, "demo", "1")
     set_meta(session, "demo_scale", d.scale)
     set_meta(session, "demo_seed", str(d.seed))
