@@ -236,7 +236,7 @@ def compute_gaps_loop(state: StaffingState, norms: Norms) -> pd.DataFrame:
     movable: dict[int, int] = {}
     grids_in: dict[int, int] = {}
     for cid_, kind, on_duty, mv in zip(state.staff["community_id"].tolist(), state.staff["kind"].tolist(),
-                                       state.staff["on_duty"].tolist(), state.staff["movable"].tolist()):
+                                       state.staff["on_duty"].tolist(), state.staff["movable"].tolist(), strict=True):
         if on_duty and kind in counted_kinds:
             avail[cid_] = avail.get(cid_, 0) + 1
             if mv:

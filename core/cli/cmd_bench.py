@@ -104,7 +104,7 @@ def _plan_args(p: argparse.ArgumentParser) -> None:
 
 
 #: name -> (runner, help, extra-argument adder)
-BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[argparse.ArgumentParser], None]]] = {
+BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[argparse.ArgumentParser], object]]] = {
     "gaps": (run_gaps, "缺口计算：向量化引擎 vs 逐社区循环 vs bincount 下限", lambda p: p.add_argument(
         "--loop-repeat", type=int, default=1, help="循环基线重复次数（默认 1）")),
     "plan": (run_plan, "调配方案：规划耗时与内存，总缺口对照 LP 最优与贪心基线", _plan_args),

@@ -132,7 +132,7 @@ def test_community_columns_are_the_contract_the_optimiser_relies_on() -> None:
             "required", "available", "gap", "shortage", "movable_on_duty", "movable_surplus"} <= cols
 
 
-@pytest.mark.parametrize("scale", ["district", "city"])
+@pytest.mark.parametrize("scale", ["district", "city", "province"])
 def test_loop_baseline_and_engine_agree_on_a_generated_preset(scale: str) -> None:
     s = state_from_demo(generate(scale, seed=7, today=dt.date(2026, 11, 29)))  # type: ignore[arg-type]
     engine = compute_gaps(s, Norms.from_params({"base_per_10k_residents": 25}))
