@@ -157,11 +157,13 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
     staffable = np.where(per_shift > 0, np.floor(after / np.where(per_shift > 0, per_shift, 1) + 1e-9), shifts)
     staffed = np.minimum(shifts, staffable).astype(np.int64)
 
+    # string columns keep their (arrow) arrays: converting 120k grid names to Python objects and back
+    # was most of the time at province scale
     community = pd.DataFrame({
-        "community_id": cid, "code": c["code"].to_numpy(), "name": c["name"].to_numpy(),
-        "street_code": c["street_code"].to_numpy(), "street": c["street"].to_numpy(),
+        "community_id": cid, "code": c["code"].array, "name": c["name"].array,
+        "street_code": c["street_code"].array, "street": c["street"].array,
         "population": pop.astype(np.int64), "lon": c["lon"].to_numpy(float), "lat": c["lat"].to_numpy(float),
-        "risk_level": c["risk_level"].to_numpy(), "multiplier": mult, "grids": n_grids,
+        "risk_level": c["risk_level"].array, "multiplier": mult, "grids": n_grids,
         "checkpoints": cp.astype(np.int64), "isolated_households": c["isolated_households"].to_numpy(np.int64),
         "vulnerable_residents": c["vulnerable_residents"].to_numpy(np.int64),
         "required": required, "available": available, "gap": gap, "shortage": np.maximum(gap, 0),
@@ -177,10 +179,10 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
 
     cc = g_pos.clip(0)
     grid = pd.DataFrame({
-        "grid_id": gid, "code": g["code"].to_numpy(), "name": g["name"].to_numpy(),
+        "grid_id": gid, "code": g["code"].array, "name": g["name"].array,
         "community_id": g["community_id"].to_numpy(np.int64),
-        "community_code": community["code"].to_numpy()[cc], "community": community["name"].to_numpy()[cc],
-        "street_code": community["street_code"].to_numpy()[cc], "street": community["street"].to_numpy()[cc],
+        "community_code": community["code"].array.take(cc), "community": community["name"].array.take(cc),
+        "street_code": community["street_code"].array.take(cc), "street": community["street"].array.take(cc),
         "population": g["population"].to_numpy(np.int64), "checkpoints": g["checkpoints"].to_numpy(np.int64),
         "isolated_households": g["isolated_households"].to_numpy(np.int64),
         "vulnerable_residents": g["vulnerable_residents"].to_numpy(np.int64),
