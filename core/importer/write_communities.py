@@ -82,10 +82,10 @@ def _update(ctx: Context, diff: Diff, stored: pd.DataFrame, street_id: pd.Series
     if ch.empty:
         return
     updates: list[dict[str, Any]] = []
-    for i, fields in enumerate(diff.changed_fields):
-        row: dict[str, Any] = {"id": int(ch["id"].iat[i]), "version": int(ch["version"].iat[i])}
+    for rec, fields in zip(ch.astype(object).to_dict("records"), diff.changed_fields, strict=True):
+        row: dict[str, Any] = {"id": int(rec["id"]), "version": int(rec["version"])}
         for f in fields:
-            value = plain(ch[f].iat[i])
+            value = plain(rec[f])
             if f == "street":
                 row["street_id"] = int(street_id[value])
             else:

@@ -50,18 +50,22 @@ def write(ctx: Context, v: Validated) -> None:
     if ch.empty:
         return
     merged = overlay(ch, stored, ["reported_at", "severity"])
+    deadlines = [None if pd.isna(d) else d.to_pydatetime()
+                 for d in _deadline(merged["reported_at"], merged["severity"])]
     updates: list[dict[str, Any]] = []
-    for i, fields in enumerate(diff.changed_fields):
-        row: dict[str, Any] = {"id": int(ch["id"].iat[i]), "version": int(ch["version"].iat[i])}
+    for rec, fields, deadline in zip(ch.astype(object).to_dict("records"), diff.changed_fields, deadlines,
+                                     strict=True):
+        row: dict[str, Any] = {"id": int(rec["id"]), "version": int(rec["version"])}
         for f in fields:
-            value = plain(ch[f].iat[i]) if f not in ("reported_at", "resolved_at") else ch[f].iat[i]
+            value = rec[f]
             if f == "community_code":
                 row["community_id"], row["grid_id"] = int(refs["id"][value]), None
+            elif isinstance(value, pd.Timestamp):
+                row[f] = value.to_pydatetime()
             else:
-                row[f] = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+                row[f] = plain(value)
         if {"reported_at", "severity"} & set(fields):
-            row["deadline"] = _deadline(merged["reported_at"].iloc[[i]], merged["severity"].iloc[[i]]).iat[0]
-            row["deadline"] = row["deadline"].to_pydatetime()
+            row["deadline"] = deadline
         updates.append(row)
     repo.update_rows(s, "incident", updates)
     ctx.audit_changed("incident", diff, ch["community_code"].tolist())

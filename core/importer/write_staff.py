@@ -97,15 +97,16 @@ def _update(ctx: Context, diff: Diff, unit_id: pd.Series, comm_id: pd.Series) ->
     ch = diff.changed
     if ch.empty:
         return
+    units, comms = unit_id.to_dict(), comm_id.to_dict()  # dict lookups: 15,000 rows in a loop
     updates: list[dict[str, Any]] = []
-    for i, fields in enumerate(diff.changed_fields):
-        row: dict[str, Any] = {"id": int(ch["id"].iat[i]), "version": int(ch["version"].iat[i])}
+    for rec, fields in zip(ch.astype(object).to_dict("records"), diff.changed_fields, strict=True):
+        row: dict[str, Any] = {"id": int(rec["id"]), "version": int(rec["version"])}
         for f in fields:
-            value = plain(ch[f].iat[i])
+            value = plain(rec[f])
             if f == "unit":
-                row["unit_id"] = int(unit_id[value])
+                row["unit_id"] = int(units[value])
             elif f == "community_code":
-                row["community_id"], row["grid_id"] = int(comm_id[value]), None
+                row["community_id"], row["grid_id"] = int(comms[value]), None
             elif f == "volunteer_type":
                 row[f] = value or None
             else:
