@@ -14,7 +14,7 @@ import sys
 from core.cli.common import cli_actor, print_table
 from core.config import database_url
 from core.errors import InvalidInput
-from core.security import ROLES, ROLE_ZH
+from core.security import ROLE_ZH, ROLES
 
 ROLE_HELP = "角色，可重复：" + "、".join(f"{r}（{ROLE_ZH[r]}）" for r in ROLES if r != "wallscreen")
 

@@ -17,7 +17,13 @@ from core.identity.accounts import (
     set_roles,
     verify_password,
 )
-from core.identity.demo import DEMO_ACCOUNTS, DEMO_KIOSK_TOKEN, DEMO_PASSWORD, create_demo_accounts, demo_logins
+from core.identity.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_KIOSK_TOKEN,
+    DEMO_PASSWORD,
+    create_demo_accounts,
+    demo_logins,
+)
 from core.identity.external import external_actor
 from core.identity.kiosk import (
     NewToken,
