@@ -24,7 +24,9 @@ current = Norms.from_params(dict(in_force["params"].iat[0])) if len(in_force) el
 st.title(t("norms.title"))
 st.caption(t("norms.caption"))
 if len(in_force):
-    st.info(t("norms.in_force", day=str(in_force["valid_from"].iat[0]), author=in_force["author"].iat[0]))
+    author = in_force["author"].iat[0]
+    st.info(t("norms.in_force", day=str(in_force["valid_from"].iat[0]),
+              author=t("norms.author.system") if author == "system" else author))
 
 with st.form("norms_form"):
     st.subheader(t("norms.edit"))
@@ -67,6 +69,6 @@ st.dataframe({
                                for p in params],
     t("norms.col.risk"): [" / ".join(f"{p.get('risk_multiplier', {}).get(r, 0):g}" for r in ("low", "medium", "high"))
                          for p in params],
-    t("norms.col.author"): history["author"], t("norms.col.reason"): history["reason"],
+    t("norms.col.author"): history["author"].replace({"system": t("norms.author.system")}), t("norms.col.reason"): history["reason"],
     t("norms.col.created_at"): history["created_at"].astype(str).str.slice(0, 16),
 }, hide_index=True, width="stretch")

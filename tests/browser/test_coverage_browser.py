@@ -60,3 +60,17 @@ def test_gaps_page_shows_ranked_list_map_and_charts(page, server, recorder) -> N
     screenshot(page, "gaps-charts-1080p")
     assert recorder.external == []
     assert recorder.page_errors == []
+
+
+def test_norms_page_shows_the_form_and_version_history_to_an_admin(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, server, "admin")
+    page.get_by_test_id("stSidebarNav").get_by_text("人员配置标准").click()
+    wait_for_app(page)
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_role("heading", name="人员配置标准").first.is_visible()
+    assert page.get_by_text("每万名常住人口社区工作者基数（人）").is_visible()
+    assert page.get_by_text("版本历史").is_visible()
+    page.wait_for_timeout(800)
+    screenshot(page, "norms-1080p")
+    assert recorder.external == []
+    assert recorder.page_errors == []
