@@ -248,9 +248,9 @@ def mask_addresses(s: pd.Series) -> pd.Series:
     return text.str.replace(r"\d+(室|号)?$", "***", regex=True).astype(object).where(s.notna(), None)
 
 
-def mask_households(df: pd.DataFrame, actor: Actor | None) -> pd.DataFrame:
-    """Personal columns masked unless the actor may see personal data."""
-    if actor is not None and actor.sees_personal_data:
+def mask_households(df: pd.DataFrame, personal: bool) -> pd.DataFrame:
+    """Personal columns masked unless ``personal`` (the actor's ``sees_personal_data``)."""
+    if personal:
         return df
     out = df.copy()
     if "head_name" in out:
@@ -272,8 +272,9 @@ class IsolationView:
     day: dt.date
 
 
-def load_view(url: str | None, actor: Actor | None, now: dt.datetime | None = None, ending_days: int = 3) -> IsolationView:
-    """Everything the isolation page shows, masked for ``actor``."""
+def load_view(url: str | None, *, personal: bool, now: dt.datetime | None = None, ending_days: int = 3) -> IsolationView:
+    """Everything the isolation page shows; personal data masked unless ``personal``
+    (pass ``actor.sees_personal_data``)."""
     now = _now(now)
     day = now.date()
     with unit_of_work(url) as s:
@@ -291,7 +292,7 @@ def load_view(url: str | None, actor: Actor | None, now: dt.datetime | None = No
     hh["checked_today"] = hh["checked_at"].notna()
     hh["fever"] = hh["max_temp"] >= settings.fever_threshold - 1e-9
     hh["days_left"] = (pd.to_datetime(hh["planned_end"]) - pd.Timestamp(day)).dt.days
-    masked = mask_households(hh, actor)
+    masked = mask_households(hh, personal)
     ending = masked[masked["days_left"].between(0, ending_days)].sort_values(["planned_end", "code"])
     missing = masked[~masked["checked_today"]]
     ct = checks.merge(masked[["id", "code", "community", "street_code", "grid"]], left_on="household_id",

@@ -149,3 +149,70 @@ def alert_keeper(url: str, every_s: float = 60.0) -> object:
     th = threading.Thread(target=loop, name=f"fangxian-alert-keeper-{abs(hash(url)) % 10000}", daemon=True)
     th.start()
     return th
+
+
+# --- incidents, home isolation, screening (issue 9) -------------------------------------------
+
+
+@st.cache_data(ttl=30, max_entries=16, show_spinner=False)
+def incidents(url: str, version: str, days: int = 14) -> pd.DataFrame:
+    """Incidents reported in the last ``days`` days plus every older one still open (age and overdue as of now)."""
+    from core.incidents import list_incidents
+
+    del version
+    df = list_incidents(url)
+    cutoff = pd.Timestamp(dt.datetime.now() - dt.timedelta(days=days))
+    return df[(pd.to_datetime(df["reported_at"]) >= cutoff) | df["open"]].reset_index(drop=True)
+
+
+@st.cache_data(ttl=30, max_entries=32, show_spinner=False)
+def incident_history(url: str, version: str, incident_id: int) -> pd.DataFrame:
+    from core.incidents import incident_history as history
+
+    del version
+    return history(url, incident_id)
+
+
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def dispatch_options(url: str, version: str, community_id: int) -> pd.DataFrame:
+    from core.incidents import dispatch_options as options
+
+    del version
+    return options(url, community_id)
+
+
+@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
+def deadline_rules(url: str, version: str) -> pd.DataFrame:
+    from core.incidents import deadline_rules as rules
+
+    del version
+    return rules(url)
+
+
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
+def isolation_view(url: str, version: str, personal: bool) -> object:
+    """Home isolation as the page shows it; ``personal`` False masks names, phones and addresses."""
+    from core.isolation import load_view
+
+    del version
+    return load_view(url, personal=personal)
+
+
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def screening_campaign(url: str, version: str, campaign_id: int | None = None) -> object:
+    from core.screening import load_campaign
+
+    del version
+    return load_campaign(url, campaign_id)
+
+
+@st.cache_data(ttl=120, max_entries=8, show_spinner=False)
+def screening_helpers(url: str, version: str, campaign_id: int | None, streets: tuple[str, ...] | None) -> pd.DataFrame:
+    """Who could be sent to the grids behind schedule (reassignment candidates, nearest first)."""
+    from core.screening import helpers_for_behind, load_campaign
+
+    del version
+    view = load_campaign(url, campaign_id)
+    if view is None:
+        return pd.DataFrame()
+    return helpers_for_behind(url, view.grids, streets=list(streets) if streets is not None else None)

@@ -36,6 +36,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("reassign.py", "page.reassign", "reassign", "nav.section.command", "🔁",
              roles=frozenset({"coordinator", "admin"})),
     PageSpec("plan.py", "page.plan", "plan", "nav.section.command", "🧮", roles=frozenset({"coordinator", "admin"})),
+    PageSpec("incidents.py", "page.incidents", "incidents", "nav.section.command", "🚑",
+             roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
+    PageSpec("isolation.py", "page.isolation", "isolation", "nav.section.command", "🏠",
+             roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
+    PageSpec("screening.py", "page.screening", "screening", "nav.section.command", "🚪",
+             roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
 )
 
 

@@ -1,0 +1,84 @@
+"""事件处置: incidents on a map (severity and age) and a timeline, filters, table, export, report, act."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from core.domain import OPEN_INCIDENT_STATUSES, IncidentStatus, IncidentType, Severity
+from core.incidents import filter_incidents
+from dashboard import cache, charts_incidents, incident_maps, incident_panel
+from dashboard.auth import current_actor
+from dashboard.components import fmt_int, legend
+from dashboard.context import db_url
+from dashboard.i18n import label, t
+
+TYPES_KEY, SEV_KEY, STATUS_KEY, STREETS_KEY, DAYS_KEY, OVERDUE_KEY = (
+    "inc_types", "inc_sev", "inc_status", "inc_streets", "inc_days", "inc_overdue")
+OPEN = [s.value for s in IncidentStatus if s in OPEN_INCIDENT_STATUSES]
+
+url = db_url()
+actor = current_actor()
+assert actor is not None  # the router shows this page only to a signed-in user
+version = cache.data_version(url)
+df = cache.incidents(url, version, 14)
+now = dt.datetime.now()
+
+st.title(t("inc.title"))
+st.caption(t("inc.caption"))
+incident_panel.flash()
+f = st.columns([1.4, 1.1, 1.4, 1.4, 1.3, 0.8])
+types = f[0].multiselect(t("inc.filter.type"), [x.value for x in IncidentType], key=TYPES_KEY,
+                         format_func=lambda x: label("itype", x), placeholder=t("inc.filter.all"))
+sevs = f[1].multiselect(t("inc.filter.severity"), [s.value for s in Severity], key=SEV_KEY,
+                        format_func=lambda s: label("severity", s), placeholder=t("inc.filter.all"))
+statuses = f[2].multiselect(t("inc.filter.status"), [s.value for s in IncidentStatus], default=OPEN, key=STATUS_KEY,
+                            format_func=lambda s: label("status", s), placeholder=t("inc.filter.all"))
+streets = dict(zip(df["street_code"], df["street"], strict=False))
+chosen = f[3].multiselect(t("inc.filter.street"), sorted(streets), key=STREETS_KEY,
+                          format_func=streets.__getitem__, placeholder=t("inc.filter.all"))
+days = f[4].segmented_control(t("inc.filter.days"), [1, 3, 7, 14], default=7, key=DAYS_KEY,
+                              format_func=lambda n: t("inc.days", n=n)) or 7
+only_late = f[5].toggle(t("inc.filter.overdue"), key=OVERDUE_KEY)
+shown = filter_incidents(df, types=types, severities=sevs, statuses=statuses, streets=chosen,
+                         start=now - dt.timedelta(days=int(days)), only_overdue=only_late)
+
+items = t("unit.items")
+reported_today, resolved_today = incident_panel.today_counts(df, now)
+k = st.columns(5)
+k[0].metric(t("inc.kpi.open"), f"{fmt_int(df['open'].sum())} {items}")
+k[1].metric(t("inc.kpi.overdue"), f"{fmt_int(df['overdue'].sum())} {items}")
+k[2].metric(t("inc.kpi.today"), f"{fmt_int(reported_today)} {items}")
+k[3].metric(t("inc.kpi.resolved_today"), f"{fmt_int(resolved_today)} {items}")
+k[4].metric(t("inc.kpi.shown"), f"{fmt_int(len(shown))} {items}")
+
+left, right = st.columns([1.5, 1], gap="medium")
+with left:
+    st.subheader(t("inc.map"))
+    legend(incident_maps.severity_legend(label), t("inc.legend.severity"))
+    st.caption(t("inc.legend.age"))
+    geometry = cache.map_geometry(url, version)
+    st.pydeck_chart(incident_maps.incident_deck(shown, geometry, label), height=560, key="inc_map")
+with right:
+    st.subheader(t("inc.timeline"))
+    if len(shown):
+        st.altair_chart(charts_incidents.incident_timeline(shown, label), width="stretch")
+    incident_panel.report_form(url, version, actor)
+    incident_panel.rules_editor(url, version, actor)
+
+st.subheader(t("inc.table"))
+if shown.empty:
+    st.info(t("inc.none"))
+    st.stop()
+shown = shown.reset_index(drop=True)
+frame = incident_panel.table_frame(shown)
+st.download_button(t("inc.export"), frame.to_csv(index=False).encode("utf-8-sig"),
+                   file_name=f"incidents-{now:%Y%m%d-%H%M}.csv", mime="text/csv", key="inc_export", icon="⬇️")
+event = st.dataframe(frame, hide_index=True, width="stretch", height=360, key="inc_table", on_select="rerun",
+                     selection_mode="single-row")
+rows = event["selection"]["rows"] if event else []
+if rows:
+    incident_panel.detail(url, version, actor, shown.iloc[rows[0]])
+else:
+    st.caption(t("inc.select_hint"))
