@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from core.cli.common import cli_actor
 
@@ -52,6 +53,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     url = database_url(args.database_url)
     migrate(url)
+    started = time.perf_counter()
     try:
         summary = import_file(cli_actor(args, "clerk"), args.kind, args.file, url=url, datum=args.datum,
                               sheet=args.sheet, dry_run=args.dry_run, district_name=args.district_name,
@@ -61,7 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         print(f"共 {len(exc.problems)} 处问题，整个文件未导入，数据库未改动。", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(summary.text())
+    print(f"{summary.text()}（用时 {time.perf_counter() - started:.1f} 秒）")
     return 0
 
 

@@ -83,6 +83,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
             names = "、".join(wb.sheetnames)
             raise ImportRefused([Problem(path.name, 0, "", f"没有名为“{sheet}”的工作表（现有：{names}）")])
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # files from other tools often carry a wrong <dimension> tag
         return [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     finally:
         wb.close()

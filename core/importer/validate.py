@@ -66,6 +66,8 @@ def validate(table: RawTable, kind: str, *, datum: str = "wgs84",
     positions, header_problems = map_headers(table.file, table.headers, spec)
     out = _Collector(table)
     out.problems.extend(header_problems)
+    if table.cells.empty:
+        out.problems.append(Problem(table.file, 0, "", "只有表头，没有数据行"))
     frame = pd.DataFrame(index=range(len(table.cells)))
     headers: dict[str, str] = {}
     for col in spec:

@@ -34,7 +34,7 @@ def test_a_good_file_prints_the_chinese_summary_and_audits_the_named_user(
     code = main(["--database-url", demo_db, "import", "staff", str(FIXTURES / "staff_messy.csv"), "--user", "王录入"])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert out.strip() == "导入完成：staff_messy.csv 新增 4 条，更新 0 条，未变 0 条（新建派出单位 1 个）"
+    assert out.strip().startswith("导入完成：staff_messy.csv 新增 4 条，更新 0 条，未变 0 条（新建派出单位 1 个）（用时 ")
     with unit_of_work(demo_db) as s:
         actors = set(s.scalars(select(m.AuditLog.actor).where(m.AuditLog.action == "import.staff")))
     assert actors == {"王录入"}

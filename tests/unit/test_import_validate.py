@@ -112,3 +112,11 @@ def test_gcj02_coordinates_are_converted_to_wgs84(tmp_path: Path) -> None:
     # around Wuhan GCJ-02 lies about 500 m east and 250 m south of WGS-84
     assert 0.003 < wgs["lon"].iat[0] - gcj["lon"].iat[0] < 0.008
     assert 0.001 < gcj["lat"].iat[0] - wgs["lat"].iat[0] < 0.005
+
+
+def test_a_file_with_only_a_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("编号,姓名,类别\n,,\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as err:
+        validate(read_table(path), "staff", communities=KNOWN)
+    assert err.value.lines() == ["empty.csv 全文件：只有表头，没有数据行"]
