@@ -126,6 +126,7 @@ def transition(actor: Actor, url: str | None, incident_id: int, action: str, *, 
         if inc.version != expected_version:
             raise ConcurrentChange(f"事件 {inc.code} 已被他人修改（版本 {inc.version}），请刷新后重试")
         step = transition_for(inc.status, action)
+        rules = merge_rules(ir.deadline_rules(s))  # read before any change: a query would autoflush
         if step.needs_note and not note:
             raise RuleViolation(f"{ACTION_ZH[action]}需要填写说明")
         if len(note) > MAX_TEXT:
@@ -150,7 +151,7 @@ def transition(actor: Actor, url: str | None, incident_id: int, action: str, *, 
         if action == "triage" and severity and severity != inc.severity:
             _check_vocab(inc.type, severity)
             inc.severity = severity
-            inc.deadline = deadline_for(merge_rules(ir.deadline_rules(s)), inc.type, severity, inc.reported_at)
+            inc.deadline = deadline_for(rules, inc.type, severity, inc.reported_at)
         from_status = inc.status
         inc.status = step.to_status.value
         if step.to_status == IncidentStatus.RESOLVED:
