@@ -59,12 +59,11 @@ SCALES: dict[str, ScaleSpec] = {
 }
 
 # share of each kind among non-volunteer staff (district and city)
-KIND_SHARES = {
-    "community_worker": 0.18,
-    "grid_member": 0.09,
-    "cadre": 0.45,
-    "party_member": 0.20,
-    "property_staff": 0.08,
+#: on-duty staff as a share of the rough need (district: the article's weeks; city: ≈ 60,000 staff)
+SUPPLY_RATIO = {"district": 0.95, "city": 0.77, "province": 1.0}
+KIND_SHARES = {  # party members and property staff; cadres are sized from the need
+    "party_member": 0.14,
+    "property_staff": 0.065,
 }
 VOLUNTEER_TYPES = ("resident", "women", "youth", "civility", "militia")
 VOLUNTEER_TYPE_P = (0.45, 0.2, 0.2, 0.1, 0.05)
@@ -335,7 +334,7 @@ def build_grids_compounds(comms: pd.DataFrame, spec: ScaleSpec, rng: np.random.G
             })
         if not spec.polygons:
             continue
-        n_comp = int(rng.integers(2, 7))
+        n_comp = int(rng.integers(2, 6))
         comp_names = _place_names(n_comp, rng, names.COMPOUND_SUFFIX, taken)
         cp_pts = _sample_in(cell, n_comp, rng, None, 0, 0) if cell is not None and not cell.is_empty else gp[:n_comp]
         for k in range(n_comp):
@@ -383,8 +382,8 @@ def _counts(comms: pd.DataFrame, grids: pd.DataFrame, cps: pd.DataFrame, scale: 
     heat = np.exp(-d / radius)
     lam = 1.0 + 45.0 * heat
     final_iso = rng.poisson(lam)
-    risk = np.where(heat > 0.55, "high", np.where(heat > 0.2, "medium", "low"))
-    extra_medium = rng.random(n) < 0.04
+    risk = np.where(heat > 0.6, "high", np.where(heat > 0.3, "medium", "low"))
+    extra_medium = rng.random(n) < 0.03
     risk = np.where((risk == "low") & extra_medium, "medium", risk)
     comms["isolated_households"] = final_iso
     comms["risk_level"] = risk
@@ -455,19 +454,22 @@ def build_staff(comms: pd.DataFrame, grids: pd.DataFrame, units: pd.DataFrame, p
     ci_of_grid = pd.Series(np.arange(n), index=codes).reindex(grids["community_code"]).to_numpy()
     block("grid_member", ci_of_grid[gidx], grid_code=grids["code"].to_numpy()[gidx])
 
+    n_party = int(round(spec.staff_per_community * n * KIND_SHARES["party_member"]))
+    n_prop = int(round(spec.staff_per_community * n * KIND_SHARES["property_staff"]))
     if scale == "province":
         n_cadres = 580_000
     else:
-        n_cadres = int(round(spec.staff_per_community * n * KIND_SHARES["cadre"]))
+        # enough cadres that the district as a whole is about 5 % short (as in the article's
+        # weeks): the shortage is in the wrong places, which is what a coordinator fixes
+        others = cw.sum() + covered.sum() + n_party + n_prop
+        n_cadres = max(int(round(SUPPLY_RATIO[scale] * req.sum() / 0.93 - others)), n // 2)
     # cadres follow need, but unevenly: the deliberate mix of short and overstaffed communities
-    w = np.maximum(req - cw - g_per_c, 1) * rng.lognormal(0, 0.55, n)
+    w = np.maximum(req - cw - g_per_c, 1) * rng.lognormal(0, 0.6, n)
     w = w * np.where(comms["risk_level"].to_numpy() == "high", 0.55, 1.0)  # hot spots lag behind
     cadre_ci = rng.choice(n, n_cadres, p=w / w.sum())
     block("cadre", cadre_ci)
     if scale != "province":
-        n_party = int(round(spec.staff_per_community * n * KIND_SHARES["party_member"]))
         block("party_member", rng.choice(n, n_party, p=pop / pop.sum()))
-        n_prop = int(round(spec.staff_per_community * n * KIND_SHARES["property_staff"]))
         cpw = comms["checkpoints"].to_numpy() + 0.5
         block("property_staff", rng.choice(n, n_prop, p=cpw / cpw.sum()))
         n_vol = int(round(spec.volunteers_per_community * n))
