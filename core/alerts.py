@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from core.audit import new_batch_id, record
-from core.errors import InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.security import Actor, require, write_service
 from core.storage import alerts_repo as repo
 from core.storage.db import unit_of_work
@@ -153,8 +154,8 @@ def merge_instances(firing: pd.DataFrame, instances: pd.DataFrame, now: dt.datet
         if len(instances) else pd.DataFrame(columns=["rule_code", "subject", "first_seen", "acknowledged_by",
                                                      "acknowledged_at"])
     out = firing.merge(inst, on=["rule_code", "subject"], how="left")
-    first = pd.to_datetime(out["first_seen"])
-    since = pd.to_datetime(out["since"])
+    first = pd.to_datetime(out["first_seen"]).astype("datetime64[ns]")
+    since = pd.to_datetime(out["since"]).astype("datetime64[ns]")
     first = first.fillna(since.where(since <= pd.Timestamp(now))).fillna(pd.Timestamp(now))
     out["first_seen"] = first
     out["acknowledged"] = out["acknowledged_at"].notna()
@@ -165,9 +166,10 @@ def merge_instances(firing: pd.DataFrame, instances: pd.DataFrame, now: dt.datet
 
 
 def for_display(alerts: pd.DataFrame) -> pd.DataFrame:
-    """What a wall shows: unacknowledged, one line per (kind, subject) at its highest level."""
-    live = alerts[~alerts["acknowledged"].astype(bool)]
-    return live.drop_duplicates(subset=["kind", "subject"], keep="first").reset_index(drop=True)
+    """What a wall shows: one line per (kind, subject) at its highest firing level, unless that level
+    was acknowledged (acknowledging the worst level covers the milder ones; an escalation shows again)."""
+    worst = alerts.drop_duplicates(subset=["kind", "subject"], keep="first")
+    return worst[~worst["acknowledged"].astype(bool)].reset_index(drop=True)
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -203,45 +205,59 @@ def check_rule(kind: str, threshold: float, level: str) -> None:
 
 
 @write_service("admin")
-def save_rule(actor: Actor, url: str | None, code: str, kind: str, threshold: float, level: str,
-              enabled: bool = True, note: str = "", reason: str = "") -> None:
-    """Create or change one rule (by code); the first save also stores the defaults it replaces."""
-    code = (code or "").strip()
-    if not code or len(code) > 48:
-        raise InvalidInput("规则编码不能为空，且不超过 48 个字符")
-    check_rule(kind, threshold, level)
+def save_rules(actor: Actor, url: str | None, rules: Sequence[Mapping[str, Any]], reason: str = "") -> int:
+    """Create or change rules (by code) in one transaction; the first save also stores the defaults.
+    Each rule: code, kind, threshold, level, enabled, note. Returns how many rules changed."""
+    clean = []
+    for r in rules:
+        code = str(r.get("code") or "").strip()
+        if not code or len(code) > 48:
+            raise InvalidInput("规则编码不能为空，且不超过 48 个字符")
+        check_rule(str(r.get("kind")), r.get("threshold"), str(r.get("level")))  # type: ignore[arg-type]
+        clean.append({"code": code, "kind": str(r["kind"]), "threshold": float(r["threshold"]),
+                      "level": str(r["level"]), "enabled": bool(r.get("enabled", True)),
+                      "note": str(r.get("note") or "")})
     batch = new_batch_id()
     now = dt.datetime.now()
+    changed = 0
     with unit_of_work(url) as s:
         if not len(repo.rules(s)):
             for rec in DEFAULT_RULES.to_dict("records"):
                 repo.upsert_rule(s, {**rec, "updated_by": "system", "updated_at": now})
-        before, after = repo.upsert_rule(s, {"code": code, "kind": kind, "threshold": float(threshold),
-                                             "level": level, "enabled": bool(enabled), "note": note,
-                                             "updated_by": actor.username, "updated_at": now})
-        record(s, actor, "alert_rule.save", "alert_rule", code, before=before, after=after, reason=reason,
-               batch_id=batch)
+        for rec in clean:
+            before, after = repo.upsert_rule(s, {**rec, "updated_by": actor.username, "updated_at": now})
+            if before is not None and {k: before[k] for k in rec} == {k: after[k] for k in rec}:
+                continue
+            changed += 1
+            record(s, actor, "alert_rule.save", "alert_rule", rec["code"], before=before, after=after,
+                   reason=reason, batch_id=batch)
+    return changed
 
 
 @write_service("coordinator", "admin")
-def acknowledge(actor: Actor, url: str | None, rule_code: str, subject: str, street_code: str | None,
-                reason: str = "", now: dt.datetime | None = None) -> int:
-    """Acknowledge a firing alert (it leaves the wall until it clears and fires again)."""
-    require(actor, "coordinator", "admin", streets=[street_code] if street_code else [])
+def acknowledge(actor: Actor, url: str | None, items: Sequence[tuple[str, str, str | None]], reason: str = "",
+                now: dt.datetime | None = None) -> int:
+    """Acknowledge firing alerts, each given as (rule_code, subject, street_code), in one transaction:
+    they leave the wall until their condition clears and fires again. Returns how many were new acks."""
+    require(actor, "coordinator", "admin", streets=[sc for _, _, sc in items if sc])
     now = now or dt.datetime.now()
+    batch = new_batch_id()
+    done = 0
     with unit_of_work(url) as s:
-        row = repo.open_instance(s, rule_code, subject)
-        if row is None:
-            row = repo.add_instance(s, rule_code=rule_code, subject=subject, street_code=street_code,
-                                    first_seen=now, value=0.0)
-        elif row.acknowledged_at is not None:
-            return int(row.id)
-        row.acknowledged_by = actor.username
-        row.acknowledged_at = now
-        record(s, actor, "alert.acknowledge", "alert_instance", row.id, after={"rule": rule_code,
-               "subject": subject, "acknowledged_at": now.isoformat(timespec="seconds")}, reason=reason,
-               batch_id=new_batch_id())
-        return int(row.id)
+        for rule_code, subject, street_code in items:  # a handful, chosen by a person
+            row = repo.open_instance(s, rule_code, subject)
+            if row is None:
+                row = repo.add_instance(s, rule_code=rule_code, subject=subject, street_code=street_code,
+                                        first_seen=now, value=0.0)
+            elif row.acknowledged_at is not None:
+                continue
+            row.acknowledged_by = actor.username
+            row.acknowledged_at = now
+            done += 1
+            record(s, actor, "alert.acknowledge", "alert_instance", row.id,
+                   after={"rule": rule_code, "subject": subject, "acknowledged_at": now.isoformat(timespec="seconds")},
+                   reason=reason, batch_id=batch)
+    return done
 
 
 @dataclass(frozen=True)
@@ -266,7 +282,7 @@ def sync_alerts(actor: Actor, url: str | None, firing: pd.DataFrame, now: dt.dat
         kept = stored[skeys.isin(set(keys))] if len(stored) else stored
         since = pd.to_datetime(fresh["since"])
         firsts = since.where(since <= pd.Timestamp(now)).fillna(pd.Timestamp(now))
-        for rec, first in zip(fresh[["rule_code", "subject", "street_code", "value"]].to_dict("records"), firsts):
+        for rec, first in zip(fresh[["rule_code", "subject", "street_code", "value"]].to_dict("records"), firsts, strict=True):
             repo.add_instance(s, rule_code=rec["rule_code"], subject=rec["subject"],
                               street_code=rec["street_code"], first_seen=first.to_pydatetime(),
                               value=float(rec["value"]))

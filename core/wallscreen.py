@@ -183,6 +183,9 @@ def load_wall(url: str | None, now: dt.datetime | None = None,
     open_now = inc[inc["status"].isin(OPEN)]
     trend = _trend(totals, inc, now)
     values = _today_values(res, open_now, now)
+    if len(trend):  # today's row is today's live figures (status of incidents, current staffing)
+        for k, v in values.items():
+            trend.loc[trend.index[-1], k] = np.nan if v is None else v
     prev = trend.iloc[-2] if len(trend) >= 2 else None
     kpis = tuple(Kpi(k, None if values[k] is None else float(values[k]),  # type: ignore[arg-type]
                      None if prev is None else float(prev[k]), unit, better)

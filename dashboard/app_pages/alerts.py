@@ -1,0 +1,92 @@
+"""预警: the coordinator acknowledges the wall's alerts; the admin edits the threshold rules."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core import alerts as al
+from core.errors import FangxianError
+from dashboard import auth, cache
+from dashboard import wall_view as wv
+from dashboard.context import db_url
+from dashboard.i18n import t
+
+actor = auth.guard("leader", "coordinator", "admin")
+url = db_url()
+cache.alert_keeper(url)
+data = cache.wall(url, cache.data_version(url))
+
+st.title(t("alerts.title"))
+st.caption(t("alerts.caption"))
+tab_list, tab_rules = st.tabs([t("alerts.tab.list"), t("alerts.tab.rules")])
+
+with tab_list:
+    alerts = data.alerts.drop_duplicates(subset=["kind", "subject"], keep="first")
+    if not len(alerts):
+        st.success(t("alerts.none"))
+    else:
+        status = [t("alerts.status.acknowledged") if a else t("alerts.status.new") if n else t("alerts.status.open")
+                  for a, n in zip(alerts["acknowledged"], alerts["is_new"], strict=True)]
+        what = [wv.alert_text(r) for _, r in alerts.iterrows()]
+        table = pd.DataFrame({
+            t("alerts.col.level"): [t(f"wall.alert.level.{lv}") for lv in alerts["level"]],
+            t("alerts.col.kind"): [t(f"alerts.kind.{k}") for k in alerts["kind"]],
+            t("alerts.col.what"): what,
+            t("alerts.col.first_seen"): pd.to_datetime(alerts["first_seen"]).dt.strftime("%m-%d %H:%M"),
+            t("alerts.col.status"): status,
+        })
+        st.dataframe(table, hide_index=True, width="stretch", height=420)
+        if actor.has("coordinator", "admin"):
+            open_ = alerts[~alerts["acknowledged"].astype(bool)].reset_index(drop=True)
+            mine = open_[[actor.in_scope(sc) for sc in open_["street_code"]]]
+            labels = {i: f"{t(f'wall.alert.level.{r.level}')} · {w}" for i, r, w in
+                      zip(mine.index, mine.itertuples(), [wv.alert_text(r) for _, r in mine.iterrows()], strict=True)}
+            with st.form("alerts_ack"):
+                picked = st.multiselect(t("alerts.ack.pick"), options=list(labels), format_func=labels.get,
+                                        key="alerts_ack_pick")
+                reason = st.text_input(t("alerts.ack.reason"), key="alerts_ack_reason")
+                if st.form_submit_button(t("alerts.ack.button"), type="primary") and picked:
+                    items = [(str(mine.at[i, "rule_code"]), str(mine.at[i, "subject"]), mine.at[i, "street_code"])
+                             for i in picked]
+                    try:
+                        n = al.acknowledge(actor, url, items, reason)
+                    except FangxianError as exc:
+                        st.error(t(exc.key, message=exc.message))
+                    else:
+                        cache.clear()
+                        st.success(t("alerts.ack.done", n=n))
+            if len(mine) < len(open_):
+                st.caption(t("alerts.ack.out_of_scope", n=len(open_) - len(mine)))
+
+with tab_rules:
+    st.caption(t("alerts.rules.caption"))
+    st.caption(t("alerts.rules.help"))
+    rules = cache.alert_rules(url, cache.data_version(url))
+    cols = ["code", "kind", "threshold", "level", "enabled", "note"]
+    level_zh = {lv: t(f"wall.alert.level.{lv}") for lv in al.LEVELS}
+    shown = rules[cols].assign(level=rules["level"].map(level_zh), kind=[t(f"alerts.kind.{k}") for k in rules["kind"]])
+    shown = shown.rename(columns={c: t(f"alerts.rules.col.{c}") for c in cols})
+    if not actor.has("admin"):
+        st.info(t("alerts.rules.only_admin"))
+        st.dataframe(shown, hide_index=True, width="stretch")
+    else:
+        edited = st.data_editor(
+            shown, hide_index=True, width="stretch", key="alerts_rules_editor", disabled=[t("alerts.rules.col.code"),
+                                                                                      t("alerts.rules.col.kind")],
+            column_config={
+                t("alerts.rules.col.level"): st.column_config.SelectboxColumn(options=list(level_zh.values())),
+                t("alerts.rules.col.threshold"): st.column_config.NumberColumn(min_value=0.0, step=1.0),
+            })
+        reason = st.text_input(t("alerts.rules.reason"), key="alerts_rules_reason")
+        if st.button(t("alerts.rules.save"), type="primary", key="alerts_rules_save"):
+            back = edited.rename(columns={t(f"alerts.rules.col.{c}"): c for c in cols})
+            back = back.assign(kind=rules["kind"].to_numpy(),
+                               level=back["level"].map({v: k for k, v in level_zh.items()}))
+            try:
+                n = al.save_rules(actor, url, back.to_dict("records"), reason)
+            except FangxianError as exc:
+                st.error(t(exc.key, message=exc.message))
+            else:
+                cache.clear()
+                st.success(t("alerts.rules.saved", n=n) if n else t("alerts.rules.unchanged"))

@@ -1,0 +1,122 @@
+"""指挥大屏: the district at a glance for a wall 3-5 m away. Read-only; no personal data; no widget.
+
+Every panel is its own fragment that re-reads on its own timer (``?refresh=``) without reloading the
+page; a failed read keeps the last good data on screen with an amber, then red, border; rotation
+(``?rotate=...&every=``) swaps the map and trend views while the refresh goes on. URL parameters are
+documented in dashboard/wall_live.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import streamlit as st
+
+from core import alerts as al
+from dashboard import auth, cache
+from dashboard import wall_view as wv
+from dashboard.context import db_url
+from dashboard.i18n import t
+from dashboard.wall_live import current_view, fetch, settings
+
+st.markdown(wv.CSS, unsafe_allow_html=True)
+S = settings(st.query_params)
+URL = db_url()
+MAP_H, TREND_H, ALERT_ROWS = int(740 * S.scale), int(295 * S.scale), 9
+try:
+    cache.alert_keeper(URL)
+except Exception:  # noqa: BLE001 - the keeper is best-effort; the screen works without it
+    pass
+
+
+def _wall() -> object:
+    return cache.wall(URL, cache.data_version(URL))
+
+
+def _geometry() -> object:
+    return cache.map_geometry(URL, cache.data_version(URL))
+
+
+def _fresh(last_ok: float | None, failed: bool) -> None:
+    st.markdown(wv.freshness_html(last_ok, failed, time.time(), S.stale_after), unsafe_allow_html=True)
+
+
+@st.fragment(run_every=S.refresh)
+def header() -> None:
+    try:  # a revoked kiosk token or a disabled account ends the screen within one refresh
+        if auth.resolve(URL) is None:
+            st.rerun(scope="app")
+    except Exception:  # noqa: BLE001 - database down: keep the screen, the panels say it
+        pass
+    data, _, _ = fetch(_wall)
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.title(t("wall.title", district=getattr(data, "district", "")))
+    now = dt.datetime.now()
+    demo = f'<span class="fx-demo">{wv.esc(t("app.demo_badge"))}</span>' if getattr(data, "demo", False) else ""
+    right.markdown(f'<div class="fx-clock" style="text-align:right">{wv.esc(now.strftime("%Y-%m-%d %H:%M"))}'
+                   f'{demo}</div>', unsafe_allow_html=True)
+
+
+@st.fragment(run_every=S.refresh)
+def kpi_panel() -> None:
+    data, last_ok, failed = fetch(_wall)
+    with st.container(key="wall-kpis", gap=None):
+        if data is not None:
+            st.markdown(wv.kpi_tiles_html(data.kpis), unsafe_allow_html=True)
+        _fresh(last_ok, failed)
+
+
+@st.fragment(run_every=S.refresh)
+def map_panel(view: str, position: str) -> None:
+    data, last_ok, failed = fetch(_wall)
+    geo, _, geo_failed = fetch(_geometry, key="wall_last_geometry")
+    metric = wv.MAP_METRIC[view]
+    with st.container(key="wall-map", gap=None):
+        st.markdown(wv.panel_header(t(f"wall.panel.map.{metric}"), f"{t(f'wall.view.{view}')}{position}")
+                    + wv.legend_html(metric), unsafe_allow_html=True)
+        if data is not None and geo is not None:
+            deck = wv.wall_deck(geo, data.communities, metric, width_px=int(1080 * S.scale), height_px=MAP_H,
+                                scale=S.scale)
+            st.pydeck_chart(deck, height=MAP_H, key=f"wall_map_{metric}")
+        _fresh(last_ok, failed or geo_failed)
+
+
+@st.fragment(run_every=S.refresh)
+def alerts_panel() -> None:
+    data, last_ok, failed = fetch(_wall)
+    with st.container(key="wall-alerts", gap=None):
+        if data is not None:
+            shown = al.for_display(data.alerts)
+            st.markdown(wv.panel_header(t("wall.panel.alerts"), t("wall.panel.alerts.count", **al.summary(shown)))
+                        + wv.alerts_html(shown, ALERT_ROWS), unsafe_allow_html=True)
+        _fresh(last_ok, failed)
+
+
+@st.fragment(run_every=S.refresh)
+def trend_panel(view: str) -> None:
+    data, last_ok, failed = fetch(_wall)
+    with st.container(key="wall-trend", gap=None):
+        if data is not None:
+            st.markdown(wv.panel_header(t(f"wall.panel.trend.{view}", n=len(data.trend)),
+                                        t("wall.trend.unit", unit=t(wv.TREND_AXIS[view]))), unsafe_allow_html=True)
+            st.altair_chart(wv.trend_chart(data.trend, view, height_px=TREND_H, scale=S.scale), theme=None,
+                            key=f"wall_trend_{view}")
+        _fresh(last_ok, failed)
+
+
+@st.fragment(run_every=S.every if S.rotating else None)
+def stage() -> None:
+    view = current_view(S)
+    pos = f" · {S.views.index(view) + 1}/{len(S.views)}" if S.rotating else ""
+    left, right = st.columns([1.5, 1], gap="small")
+    with left:
+        map_panel(view, pos)
+    with right:
+        alerts_panel()
+        trend_panel(view)
+
+
+header()
+kpi_panel()
+stage()

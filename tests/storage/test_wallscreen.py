@@ -1,0 +1,147 @@
+"""The wall-screen payload and the alert life-cycle on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from core import alerts as al
+from core.errors import PermissionDenied
+from core.gaps import load_gaps
+from core.security import SYSTEM, Actor
+from core.storage.db import unit_of_work
+from core.wallscreen import KPI_SPECS, load_wall, sync_now
+
+COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
+ADMIN = Actor("admin", "周管理员", frozenset({"admin"}))
+SCREEN = Actor("kiosk:1", "演示大屏", frozenset({"wallscreen"}))
+PERSONAL_COLUMNS = {"phone", "description", "staff_id", "staff_code", "home_lon", "home_lat", "id_number"}
+
+
+def _strings(data) -> set[str]:  # type: ignore[no-untyped-def]
+    """Every string cell and column name in the payload's frames and fields."""
+    out: set[str] = {data.district}
+    for value in vars(data).values():
+        if isinstance(value, pd.DataFrame):
+            out |= {str(c) for c in value.columns}
+            for col in value.columns:
+                out |= {str(v) for v in value[col].dropna().tolist() if isinstance(v, str)}
+    return out
+
+
+def test_the_payload_holds_no_name_phone_or_incident_description(demo_db: str) -> None:
+    data = load_wall(demo_db)
+    with unit_of_work(demo_db) as s:
+        names = {r[0] for r in s.execute(text("SELECT name FROM staff"))}
+        phones = {r[0] for r in s.execute(text("SELECT phone FROM staff WHERE phone IS NOT NULL"))}
+        descriptions = {r[0] for r in s.execute(text("SELECT description FROM incident")) if r[0]}
+    strings = _strings(data)
+    assert names and phones
+    assert not strings & names
+    assert not strings & phones
+    assert not strings & descriptions
+    blob = " ".join(strings)
+    assert not any(p in blob for p in phones)
+    for frame in (data.communities, data.streets, data.trend, data.alerts, data.incidents, data.volunteers):
+        assert not PERSONAL_COLUMNS & set(frame.columns)
+
+
+def test_tiles_show_todays_gap_figures_and_yesterdays_from_the_dated_history(demo_db: str) -> None:
+    data = load_wall(demo_db)
+    today = load_gaps(demo_db)
+    yesterday = load_gaps(demo_db, data.day - dt.timedelta(days=1))
+    assert [k.key for k in data.kpis] == list(KPI_SPECS)
+    assert data.kpi("shortage").value == today.district["shortage"]
+    assert data.kpi("shortage").previous == yesterday.district["shortage"]
+    assert data.kpi("short_communities").previous == yesterday.district["short_communities"]
+    assert data.kpi("grid_coverage").value == pytest.approx(today.coverage["grid_coverage"])
+    assert data.kpi("grid_coverage").previous == pytest.approx(yesterday.coverage["grid_coverage"])
+    unstaffed = today.district["checkpoint_shifts"] - today.district["checkpoint_shifts_staffed"]
+    assert data.kpi("unstaffed_shifts").value == unstaffed
+    assert data.kpi("volunteers_on_duty").value == today.district["volunteers_on_duty"]
+    assert len(data.trend) == 14 and data.trend["day"].iat[-1] == data.day
+    assert data.trend["shortage"].iat[-1] == today.district["shortage"]
+    assert data.communities["shortage"].sum() == today.district["shortage"]
+
+
+def test_incident_tiles_count_open_and_overdue_like_the_overview(demo_db: str) -> None:
+    from core.overview import load_overview
+
+    now = dt.datetime.now()
+    data, ov = load_wall(demo_db, now=now), load_overview(demo_db, now=now)
+    assert data.kpi("open_incidents").value == ov.kpis.open_incidents
+    assert data.kpi("overdue_incidents").value == ov.kpis.overdue_incidents
+    assert data.communities["open_incidents"].sum() == ov.kpis.open_incidents
+    assert len(data.incidents) == ov.kpis.open_incidents
+
+
+def test_alerts_are_acknowledged_then_resolved_when_the_condition_clears(demo_db: str) -> None:
+    first = sync_now(demo_db)
+    assert first.opened > 0 and first.resolved == 0
+    again = sync_now(demo_db)
+    assert again.opened == 0 and again.still_open == first.opened
+
+    data = load_wall(demo_db)
+    worst = al.for_display(data.alerts).iloc[0]
+    assert worst["kind"] == "community_short" and worst["level"] == "critical"
+    assert al.acknowledge(COORD, demo_db, [(worst["rule_code"], worst["subject"], worst["street_code"])], "已派人") == 1
+    shown = al.for_display(load_wall(demo_db).alerts)
+    assert not ((shown["subject"] == worst["subject"]) & (shown["kind"] == worst["kind"])).any()
+
+    # raise the thresholds above every community's shortage: the condition clears, the alert is resolved
+    rules = al.rules_in_force(demo_db)
+    raised = [{**r, "threshold": 10_000.0} if r["kind"] == "community_short" else r
+              for r in rules.to_dict("records")]
+    assert al.save_rules(ADMIN, demo_db, raised, reason="演练") == 2
+    assert not (load_wall(demo_db).alerts["kind"] == "community_short").any()
+    cleared = sync_now(demo_db)
+    assert cleared.resolved >= 1
+    with unit_of_work(demo_db) as s:
+        row = s.execute(text("SELECT acknowledged_by, resolved_at, open_key FROM alert_instance "
+                             "WHERE subject = :s AND rule_code = :r"),
+                        {"s": worst["subject"], "r": worst["rule_code"]}).one()
+    assert row[0] == "coordinator" and row[1] is not None and row[2] is None
+
+    # lowered again: it fires anew, unacknowledged and new
+    al.save_rules(ADMIN, demo_db, rules.to_dict("records"), reason="恢复")
+    back = load_wall(demo_db).alerts.set_index(["rule_code", "subject"]).loc[(worst["rule_code"], worst["subject"])]
+    assert not back["acknowledged"] and back["is_new"]
+    with unit_of_work(demo_db) as s:
+        actions = [r[0] for r in s.execute(text("SELECT action FROM audit_log WHERE action LIKE 'alert%' "
+                                                "ORDER BY id"))]
+    assert "alert.acknowledge" in actions and actions.count("alert_rule.save") == 2 + 2  # only changed rules are audited
+    assert "alert.sync" in actions
+
+
+def test_a_screen_cannot_acknowledge_or_edit_rules_and_a_coordinator_only_in_scope(demo_db: str) -> None:
+    firing = load_wall(demo_db).alerts
+    row = firing.iloc[0]
+    item = [(row["rule_code"], row["subject"], row["street_code"])]
+    with pytest.raises(PermissionDenied):
+        al.acknowledge(SCREEN, demo_db, item)
+    with pytest.raises(PermissionDenied):
+        al.save_rules(COORD, demo_db, [], reason="")
+    other = next(sc for sc in firing["street_code"] if sc != row["street_code"])
+    scoped = Actor("coordinator2", "赵调度", frozenset({"coordinator"}), streets=frozenset({other}))
+    with pytest.raises(PermissionDenied):
+        al.acknowledge(scoped, demo_db, item)
+    with pytest.raises(PermissionDenied):
+        al.sync_alerts(SCREEN, demo_db, firing)
+    firing = firing.drop(columns=["first_seen"]).assign(since=pd.NaT)
+    assert al.sync_alerts(SYSTEM, demo_db, firing).opened == len(firing.drop_duplicates(["rule_code", "subject"]))
+
+
+def test_a_move_committed_through_core_changes_the_screen(demo_db: str) -> None:
+    from core.reassign import candidates, move_staff
+
+    before = load_wall(demo_db)
+    target = before.communities.nlargest(1, "shortage").iloc[0]
+    people = candidates(demo_db, int(target["community_id"])).head(5)
+    move_staff(COORD, demo_db, people["staff_id"].astype(int).tolist(), int(target["community_id"]), "支援缺员社区")
+    after = load_wall(demo_db)
+    row = after.communities.set_index("community_id").loc[int(target["community_id"])]
+    assert row["shortage"] == target["shortage"] - 5
+    assert after.kpi("shortage").value < before.kpi("shortage").value
