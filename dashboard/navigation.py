@@ -26,7 +26,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "page.overview", "overview", "nav.section.monitor", "🗺️",
-             roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin", "wallscreen"}), default=True),
+             roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"}), default=True),
     PageSpec("audit.py", "page.audit", "audit", "nav.section.manage", "📜", roles=frozenset({"leader", "admin"})),
     PageSpec("coverage.py", "page.coverage", "coverage", "nav.section.monitor", "🧭",
              roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
@@ -35,6 +35,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("norms.py", "page.norms", "norms", "nav.section.manage", "📐", roles=frozenset({"admin"})),
     PageSpec("reassign.py", "page.reassign", "reassign", "nav.section.command", "🔁",
              roles=frozenset({"coordinator", "admin"})),
+    PageSpec("wallscreen.py", "page.wallscreen", "wallscreen", "nav.section.monitor", "🖥️",
+             roles=frozenset({"wallscreen", "leader", "admin"})),
+    PageSpec("alerts.py", "page.alerts", "alerts", "nav.section.command", "🚨",
+             roles=frozenset({"leader", "coordinator", "admin"})),
     PageSpec("plan.py", "page.plan", "plan", "nav.section.command", "🧮", roles=frozenset({"coordinator", "admin"})),
     PageSpec("incidents.py", "page.incidents", "incidents", "nav.section.command", "🚑",
              roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
