@@ -70,7 +70,20 @@ def test_messy_communities_are_imported_and_a_reimport_changes_nothing(demo_db: 
     assert len(after["audit_log"]) == len(before["audit_log"]) + 1
 
 
+#: the values row 2 of communities_messy.csv gives community 420102001001
+MESSY_ROW = {"name": "中山社区", "street": "大智街道", "population": 12345, "households": 4160, "lon": 114.288109,
+             "lat": 30.591662, "risk_level": "medium", "checkpoints": 4, "isolated_households": 26,
+             "vulnerable_residents": 197}
+
+
 def test_the_audit_trail_holds_one_summary_and_one_entry_per_changed_row(demo_db: str) -> None:
+    with unit_of_work(demo_db) as s:
+        c, street = s.execute(select(m.Community, m.Street.name).join(m.Street, m.Street.id == m.Community.street_id)
+                              .where(m.Community.code == "420102001001")).one()
+        stored = {f: getattr(c, f) for f in MESSY_ROW if f != "street"} | {"street": street}
+    differs = {f for f, v in MESSY_ROW.items()
+               if (abs(stored[f] - v) > 1e-7 if isinstance(v, float) else stored[f] != v)}
+    assert "population" in differs  # the demo never has exactly 12,345 residents there
     run(demo_db, "communities", FIXTURES / "communities_messy.csv", district_name="不用")
     with unit_of_work(demo_db) as s:
         rows = s.execute(select(m.AuditLog).where(m.AuditLog.action == "import.communities")
@@ -81,8 +94,8 @@ def test_the_audit_trail_holds_one_summary_and_one_entry_per_changed_row(demo_db
     assert len({r.batch_id for r in rows}) == 1 and {r.actor for r in rows} == {"clerk-test"}
     changed = rows[3]
     assert changed.before is not None and changed.after is not None
-    assert set(changed.after) == {"population", "risk_level"}  # only the fields that changed
-    assert changed.after["population"] == 12345
+    assert set(changed.after) == differs == set(changed.before)  # only the fields that changed
+    assert changed.after["population"] == 12345 and changed.before["population"] == stored["population"]
     assert rows[-1].after == {"created": 2, "updated": 1, "unchanged": 0, "streets_created": 1,
                               "district_created": 0}
     assert rows[-1].reason == "communities_messy.csv"
