@@ -112,9 +112,9 @@ def kpi_tiles_html(kpis: Sequence[Kpi]) -> str:
         text, colour = fmt_delta(k)
         bad = " bad" if k.improved is False else ""
         cells.append(
-            f'<div class="fx-tile{bad}" data-testid="fx-kpi-{esc(k.key)}"><div class="lbl">{esc(t("wall.kpi." + k.key))}'
+            f'<div class="fx-tile{bad}" data-testid="fx-kpi-{esc(k.key)}"><div class="lbl">{esc(t(f"wall.kpi.{k.key}"))}'
             f'</div><div class="num"><span class="fx-num">{esc(fmt_value(k))}</span><span class="unit">'
-            f'{esc(t("wall.unit." + k.unit))}</span></div><div class="dl" style="color:{colour}">{esc(text)}</div></div>')
+            f'{esc(t(f"wall.unit.{k.unit}"))}</span></div><div class="dl" style="color:{colour}">{esc(text)}</div></div>')
     return f'<div class="fx-tiles">{"".join(cells)}</div>'
 
 
@@ -133,9 +133,10 @@ def alerts_html(alerts: pd.DataFrame, max_rows: int) -> str:
         new = bool(r["is_new"])
         badge_new = f'<span class="fx-badge new">{esc(t("wall.alert.new"))}</span>' if new else ""
         when = pd.Timestamp(r["first_seen"]).strftime("%m-%d %H:%M")
+        level = t(f"wall.alert.level.{r['level']}")
         rows.append(
             f'<li class="{"new" if new else ""}" data-testid="fx-alert"><span class="fx-badge {esc(r["level"])}">'
-            f'{esc(t("wall.alert.level." + str(r["level"])))}</span>{badge_new}<span class="txt">'
+            f'{esc(level)}</span>{badge_new}<span class="txt">'
             f'{esc(alert_text(r))}</span><span class="when">{esc(t("wall.alert.since", when=when))}</span></li>')
     more = len(alerts) - max_rows
     tail = f'<div class="fx-more">{esc(t("wall.alerts.more", n=more))}</div>' if more > 0 else ""
