@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from core.security import Actor
-from core.storage.audit_repo import append
+from core.storage.audit_repo import append, append_many
 
 
 def new_batch_id() -> str:
@@ -24,3 +24,16 @@ def record(session: Any, actor: Actor, action: str, entity: str, entity_id: str 
     append(session, actor=actor.username, action=action, entity=entity,
            entity_id=None if entity_id is None else str(entity_id), community_code=community_code,
            before=before, after=after, reason=reason, batch_id=batch_id)
+
+
+def record_many(session: Any, actor: Actor, action: str, entity: str, entries: list[dict[str, Any]], *,
+                reason: str = "", batch_id: str | None = None) -> None:
+    """Append many entries of one action at once (bulk insert; imports write thousands).
+
+    Each entry holds ``entity_id`` and optionally ``community_code``, ``before``, ``after``.
+    """
+    rows = [{"actor": actor.username, "action": action, "entity": entity,
+             "entity_id": None if e.get("entity_id") is None else str(e["entity_id"]),
+             "community_code": e.get("community_code"), "before": e.get("before"), "after": e.get("after"),
+             "reason": reason, "batch_id": batch_id} for e in entries]
+    append_many(session, rows)

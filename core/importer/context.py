@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.audit import record
+from core.audit import record, record_many
 from core.importer.diff import Diff
 from core.security import Actor
 
@@ -37,11 +37,13 @@ class Context:
 
     def audit_created(self, entity: str, rows: list[dict[str, Any]], community_codes: list[Any]) -> None:
         """One entry per created row; ``after`` holds its values (phones already masked)."""
-        for row, cc in zip(rows, community_codes, strict=True):
-            self.audit(entity, str(row["code"]), after=row, community_code=cc)
+        entries = [{"entity_id": str(row["code"]), "after": row, "community_code": cc}
+                   for row, cc in zip(rows, community_codes, strict=True)]
+        record_many(self.session, self.actor, self.action, entity, entries, reason=self.file, batch_id=self.batch)
 
     def audit_changed(self, entity: str, diff: Diff, community_codes: list[Any]) -> None:
         """One entry per changed row with the before/after of the changed fields only."""
-        for code, before, after, cc in zip(diff.changed["code"], diff.before, diff.after, community_codes,
-                                           strict=True):
-            self.audit(entity, str(code), before=before, after=after, community_code=cc)
+        entries = [{"entity_id": str(code), "before": before, "after": after, "community_code": cc}
+                   for code, before, after, cc in zip(diff.changed["code"], diff.before, diff.after,
+                                                      community_codes, strict=True)]
+        record_many(self.session, self.actor, self.action, entity, entries, reason=self.file, batch_id=self.batch)

@@ -17,7 +17,7 @@ from core.storage import models as m
 from core.storage.db import get_meta
 
 
-def frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
+def frame(session: Session, stmt: Select[Any] | Any) -> pd.DataFrame:
     """Run a select and return a DataFrame with the statement's column names."""
     result = session.execute(stmt)
     return pd.DataFrame(result.all(), columns=list(result.keys()))
