@@ -8,7 +8,7 @@ All functions accept numpy arrays as well as floats.
 from __future__ import annotations
 
 import math
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -88,7 +88,7 @@ def bd09_to_wgs84(lon, lat):  # type: ignore[no-untyped-def]
     return _unwrap(gcj02_to_wgs84(gx, gy), lon)
 
 
-def _unwrap(pair: tuple[Array, Array], like: object) -> tuple:  # type: ignore[type-arg]
+def _unwrap(pair: tuple[Array, Array], like: Any) -> tuple[Any, Any]:
     if np.ndim(like) == 0:
         return float(pair[0]), float(pair[1])
     return pair
