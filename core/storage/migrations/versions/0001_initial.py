@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 02:28:55.819024
+Create Date: 2026-11-29 02:41:03.271439
 """
 
 from __future__ import annotations
@@ -170,6 +170,25 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_norm_version_valid_from"), ["valid_from"], unique=False
         )
+
+    op.create_table(
+        "scenario",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("author", sa.String(length=60), nullable=False),
+        sa.Column("base", sa.String(length=32), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(length=60), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("scenario", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_scenario_author"), ["author"], unique=False)
+        batch_op.create_index(batch_op.f("ix_scenario_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_scenario_name"), ["name"], unique=False)
 
     op.create_table(
         "screening_campaign",
@@ -721,11 +740,191 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_move_item_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_move_item_staff_id"), ["staff_id"], unique=False)
 
+    op.create_table(
+        "service_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("grid_id", sa.Integer(), nullable=True),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("resident_name", sa.String(length=60), nullable=False),
+        sa.Column("phone", sa.String(length=32), nullable=True),
+        sa.Column("address", sa.String(length=200), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_by", sa.String(length=60), nullable=False),
+        sa.Column("deadline", sa.DateTime(), nullable=False),
+        sa.Column("assignee_staff_id", sa.Integer(), nullable=True),
+        sa.Column("assigned_at", sa.DateTime(), nullable=True),
+        sa.Column("started_at", sa.DateTime(), nullable=True),
+        sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignee_staff_id"],
+            ["staff.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["grid_id"],
+            ["grid.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["isolated_household.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incident.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("code"),
+    )
+    with op.batch_alter_table("service_request", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_service_request_assignee_staff_id"), ["assignee_staff_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_service_request_community_id"), ["community_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_service_request_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_service_request_deadline"), ["deadline"], unique=False)
+        batch_op.create_index(batch_op.f("ix_service_request_status"), ["status"], unique=False)
+
+    op.create_table(
+        "volunteer_availability",
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("days", sa.String(length=7), nullable=False),
+        sa.Column("hour_from", sa.Integer(), nullable=False),
+        sa.Column("hour_to", sa.Integer(), nullable=False),
+        sa.Column("updated_by", sa.String(length=60), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["staff_id"],
+            ["staff.id"],
+        ),
+        sa.PrimaryKeyConstraint("staff_id"),
+    )
+    op.create_table(
+        "volunteer_task",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("type", sa.String(length=24), nullable=False),
+        sa.Column("title", sa.String(length=120), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("grid_id", sa.Integer(), nullable=True),
+        sa.Column("checkpoint_id", sa.Integer(), nullable=True),
+        sa.Column("lon", sa.Float(), nullable=True),
+        sa.Column("lat", sa.Float(), nullable=True),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.Column("ends_at", sa.DateTime(), nullable=False),
+        sa.Column("needed", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.String(length=60), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["checkpoint_id"],
+            ["checkpoint.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["grid_id"],
+            ["grid.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("code"),
+    )
+    with op.batch_alter_table("volunteer_task", schema=None) as batch_op:
+        batch_op.create_index("ix_task_window", ["starts_at", "ends_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_volunteer_task_checkpoint_id"), ["checkpoint_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_volunteer_task_community_id"), ["community_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_volunteer_task_ends_at"), ["ends_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_volunteer_task_starts_at"), ["starts_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_volunteer_task_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_volunteer_task_type"), ["type"], unique=False)
+
+    op.create_table(
+        "task_assignment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(), nullable=False),
+        sa.Column("assigned_by", sa.String(length=60), nullable=False),
+        sa.Column("override_reason", sa.Text(), nullable=False),
+        sa.Column("checked_in_at", sa.DateTime(), nullable=True),
+        sa.Column("checked_out_at", sa.DateTime(), nullable=True),
+        sa.Column("hours", sa.Float(), nullable=True),
+        sa.Column("batch_id", sa.String(length=40), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["staff_id"],
+            ["staff.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["volunteer_task.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("task_id", "staff_id"),
+    )
+    with op.batch_alter_table("task_assignment", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_task_assignment_staff_id"), ["staff_id"], unique=False)
+        batch_op.create_index(
+            "ix_task_assignment_staff_status", ["staff_id", "status"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_task_assignment_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_task_assignment_task_id"), ["task_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("task_assignment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_task_assignment_task_id"))
+        batch_op.drop_index(batch_op.f("ix_task_assignment_status"))
+        batch_op.drop_index("ix_task_assignment_staff_status")
+        batch_op.drop_index(batch_op.f("ix_task_assignment_staff_id"))
+
+    op.drop_table("task_assignment")
+    with op.batch_alter_table("volunteer_task", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_volunteer_task_type"))
+        batch_op.drop_index(batch_op.f("ix_volunteer_task_status"))
+        batch_op.drop_index(batch_op.f("ix_volunteer_task_starts_at"))
+        batch_op.drop_index(batch_op.f("ix_volunteer_task_ends_at"))
+        batch_op.drop_index(batch_op.f("ix_volunteer_task_community_id"))
+        batch_op.drop_index(batch_op.f("ix_volunteer_task_checkpoint_id"))
+        batch_op.drop_index("ix_task_window")
+
+    op.drop_table("volunteer_task")
+    op.drop_table("volunteer_availability")
+    with op.batch_alter_table("service_request", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_service_request_status"))
+        batch_op.drop_index(batch_op.f("ix_service_request_deadline"))
+        batch_op.drop_index(batch_op.f("ix_service_request_created_at"))
+        batch_op.drop_index(batch_op.f("ix_service_request_community_id"))
+        batch_op.drop_index(batch_op.f("ix_service_request_assignee_staff_id"))
+
+    op.drop_table("service_request")
     with op.batch_alter_table("move_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_move_item_staff_id"))
         batch_op.drop_index(batch_op.f("ix_move_item_batch_id"))
@@ -829,6 +1028,12 @@ def downgrade() -> None:
     op.drop_table("street")
     op.drop_table("unit")
     op.drop_table("screening_campaign")
+    with op.batch_alter_table("scenario", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_scenario_name"))
+        batch_op.drop_index(batch_op.f("ix_scenario_created_at"))
+        batch_op.drop_index(batch_op.f("ix_scenario_author"))
+
+    op.drop_table("scenario")
     with op.batch_alter_table("norm_version", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_norm_version_valid_from"))
 
