@@ -224,3 +224,9 @@ def sync_now(url: str | None, now: dt.datetime | None = None) -> al.SyncResult:
 
     now = now or dt.datetime.now()
     return al.sync_alerts(SYSTEM, url, firing_now(url, now), now)
+
+
+def data_version(url: str | None) -> str:
+    """The database's data version, read fresh (one tiny query): a screen sees a write on its next tick."""
+    with unit_of_work(url) as s:
+        return repo.data_version(s)

@@ -103,11 +103,28 @@ def _plan_args(p: argparse.ArgumentParser) -> None:
     add_args(p)
 
 
+def run_whatif(args: argparse.Namespace) -> int:
+    """What-if scenario of ten changes, warm, beside a full recomputation from the database (core.bench_whatif)."""
+    from core.bench_whatif import run_whatif as run
+
+    return run(args)
+
+
+def _whatif_args(p: argparse.ArgumentParser) -> None:
+    from core.bench_whatif import add_args
+
+    add_args(p)
+
+
 #: name -> (runner, help, extra-argument adder)
 BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[argparse.ArgumentParser], object]]] = {
     "gaps": (run_gaps, "缺口计算：向量化引擎 vs 逐社区循环 vs bincount 下限", lambda p: p.add_argument(
         "--loop-repeat", type=int, default=1, help="循环基线重复次数（默认 1）")),
     "plan": (run_plan, "调配方案：规划耗时与内存，总缺口对照 LP 最优与贪心基线", _plan_args),
+    "whatif": (run_whatif, "推演研判：十项变更的情景重算（内存中）对照从数据库完整重算；默认区和市两级", _whatif_args),
+    "wallscreen": (lambda a: __import__("core.bench_wall", fromlist=["x"]).run_wallscreen(a),
+                   "指挥大屏：多次刷新的耗时与内存（是否持续增长）",
+                   lambda p: __import__("core.bench_wall", fromlist=["x"]).add_args(p)),
 }
 
 

@@ -14,6 +14,7 @@ import time
 import streamlit as st
 
 from core import alerts as al
+from core.wallscreen import data_version
 from dashboard import auth, cache
 from dashboard import wall_view as wv
 from dashboard.context import db_url
@@ -30,8 +31,8 @@ except Exception:  # noqa: BLE001 - the keeper is best-effort; the screen works 
     pass
 
 
-def _wall() -> object:
-    return cache.wall(URL, cache.data_version(URL))
+def _wall() -> object:  # the version is read fresh each tick: a write shows on the next refresh
+    return cache.wall(URL, data_version(URL))
 
 
 def _geometry() -> object:

@@ -48,8 +48,11 @@ def test_a_database_outage_keeps_the_last_figures_and_marks_every_panel_stale(ap
     def down(*_a, **_k):  # type: ignore[no-untyped-def]
         raise ConnectionError("database unreachable")
 
-    real = cache.data_version
+    import core.wallscreen
+
+    real, real_core = cache.data_version, core.wallscreen.data_version
     monkeypatch.setattr(cache, "data_version", down)
+    monkeypatch.setattr(core.wallscreen, "data_version", down)
     at.run()
     assert not at.exception
     html = _html(at)
@@ -57,6 +60,7 @@ def test_a_database_outage_keeps_the_last_figures_and_marks_every_panel_stale(ap
     assert shortage in html  # the last good tiles stay on screen
 
     monkeypatch.setattr(cache, "data_version", real)
+    monkeypatch.setattr(core.wallscreen, "data_version", real_core)
     at.run()
     assert "数据库未响应" not in _html(at)  # recovered on the next tick, by itself
 
