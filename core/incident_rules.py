@@ -139,7 +139,8 @@ def flag_overdue(df: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     reported = pd.to_datetime(out["reported_at"])
     deadline = pd.to_datetime(out["deadline"])
     end = pd.to_datetime(out["resolved_at"]).fillna(pd.Timestamp(now)) if "resolved_at" in out else pd.Timestamp(now)
-    out["age_h"] = ((pd.Timestamp(now) - reported).dt.total_seconds() / 3600).round(1)
+    # clipped at 0: a report stamped a little ahead of this machine's clock is not "minus" hours old
+    out["age_h"] = ((pd.Timestamp(now) - reported).dt.total_seconds() / 3600).clip(lower=0).round(1)
     out["open"] = out["status"].isin([s.value for s in OPEN_INCIDENT_STATUSES])
     out["overdue"] = out["open"] & deadline.notna() & (deadline < pd.Timestamp(now))
     out["late_resolved"] = ~out["open"] & deadline.notna() & (end > deadline)

@@ -22,12 +22,14 @@ def incident_timeline(incidents: pd.DataFrame, label: Callable[[str, str], str],
     df["bin"] = pd.to_datetime(df["reported_at"]).dt.floor(f"{bin_hours}h")
     counts = df.groupby(["bin", "severity"]).size().rename("n").reset_index()
     counts["sev"] = [label("severity", s) for s in counts["severity"]]
+    counts["end"] = (counts["bin"] + pd.Timedelta(hours=bin_hours)).dt.strftime("%Y-%m-%dT%H:%M:%S")
     counts["bin"] = counts["bin"].dt.strftime("%Y-%m-%dT%H:%M:%S")
     domain = [label("severity", s) for s in SEVERITY_ORDER]
     colors = [_hex(SEVERITY_COLORS[s]) for s in SEVERITY_ORDER]
     unit = t("unit.items") or ""
-    chart = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("bin:T", title=t("inc.axis.time"), axis=alt.Axis(format="%m-%d %H时", labelAngle=0, tickCount=8)),
+    chart = alt.Chart(counts).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("bin:T", title=t("inc.axis.time"), axis=alt.Axis(format="%m-%d %H时", labelAngle=0, tickCount=5, labelOverlap=True)),
+        x2="end:T",
         y=alt.Y("sum(n):Q", title=f"{t('inc.series.count')}（{unit}）" if unit else t("inc.series.count"),
                 axis=alt.Axis(**_flat_title())),  # type: ignore[arg-type]
         color=alt.Color("sev:N", title=t("inc.legend.severity"), scale=alt.Scale(domain=domain, range=colors),
@@ -52,8 +54,8 @@ def burn_down_chart(burn: pd.DataFrame) -> alt.Chart:
                 axis=alt.Axis(format=",.0f", **_flat_title())),  # type: ignore[arg-type]
         color=alt.Color("name:N", title=None, scale=alt.Scale(domain=list(names.values()),
                                                               range=["#dc2626", "#64748b"])),
-        strokeDash=alt.StrokeDash("name:N", scale=alt.Scale(domain=list(names.values()), range=[[1, 0], [6, 4]]),
-                                  legend=None),
+        strokeDash=alt.StrokeDash("name:N", title=None,
+                                  scale=alt.Scale(domain=list(names.values()), range=[[1, 0], [6, 4]])),
         tooltip=[alt.Tooltip("at:T", title=t("scr.axis.time"), format="%m-%d %H:%M"),
                  alt.Tooltip("name:N", title=" "), alt.Tooltip("remaining:Q", title=unit, format=",.0f")],
     ).properties(height=320)

@@ -26,6 +26,7 @@ SEVERITY_COLORS: dict[str, Color] = {"low": [250, 204, 21], "medium": [249, 115,
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 AGE_EDGES_H = (0.0, 6.0, 24.0, 72.0)  # dot radius grows with the hours an incident has been open
 AGE_RADIUS_PX = (6, 9, 12, 16)
+MAP_W, MAP_H = 840, 540  # the pages' map column at 1920 px (height 560 px with a margin)
 COVERAGE_THRESHOLDS = (20.0, 40.0, 60.0, 80.0)
 COVERAGE_COLORS: list[Color] = [[215, 48, 39], [252, 141, 89], [254, 224, 139], [145, 207, 96], [26, 152, 80]]
 
@@ -78,7 +79,7 @@ def incident_deck(incidents: pd.DataFrame, geometry: Any, label: Callable[[str, 
                         f"{t('inc.tip.age')}：{{age}}<br/>{t('inc.col.overdue')}：{{overdue}}"),
                "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
     src = geometry.streets if len(geometry.streets) else pts
-    return deck(layers, view_for(bounds_of(src["lon"], src["lat"])), tooltip)
+    return deck(layers, view_for(bounds_of(src["lon"], src["lat"]), width_px=MAP_W, height_px=MAP_H), tooltip)
 
 
 def severity_legend(label: Callable[[str, str], str]) -> list[tuple[Color, str]]:
@@ -114,4 +115,4 @@ def screening_deck(grids: pd.DataFrame, geometry: Any) -> pdk.Deck:
                         f"{t('scr.col.shortfall')}：{{shortfall_txt}}"),
                "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
     src = geometry.streets if len(geometry.streets) else df
-    return deck(layers, view_for(bounds_of(src["lon"], src["lat"])), tooltip)
+    return deck(layers, view_for(bounds_of(src["lon"], src["lat"]), width_px=MAP_W, height_px=MAP_H), tooltip)

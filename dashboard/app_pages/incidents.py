@@ -14,8 +14,8 @@ from dashboard.components import fmt_int, legend
 from dashboard.context import db_url
 from dashboard.i18n import label, t
 
-TYPES_KEY, SEV_KEY, STATUS_KEY, STREETS_KEY, DAYS_KEY, OVERDUE_KEY = (
-    "inc_types", "inc_sev", "inc_status", "inc_streets", "inc_days", "inc_overdue")
+TYPES_KEY, SEV_KEY, STATUS_KEY, STREETS_KEY, DAYS_KEY, OVERDUE_KEY, CODE_KEY = (
+    "inc_types", "inc_sev", "inc_status", "inc_streets", "inc_days", "inc_overdue", "inc_code")
 OPEN = [s.value for s in IncidentStatus if s in OPEN_INCIDENT_STATUSES]
 
 url = db_url()
@@ -28,7 +28,7 @@ now = dt.datetime.now()
 st.title(t("inc.title"))
 st.caption(t("inc.caption"))
 incident_panel.flash()
-f = st.columns([1.4, 1.1, 1.4, 1.4, 1.3, 0.8])
+f = st.columns([1.3, 1.1, 1.5, 1.3, 1.0, 0.8])
 types = f[0].multiselect(t("inc.filter.type"), [x.value for x in IncidentType], key=TYPES_KEY,
                          format_func=lambda x: label("itype", x), placeholder=t("inc.filter.all"))
 sevs = f[1].multiselect(t("inc.filter.severity"), [s.value for s in Severity], key=SEV_KEY,
@@ -38,8 +38,8 @@ statuses = f[2].multiselect(t("inc.filter.status"), [s.value for s in IncidentSt
 streets = dict(zip(df["street_code"], df["street"], strict=False))
 chosen = f[3].multiselect(t("inc.filter.street"), sorted(streets), key=STREETS_KEY,
                           format_func=streets.__getitem__, placeholder=t("inc.filter.all"))
-days = f[4].segmented_control(t("inc.filter.days"), [1, 3, 7, 14], default=7, key=DAYS_KEY,
-                              format_func=lambda n: t("inc.days", n=n)) or 7
+days = f[4].selectbox(t("inc.filter.days"), [1, 3, 7, 14], index=2, key=DAYS_KEY,
+                      format_func=lambda n: t("inc.days", n=n))
 only_late = f[5].toggle(t("inc.filter.overdue"), key=OVERDUE_KEY)
 shown = filter_incidents(df, types=types, severities=sevs, statuses=statuses, streets=chosen,
                          start=now - dt.timedelta(days=int(days)), only_overdue=only_late)
@@ -73,12 +73,19 @@ if shown.empty:
     st.stop()
 shown = shown.reset_index(drop=True)
 frame = incident_panel.table_frame(shown)
-st.download_button(t("inc.export"), frame.to_csv(index=False).encode("utf-8-sig"),
-                   file_name=f"incidents-{now:%Y%m%d-%H%M}.csv", mime="text/csv", key="inc_export", icon="⬇️")
+bar = st.columns([1, 1.4, 3])
+bar[0].download_button(t("inc.export"), frame.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"incidents-{now:%Y%m%d-%H%M}.csv", mime="text/csv", key="inc_export", icon="⬇️")
+code = bar[1].text_input(t("inc.find"), key=CODE_KEY, placeholder="E20261129-00001").strip().upper()
 event = st.dataframe(frame, hide_index=True, width="stretch", height=360, key="inc_table", on_select="rerun",
                      selection_mode="single-row")
 rows = event["selection"]["rows"] if event else []
-if rows:
+found = df[df["code"] == code]
+if code and found.empty:
+    st.warning(t("inc.not_found", code=code))
+if len(found):
+    incident_panel.detail(url, version, actor, found.iloc[0])
+elif rows:
     incident_panel.detail(url, version, actor, shown.iloc[rows[0]])
 else:
     st.caption(t("inc.select_hint"))
