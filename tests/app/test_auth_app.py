@@ -8,7 +8,7 @@ import pytest
 
 from core import identity
 from core.security import Actor
-from dashboard.auth import SESSION_KEY, new_session
+from dashboard.auth import ACTOR_KEY, SESSION_KEY, new_session
 
 ADMIN = Actor("admin", "周管理员", frozenset({"admin"}))
 
@@ -129,8 +129,9 @@ def test_a_kiosk_token_in_the_url_shows_the_wall_screen_read_only(app) -> None: 
     at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
     at.run()
     assert not at.exception
-    assert "江岸区" in at.title[0].value
-    assert "大屏" in _sidebar_text(at)
+    assert at.session_state[ACTOR_KEY].roles == {"wallscreen"}
+    assert not at.text_input  # not the login form
+    assert "演示大屏" in _sidebar_text(at) and "大屏" in _sidebar_text(at)
     assert not [b for b in at.sidebar.button if b.key == "fx_logout"]
     with pytest.raises(ValueError):
         at.switch_page("app_pages/audit.py")
@@ -139,7 +140,7 @@ def test_a_kiosk_token_in_the_url_shows_the_wall_screen_read_only(app) -> None: 
 def test_a_revoked_kiosk_token_is_refused_even_mid_session(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
     at.run()
-    assert "江岸区" in at.title[0].value
+    assert at.session_state[ACTOR_KEY].roles == {"wallscreen"}
     identity.revoke_kiosk_token(ADMIN, demo_sqlite, "演示大屏")
     at.run()
     assert at.title[0].value == "登录防线指挥台"
@@ -157,7 +158,7 @@ def test_a_kiosk_process_token_from_the_environment(app, monkeypatch) -> None:  
     at = app(user=None)
     monkeypatch.setenv("FANGXIAN_KIOSK_TOKEN", identity.DEMO_KIOSK_TOKEN)
     at.run()
-    assert "江岸区" in at.title[0].value and "大屏" in _sidebar_text(at)
+    assert at.session_state[ACTOR_KEY].roles == {"wallscreen"} and "演示大屏" in _sidebar_text(at)
 
 
 def test_oidc_mode_maps_groups_to_roles(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -138,6 +138,17 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-unt
     page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout_ms)
 
 
+def sign_in(page, url: str, user: str = "leader", password: str = "demo1234") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form (demo accounts: core/identity/demo.py) and wait for the app."""
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
+    wait_for_app(page)
+
+
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import canvas_is_painted, screenshot, wait_for_app
+from tests.browser.conftest import canvas_is_painted, screenshot, sign_in, wait_for_app
 
 
 def test_overview_loads_offline_with_a_painted_map(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server.url)
-    wait_for_app(page)
+    sign_in(page, server.url)
     page.get_by_test_id("stDeckGlJsonChart").wait_for(state="visible", timeout=60_000)
     page.wait_for_timeout(2500)  # deck.gl paints after the first frame
     screenshot(page, "overview-1080p")
@@ -21,8 +20,7 @@ def test_overview_loads_offline_with_a_painted_map(page, server, recorder) -> No
 
 
 def test_overview_tooltip_shows_chinese_figures(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server.url)
-    wait_for_app(page)
+    sign_in(page, server.url)
     chart = page.get_by_test_id("stDeckGlJsonChart")
     chart.wait_for(state="visible", timeout=60_000)
     page.wait_for_timeout(2500)
