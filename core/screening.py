@@ -230,3 +230,28 @@ def helpers_for_behind(url: str | None, grids: pd.DataFrame, per_community: int 
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return out
 
+
+
+def workload(grids: pd.DataFrame, deadline: dt.datetime, now: dt.datetime) -> pd.DataFrame:
+    """Screening workload per community: households still to visit and the daily pace needed to finish
+    by the deadline (remaining / days left, at least half a day) — the input of a staffing norm term
+    ``screening_households_per_person_per_day``."""
+    days_left = max(0.5, (deadline - now).total_seconds() / 86400)
+    out = grids.groupby("community_id", as_index=False)["remaining"].sum()
+    out["households_per_day"] = np.where(now < deadline, out["remaining"] / days_left, 0.0).round(1)
+    return out
+
+
+def workload_by_community(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Workload of every active campaign, summed per community (empty when no campaign is running)."""
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    camps = campaigns(url)
+    parts = []
+    for cid in camps.loc[camps["status"] == "active", "id"]:  # campaigns: a handful at most
+        view = load_campaign(url, int(cid), now)
+        if view is not None:
+            parts.append(workload(view.grids, pd.Timestamp(view.campaign["deadline"]).to_pydatetime(), now))
+    if not parts:
+        return pd.DataFrame({"community_id": pd.Series(dtype="int64"), "remaining": pd.Series(dtype="int64"),
+                             "households_per_day": pd.Series(dtype=float)})
+    return pd.concat(parts).groupby("community_id", as_index=False)[["remaining", "households_per_day"]].sum()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import FangxianError
-from core.isolation import ENTRY_ROLES, SCAN_ROLES, record_check, scan_isolation
+from core.isolation import ENTRY_ROLES, SCAN_ROLES, end_household, record_check, scan_isolation
 from dashboard import cache
 from dashboard.auth import current_actor
 from dashboard.components import fmt_int
@@ -96,6 +96,23 @@ with tabs[2]:
     table(missing)
 with tabs[3]:
     table(ending)
+    if actor.has(*ENTRY_ROLES) and len(ending):
+        with st.form("iso_end"):
+            due = dict(zip(ending["id"].astype(int), ending["code"] + " · " + ending["planned_end"].astype(str),
+                           strict=True))
+            c1, c2 = st.columns([1, 2])
+            end_id = c1.selectbox(t("iso.end.household"), list(due), format_func=due.__getitem__, key="iso_end_hh")
+            why = c2.text_input(t("iso.end.reason"), value=t("iso.end.default_reason"), key="iso_end_reason")
+            if st.form_submit_button(t("iso.end.submit"), key="iso_end_submit"):
+                try:
+                    ver = int(ending.loc[ending["id"] == end_id, "version"].iat[0])
+                    end_household(actor, url, int(end_id), expected_version=ver, reason=why)
+                except FangxianError as exc:
+                    show_error(exc)
+                else:
+                    cache.clear()
+                    st.session_state[FLASH_KEY] = t("iso.end.done", code=due[end_id].split(" · ")[0])
+                    st.rerun()
 with tabs[4]:
     if not actor.has(*ENTRY_ROLES) or hh.empty:
         st.info(t("inc.read_only") if hh.size else t("iso.none"))

@@ -96,3 +96,22 @@ def test_screening_page_shows_progress_burn_down_and_who_could_go(app) -> None: 
     tables = [d.value for d in at.dataframe]
     assert any("可调派人员" in df.columns for df in tables)
     assert isinstance(tables[0], pd.DataFrame) and "滞后" in tables[0].columns
+
+
+def test_ending_an_isolation_from_the_page_lowers_the_community_count(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    before = load_view(demo_sqlite, personal=True)
+    at = _open(app, ISOLATION, user="clerk")
+    hid = at.selectbox(key="iso_end_hh").value
+    community = before.households.set_index("id").loc[hid, "community_id"]
+    at.button(key="iso_end_submit").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = load_view(demo_sqlite, personal=True)
+    assert len(after.households) == len(before.households) - 1
+    from core.storage import repo
+    from core.storage.db import unit_of_work
+
+    with unit_of_work(demo_sqlite) as s:
+        count = repo.communities(s).set_index("id").loc[community, "isolated_households"]
+    assert count == (before.households["community_id"] == community).sum() - 1
+    assert any("已解除隔离" in s.value for s in at.success)

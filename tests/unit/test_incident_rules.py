@@ -209,3 +209,15 @@ def test_burn_down_falls_with_the_cumulative_visits_and_the_ideal_line_reaches_z
     ideal = b[b["series"] == "ideal"]
     assert ideal["remaining"].tolist() == [100.0, 0.0]
     assert np.all(np.diff(actual["remaining"].to_numpy()) <= 0)
+
+
+def test_screening_workload_is_the_remaining_households_over_the_days_left() -> None:
+    from core.screening import workload
+
+    grids = pd.DataFrame({"community_id": [1, 1, 2], "remaining": [300, 100, 50]})
+    w = workload(grids, END, END - dt.timedelta(days=2))
+    assert w["remaining"].tolist() == [400, 50] and w["households_per_day"].tolist() == [200.0, 25.0]
+    late = workload(grids, END, END + dt.timedelta(hours=1))
+    assert late["households_per_day"].tolist() == [0.0, 0.0]
+    short = workload(grids, END, END - dt.timedelta(hours=6))  # at least half a day
+    assert short["households_per_day"].tolist() == [800.0, 100.0]
