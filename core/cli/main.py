@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "core.cli.cmd_plan",  # plan
     "core.cli.cmd_bench",  # bench gaps (bench plan joins the same module)
     "core.cli.cmd_incidents",  # incidents list, isolation scan
+    "core.cli.cmd_whatif",  # whatif FILE.json
 )
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
