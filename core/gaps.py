@@ -19,6 +19,10 @@ m = the community's risk multiplier; "counted" staff are on duty and of ``norms.
 * checkpoint-shift coverage: the community's checkpoint shifts (checkpoints × S) are staffed after the
   base and grid-member terms: staffed = min(shifts, floor(max(0, available − ceil(m·(B·pop/10⁴ +
   G·grids))) / (m·P))). Communities without checkpoints have no shifts (coverage blank, not 100 %).
+* deployed volunteers (``state.deployed``, core.volunteers) count only for the task types the norms
+  name in ``volunteers_count_for`` (none by default), each once a day in the community of their task,
+  and only if their kind is not already counted: they add to available; those on checkpoint tasks
+  staff checkpoint shifts first (they are added after the base and grid-member terms are taken).
 * staff per 10,000 residents = counted staff / population × 10⁴; volunteers per 1,000 = on-duty volunteers
   / population × 10³ (blank for zero population).
 * street and district figures are sums over communities (shortage sums the communities' shortages,
@@ -116,6 +120,8 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
     mov = counted & s["movable"].to_numpy(bool)
     movable_on_duty = np.bincount(s_pos[mov], minlength=n)
     vol_on = counts[:, KIND_CATEGORIES.index("volunteer"), 1]
+    dep_n, dep_cp = deployed_counts(state, norms, cid)
+    available = available + dep_n
 
     # required (community level)
     base = norms.base_per_10k_residents * pop / 10_000
@@ -152,7 +158,7 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
 
     # checkpoint shifts
     shifts = (cp * norms.checkpoint_shifts_per_day).astype(np.int64)
-    after = np.maximum(0, available - _ceil(mult * (base + grid_term)))
+    after = np.maximum(0, available - dep_cp - _ceil(mult * (base + grid_term))) + dep_cp
     per_shift = mult * norms.people_per_checkpoint_shift
     staffable = np.where(per_shift > 0, np.floor(after / np.where(per_shift > 0, per_shift, 1) + 1e-9), shifts)
     staffed = np.minimum(shifts, staffable).astype(np.int64)
@@ -171,7 +177,7 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
         "grids_covered": grids_covered, "grid_coverage": _ratio(grids_covered, n_grids.astype(float), 100.0),
         "checkpoint_shifts": shifts, "checkpoint_shifts_staffed": staffed,
         "checkpoint_shift_coverage": _ratio(staffed.astype(float), shifts.astype(float), 100.0),
-        "volunteers_on_duty": vol_on, "staff_per_10k": _ratio(available.astype(float), pop, 10_000.0),
+        "volunteers_on_duty": vol_on, "volunteers_deployed_counted": dep_n, "staff_per_10k": _ratio(available.astype(float), pop, 10_000.0),
         "volunteers_per_1k": _ratio(vol_on.astype(float), pop, 1_000.0),
     })
     for k, kind in enumerate(KIND_CATEGORIES):
@@ -194,6 +200,27 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
     district, coverage = district_totals(community, ng)
     return GapResult(grid=grid, community=community, street=street, district=district, coverage=coverage,
                      norms=norms, day=state.day)
+
+
+def deployed_counts(state: StaffingState, norms: Norms, cid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per community: deployed volunteers the norms count (all counted task types; checkpoint tasks)."""
+    n = len(cid)
+    dep = state.deployed
+    if dep is None or not len(dep) or not norms.volunteers_count_for or not len(state.staff):
+        return np.zeros(n, np.int64), np.zeros(n, np.int64)
+    s = state.staff
+    sid = s["staff_id"].to_numpy(np.int64)
+    p = _positions(sid, dep["staff_id"].to_numpy(np.int64))
+    known = p >= 0
+    kind = np.asarray(s["kind"].astype(str).to_numpy()[np.maximum(p, 0)], dtype=str)
+    on = known & s["on_duty"].to_numpy(bool)[np.maximum(p, 0)]
+    pos = _positions(cid, pd.to_numeric(dep["community_id"]).fillna(-1).to_numpy(np.int64))
+    task = dep["task_type"].astype(str).to_numpy()
+    ok = (known & on & (pos >= 0) & np.isin(task, list(norms.volunteers_count_for))
+          & ~np.isin(kind, list(norms.counted_kinds)))
+    n_all = np.bincount(pos[ok], minlength=n).astype(np.int64)
+    n_cp = np.bincount(pos[ok & (task == "checkpoint")], minlength=n).astype(np.int64)
+    return n_all, n_cp
 
 
 SUM_COLUMNS = ["population", "grids", "grids_covered", "checkpoints", "checkpoint_shifts", "checkpoint_shifts_staffed",

@@ -28,7 +28,13 @@ DEFAULT_NORMS: dict[str, Any] = {
     "max_hours_per_day": 12.0,
     # which kinds count as available staff; volunteers are counted only if the district says so
     "counted_kinds": ["community_worker", "grid_member", "cadre", "party_member", "property_staff"],
+    # volunteers deployed that day on tasks of these types count as available (none unless chosen)
+    "volunteers_count_for": [],
+    "max_consecutive_days": 6.0,
+    # a deployment beyond the daily hours or the days in a row: refused, or warned (needs a reason)
+    "fatigue_policy": "warn",
 }
+FATIGUE_POLICIES = ("refuse", "warn")
 
 
 # --- typed norms, validation, versions -------------------------------------------------------
@@ -42,6 +48,7 @@ NUMERIC_TERMS: dict[str, tuple[str, str, float, float]] = {
     "isolated_households_per_person": ("每人负责居家隔离户数", "户", 1.0, 1000.0),
     "vulnerable_residents_per_person": ("每人负责重点关爱人数", "人", 1.0, 1000.0),
     "max_hours_per_day": ("每人每日最长工作时长", "小时", 1.0, 24.0),
+    "max_consecutive_days": ("每人最多连续服务天数", "天", 1.0, 60.0),
 }
 RISK_NAMES_ZH = {"low": "低风险", "medium": "中风险", "high": "高风险"}
 
@@ -59,6 +66,9 @@ class Norms:
     risk_multiplier: dict[str, float] = field(default_factory=lambda: {"low": 1.0, "medium": 1.5, "high": 2.5})
     max_hours_per_day: float = 12.0
     counted_kinds: tuple[str, ...] = tuple(DEFAULT_NORMS["counted_kinds"])
+    max_consecutive_days: float = 6.0
+    volunteers_count_for: tuple[str, ...] = ()
+    fatigue_policy: str = "warn"
 
     @classmethod
     def from_params(cls, params: dict[str, Any] | None) -> Norms:
@@ -69,12 +79,16 @@ class Norms:
             raise InvalidInput("人员配置标准有误：" + "；".join(errors), errors=errors)
         return cls(**{k: float(merged[k]) for k in NUMERIC_TERMS},
                    risk_multiplier={r.value: float(merged["risk_multiplier"][r.value]) for r in RiskLevel},
-                   counted_kinds=tuple(str(k) for k in merged["counted_kinds"]))
+                   counted_kinds=tuple(str(k) for k in merged["counted_kinds"]),
+                   volunteers_count_for=tuple(str(k) for k in merged["volunteers_count_for"]),
+                   fatigue_policy=str(merged["fatigue_policy"]))
 
     def to_params(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: getattr(self, k) for k in NUMERIC_TERMS}
         out["risk_multiplier"] = dict(self.risk_multiplier)
         out["counted_kinds"] = list(self.counted_kinds)
+        out["volunteers_count_for"] = list(self.volunteers_count_for)
+        out["fatigue_policy"] = self.fatigue_policy
         return out
 
     @property
@@ -125,6 +139,21 @@ def validate(params: dict[str, Any]) -> list[str]:
         errors.append("至少选择一类计入在岗力量的人员")
     elif set(map(str, kinds)) - valid_kinds:
         errors.append(f"未知的人员类别：{'、'.join(sorted(set(map(str, kinds)) - valid_kinds))}")
+    errors += _validate_volunteer_terms(params)
+    return errors
+
+
+def _validate_volunteer_terms(params: dict[str, Any]) -> list[str]:
+    from core.volunteer_rules import TASK_TYPES
+
+    errors: list[str] = []
+    types = params.get("volunteers_count_for")
+    if not isinstance(types, list | tuple):
+        errors.append("志愿者计入的任务类型必须是列表")
+    elif set(map(str, types)) - set(TASK_TYPES):
+        errors.append(f"未知的任务类型：{'、'.join(sorted(set(map(str, types)) - set(TASK_TYPES)))}")
+    if params.get("fatigue_policy") not in FATIGUE_POLICIES:
+        errors.append("超时派岗的处理方式只能是 拒绝 或 提醒")
     return errors
 
 

@@ -36,6 +36,10 @@ class StaffingState:
     grids: pd.DataFrame
     staff: pd.DataFrame
     day: dt.date | None = None  # None: now
+    #: volunteers deployed that day (core.volunteers): staff_id, community_id, grid_id, task_type; one
+    #: row a person (their first task of the day). The gap engine counts them only for the task types
+    #: the norms name in ``volunteers_count_for``.
+    deployed: pd.DataFrame | None = None
 
 
 def _normalise_staff(staff: pd.DataFrame) -> pd.DataFrame:
@@ -95,22 +99,36 @@ class RawTables:
     assignments: pd.DataFrame | None = None
     duty: pd.DataFrame | None = None
     conditions: pd.DataFrame | None = None
+    deployments: pd.DataFrame | None = None  # staff_id, community_id, grid_id, task_type, starts_at, ends_at
+    today: dt.date | None = None  # the reference day of "now" (the demo's own today in the demo)
+
+
+def deployed_on(deployments: pd.DataFrame | None, day: dt.date | None) -> pd.DataFrame | None:
+    """Who was deployed on ``day`` (task window overlapping the calendar day), one row a person."""
+    if deployments is None or day is None or not len(deployments):
+        return None
+    start, end = pd.Timestamp(day), pd.Timestamp(day + dt.timedelta(days=1))
+    d = deployments[(pd.to_datetime(deployments["starts_at"]) < end) & (pd.to_datetime(deployments["ends_at"]) > start)]
+    d = d.sort_values(["staff_id", "starts_at"], kind="stable").drop_duplicates("staff_id")
+    return d[["staff_id", "community_id", "grid_id", "task_type"]].reset_index(drop=True)
 
 
 def read_tables(url: str | None, until: dt.date | None = None) -> RawTables:
     """One read transaction; with ``until`` also the history rows begun before the end of that day."""
-    from core.storage import state_repo
+    from core.storage import state_repo, volunteers_repo
     from core.storage.db import unit_of_work
 
     with unit_of_work(url) as s:
         comms = state_repo.communities(s)
         grids = _grid_checkpoints(state_repo.grids(s), state_repo.active_checkpoints_per_grid(s))
         staff = state_repo.staff(s)
+        deployments, today = volunteers_repo.deployments(s), volunteers_repo.reference_day(s)
         if until is None:
-            return RawTables(comms, grids, staff)
+            return RawTables(comms, grids, staff, deployments=deployments, today=today)
         end = _end_of(until)
         return RawTables(comms, grids, staff, state_repo.assignments_started_before(s, end),
-                         state_repo.duty_changes_before(s, end), state_repo.conditions_until(s, until))
+                         state_repo.duty_changes_before(s, end), state_repo.conditions_until(s, until),
+                         deployments=deployments, today=today)
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -121,7 +139,7 @@ def state_on(raw: RawTables, day: dt.date | None) -> StaffingState:
     """The state as of the end of ``day`` from tables read up to that day or later (None: current)."""
     if day is None or raw.assignments is None or raw.duty is None or raw.conditions is None:
         return StaffingState(raw.communities[COMMUNITY_COLUMNS], raw.grids[GRID_COLUMNS],
-                             _normalise_staff(raw.staff), None)
+                             _normalise_staff(raw.staff), None, deployed_on(raw.deployments, raw.today))
     end = _end_of(day)
     a = raw.assignments[pd.to_datetime(raw.assignments["valid_from"]) < pd.Timestamp(end)]
     d = raw.duty[pd.to_datetime(raw.duty["at"]) < pd.Timestamp(end)]
@@ -129,7 +147,8 @@ def state_on(raw: RawTables, day: dt.date | None) -> StaffingState:
     comms = conditions_as_of(raw.communities, cond)
     grids = _scale_grid_counts(raw.grids, comms)
     staff = staff_as_of(raw.staff, a, d, end)
-    return StaffingState(comms[COMMUNITY_COLUMNS], grids[GRID_COLUMNS], _normalise_staff(staff), day)
+    return StaffingState(comms[COMMUNITY_COLUMNS], grids[GRID_COLUMNS], _normalise_staff(staff), day,
+                         deployed_on(raw.deployments, day))
 
 
 def load_state(url: str | None, day: dt.date | None = None) -> StaffingState:

@@ -96,7 +96,9 @@ def write_demo(session: Session, d: DemoData) -> dict[str, int]:
         _insert(session, m.Incident, _records(inc[[
             "code", "community_id", "grid_id", "type", "severity", "status", "reported_at", "resolved_at",
             "deadline", "lon", "lat", "description"]].assign(version=1)))
-    session.add(m.NormVersion(valid_from=d.today - dt.timedelta(days=60), params=DEFAULT_NORMS,
+    # the demo district counts volunteers on checkpoint duty towards checkpoint posts (issue 8)
+    session.add(m.NormVersion(valid_from=d.today - dt.timedelta(days=60),
+                              params={**DEFAULT_NORMS, "volunteers_count_for": ["checkpoint"]},
                               author="system", reason="默认规范（DESIGN.md）"))
     from core.identity.demo import create_demo_accounts
 
@@ -104,6 +106,9 @@ def write_demo(session: Session, d: DemoData) -> dict[str, int]:
     from core.demo.isolation_demo import write_extras
 
     write_extras(session, d)  # incident details, home-isolation households and checks, a screening campaign
+    from core.demo.volunteers_demo import write_volunteers
+
+    write_volunteers(session, d)  # availability, tasks and assignments with hours, the errands queue
     set_meta(session, "demo", "1")
     set_meta(session, "demo_scale", d.scale)
     set_meta(session, "demo_seed", str(d.seed))
