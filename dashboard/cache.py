@@ -216,3 +216,73 @@ def screening_helpers(url: str, version: str, campaign_id: int | None, streets: 
     if view is None:
         return pd.DataFrame()
     return helpers_for_behind(url, view.grids, streets=list(streets) if streets is not None else None)
+
+
+# --- volunteers and the errands queue (issue 8) -----------------------------------------------
+
+
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
+def volunteer_view(url: str, version: str, personal: bool) -> object:
+    """Deployments of the day (core.volunteers.DeploymentView); names masked unless ``personal``."""
+    from core.volunteers import load_view
+
+    del version
+    return load_view(url, personal=personal)
+
+
+@st.cache_data(ttl=30, max_entries=16, show_spinner=False)
+def volunteer_candidates(url: str, version: str, task_id: int, personal: bool) -> pd.DataFrame:
+    from core.volunteers import candidates
+
+    del version
+    return candidates(url, task_id, personal=personal)
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def active_checkpoints(url: str, version: str) -> pd.DataFrame:
+    from core.volunteers import checkpoints
+
+    del version
+    return checkpoints(url)
+
+
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
+def errand_queue(url: str, version: str, personal: bool) -> pd.DataFrame:
+    """The errands queue with ages and overdue flags as of now; personal data masked unless ``personal``."""
+    from core.errands import list_errands
+
+    del version
+    return list_errands(url, personal=personal)
+
+
+# --- what-if scenarios (issue 6) --------------------------------------------------------------
+# The baseline and the results are kept with cache_resource (shared, not copied): nothing mutates
+# them (core.scenarios works copy-on-write, tests/unit/test_scenarios.py checks the live frames stay
+# equal), and pickling ~15,000 staff rows on every rerun would cost more than the evaluation itself.
+
+
+@st.cache_resource(ttl=120, max_entries=4, show_spinner=False)
+def whatif_baseline(url: str, version: str) -> object:
+    """Today's live state, norms in force, units, people (no names) and baseline gaps (core.scenarios.Baseline)."""
+    from core.scenarios import load_baseline
+
+    del version
+    return load_baseline(url)
+
+
+@st.cache_resource(ttl=120, max_entries=24, show_spinner=False)
+def whatif_result(url: str, version: str, scenario_json: str) -> object:
+    """The evaluated scenario (core.scenarios.ScenarioResult) for a scenario file's text."""
+    from core.scenario_file import loads
+    from core.scenario_store import lookup
+    from core.scenarios import evaluate_live
+
+    return evaluate_live(whatif_baseline(url, version), loads(scenario_json), lookup(url))  # type: ignore[arg-type]
+
+
+@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
+def saved_scenarios(url: str, version: str) -> pd.DataFrame:
+    from core.scenario_store import list_scenarios
+
+    del version
+    return list_scenarios(url)

@@ -46,6 +46,10 @@ PAGES: tuple[PageSpec, ...] = (
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("screening.py", "page.screening", "screening", "nav.section.command", "🚪",
              roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
+    PageSpec("volunteers.py", "page.volunteers", "volunteers", "nav.section.command", "🙋",
+             roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
+    PageSpec("errands.py", "page.errands", "errands", "nav.section.command", "🛒",
+             roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
 )
 
 
