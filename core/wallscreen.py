@@ -163,14 +163,33 @@ def _volunteers(state_staff: pd.DataFrame, comm: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def data_day(url: str | None) -> dt.date:
+    """The day the data describes: the demo's own "today" on the demo district, else today."""
+    with unit_of_work(url) as s:
+        info = repo.demo_info(s)
+    if info.get("demo") == "1" and info.get("today"):
+        return dt.date.fromisoformat(str(info["today"]))
+    return dt.date.today()
+
+
+def past_totals(url: str | None, today: dt.date, days: int = TREND_DAYS) -> pd.DataFrame:
+    """District totals of the ``days - 1`` days before ``today``, rebuilt from the dated history (the
+    gap engine's ``gap_history``, i.e. ``load_state(url, day)`` for each day). A write made today does
+    not change them, so a caller may keep them longer than today's figures."""
+    totals, _ = gap_history(url, days - 1, today=today - dt.timedelta(days=1))
+    return totals
+
+
 def load_wall(url: str | None, now: dt.datetime | None = None,
-              new_within: dt.timedelta = dt.timedelta(minutes=10)) -> WallData:
-    """The wall screen's whole payload (reads only)."""
+              new_within: dt.timedelta = dt.timedelta(minutes=10), past: pd.DataFrame | None = None) -> WallData:
+    """The wall screen's whole payload (reads only). ``past``: ``past_totals`` if the caller has them."""
     now = now or dt.datetime.now()
-    totals, _ = gap_history(url, TREND_DAYS)
-    today = pd.to_datetime(totals["day"]).dt.date.iat[-1] if len(totals) else now.date()
+    today = data_day(url)
+    if past is None:
+        past = past_totals(url, today)
     state = load_state(url)
     res = compute_gaps(state, norms_for_day(url, today))
+    totals = pd.concat([past, pd.DataFrame([{"day": today, **res.district, **res.coverage}])], ignore_index=True)
     start = dt.datetime.combine(today - dt.timedelta(days=TREND_DAYS), dt.time())
     with unit_of_work(url) as s:
         d = repo.district(s) or {"name": ""}
@@ -183,9 +202,8 @@ def load_wall(url: str | None, now: dt.datetime | None = None,
     open_now = inc[inc["status"].isin(OPEN)]
     trend = _trend(totals, inc, now)
     values = _today_values(res, open_now, now)
-    if len(trend):  # today's row is today's live figures (status of incidents, current staffing)
-        for k, v in values.items():
-            trend.loc[trend.index[-1], k] = np.nan if v is None else v
+    for k, v in values.items():  # today's row is today's live figures (incident status, current staffing)
+        trend.loc[trend.index[-1], k] = np.nan if v is None else v
     prev = trend.iloc[-2] if len(trend) >= 2 else None
     kpis = tuple(Kpi(k, None if values[k] is None else float(values[k]),  # type: ignore[arg-type]
                      None if prev is None else float(prev[k]), unit, better)
@@ -211,9 +229,7 @@ def firing_now(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
     with unit_of_work(url) as s:
         open_now = repo.open_incidents(s)
         stored = alerts_repo.rules(s)
-        info = repo.demo_info(s)
-    day = dt.date.fromisoformat(str(info["today"])) if info.get("demo") == "1" and info.get("today") else now.date()
-    res = compute_gaps(load_state(url), norms_for_day(url, day))
+    res = compute_gaps(load_state(url), norms_for_day(url, data_day(url)))
     return al.evaluate(stored if len(stored) else al.DEFAULT_RULES, al.AlertInputs(res.community, res.grid, open_now),
                        now)
 

@@ -112,10 +112,19 @@ def move_batches(url: str, version: str) -> pd.DataFrame:
 def wall(url: str, version: str) -> object:
     """The wall screen's payload (core.wallscreen.WallData); ttl bounds how late a deadline passing
     (no write) is noticed."""
-    from core.wallscreen import load_wall
+    from core.wallscreen import data_day, load_wall
 
     del version
-    return load_wall(url)
+    return load_wall(url, past=wall_past(url, data_day(url).isoformat()))
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def wall_past(url: str, day_iso: str) -> pd.DataFrame:
+    """The wall's days before today (dated history): a write today does not change them, so a write
+    costs the wall only today's figures; a backdated correction shows within the ttl."""
+    from core.wallscreen import past_totals
+
+    return past_totals(url, dt.date.fromisoformat(day_iso))
 
 
 @st.cache_data(ttl=30, max_entries=8, show_spinner=False)
