@@ -1,0 +1,63 @@
+"""数据导入: a clerk uploads a spreadsheet, sees every problem located, and imports it whole."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import FangxianError
+from core.importer.problems import ImportRefused
+from core.importer.service import DATUMS, KINDS, import_file
+from dashboard import auth, cache
+from dashboard.context import db_url
+from dashboard.i18n import t
+
+actor = auth.guard("clerk", "admin")
+url = db_url()
+
+st.title(t("imp.title"))
+st.caption(t("imp.caption"))
+
+c1, c2 = st.columns([1, 1])
+kind = c1.selectbox(t("imp.kind"), KINDS, format_func=lambda k: t(f"imp.kind.{k}"), key="imp_kind")
+datum = c2.selectbox(t("imp.datum"), DATUMS, format_func=lambda d: t(f"imp.datum.{d}"), key="imp_datum")
+template = Path(__file__).resolve().parents[2] / "data" / "templates" / (
+    f"{kind}.geojson" if kind == "boundaries" else f"{kind}.csv")
+if template.exists():
+    st.download_button(t("imp.template"), template.read_bytes(), file_name=template.name, key="imp_template")
+upload = st.file_uploader(t("imp.file"), type=["csv", "xlsx", "geojson", "json"], key="imp_file")
+
+
+def run(dry_run: bool) -> None:
+    assert upload is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(upload.name).name  # keep the user's file name for the messages
+        path.write_bytes(upload.getvalue())
+        try:
+            summary = import_file(actor, kind, path, url=url, datum=datum, dry_run=dry_run)
+        except ImportRefused as exc:
+            st.error(t("imp.refused", n=len(exc.problems)))
+            st.dataframe(pd.DataFrame({
+                t("imp.col.row"): [p.row or "—" for p in exc.problems],
+                t("imp.col.column"): [p.column or "—" for p in exc.problems],
+                t("imp.col.message"): [p.message for p in exc.problems],
+            }), hide_index=True, width="stretch", key=f"imp_problems_{dry_run}")
+            return
+        except FangxianError as exc:
+            st.error(t(exc.key, message=exc.message))
+            return
+    if not dry_run:
+        cache.clear()
+    (st.info if dry_run else st.success)(summary.text())
+
+
+if upload is not None:
+    b1, b2, _ = st.columns([1, 1, 4])
+    if b1.button(t("imp.check"), key="imp_check", width="stretch"):
+        run(dry_run=True)
+    if b2.button(t("imp.run"), key="imp_run", type="primary", width="stretch"):
+        run(dry_run=False)
+st.caption(t("imp.rules"))

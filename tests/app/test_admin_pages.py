@@ -1,0 +1,72 @@
+"""The import page (clerks) and the user-admin page (admins) through the real router."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.storage import models as m
+from core.storage.db import unit_of_work
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
+IMPORT_PAGE = "app_pages/data_import.py"
+USERS_PAGE = "app_pages/users.py"
+
+
+def _count_communities(url: str) -> int:
+    with unit_of_work(url) as s:
+        return int(s.scalar(select(func.count()).select_from(m.Community)) or 0)
+
+
+def test_a_clerk_sees_the_import_page_and_a_leader_does_not(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="clerk")
+    at.run()
+    at.switch_page(IMPORT_PAGE).run()
+    assert not at.exception
+    assert at.title[0].value == "数据导入"
+    leader = app(user="leader")
+    leader.run()
+    try:
+        leader.switch_page(IMPORT_PAGE).run()
+    except ValueError:
+        pass
+    else:  # pragma: no cover - the page must not be registered for a leader
+        raise AssertionError("a leader reached the import page")
+
+
+def test_the_import_page_offers_every_kind_and_datum(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="clerk")
+    at.run()
+    at.switch_page(IMPORT_PAGE).run()
+    kinds = at.selectbox(key="imp_kind")
+    assert kinds.options == ["社区基本情况", "人员花名册", "事件", "社区边界（GeoJSON）"]
+    assert "GCJ-02（高德、腾讯）" in at.selectbox(key="imp_datum").options
+
+
+def test_an_admin_sees_every_account_without_password_hashes(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="admin")
+    at.run()
+    at.switch_page(USERS_PAGE).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"leader", "coordinator", "clerk", "admin"} <= set(table["账号"])
+    assert not any("argon2" in str(v) for v in table.to_numpy().ravel())
+    assert "全区" in set(table["负责街道"])
+
+
+def test_an_admin_adds_a_user_through_the_form(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="admin")
+    at.run()
+    at.switch_page(USERS_PAGE).run()
+    at.text_input(key="users_add_name").input("zhaolei")
+    at.text_input(key="users_add_display").input("赵磊")
+    at.text_input(key="users_add_pw").input("a-long-password-1")
+    at.multiselect(key="users_add_roles").select("coordinator")
+    next(b for b in at.button if b.label == "新增").click().run()
+    assert not at.exception
+    assert any("已新增用户 zhaolei" in s.value for s in at.success)
+    from core.identity.accounts import authenticate
+
+    assert authenticate(demo_sqlite, "zhaolei", "a-long-password-1").roles == frozenset({"coordinator"})
+    assert _count_communities(demo_sqlite) > 0
