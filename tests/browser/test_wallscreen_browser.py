@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _record, canvas_is_painted, screenshot, start_server, wait_for_app
+from tests.browser.conftest import (
+    _record,
+    canvas_is_painted,
+    screenshot,
+    start_server,
+    wait_for_app,
+)
 
 KIOSK = "/?kiosk=demo-wallscreen&embed=true"
 LABELS = ("网格覆盖率", "缺员人数", "缺员社区", "卡点缺岗班次", "未办结事件", "超时事件", "居家隔离", "在岗志愿者")
