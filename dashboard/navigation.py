@@ -43,6 +43,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("alerts.py", "page.alerts", "alerts", "nav.section.command", "🚨",
              roles=frozenset({"leader", "coordinator", "admin"})),
     PageSpec("plan.py", "page.plan", "plan", "nav.section.command", "🧮", roles=frozenset({"coordinator", "admin"})),
+    PageSpec("whatif.py", "page.whatif", "whatif", "nav.section.command", "🔮",
+             roles=frozenset({"planner", "leader", "admin", "coordinator"})),
     PageSpec("incidents.py", "page.incidents", "incidents", "nav.section.command", "🚑",
              roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
     PageSpec("isolation.py", "page.isolation", "isolation", "nav.section.command", "🏠",

@@ -1,0 +1,99 @@
+"""推演研判: build a scenario from changes, see today and the scenario side by side on one colour scale,
+the KPI deltas and the communities that change most; save, load, compare, export, import; hand the
+scenario's moves to the reassignment path."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import FangxianError
+from core.scenario_file import change_from_dict, change_to_dict, dumps
+from core.scenarios import Scenario
+from dashboard import cache, whatif_actions, whatif_maps
+from dashboard.auth import guard
+from dashboard.components import legend
+from dashboard.context import db_url
+from dashboard.i18n import label, t
+from dashboard.whatif_actions import ERROR_KEY, FLASH_KEY, NAME_KEY, draft_scenario
+from dashboard.whatif_panel import PICKER_KINDS, change_form, describe, names_of
+
+KIND_KEY, METRIC_KEY = "wi_kind", "wi_metric"
+
+actor = guard("planner", "leader", "admin", "coordinator")
+url = db_url()
+version = cache.data_version(url)
+base = cache.whatif_baseline(url, version)
+names = names_of(base)
+draft = whatif_actions.prepare()
+
+st.title(t("wi.title"))
+st.caption(t("wi.caption"))
+if msg := st.session_state.pop(FLASH_KEY, None):
+    st.success(msg)
+if msg := st.session_state.pop(ERROR_KEY, None):
+    st.error(msg)
+
+left, right = st.columns([1, 2.7], gap="medium")
+with left:
+    st.text_input(t("wi.name"), key=NAME_KEY)
+    kind = st.selectbox(t("wi.kind"), PICKER_KINDS, key=KIND_KEY, format_func=lambda k: t(f"wi.kind.{k}"))
+    new = change_form(kind, names)
+    if new is not None:
+        draft["changes"].append(change_to_dict(new))
+        st.rerun()
+    st.subheader(t("wi.changes", n=len(draft["changes"])))
+    if not draft["changes"]:
+        st.caption(t("wi.no_changes"))
+    for i, raw in enumerate(draft["changes"]):
+        c1, c2 = st.columns([6, 1], vertical_alignment="center")
+        c1.markdown(f"{i + 1}. {describe(change_from_dict(raw, 'changes'), names)}")
+        c2.button("✖", key=f"wi_rm_{i}", help=t("wi.remove"), on_click=whatif_actions.remove_change, args=(i,))
+    b1, b2 = st.columns(2)
+    b1.button(t("wi.undo"), key="wi_undo", icon="↩️", disabled=not draft["changes"],
+              on_click=whatif_actions.remove_change, args=(-1,))
+    b2.button(t("wi.clear"), key="wi_clear", icon="🧹", on_click=whatif_actions.start_new)
+
+scenario: Scenario = draft_scenario(draft, actor)
+try:
+    res = cache.whatif_result(url, version, dumps(scenario))
+except FangxianError as exc:
+    right.error(t(exc.key, message=exc.message))
+    right.info(t("wi.fix_hint"))
+    st.stop()
+
+with right:
+    k = st.columns(4)
+    for col, key, unit in zip(k, ("shortage", "uncovered_grids", "unstaffed_shifts", "short_communities"),
+                              ("unit.people", "unit.communities", "wi.unit.shifts", "unit.communities"), strict=True):
+        v = res.kpi(key)  # type: ignore[attr-defined]
+        col.metric(t(f"wi.kpi.{key}"), f"{v['after']:,} {t(unit)}".strip(), delta=f"{v['delta']:+,} {t(unit)}".strip(),
+                   delta_color="inverse", help=t("wi.kpi.today", n=f"{v['before']:,} {t(unit)}".strip()))
+    metric = st.segmented_control(t("wi.metric"), whatif_maps.PAIR_METRICS, default="gap", key=METRIC_KEY,
+                                  format_func=lambda m: t(f"coverage.metric.{m}")) or "gap"
+    legend(whatif_maps.legend_items(metric), t(f"coverage.metric.{metric}"))
+    today_deck, scen_deck = whatif_maps.pair_decks(res.baseline.community, res.result.community,  # type: ignore[attr-defined]
+                                                   cache.map_geometry(url, version), metric)
+    m1, m2 = st.columns(2, gap="small")
+    m1.markdown(f"**{t('wi.map.today')}**")
+    m1.pydeck_chart(today_deck, height=470, key="wi_map_today")
+    m2.markdown(f"**{t('wi.map.scenario', name=scenario.name)}**")
+    m2.pydeck_chart(scen_deck, height=470, key="wi_map_scenario")
+
+    st.subheader(t("wi.top"))
+    top = res.top_changes(15)  # type: ignore[attr-defined]
+    if top.empty:
+        st.info(t("wi.top.none"))
+    else:
+        people = st.column_config.NumberColumn(format=f"%d {t('unit.people')}")
+        st.dataframe(pd.DataFrame({
+            t("col.community"): top["name"], t("col.street"): top["street"],
+            t("wi.col.risk"): [f"{label('risk', a)} → {label('risk', b)}" if a != b else label("risk", a)
+                               for a, b in zip(top["risk_level_before"], top["risk_level_after"], strict=True)],
+            t("wi.col.required"): top["required_after"], t("wi.col.available"): top["available_after"],
+            t("wi.col.shortage_before"): top["shortage_before"], t("wi.col.shortage_after"): top["shortage_after"],
+            t("wi.col.delta"): top["delta_shortage"]}), hide_index=True, width="stretch", column_config={
+            c: people for c in (t("wi.col.required"), t("wi.col.available"), t("wi.col.shortage_before"),
+                                t("wi.col.shortage_after"), t("wi.col.delta"))})
+
+whatif_actions.render(actor, url, version, scenario, res, draft)

@@ -1,0 +1,85 @@
+"""The what-if page (推演研判): renders two maps, builds a scenario from the picker, saves and reloads
+it, refuses saving to a leader, and shows a clear error for a change whose community is gone."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.scenario_store import list_scenarios
+
+WHATIF = "app_pages/whatif.py"
+
+
+def _open(app, user: str = "planner", **state):  # type: ignore[no-untyped-def]
+    at = app(user=user, **state)
+    at.run()
+    at.switch_page(WHATIF)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _kpis(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_page_opens_with_today_twice_and_four_kpis_with_units(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app)
+    assert at.title[0].value == "推演研判"
+    assert len(at.get("deck_gl_json_chart")) == 2
+    k = _kpis(at)
+    assert set(k) == {"缺口合计", "无人值守网格", "无人值守卡点班次", "缺人社区"}
+    assert k["缺口合计"].endswith(" 人") and k["无人值守卡点班次"].endswith(" 班")
+
+
+def test_adding_a_change_updates_the_kpis_and_undo_takes_it_back(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app)
+    today = _kpis(at)["缺口合计"]
+    at.selectbox(key="wi_kind").set_value("norms").run()
+    at.select_slider(key="wi_f_hours").set_value(6)  # a form widget: sent with the submit
+    at.button(key="FormSubmitter:wi_form_norms-加入情景").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _kpis(at)["缺口合计"] != today
+    assert any("卡点每班 6 小时" in m.value for m in at.markdown)
+    assert at.dataframe[0].value.shape[0] > 0  # the communities that change most
+    at.button(key="wi_undo").click().run()
+    assert _kpis(at)["缺口合计"] == today
+
+
+def test_a_planner_saves_the_scenario_and_loads_it_back(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app)
+    at.text_input(key="wi_name").set_value("十二小时班次").run()
+    at.selectbox(key="wi_kind").set_value("norms").run()
+    at.button(key="FormSubmitter:wi_form_norms-加入情景").click().run()
+    at.button(key="wi_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    saved = list_scenarios(demo_sqlite)
+    assert saved["name"].tolist() == ["十二小时班次"] and saved["n_changes"].tolist() == [1]
+    at.button(key="wi_clear").click().run()
+    assert at.text_input(key="wi_name").value == "未命名情景"
+    at.button(key="wi_load").click().run()
+    assert at.text_input(key="wi_name").value == "十二小时班次"
+    assert any("卡点每班 12 小时" in m.value for m in at.markdown)
+
+
+def test_a_leader_explores_but_cannot_save(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, user="leader")
+    assert at.button(key="wi_save").disabled
+    assert any("保存情景需要研判员" in c.value for c in at.caption)
+
+
+def test_a_change_referring_to_a_vanished_community_gives_a_clear_error(app) -> None:  # type: ignore[no-untyped-def]
+    draft = {"id": None, "base": "live", "description": "", "name": "旧情景",
+             "changes": [{"kind": "checkpoints", "community": "GONE-01", "delta": 2}]}
+    at = _open(app, wi_draft=draft)
+    assert any("GONE-01" in e.value and "不存在" in e.value for e in at.error)
+    at.button(key="wi_rm_0").click().run()
+    assert not at.error and len(at.get("deck_gl_json_chart")) == 2
+
+
+@pytest.mark.parametrize("user", ["clerk"])
+def test_a_clerk_does_not_get_the_page(app, user: str) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=user)
+    at.run()
+    with pytest.raises(ValueError):
+        at.switch_page(WHATIF)
