@@ -27,6 +27,7 @@ from dashboard.i18n import t
 DRAFT_KEY, NAME_KEY, FLASH_KEY, ERROR_KEY = "wi_draft", "wi_name", "wi_flash", "wi_error"
 PICK_KEY, IMPORTED_KEY, PENDING_KEY = "wi_saved_pick", "wi_imported_file", "wi_pending"
 KPI_KEYS = ("shortage", "uncovered_grids", "unstaffed_shifts", "short_communities")
+KPI_UNITS = ("unit.people", "unit.communities", "wi.unit.shifts", "unit.communities")
 
 
 def new_draft() -> dict[str, Any]:
@@ -147,15 +148,17 @@ def _compare_tab(url: str, version: str, res: Any, saved: pd.DataFrame) -> None:
     names = dict(zip(saved["id"], saved["name"], strict=True))
     picked = st.multiselect(t("wi.compare.pick"), ids, max_selections=2, key="wi_compare",
                             format_func=names.__getitem__, default=ids[:2])
+    units = [t(u) for u in KPI_UNITS]
     cols: dict[str, list[str]] = {t("wi.compare.kpi"): [t(f"wi.kpi.{k}") for k in KPI_KEYS],
-                                  t("wi.map.today"): [f"{res.kpi(k)['before']:,}" for k in KPI_KEYS]}
+                                  t("wi.map.today"): [f"{res.kpi(k)['before']:,} {u}" for k, u in zip(KPI_KEYS, units, strict=True)]}
     for sid in picked:
         try:
             other = cache.whatif_result(url, version, dumps(get_scenario(url, sid)))
         except FangxianError as exc:
             st.error(t(exc.key, message=exc.message))
             continue
-        cols[names[sid]] = [f"{other.kpi(k)['after']:,}（{other.kpi(k)['delta']:+,}）" for k in KPI_KEYS]  # type: ignore[attr-defined]
+        cols[names[sid]] = [f"{other.kpi(k)['after']:,} {u}（{other.kpi(k)['delta']:+,}）"  # type: ignore[attr-defined]
+                            for k, u in zip(KPI_KEYS, units, strict=True)]
     st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch")
 
 

@@ -9,9 +9,20 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 
-from dashboard import coverage_maps
+from dashboard import coverage_maps, maps
 
 PAIR_METRICS = ("gap", "shortage")
+#: each map takes half the page's right-hand side: about 640 × 470 px at 1920 × 1080
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 640, 470
+
+
+def pair_view(df: pd.DataFrame) -> pdk.ViewState:
+    """A view that fits the communities (polygons reach beyond their centres: pad by a tenth) in a half-width map."""
+    if not len(df):
+        return maps.view_for((114.25, 30.55, 114.35, 30.65), MAP_WIDTH_PX, MAP_HEIGHT_PX)
+    w, s, e, n = maps.bounds_of(df["lon"], df["lat"])
+    px, py = (e - w) * 0.1 + 0.002, (n - s) * 0.1 + 0.002
+    return maps.view_for((w - px, s - py, e + px, n + py), MAP_WIDTH_PX, MAP_HEIGHT_PX)
 
 
 def pair_decks(today: pd.DataFrame, scenario: pd.DataFrame, geometry: Any, metric: str = "gap") -> tuple[pdk.Deck, pdk.Deck]:
@@ -21,7 +32,7 @@ def pair_decks(today: pd.DataFrame, scenario: pd.DataFrame, geometry: Any, metri
     shown = scenario[scenario["community_id"].isin(today["community_id"])]
     left = coverage_maps.community_deck(today, geometry, metric)
     right = coverage_maps.community_deck(shown, geometry, metric)
-    right.initial_view_state = left.initial_view_state  # identical framing, whatever the data
+    left.initial_view_state = right.initial_view_state = pair_view(today)  # identical framing, whatever the data
     return left, right
 
 

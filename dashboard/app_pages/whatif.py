@@ -64,11 +64,11 @@ except FangxianError as exc:
 
 with right:
     k = st.columns(4)
-    for col, key, unit in zip(k, ("shortage", "uncovered_grids", "unstaffed_shifts", "short_communities"),
-                              ("unit.people", "unit.communities", "wi.unit.shifts", "unit.communities"), strict=True):
+    for col, key, unit in zip(k, whatif_actions.KPI_KEYS, whatif_actions.KPI_UNITS, strict=True):
         v = res.kpi(key)  # type: ignore[attr-defined]
         col.metric(t(f"wi.kpi.{key}"), f"{v['after']:,} {t(unit)}".strip(), delta=f"{v['delta']:+,} {t(unit)}".strip(),
-                   delta_color="inverse", help=t("wi.kpi.today", n=f"{v['before']:,} {t(unit)}".strip()))
+                   delta_color="inverse" if v["delta"] else "off", delta_arrow="auto" if v["delta"] else "off",
+                   delta_description=t("wi.kpi.today", n=f"{v['before']:,} {t(unit)}".strip()))
     metric = st.segmented_control(t("wi.metric"), whatif_maps.PAIR_METRICS, default="gap", key=METRIC_KEY,
                                   format_func=lambda m: t(f"coverage.metric.{m}")) or "gap"
     legend(whatif_maps.legend_items(metric), t(f"coverage.metric.{metric}"))

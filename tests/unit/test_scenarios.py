@@ -266,3 +266,18 @@ def test_a_bad_scenario_file_names_the_place_of_the_problem(text, fragment) -> N
     with pytest.raises(InvalidInput) as err:
         loads(text)
     assert fragment in err.value.message
+
+
+def test_the_format_description_documents_every_change_kind_and_field() -> None:
+    import dataclasses
+    from pathlib import Path
+
+    from core.scenario_changes import CHANGE_TYPES
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    assert FORMAT in doc
+    rows = {line.split("|")[1].strip().strip("`"): line for line in doc.splitlines() if line.startswith("| `")}
+    for kind, cls in CHANGE_TYPES.items():
+        assert kind in rows, kind
+        for f in dataclasses.fields(cls):
+            assert f"`{f.name}`" in rows[kind], (kind, f.name)

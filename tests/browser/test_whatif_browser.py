@@ -1,0 +1,63 @@
+"""The what-if page in a real browser: a planner builds a scenario, sees today and the scenario painted
+side by side, saves it, starts over and loads it back; nothing leaves the machine."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import canvas_is_painted, screenshot, sign_in, wait_for_app
+
+MAPS = "[data-testid='stDeckGlJsonChart']"
+
+
+def _pick(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option).first.click()
+    wait_for_app(page)
+
+
+def _maps_painted(page) -> bool:  # type: ignore[no-untyped-def]
+    page.locator(f"{MAPS} canvas").nth(1).wait_for(state="visible", timeout=60_000)
+    page.wait_for_timeout(3500)  # deck.gl paints after the first frame
+    return (canvas_is_painted(page, f"{MAPS} >> nth=0 >> canvas")
+            and canvas_is_painted(page, f"{MAPS} >> nth=1 >> canvas"))
+
+
+def test_a_planner_builds_saves_and_reloads_a_scenario(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, server.url, "planner")
+    page.get_by_test_id("stSidebarNav").get_by_text("推演研判").click()
+    wait_for_app(page)
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_role("heading", name="推演研判").first.is_visible()
+    assert page.locator(MAPS).count() == 2
+    assert _maps_painted(page)
+
+    name = page.get_by_label("情景名称")
+    name.fill("增派两百名干部")
+    name.press("Enter")
+    wait_for_app(page)
+    _pick(page, "添加一项变化", "增派下沉干部")
+    page.get_by_role("button", name="加入情景").click()
+    wait_for_app(page)
+    assert page.get_by_text("增派 200 名下沉干部").first.is_visible()
+    assert page.get_by_text("变化最大的社区").is_visible()
+    assert _maps_painted(page)
+    screenshot(page, "whatif-scenario-1080p")
+
+    page.get_by_role("button", name="保存", exact=True).click()
+    wait_for_app(page)
+    assert page.get_by_text("已保存情景「增派两百名干部」").is_visible()
+    page.get_by_role("button", name="重新开始").click()
+    wait_for_app(page)
+    assert page.get_by_label("情景名称").input_value() == "未命名情景"
+    assert page.get_by_text("尚未添加变化").is_visible()
+
+    page.get_by_role("button", name="载入").click()
+    wait_for_app(page)
+    assert page.get_by_label("情景名称").input_value() == "增派两百名干部"
+    assert page.get_by_text("增派 200 名下沉干部").first.is_visible()
+    assert _maps_painted(page)
+    page.get_by_role("tab", name="情景对比").click()
+    page.wait_for_timeout(800)
+    screenshot(page, "whatif-reloaded-1080p")
+    assert page.get_by_test_id("stException").count() == 0
+    assert recorder.external == []
+    assert recorder.page_errors == []
