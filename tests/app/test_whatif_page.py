@@ -83,3 +83,36 @@ def test_a_clerk_does_not_get_the_page(app, user: str) -> None:  # type: ignore[
     at.run()
     with pytest.raises(ValueError):
         at.switch_page(WHATIF)
+
+
+def _move_draft(url: str) -> dict[str, object]:
+    from core.scenarios import load_baseline
+
+    base = load_baseline(url)
+    donor = base.gaps.community.sort_values(["movable_surplus", "code"], ascending=[False, True]).iloc[0]
+    s = base.state.staff
+    ids = s[(s["community_id"] == donor["community_id"]) & s["movable"] & s["on_duty"]
+            & (s["kind"] == "cadre")]["staff_id"].head(2)
+    codes = base.context.people.set_index("staff_id").loc[ids, "code"].tolist()
+    short = base.gaps.community.sort_values(["gap", "code"], ascending=[False, True]).iloc[0]["code"]
+    return {"id": None, "base": "live", "description": "", "name": "支援",
+            "changes": [{"kind": "move", "staff": codes, "to": short}]}
+
+
+def test_a_planner_is_told_a_coordinator_must_confirm_the_moves(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, wi_draft=_move_draft(demo_sqlite))
+    assert any("需要调度员权限" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == "wi_batch_go"]
+
+
+def test_a_coordinator_turns_the_scenario_moves_into_a_real_batch(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    from core.reassign import recent_batches
+
+    at = _open(app, user="coordinator", wi_draft=_move_draft(demo_sqlite))
+    at.text_input(key="wi_batch_reason").set_value("按推演结果支援").run()
+    at.text_input(key="wi_batch_override").set_value("推演已评估").run()
+    at.button(key="wi_batch_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已调配 2 人" in s.value for s in at.success), [e.value for e in at.error]
+    batches = recent_batches(demo_sqlite)
+    assert batches["moves"].tolist() == [2] and batches["reason"].tolist() == ["按推演结果支援"]
