@@ -137,8 +137,9 @@ def load_view(url: str | None, *, personal: bool, now: dt.datetime | None = None
 
 
 def candidates(url: str | None, task_id: int, *, personal: bool, limit: int = 300) -> pd.DataFrame:
-    """Who could take a task: on duty, deployable, not already on it; same community first, then the
-    same street; each with the issues assigning them would raise (blocking first) and hours today."""
+    """Who could take a task: on duty, deployable, not already on it, from the task's street; those
+    with no issue and the fewest hours that day first, the task's own community before the rest;
+    each with the issues assigning them would raise (blocking ones sort last)."""
     with unit_of_work(url) as s:
         task = repo.task_ref(s, task_id)
         if task is None:
@@ -147,6 +148,8 @@ def candidates(url: str | None, task_id: int, *, personal: bool, limit: int = 30
         comm = repo.community_ref(s, task.community_id)
         people = repo.people(s)
         on_task = repo.assignments(s, *window, task_id=task_id)
+        day0 = dt.datetime.combine(window[0].date(), dt.time())
+        that_day = repo.assignments(s, day0, day0 + dt.timedelta(days=1))
     assert comm is not None
     norms = norms_for_day(url, window[0].date())
     pool = people[people["on_duty"].astype(bool) & ~people["staff_id"].isin(on_task["staff_id"])]
@@ -161,7 +164,12 @@ def candidates(url: str | None, task_id: int, *, personal: bool, limit: int = 30
     out = pool.assign(blocked=pool["staff_id"].map(blocking).notna(),
                       issues=pool["staff_id"].map(blocking).fillna(pool["staff_id"].map(warn)).fillna(""),
                       warned=pool["staff_id"].map(warn).notna(), skills_zh=_skills_zh(pool["skills"]))
-    out = out.sort_values(["blocked", "warned", "same_community", "staff_id"], ascending=[True, True, False, True])
+    per_day = hours_by_day(that_day)
+    hours = per_day[per_day["day"] == window[0].date()].set_index("staff_id")["hours"]
+    out["hours_that_day"] = out["staff_id"].map(hours).fillna(0.0)
+    # rested people first: fewest hours that day, then the task's own community
+    out = out.sort_values(["blocked", "warned", "hours_that_day", "same_community", "staff_id"],
+                          ascending=[True, True, True, False, True])
     if not personal:
         out = mask_frame(out, None, name_columns=["staff_name"], phone_columns=["phone"])
     return out.reset_index(drop=True)

@@ -131,11 +131,10 @@ def task_panel(url: str, version: str, actor: Actor, view: Any, task: pd.Series)
 
 def _assign_form(url: str, version: str, actor: Actor, view: Any, task: pd.Series) -> None:
     cand = cache.volunteer_candidates(url, version, int(task["id"]), actor.sees_personal_data)
-    hours = view.people.set_index("staff_id")["hours_today"]
     ok = cand[~cand["blocked"]]
     hrs = t("unit.hours")
     labels = {int(r.staff_id): f"{r.code} {r.staff_name} · {r.community} · {r.skills_zh or t('vol.no_skills')} · "
-                               f"{t('vol.today')} {hours.get(r.staff_id, 0.0):.1f} {hrs}" + (" ⚠️" if r.warned else "")
+                               f"{t('vol.that_day')} {r.hours_that_day:.1f} {hrs}" + (" ⚠️" if r.warned else "")
               for r in ok.itertuples()}
     st.markdown(f"**{t('vol.assign.title')}**")
     st.caption(t("vol.assign.caption", ok=fmt_int(len(ok)), blocked=fmt_int(int(cand["blocked"].sum()))))

@@ -213,7 +213,7 @@ def bulk_insert(session: Session, model: str, rows: list[dict[str, Any]]) -> Non
 
 
 def ids_by_code(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(VolunteerTask.code, VolunteerTask.id)).tuples().all())
+    return dict(session.execute(select(VolunteerTask.code, VolunteerTask.id)).all())  # type: ignore[arg-type]
 
 
 # --- errands ------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def staff_ref(session: Session, staff_id: int) -> dict[str, Any] | None:
 
 def checkpoint_ids(session: Session) -> dict[str, int]:
     """Demo seeding: checkpoint code -> id."""
-    return dict(session.execute(select(m.Checkpoint.code, m.Checkpoint.id)).tuples().all())
+    return dict(session.execute(select(m.Checkpoint.code, m.Checkpoint.id)).all())  # type: ignore[arg-type]
 
 
 def households_for_demo(session: Session) -> pd.DataFrame:

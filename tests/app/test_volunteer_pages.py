@@ -1,0 +1,85 @@
+"""The volunteer and errands pages render in Chinese with units, mask per role, and write through core."""
+
+from __future__ import annotations
+
+import json
+
+from core.errands import list_errands
+from core.volunteers import load_view
+
+VOLUNTEERS, ERRANDS = "app_pages/volunteers.py", "app_pages/errands.py"
+
+
+def _open(app, page: str, user: str = "leader", **state):  # type: ignore[no-untyped-def]
+    at = app(user=user, **state)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_volunteer_page_shows_the_deployment_map_and_figures_with_units(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, VOLUNTEERS)
+    assert at.title[0].value == "志愿者调度"
+    labels = [m.label for m in at.metric]
+    assert labels[:7] == ["在册志愿者", "报到在职党员", "今日派岗", "正在上岗", "今日任务", "缺岗", "疲劳预警"]
+    assert all(m.value.endswith(("人", "个", "%")) for m in at.metric)
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert [layer["id"] for layer in deck["layers"]][-1] == "vol-tasks"
+    assert any("vol-communities" == layer["id"] for layer in deck["layers"])
+    assert any("脱敏" in i.value for i in at.info)  # the leader sees masked names
+    assert "vol_assign" not in [b.key for b in at.button]  # leaders see, coordinators assign
+    assert any("只能查看" in i.value for i in at.info)
+
+
+def test_the_density_view_swaps_the_dots_for_hexagons(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, VOLUNTEERS, vol_map_mode="density")
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert [layer["id"] for layer in deck["layers"]][-1] == "vol-density"
+
+
+def test_a_coordinator_assigns_two_volunteers_to_the_chosen_task(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, VOLUNTEERS, user="coordinator")
+    task_id = at.selectbox(key="vol_task").value
+    before = load_view(demo_sqlite, personal=True).tasks.set_index("id").loc[task_id, "assigned"]
+    options = at.multiselect(key="vol_pick").options
+    assert len(options) >= 2
+    ms = at.multiselect(key="vol_pick")
+    for label in options[:2]:
+        ms.select(label)
+    at.text_input(key="vol_reason").input("人手紧张")
+    at.run()
+    at.button(key="vol_assign").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = load_view(demo_sqlite, personal=True).tasks.set_index("id").loc[task_id, "assigned"]
+    assert after == before + 2
+    assert any("已派 2 人" in s.value for s in at.success)
+
+
+def test_errands_queue_highlights_overdue_and_masks_for_a_leader(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, ERRANDS)
+    assert at.title[0].value == "代买代办"
+    assert [m.label for m in at.metric][:2] == ["未办结", "已超时"]
+    assert all(m.value.endswith("件") for m in at.metric)
+    table = at.dataframe[0].value
+    assert {"编号", "居民", "联系电话", "已等待", "剩余时限"} <= set(table.columns)
+    assert table["居民"].astype(str).str.contains("*", regex=False).all()
+    late = list_errands(demo_sqlite, personal=False)["overdue"].sum()
+    assert late > 0 and table["剩余时限"].astype(str).str.startswith("超时").sum() == late
+
+
+def test_a_coordinator_registers_and_assigns_an_errand(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    before = len(list_errands(demo_sqlite, personal=True))
+    at = _open(app, ERRANDS, user="coordinator")
+    at.selectbox(key="err_new_kind").set_value("medicine")
+    at.text_area(key="err_new_detail").input("布洛芬一盒")
+    at.button(key="FormSubmitter:err_new-登记").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    q = list_errands(demo_sqlite, personal=True)
+    assert len(q) == before + 1
+    assert any("已登记" in s.value for s in at.success)
+    new = q.loc[q["id"].idxmax()]
+    assert new["kind"] == "medicine" and new["status"] == "new" and new["created_by"] == "coordinator"
