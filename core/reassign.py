@@ -25,13 +25,15 @@ import pandas as pd
 from core.audit import new_batch_id, record
 from core.domain import PINNED_KINDS, STAFF_KIND_ZH, StaffKind
 from core.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
-from core.gaps import GapResult, load_gaps
+from core.gaps import GapResult, compute_gaps, load_gaps
 from core.geo import haversine_km
+from core.norms import norms_for_day
 from core.optimizer import Plan, PlanOptions, eligible_mask, plan, plan_input
 from core.security import Actor, require, write_service
 from core.storage import reassign_repo as rr
 from core.storage.db import unit_of_work
 from core.storage.models import Assignment
+from core.staffing_state import load_state
 from core.storage.models_reassign import MoveBatch, MoveItem
 
 ROLES = ("coordinator", "admin")
@@ -152,9 +154,16 @@ def _apply_moves(actor: Actor, url: str | None, moves: Sequence[tuple[int, int]]
     if len(set(staff_ids)) != len(staff_ids):
         raise InvalidInput("同一人员在一次调配中只能出现一次")
     dest = {int(s): int(t) for s, t in moves}
-    gaps = load_gaps(url)  # requirements (they do not change with moves); headcounts re-read under lock
+    # requirements do not change with moves; headcounts are re-read under the lock. ``extra`` is what
+    # the gap engine counts besides on-duty counted staff (e.g. deployed volunteers), held constant.
+    state = load_state(url)
+    gaps = compute_gaps(state, norms_for_day(url, dt.date.today()))
     required = gaps.community.set_index("community_id")["required"]
     counted_kinds = list(gaps.norms.counted_kinds)
+    st_ = state.staff
+    at_load = st_[st_["on_duty"] & st_["kind"].astype(str).isin(counted_kinds)].groupby("community_id").size()
+    extra = (gaps.community.set_index("community_id")["available"]
+             - at_load.reindex(gaps.community["community_id"]).fillna(0).to_numpy()).astype("int64")
     batch_id = new_batch_id()
     with unit_of_work(url) as s:
         rr.lock_for_moves(s)
@@ -179,8 +188,8 @@ def _apply_moves(actor: Actor, url: str | None, moves: Sequence[tuple[int, int]]
         moving = pd.DataFrame({"kind": [staff[i].kind for i in staff_ids], "on_duty": [staff[i].on_duty for i in staff_ids],
                                "community_id": [staff[i].community_id for i in staff_ids],
                                "to_community_id": [dest[i] for i in staff_ids]})
-        counted_before = rr.counted_on_duty(s, touched, counted_kinds)
-        after = dict(counted_before)
+        counted_now = rr.counted_on_duty(s, touched, counted_kinds)
+        after = {c: counted_now.get(c, 0) + int(extra.get(c, 0)) for c in touched}
         for sid, st in staff.items():
             if st.on_duty and st.kind in counted_kinds:
                 after[st.community_id] = after.get(st.community_id, 0) - 1  # type: ignore[index]

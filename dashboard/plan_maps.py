@@ -39,7 +39,8 @@ def arc_rows(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> list[dict[str, Any]
     )
     f["km"] = f["km"].astype(float).round(1)
     return [{"from": [r.from_lon, r.from_lat], "to": [r.to_lon, r.to_lat], "n": int(r.n), "km": float(r.km),
-             "from_name": r.from_name, "to_name": r.to_name} for r in f.itertuples()]
+             "w": float(min(12.0, max(2.0, 1.5 + r.n))), "from_name": r.from_name, "to_name": r.to_name}
+            for r in f.itertuples()]
 
 
 def plan_deck(gap_comm: pd.DataFrame, geometry: Any, flows: pd.DataFrame, *, height_px: int = 620) -> pdk.Deck:
@@ -53,21 +54,21 @@ def plan_deck(gap_comm: pd.DataFrame, geometry: Any, flows: pd.DataFrame, *, hei
     streets = geometry.streets[geometry.streets["code"].isin(df["street_code"])]
     layers += maps.street_layers(streets)
     arcs = arc_rows(gap_comm, flows)
-    width = "Math.max(2, Math.min(12, 1.5 + n))"
     layers.append(pdk.Layer(
         "ArcLayer", data=arcs, id="plan-arcs", get_source_position="from", get_target_position="to",
-        get_source_color=OUT_COLOR + [230], get_target_color=IN_COLOR + [230], get_width=width,
+        get_source_color=OUT_COLOR + [230], get_target_color=IN_COLOR + [230], get_width="w",
         width_units='"pixels"', get_height=0.5, great_circle=False, pickable=True, auto_highlight=True,
     ))
     src = gap_comm.set_index("community_id")
     ends = pd.concat([flows["from_community_id"], flows["to_community_id"]]).unique() if len(flows) else []
     if len(ends):
         pts = src.loc[list(ends), ["lon", "lat"]].reset_index()
-        pts["role"] = np.where(pts["community_id"].isin(flows["to_community_id"]), 1, 0)
+        into = pts["community_id"].isin(flows["to_community_id"]).to_numpy()
+        pts["color"] = [IN_COLOR if x else OUT_COLOR for x in into]
         layers.append(pdk.Layer(
-            "ScatterplotLayer", data=pts[["lon", "lat", "role"]].to_dict("records"), id="plan-ends",
+            "ScatterplotLayer", data=pts[["lon", "lat", "color"]].to_dict("records"), id="plan-ends",
             get_position="[lon, lat]", get_radius=60, radius_min_pixels=3, stroked=True, line_width_min_pixels=1,
-            get_fill_color=f"role == 1 ? {IN_COLOR} : {OUT_COLOR}", get_line_color=[255, 255, 255], pickable=False,
+            get_fill_color="color", get_line_color=[255, 255, 255], pickable=False,
         ))
     tip = {"html": t("plan.tip"), "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
     lon = gap_comm["lon"].dropna()

@@ -32,10 +32,12 @@ if short.empty:
     st.info(t("ra.no_short"))
     st.stop()
 
+worst_id = int(short["community_id"].iat[0])
+short = short.sort_values("code")  # a stable order: a move must not shift the picked option
 ids = short["community_id"].astype(int).tolist()
 by_code = dict(zip(short["code"], ids, strict=True))
 if TARGET_KEY not in st.session_state or st.session_state[TARGET_KEY] not in ids:
-    st.session_state[TARGET_KEY] = by_code.get(str(st.query_params.get("community", "")), ids[0])
+    st.session_state[TARGET_KEY] = by_code.get(str(st.query_params.get("community", "")), worst_id)
 left, right = st.columns([1.35, 1], gap="medium")
 with right:  # the map comes first in the script so that a click can set the picker below
     st.caption(t("ra.map_hint"))
@@ -48,9 +50,14 @@ with right:  # the map comes first in the script so that a click can set the pic
             st.session_state[TARGET_KEY] = by_code[clicked]
 row = short.set_index("community_id")
 with left:
+    # labels must not change when a move changes the gap: the browser sends the label back
     target = st.selectbox(t("ra.target"), ids, key=TARGET_KEY, format_func=lambda i: t(
-        "ra.target_fmt", name=row.loc[i, "name"], street=row.loc[i, "street"], n=int(row.loc[i, "shortage"])))
-    include_party = st.toggle(t("ra.include_party"), value=False, key="ra_party")
+        "ra.target_fmt", name=row.loc[i, "name"], street=row.loc[i, "street"], code=row.loc[i, "code"]))
+    m1, m2, m3, m4 = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
+    m1.metric(t("ra.col.required"), f"{int(row.loc[target, 'required'])} {t('unit.people')}")
+    m2.metric(t("ra.col.available"), f"{int(row.loc[target, 'available'])} {t('unit.people')}")
+    m3.metric(t("ra.col.shortage"), f"{int(row.loc[target, 'shortage'])} {t('unit.people')}")
+    include_party = m4.toggle(t("ra.include_party"), value=False, key="ra_party")
     st.subheader(t("ra.candidates"))
     cand = cache.reassign_candidates(url, version, int(target), include_party,
                                      None if actor.streets is None else tuple(sorted(actor.streets)))

@@ -40,7 +40,8 @@ def test_reassign_page_opens_on_the_worst_community_with_ranked_candidates(app, 
     worst = load_gaps(demo_sqlite).community.sort_values(["shortage", "code"], ascending=[False, True]).iloc[0]
     picker = at.selectbox(key="ra_target")
     assert picker.value == worst["community_id"]
-    assert f"缺 {worst['shortage']} 人" in picker.format_func(picker.value)
+    assert picker.format_func(picker.value) == f"{worst['name']}（{worst['street']}，{worst['code']}）"
+    assert {m.label: m.value for m in at.metric}["缺口"] == f"{worst['shortage']} 人"
     cand = at.dataframe[0].value
     assert list(cand.columns)[:3] == ["姓名", "编号", "类别"]
     assert cand["居住地距离"].is_monotonic_increasing
