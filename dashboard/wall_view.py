@@ -226,7 +226,10 @@ def trend_chart(trend: pd.DataFrame, view: str, *, height_px: int, scale: float 
     colour = alt.Color("series:N", scale=alt.Scale(domain=domain, range=[c for _, _, c in series]),
                        legend=alt.Legend(orient="top-left", title=None) if len(series) > 1 else None)
     x = alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
-    y = alt.Y("v:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=4))
+    lo, hi = float(long["v"].min()), float(long["v"].max())
+    pad = max(hi - lo, 1.0)
+    y = alt.Y("v:Q", title=None, axis=alt.Axis(tickCount=4),  # headroom for the last value's label
+              scale=alt.Scale(domain=[max(0.0, lo - 0.08 * pad), hi + 0.22 * pad], nice=False))
     line = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=60 * scale), strokeWidth=4 * scale).encode(
         x=x, y=y, color=colour)
     last = long[long["day"] == day.iat[-1]]
