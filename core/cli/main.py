@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "core.cli.cmd_user",  # user add|passwd|disable|enable|set-roles|list, kiosk create|revoke|list
     "core.cli.cmd_gaps",  # gaps
     "core.cli.cmd_plan",  # plan
+    "core.cli.cmd_alerts",  # alerts list|rules|sync
     "core.cli.cmd_bench",  # bench gaps (bench plan joins the same module)
     "core.cli.cmd_incidents",  # incidents list, isolation scan
     "core.cli.cmd_whatif",  # whatif FILE.json

@@ -145,3 +145,21 @@ def test_a_move_committed_through_core_changes_the_screen(demo_db: str) -> None:
     row = after.communities.set_index("community_id").loc[int(target["community_id"])]
     assert row["shortage"] == target["shortage"] - 5
     assert after.kpi("shortage").value < before.kpi("shortage").value
+
+
+def test_the_alerts_cli_lists_syncs_and_shows_rules(demo_sqlite: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from core.cli.main import main
+
+    assert main(["--database-url", demo_sqlite, "alerts", "list", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {"level", "kind_zh", "community", "first_seen"} <= set(rows[0])
+    assert not {"phone", "name", "description"} & set(rows[0])
+    assert main(["--database-url", demo_sqlite, "alerts", "list", "--all", "--format", "json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert len(every) >= len(rows)  # the wall shows each subject once, at its worst level
+    assert main(["--database-url", demo_sqlite, "alerts", "sync"]) == 0
+    assert f"新增 {len({(r['rule_code'], r['subject']) for r in every})} 条" in capsys.readouterr().out
+    assert main(["--database-url", demo_sqlite, "alerts", "rules"]) == 0
+    assert "community_short.critical" in capsys.readouterr().out

@@ -1,0 +1,56 @@
+"""`fangxian alerts ...`: list the firing alerts, show the rules, and run the system sync job (cron)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from core.cli.common import print_table
+
+
+def _list(args: argparse.Namespace) -> int:
+    from core.alerts import KIND_ZH, for_display
+    from core.wallscreen import load_wall
+
+    data = load_wall(args.database_url)
+    shown = data.alerts if args.all else for_display(data.alerts)
+    out = shown[["level", "kind", "street", "community", "target", "value", "threshold", "first_seen",
+                 "acknowledged", "is_new", "rule_code", "subject"]].copy()
+    out.insert(2, "kind_zh", out["kind"].map(KIND_ZH))
+    print_table(out, args.format)
+    return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from core.alerts import rules_in_force
+
+    print_table(rules_in_force(args.database_url), args.format)
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    """Persist alert instances as the SYSTEM actor; ``--every S`` repeats (for a service unit)."""
+    from core.wallscreen import sync_now
+
+    while True:
+        r = sync_now(args.database_url)
+        print(f"新增 {r.opened} 条，持续 {r.still_open} 条，解除 {r.resolved} 条", flush=True)
+        if not args.every:
+            return 0
+        time.sleep(args.every)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("alerts", help="预警：列表、规则、同步（定时任务）")
+    asub = parser.add_subparsers(dest="alerts_cmd", metavar="ACTION", required=True)
+    p = asub.add_parser("list", help="当前预警（默认只列大屏上显示的：未确认、每个对象取最高级别）")
+    p.add_argument("--all", action="store_true", help="包括已确认和较低级别的预警")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(func=_list)
+    p = asub.add_parser("rules", help="预警规则（阈值）")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.set_defaults(func=_rules)
+    p = asub.add_parser("sync", help="以系统身份记录预警的首次出现与解除（供 cron 或常驻服务调用）")
+    p.add_argument("--every", type=float, default=0.0, help="每隔多少秒重复一次（默认只运行一次）")
+    p.set_defaults(func=_sync)
