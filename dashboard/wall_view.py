@@ -31,10 +31,16 @@ VOLUNTEER_COLORS: list[maps.Color] = [[237, 248, 251], [179, 205, 227], [140, 15
 NO_DATA: maps.Color = [71, 85, 105]
 INCIDENT_COLORS: list[maps.Color] = [[51, 65, 85], [250, 204, 21], [249, 115, 22], [220, 38, 38]]  # 0 is dark
 
-CSS = """
+#: kiosks (the wallscreen role) and embedded views: no sidebar, header, toolbar or running man
+CSS_KIOSK = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {display: none !important;}
+</style>
+"""
+
+CSS = """
+<style>
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #0b1220 !important; color: #e2e8f0;}
 [data-testid="stMainBlockContainer"] {padding: 0.6vw 1.0vw 0.4vw 1.0vw !important; max-width: 100% !important;}
 [data-stale="true"] {opacity: 1 !important; transition: none !important;}

@@ -21,7 +21,10 @@ from dashboard.context import db_url
 from dashboard.i18n import t
 from dashboard.wall_live import current_view, fetch, settings
 
+ACTOR = auth.current_actor()
 st.markdown(wv.CSS, unsafe_allow_html=True)
+if ACTOR is None or "wallscreen" in ACTOR.roles or st.context.is_embedded:
+    st.markdown(wv.CSS_KIOSK, unsafe_allow_html=True)
 S = settings(st.query_params)
 URL = db_url()
 MAP_H, TREND_H, ALERT_ROWS = int(740 * S.scale), int(295 * S.scale), 9

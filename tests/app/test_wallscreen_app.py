@@ -26,6 +26,7 @@ def test_the_kiosk_token_opens_the_wall_screen_with_every_tile_and_nothing_to_cl
     assert html.count('data-testid="fx-alert"') == 9
     assert len(at.get("deck_gl_json_chart")) == 1 and len(at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")) == 1
     assert not at.main.button and not at.main.text_input and not at.main.multiselect
+    assert '[data-testid="stSidebar"]' in html  # a kiosk has no sidebar
     with pytest.raises(ValueError):  # the kiosk's navigation holds the wall screen only
         at.switch_page("app_pages/overview.py")
 
@@ -36,6 +37,7 @@ def test_a_leader_opens_the_wall_screen_from_the_desk(app) -> None:  # type: ign
     at.switch_page(PAGE).run()
     assert not at.exception
     assert "指挥大屏" in at.title[0].value
+    assert '[data-testid="stSidebar"]' not in _html(at)  # a leader at a desk keeps the navigation
 
 
 def test_a_database_outage_keeps_the_last_figures_and_marks_every_panel_stale(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
