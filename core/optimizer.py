@@ -49,6 +49,9 @@ class PlanOptions:
     backend: str | None = None  # "ortools" | "scipy"; default ortools when installed
 
 
+DEFAULT_OPTIONS = PlanOptions()
+
+
 @dataclass(frozen=True)
 class PlanTotals:
     shortage_before: int
@@ -263,7 +266,7 @@ def _solve_with_floor(net: Network, g: fb.Graph, total: int, opt: PlanOptions) -
     return flows
 
 
-def plan_flows(comm: pd.DataFrame, opt: PlanOptions = PlanOptions()) -> tuple[pd.DataFrame, dict[str, Any]]:
+def plan_flows(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Community flows (from_community_id, to_community_id, n, km) of the lexicographic optimum."""
     t0 = time.perf_counter()
     net = build_network(comm, opt)
@@ -389,7 +392,7 @@ def choose_cadres(flows: pd.DataFrame, staff: pd.DataFrame, comm: pd.DataFrame, 
     return moves[MOVE_COLUMNS].sort_values(["to_community_id", "km", "staff_id"], ignore_index=True)
 
 
-def plan(comm: pd.DataFrame, staff: pd.DataFrame | None = None, opt: PlanOptions = PlanOptions()) -> Plan:
+def plan(comm: pd.DataFrame, staff: pd.DataFrame | None = None, opt: PlanOptions = DEFAULT_OPTIONS) -> Plan:
     """The suggested plan for the communities in ``comm`` (and, given ``staff``, who moves)."""
     t0 = time.perf_counter()
     flows, info = plan_flows(comm, opt)

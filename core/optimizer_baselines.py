@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.optimizer import PlanOptions, build_network
+from core.optimizer import DEFAULT_OPTIONS, PlanOptions, build_network
 
 
-def greedy_flows(comm: pd.DataFrame, opt: PlanOptions = PlanOptions()) -> pd.DataFrame:
+def greedy_flows(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS) -> pd.DataFrame:
     """Largest deficit takes nearest surplus."""
     from scipy.spatial import cKDTree
 
@@ -64,7 +64,7 @@ def greedy_flows(comm: pd.DataFrame, opt: PlanOptions = PlanOptions()) -> pd.Dat
     return pd.DataFrame(rows, columns=["from_community_id", "to_community_id", "n", "km"])
 
 
-def lp_shortage(comm: pd.DataFrame, opt: PlanOptions = PlanOptions(), max_vars: int = 600_000) -> tuple[int, str]:
+def lp_shortage(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS, max_vars: int = 600_000) -> tuple[int, str]:
     """Least total shortage by linprog, and which LP was solved ("full" or "aggregated")."""
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, vstack
@@ -81,8 +81,8 @@ def lp_shortage(comm: pd.DataFrame, opt: PlanOptions = PlanOptions(), max_vars: 
         res = linprog(c, A_eq=a_eq, b_eq=[0.0], bounds=np.column_stack(
             [np.zeros(nd + nr), np.concatenate([net.cap, net.need])]), method="highs-ipm")
         return s0 - int(round(-res.fun)), "aggregated"
-    di, ri = np.meshgrid(np.arange(nd), np.arange(nr), indexing="ij")
-    di, ri = di.ravel(), ri.ravel()
+    gd, gr = np.meshgrid(np.arange(nd), np.arange(nr), indexing="ij")
+    di, ri = gd.ravel(), gr.ravel()
     if opt.max_km is not None:
         d, r = net.donors[di], net.receivers[ri]
         keep = np.hypot(net.x[d] - net.x[r], net.y[d] - net.y[r]) <= opt.max_km

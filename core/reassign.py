@@ -28,12 +28,12 @@ from core.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
 from core.gaps import GapResult, compute_gaps, load_gaps
 from core.geo import haversine_km
 from core.norms import norms_for_day
-from core.optimizer import Plan, PlanOptions, eligible_mask, plan, plan_input
+from core.optimizer import DEFAULT_OPTIONS, Plan, PlanOptions, eligible_mask, plan, plan_input
 from core.security import Actor, require, write_service
+from core.staffing_state import load_state
 from core.storage import reassign_repo as rr
 from core.storage.db import unit_of_work
 from core.storage.models import Assignment
-from core.staffing_state import load_state
 from core.storage.models_reassign import MoveBatch, MoveItem
 
 ROLES = ("coordinator", "admin")
@@ -191,8 +191,8 @@ def _apply_moves(actor: Actor, url: str | None, moves: Sequence[tuple[int, int]]
         counted_now = rr.counted_on_duty(s, touched, counted_kinds)
         after = {c: counted_now.get(c, 0) + int(extra.get(c, 0)) for c in touched}
         for sid, st in staff.items():
-            if st.on_duty and st.kind in counted_kinds:
-                after[st.community_id] = after.get(st.community_id, 0) - 1  # type: ignore[index]
+            if st.on_duty and st.kind in counted_kinds and st.community_id is not None:
+                after[st.community_id] = after.get(st.community_id, 0) - 1
                 after[dest[sid]] = after.get(dest[sid], 0) + 1
         origins = {st.community_id for st in staff.values()} - set(dest.values())
         short = [c for c in sorted(o for o in origins if o is not None)
@@ -275,9 +275,9 @@ def apply_plan(actor: Actor, url: str | None, plan_: Plan, selected_rows: Sequen
         override_shortage_reason = reason  # the coordinator chose to let origins go below requirement
     opts = plan_.options
     party_reason = reason if (not opts.respect_party_home or opts.party_home_weight_km is not None) else None
-    expected = (dict(zip(moves["staff_id"].astype(int), moves["version"].astype(int)))
+    expected = (dict(zip(moves["staff_id"].astype(int), moves["version"].astype(int), strict=False))
                 if "version" in moves else None)
-    return _apply_moves(actor, url, list(zip(moves["staff_id"].astype(int), moves["to_community_id"].astype(int))),
+    return _apply_moves(actor, url, list(zip(moves["staff_id"].astype(int), moves["to_community_id"].astype(int), strict=False)),
                         reason, "plan", override_shortage_reason=override_shortage_reason,
                         party_home_reason=party_reason, expected_versions=expected, expected_community_versions=None)
 
@@ -333,7 +333,7 @@ def undo_batch(actor: Actor, url: str | None, batch_id: str, reason: str) -> str
 # --- the suggested plan ---------------------------------------------------------------------------
 
 
-def suggest_plan(url: str | None, options: PlanOptions = PlanOptions(), streets: Sequence[str] | None = None,
+def suggest_plan(url: str | None, options: PlanOptions = DEFAULT_OPTIONS, streets: Sequence[str] | None = None,
                  gaps: GapResult | None = None) -> Plan:
     """The suggested plan over the district, or over ``streets`` only (donors and receivers both inside)."""
     g = gaps or load_gaps(url)

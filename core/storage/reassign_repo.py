@@ -58,7 +58,7 @@ def counted_on_duty(session: Session, community_ids: Iterable[int], kinds: Seque
             .where(m.Staff.community_id.in_(list(set(community_ids))), m.Staff.on_duty.is_(True),
                    m.Staff.kind.in_(list(kinds)))
             .group_by(m.Staff.community_id))
-    return {int(r[0]): int(r[1]) for r in session.execute(stmt).all()}
+    return {int(r[0]): int(r[1]) for r in session.execute(stmt).all() if r[0] is not None}
 
 
 def bump_versions(session: Session, community_ids: Iterable[int]) -> None:

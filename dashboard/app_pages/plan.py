@@ -12,7 +12,7 @@ from core.optimizer import PlanOptions
 from core.reassign import apply_plan
 from dashboard import cache, plan_maps
 from dashboard.auth import guard
-from dashboard.components import fmt_int
+from dashboard.components import fmt_int, legend
 from dashboard.context import db_url
 from dashboard.i18n import t
 
@@ -61,7 +61,9 @@ scope = res.community if streets is None else res.community[res.community["stree
 left, right = st.columns([1.2, 1], gap="medium")
 with left:
     st.subheader(t("plan.map"))
-    st.pydeck_chart(plan_maps.plan_deck(scope, cache.map_geometry(url, version), plan.flows), height=620, key="plan_map")
+    legend([(plan_maps.OUT_COLOR, t("plan.legend.out")), (plan_maps.IN_COLOR, t("plan.legend.in")),
+            ([214, 57, 48], t("plan.legend.short")), ([33, 102, 172], t("plan.legend.surplus"))], t("plan.legend"))
+    st.pydeck_chart(plan_maps.plan_deck(scope, cache.map_geometry(url, version), plan.flows), height=600, key="plan_map")
 with right:
     st.subheader(t("plan.table"))
     mv = plan.moves

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.errors import ConcurrentChange, FangxianError
 from core.reassign import move_staff, preview_moves, undo_batch
-from dashboard import cache, coverage_maps
+from dashboard import cache, coverage_maps, plan_maps
 from dashboard.auth import guard
 from dashboard.context import db_url
 from dashboard.i18n import label, t
@@ -38,11 +38,11 @@ ids = short["community_id"].astype(int).tolist()
 by_code = dict(zip(short["code"], ids, strict=True))
 if TARGET_KEY not in st.session_state or st.session_state[TARGET_KEY] not in ids:
     st.session_state[TARGET_KEY] = by_code.get(str(st.query_params.get("community", "")), worst_id)
-left, right = st.columns([1.35, 1], gap="medium")
+left, right = st.columns([1.7, 1], gap="medium")
 with right:  # the map comes first in the script so that a click can set the picker below
     st.caption(t("ra.map_hint"))
-    ev = st.pydeck_chart(coverage_maps.gap_deck(scope, cache.map_geometry(url, version)), height=420,
-                         on_select="rerun", selection_mode="single-object", key="ra_map")
+    ev = st.pydeck_chart(plan_maps.pick_deck(scope, cache.map_geometry(url, version), st.session_state[TARGET_KEY]),
+                         height=460, on_select="rerun", selection_mode="single-object", key="ra_map")
     clicked = coverage_maps.selected_code(ev, "communities")
     if clicked and clicked != st.session_state.get(MAP_SEEN_KEY):
         st.session_state[MAP_SEEN_KEY] = clicked
@@ -81,6 +81,10 @@ with left:
     picked = cand.iloc[list(ev_c.selection.rows)]
     st.caption(t("ra.selected", n=len(picked)))
 
+def gap_txt(g: int) -> str:
+    return t("gaps.short_n", n=int(g)) if g > 0 else t("gaps.surplus_n", n=int(-g)) if g < 0 else t("gaps.legend.balanced")
+
+
 if len(picked):
     ids_ = picked["staff_id"].astype(int).tolist()
     pv = preview_moves(url, ids_, int(target), gaps=res)
@@ -88,10 +92,10 @@ if len(picked):
     st.dataframe(pd.DataFrame({
         t("ra.col.role"): [t(f"ra.role.{r}") for r in pv["role"]], t("col.community"): pv["name"],
         t("col.street"): pv["street"], t("ra.col.required"): pv["required"], t("ra.col.before"): pv["available_before"],
-        t("ra.col.after"): pv["available_after"], t("ra.col.gap_before"): pv["gap_before"],
-        t("ra.col.gap_after"): pv["gap_after"]}), hide_index=True, width="stretch",
+        t("ra.col.after"): pv["available_after"], t("ra.col.gap_before"): [gap_txt(g) for g in pv["gap_before"]],
+        t("ra.col.gap_after"): [gap_txt(g) for g in pv["gap_after"]]}), hide_index=True, width="stretch",
         column_config={c: st.column_config.NumberColumn(format=ppl) for c in (
-            t("ra.col.required"), t("ra.col.before"), t("ra.col.after"), t("ra.col.gap_before"), t("ra.col.gap_after"))})
+            t("ra.col.required"), t("ra.col.before"), t("ra.col.after"))})
     reason = st.text_input(t("ra.reason"), key="ra_reason", placeholder=t("ra.reason_ph"))
     origin_short = bool(((pv["role"] == "from") & (pv["gap_after"] > 0)).any())
     override = st.text_input(t("ra.override"), key="ra_override") if origin_short else ""
@@ -101,8 +105,8 @@ if len(picked):
     if st.button(t("ra.confirm"), type="primary", key="ra_confirm", disabled=not reason.strip()):
         try:
             r = move_staff(actor, url, ids_, int(target), reason, override_shortage_reason=override or None,
-                           expected_versions=dict(zip(picked["staff_id"].astype(int), picked["version"].astype(int))),
-                           expected_community_versions=dict(zip(pv["community_id"].astype(int), pv["version"].astype(int))),
+                           expected_versions=dict(zip(picked["staff_id"].astype(int), picked["version"].astype(int), strict=False)),
+                           expected_community_versions=dict(zip(pv["community_id"].astype(int), pv["version"].astype(int), strict=False)),
                            party_home_reason=party or None)
             st.session_state[FLASH_KEY] = t("ra.done", n=r.moved, batch=r.batch_id)
         except ConcurrentChange as exc:

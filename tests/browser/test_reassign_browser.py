@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from core.gaps import load_gaps
-from tests.browser.conftest import ROOT, Server, canvas_is_painted, screenshot, start_server, wait_for_app
+from tests.browser.conftest import (
+    ROOT,
+    Server,
+    canvas_is_painted,
+    screenshot,
+    start_server,
+    wait_for_app,
+)
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: s
     ids = sc["people"]["staff_id"].head(2).tolist()
     before = sc["gaps"].set_index("community_id").loc[sc["worst"], "available"]
     res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "补充车站街道缺口",
-                        expected_versions=dict(zip(sc["people"]["staff_id"], sc["people"]["version"])))
+                        expected_versions=dict(zip(sc["people"]["staff_id"], sc["people"]["version"], strict=False)))
     after = load_gaps(demo_db).community.set_index("community_id").loc[sc["worst"], "available"]
     assert after == before + 2
     assert res.moved == 2
@@ -267,9 +267,9 @@ def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds
     people = sc["people"]
     first_ids = people["staff_id"].head(sc["surplus"]).astype(int).tolist()
     other_id = int(people["staff_id"].iat[sc["surplus"]])
-    versions = dict(zip(people["staff_id"].astype(int), people["version"].astype(int)))
+    versions = dict(zip(people["staff_id"].astype(int), people["version"].astype(int), strict=False))
     view = ra.preview_moves(demo_db, first_ids, sc["worst"])
-    cver = dict(zip(view["community_id"].astype(int), view["version"].astype(int)))
+    cver = dict(zip(view["community_id"].astype(int), view["version"].astype(int), strict=False))
     headcount = len(sum(_staff_count(demo_db, sc["donor"]), []))
     out = _race([
         lambda: ra.move_staff(COORD, demo_db, first_ids, sc["worst"], "甲调", expected_versions=versions,
