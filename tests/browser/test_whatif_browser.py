@@ -14,6 +14,12 @@ def _pick(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def
     wait_for_app(page)
 
 
+def _see(page, text: str) -> bool:  # type: ignore[no-untyped-def]
+    """Wait until ``text`` shows (a click's rerun may not have started when the app looks idle)."""
+    page.get_by_text(text).first.wait_for(state="visible", timeout=60_000)
+    return True
+
+
 def _maps_painted(page) -> bool:  # type: ignore[no-untyped-def]
     page.locator(f"{MAPS} canvas").nth(1).wait_for(state="visible", timeout=60_000)
     page.wait_for_timeout(3500)  # deck.gl paints after the first frame
@@ -37,23 +43,22 @@ def test_a_planner_builds_saves_and_reloads_a_scenario(page, server, recorder) -
     _pick(page, "添加一项变化", "增派下沉干部")
     page.get_by_role("button", name="加入情景").click()
     wait_for_app(page)
-    assert page.get_by_text("增派 200 名下沉干部").first.is_visible()
-    assert page.get_by_text("变化最大的社区").is_visible()
+    assert _see(page, "增派 200 名下沉干部") and _see(page, "变化最大的社区")
     assert _maps_painted(page)
     screenshot(page, "whatif-scenario-1080p")
 
     page.get_by_role("button", name="保存", exact=True).click()
     wait_for_app(page)
-    assert page.get_by_text("已保存情景「增派两百名干部」").is_visible()
+    assert _see(page, "已保存情景「增派两百名干部」")
     page.get_by_role("button", name="重新开始").click()
     wait_for_app(page)
+    assert _see(page, "尚未添加变化")
     assert page.get_by_label("情景名称").input_value() == "未命名情景"
-    assert page.get_by_text("尚未添加变化").is_visible()
 
     page.get_by_role("button", name="载入").click()
     wait_for_app(page)
+    assert _see(page, "已载入情景「增派两百名干部」") and _see(page, "增派 200 名下沉干部")
     assert page.get_by_label("情景名称").input_value() == "增派两百名干部"
-    assert page.get_by_text("增派 200 名下沉干部").first.is_visible()
     assert _maps_painted(page)
     page.get_by_role("tab", name="情景对比").click()
     page.wait_for_timeout(800)

@@ -49,6 +49,8 @@ def test_both_maps_share_the_view_and_the_colour_scale(geometry) -> None:  # typ
     assert fa["C2"] == fb["C2"] and fa["C3"] == fb["C3"]
     assert fa["C1"] != fb["C1"] and fb["C1"] == coverage_maps.metric_colors(pd.DataFrame({"gap": [40]}), "gap")[0]
     assert fb["C1"][0] > fb["C1"][2]  # red, not blue
+    labels = [layer for layer in a["layers"] + b["layers"] if layer["id"] == "street-labels"]
+    assert len(labels) == 2 and {layer["getSize"] for layer in labels} == {whatif_maps.STREET_LABEL_PX}
 
 
 def test_the_same_gap_gets_the_same_colour_on_either_side(geometry) -> None:  # type: ignore[no-untyped-def]
