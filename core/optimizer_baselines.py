@@ -81,12 +81,17 @@ def lp_shortage(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS, max_vars
         res = linprog(c, A_eq=a_eq, b_eq=[0.0], bounds=np.column_stack(
             [np.zeros(nd + nr), np.concatenate([net.cap, net.need])]), method="highs-ipm")
         return s0 - int(round(-res.fun)), "aggregated"
-    gd, gr = np.meshgrid(np.arange(nd), np.arange(nr), indexing="ij")
-    di, ri = gd.ravel(), gr.ravel()
-    if opt.max_km is not None:
-        d, r = net.donors[di], net.receivers[ri]
-        keep = np.hypot(net.x[d] - net.x[r], net.y[d] - net.y[r]) <= opt.max_km
-        di, ri = di[keep], ri[keep]
+    if opt.max_km is None:
+        gd, gr = np.meshgrid(np.arange(nd), np.arange(nr), indexing="ij")
+        di, ri = gd.ravel(), gr.ravel()
+    else:  # every pair within the cap (a KD-tree finds them without forming all pairs)
+        from scipy.spatial import cKDTree
+
+        dt_ = cKDTree(np.column_stack([net.x[net.donors], net.y[net.donors]]))
+        rt_ = cKDTree(np.column_stack([net.x[net.receivers], net.y[net.receivers]]))
+        pairs = dt_.query_ball_tree(rt_, r=opt.max_km)
+        di = np.repeat(np.arange(nd), [len(p) for p in pairs]).astype(np.int64)
+        ri = np.fromiter((j for p in pairs for j in p), dtype=np.int64, count=len(di))
     m = len(di)
     if m == 0:
         return s0, "full"
