@@ -80,6 +80,7 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
     edges: int = 0
     fallback_rounds: int = 0
+    widen_rounds: int = 0
 
 
 # --- the community network ----------------------------------------------------------------------
@@ -214,9 +215,51 @@ def _worst_bound(net: Network, g: fb.Graph, total: int, opt: PlanOptions) -> tup
     return hi, np.maximum(g.need - hi, 0)
 
 
-def _solve_keep_origin(net: Network, g: fb.Graph, total: int, opt: PlanOptions) -> np.ndarray:
-    _, lower = _worst_bound(net, g, total, opt)
-    return fb.min_cost(g, lower, total, backend=opt.backend)
+def _complete_graph_worst(net: Network, total: int) -> int:
+    """Least worst shortage on the complete bipartite graph: the smallest t with
+    sum(max(0, need - t)) <= total (every donor reaches every receiver)."""
+    need = np.sort(net.need)[::-1]
+    lo, hi = 0, int(need[0]) if len(need) else 0
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if int(np.maximum(need - mid, 0).sum()) <= total:
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi
+
+
+def _widen_for_worst(net: Network, g: fb.Graph, total: int, opt: PlanOptions) -> tuple[fb.Graph, int, int, np.ndarray]:
+    """Level 2 on the candidate edges can be worse than on the complete graph (an isolated community
+    whose k nearest donors are used up). Join the receivers still above the bound to ever more donors
+    (k, 2k, 4k, ... nearest, within max_km) until the worst shortage reaches the bound or nothing new
+    is within reach; the total is re-maximised on the wider graph."""
+    t, lower = _worst_bound(net, g, total, opt)
+    bound = _complete_graph_worst(net, total) if opt.max_km is None else 0
+    k = max(opt.k, 1) * 2
+    rounds = 0
+    dp = np.column_stack([net.x[net.donors], net.y[net.donors]])
+    max_rounds = 8 if opt.max_km is None else 3
+    while opt.balance_worst and t > bound and rounds < max_rounds and k <= 4 * len(net.donors):
+        heavy = np.flatnonzero(net.need > max(bound, 0))
+        rp = np.column_stack([net.x[net.receivers[heavy]], net.y[net.receivers[heavy]]])
+        qi, ti = _knn_pairs(dp, rp, min(k, len(net.donors)), opt.max_km)
+        d2, r2 = _unique_pairs(np.concatenate([g.src, ti]), np.concatenate([g.dst, heavy[qi]]), g.nr)
+        rounds += 1
+        k *= 2
+        if len(d2) == len(g.src):
+            if k > 2 * len(net.donors):
+                break
+            continue
+        g = _graph(net, d2, r2, net.cap)
+        total = fb.max_flow(g, backend=opt.backend)[0]
+        t, lower = _worst_bound(net, g, total, opt)
+    return g, total, rounds, lower
+
+
+def _solve_keep_origin(net: Network, g: fb.Graph, total: int, opt: PlanOptions) -> tuple[fb.Graph, np.ndarray, int]:
+    g, total, rounds, lower = _widen_for_worst(net, g, total, opt)
+    return g, fb.min_cost(g, lower, total, backend=opt.backend), rounds
 
 
 def _solve_with_floor(net: Network, g: fb.Graph, total: int, opt: PlanOptions) -> np.ndarray:
@@ -270,7 +313,7 @@ def plan_flows(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS) -> tuple[
     """Community flows (from_community_id, to_community_id, n, km) of the lexicographic optimum."""
     t0 = time.perf_counter()
     net = build_network(comm, opt)
-    info: dict[str, Any] = {"edges": 0, "fallback_rounds": 0}
+    info: dict[str, Any] = {"edges": 0, "fallback_rounds": 0, "widen_rounds": 0}
     if len(net.donors) == 0 or len(net.receivers) == 0:
         return _flows_frame(net, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
                             np.empty(0, dtype=np.int64)), {**info, "t_build": time.perf_counter() - t0}
@@ -278,12 +321,14 @@ def plan_flows(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS) -> tuple[
     t1 = time.perf_counter()
     g, total, rounds = _level1(net, d, r, opt)
     t2 = time.perf_counter()
+    widen = 0
     if opt.keep_origin_at_requirement:
-        x = _solve_keep_origin(net, g, total, opt)
+        g, x, widen = _solve_keep_origin(net, g, total, opt)
     else:
         x = _solve_with_floor(net, g, total, opt)
     t3 = time.perf_counter()
-    info.update(edges=len(g.src), fallback_rounds=rounds, t_edges=t1 - t0, t_level1=t2 - t1, t_levels=t3 - t2)
+    info.update(edges=len(g.src), fallback_rounds=rounds, widen_rounds=widen, t_edges=t1 - t0, t_level1=t2 - t1,
+                t_levels=t3 - t2)
     return _flows_frame(net, g.src, g.dst, x), info
 
 
@@ -401,7 +446,7 @@ def plan(comm: pd.DataFrame, staff: pd.DataFrame | None = None, opt: PlanOptions
     t2 = time.perf_counter()
     totals = evaluate(comm, flows)
     return Plan(flows=flows, moves=moves, totals=totals, options=opt, edges=int(info["edges"]),
-                fallback_rounds=int(info["fallback_rounds"]),
+                fallback_rounds=int(info["fallback_rounds"]), widen_rounds=int(info["widen_rounds"]),
                 timings={"flows": t1 - t0, "people": t2 - t1, "total": t2 - t0,
                          **{k: float(v) for k, v in info.items() if k.startswith("t_")}})
 

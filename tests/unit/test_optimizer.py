@@ -61,6 +61,18 @@ def test_plan_reaches_the_lp_optimum_then_the_least_worst_community(seed: int, b
     assert p.totals.moves == cover  # each move covers one unit of shortage when origins are kept
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_few_candidate_edges_still_reach_the_least_worst_community_of_the_complete_graph(seed: int) -> None:
+    comm = instance(30, seed)
+    isolated = pd.DataFrame({"id": [999], "lon": [115.2], "lat": [31.1], "required": [80], "available": [10],
+                             "movable": [0]})
+    comm = pd.concat([comm, isolated], ignore_index=True)
+    p = plan(comm, opt=PlanOptions(k=2))
+    cover, worst, _ = _full_lp(comm, PlanOptions())
+    assert p.totals.shortage_after == p.totals.shortage_before - cover
+    assert p.totals.worst_after == worst
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_min_sum_plan_has_the_least_kilometres_of_any_optimal_cover(seed: int) -> None:
     comm = instance(30, seed)
