@@ -22,12 +22,11 @@ from dashboard.i18n import t
 from dashboard.wall_live import current_view, fetch, settings
 
 ACTOR = auth.current_actor()
-st.markdown(wv.CSS, unsafe_allow_html=True)
-if ACTOR is None or "wallscreen" in ACTOR.roles or st.context.is_embedded:
-    st.markdown(wv.CSS_KIOSK, unsafe_allow_html=True)
+KIOSK = ACTOR is None or "wallscreen" in ACTOR.roles or bool(st.context.is_embedded)
+st.markdown(wv.CSS + (wv.CSS_KIOSK if KIOSK else ""), unsafe_allow_html=True)  # one element: no extra gap
 S = settings(st.query_params)
 URL = db_url()
-MAP_H, TREND_H, ALERT_ROWS = int(740 * S.scale), int(295 * S.scale), 9
+MAP_H, TREND_H, ALERT_ROWS = int(725 * S.scale), int(285 * S.scale), 9
 try:
     cache.alert_keeper(URL)
 except Exception:  # noqa: BLE001 - the keeper is best-effort; the screen works without it
