@@ -47,7 +47,7 @@ def task_points(tasks: pd.DataFrame) -> pd.DataFrame:
         "lon": df["lon"].astype(float), "lat": df["lat"].astype(float),
         "fill": [TASK_COLORS.get(x, [100, 116, 139]) + [230] for x in df["type"]],
         "line": [[15, 23, 42] if m > 0 else [255, 255, 255] for m in df["missing"]],
-        "radius": (5 + 2.2 * np.sqrt(df["assigned"].to_numpy(float))).round(1),
+        "radius": (3.5 + 1.5 * np.sqrt(df["assigned"].to_numpy(float))).round(1),
         "title": df["title"].astype(str), "type": [task_label(x) for x in df["type"]],
         "community": df["community"].astype(str), "window": start + "–" + end,
         "fill_txt": df["fill"].astype(str) + f" {ppl}", "missing_txt": [f"{int(m)} {ppl}" for m in df["missing"]],
@@ -79,7 +79,8 @@ def deployment_deck(tasks: pd.DataFrame, comms: pd.DataFrame, geometry: Any, *, 
     base = _community_layer(comms, geometry)
     if base is not None:
         layers.append(base)
-    layers += street_layers(geometry.streets)
+    streets = street_layers(geometry.streets)
+    layers += streets[:-1]  # boundaries under the dots, street names above them
     pts = task_points(tasks)
     if mode == "density":
         people = pts.loc[np.repeat(pts.index.to_numpy(), tasks.loc[pts.index, "assigned"].clip(lower=0).to_numpy()),
@@ -93,12 +94,15 @@ def deployment_deck(tasks: pd.DataFrame, comms: pd.DataFrame, geometry: Any, *, 
         layers.append(pdk.Layer(
             "ScatterplotLayer", data=pts, id="vol-tasks", get_position="[lon, lat]", get_fill_color="fill",
             get_line_color="line", get_radius="radius", radius_units='"pixels"', stroked=True,
-            line_width_min_pixels=1.5, pickable=True, auto_highlight=True))
+            line_width_min_pixels=1.2, pickable=True, auto_highlight=True))
+    layers.append(streets[-1])
     tooltip = {"html": (f"<b>{{title}}</b> {{type}}<br/>{t('col.community')}：{{community}}<br/>{{window}}<br/>"
                         f"{t('vol.tip.fill')}：{{fill_txt}}<br/>{t('vol.tip.missing')}：{{missing_txt}}"),
                "style": TOOLTIP_STYLE}
-    src = geometry.streets if len(geometry.streets) else pts
-    return deck(layers, view_for(bounds_of(src["lon"], src["lat"]), width_px=1250, height_px=640), tooltip)
+    src = comms if len(comms) else pts
+    w, s_, e, n = bounds_of(src["lon"], src["lat"])
+    pad_x, pad_y = (e - w) * 0.06, (n - s_) * 0.08  # centroids: leave room for the outer polygons
+    return deck(layers, view_for((w - pad_x, s_ - pad_y, e + pad_x, n + pad_y), width_px=1100, height_px=580), tooltip)
 
 
 def task_legend() -> list[tuple[Color, str]]:
@@ -117,12 +121,12 @@ def hours_chart(people: pd.DataFrame, limit_day: float, top: int = 25) -> alt.Ch
                        "hours": df["hours_7d"].round(1), "state": np.where(df["worn_out"], t("vol.worn"), t("vol.ok"))})
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("hours:Q", title=t("vol.chart.hours_7d")),
-        y=alt.Y("who:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240, labelFontSize=13)),
+        y=alt.Y("who:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240, labelFontSize=13, labelOverlap=False)),
         color=alt.Color("state:N", title=None, scale=alt.Scale(domain=[t("vol.worn"), t("vol.ok")],
                                                                 range=["#dc2626", "#60a5fa"]),
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("who:N", title=t("vol.col.person")), alt.Tooltip("hours:Q", title=t("vol.chart.hours_7d"))],
-    ).properties(height=max(200, 22 * len(df)), title=t("vol.chart.title", limit=f"{limit_day:g}"))
+    ).properties(height=alt.Step(22), title=t("vol.chart.title", limit=f"{limit_day:g}"))
 
 
 def unmet_chart(comms: pd.DataFrame, top: int = 15) -> alt.Chart:
@@ -131,6 +135,6 @@ def unmet_chart(comms: pd.DataFrame, top: int = 15) -> alt.Chart:
     df = pd.DataFrame({"community": df["name"].astype(str), "unmet": df["unmet_seats"].astype(int)})
     return alt.Chart(df).mark_bar(color="#f97316").encode(
         x=alt.X("unmet:Q", title=t("vol.chart.unmet")),
-        y=alt.Y("community:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=13)),
+        y=alt.Y("community:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=13, labelOverlap=False)),
         tooltip=[alt.Tooltip("community:N", title=t("col.community")), alt.Tooltip("unmet:Q", title=t("vol.chart.unmet"))],
-    ).properties(height=max(160, 24 * len(df)))
+    ).properties(height=alt.Step(24))

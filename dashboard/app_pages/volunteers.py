@@ -54,7 +54,7 @@ with tabs[0]:
                            format_func=lambda x: t(f"vol.task.{x}"), key=TYPES_KEY)
         tasks = view.tasks[view.tasks["type"].isin(types)] if types else view.tasks
         geometry = cache.map_geometry(url, version)
-        st.pydeck_chart(deployment_deck(tasks, view.communities, geometry, mode=mode), height=640, key="vol_map")
+        st.pydeck_chart(deployment_deck(tasks, view.communities, geometry, mode=mode), height=580, key="vol_map")
         legend(task_legend(), t("vol.legend.types"))
         legend(per_1k_legend(), t("vol.legend.per_1k"))
     with c[1]:

@@ -1,0 +1,115 @@
+"""A coordinator in a real browser: the deployment map, three volunteers assigned to a checkpoint task
+and the checkpoint coverage of its community going up, then the errands queue. Own server and
+database copy (it writes); 1920×1080 screenshots of the map and the queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from core.gaps import load_gaps
+from core.security import Actor
+from core.storage import models as m
+from core.storage.db import unit_of_work
+from core.volunteers import candidates, create_task, reference_now
+from tests.browser.conftest import ROOT, Server, canvas_is_painted, screenshot, start_server, wait_for_app
+
+COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
+
+
+@pytest.fixture
+def own_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    srv = start_server(f"sqlite:///{path}")
+    yield srv
+    srv.proc.terminate()
+    srv.proc.wait(10)
+
+
+def _sign_in(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url)
+    wait_for_app(page)
+    page.get_by_label("用户名").fill("coordinator")
+    page.get_by_label("密码", exact=True).fill("demo1234")
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page)
+
+
+def _metric(page, name: str) -> str:  # type: ignore[no-untyped-def]
+    card = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(name, exact=True))
+    return str(card.get_by_test_id("stMetricValue").inner_text()).strip()
+
+
+def _checkpoint_task(db_url: str) -> tuple[str, int, int]:
+    c = load_gaps(db_url).community
+    comm = c[(c["risk_level"] == "low") & (c["checkpoint_shifts"] - c["checkpoint_shifts_staffed"] >= 2)
+             ].sort_values("code").iloc[0]
+    with unit_of_work(db_url) as s:
+        cp = int(s.scalar(select(func.min(m.Checkpoint.id)).where(m.Checkpoint.community_id == int(comm["community_id"]))))
+    day = reference_now(db_url).date()
+    made = create_task(COORD, db_url, type_="checkpoint", checkpoint_id=cp, needed=3,
+                       starts_at=dt.datetime.combine(day, dt.time(20)), ends_at=dt.datetime.combine(day, dt.time(22)))
+    return made.code, made.id, int(comm["community_id"])
+
+
+def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(page, own_server, recorder) -> None:  # type: ignore[no-untyped-def]
+    code, task_id, cid = _checkpoint_task(own_server.db_url)
+    before = load_gaps(own_server.db_url).community.set_index("community_id").loc[cid]
+    _sign_in(page, own_server)
+    page.get_by_test_id("stSidebarNav").get_by_text("志愿者调度").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="志愿者调度").first.wait_for(state="visible", timeout=60_000)
+    page.wait_for_timeout(4000)
+    assert canvas_is_painted(page)
+    screenshot(page, "volunteers-deployment-map-1080p")
+
+    page.get_by_role("tab", name="📋 任务派岗").click()
+    box = page.get_by_role("combobox", name="选择任务")
+    box.click()
+    box.fill(code)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_test_id("stMetricLabel").get_by_text("本社区卡点班次覆盖率").wait_for(state="visible", timeout=30_000)
+    cov_before = _metric(page, "本社区卡点班次覆盖率")
+    assert cov_before == f"{before['checkpoint_shift_coverage']:.0f} %"
+    assert _metric(page, "已派 / 需要") == "0 / 3 人"
+
+    cand = candidates(own_server.db_url, task_id, personal=True)
+    # the first three volunteers the page lists without a warning (party members are counted already)
+    first3 = cand[~cand["blocked"] & ~cand["warned"] & (cand["kind"] == "volunteer")]["code"].head(3).tolist()
+    pick = page.get_by_role("combobox", name="选择志愿者（可多选）")
+    for staff_code in first3:
+        pick.click()
+        pick.fill(staff_code)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(500)
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="派岗（3 人）").click()
+    wait_for_app(page)
+    page.get_by_text("已派 3 人").first.wait_for(state="visible", timeout=30_000)
+
+    after = load_gaps(own_server.db_url).community.set_index("community_id").loc[cid]
+    assert after["volunteers_deployed_counted"] == before["volunteers_deployed_counted"] + 3
+    assert after["checkpoint_shifts_staffed"] > before["checkpoint_shifts_staffed"]
+    page.get_by_role("tab", name="📋 任务派岗").click()
+    assert _metric(page, "已派 / 需要") == "3 / 3 人"
+    cov_after = _metric(page, "本社区卡点班次覆盖率")
+    assert cov_after == f"{after['checkpoint_shift_coverage']:.0f} %" and cov_after != cov_before
+    screenshot(page, "volunteers-assigned-1080p")
+
+    page.get_by_test_id("stSidebarNav").get_by_text("代买代办").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="代买代办").first.wait_for(state="visible", timeout=60_000)
+    page.get_by_test_id("stDataFrame").first.wait_for(state="visible", timeout=30_000)
+    page.wait_for_timeout(1500)
+    late = _metric(page, "已超时")
+    assert late.endswith("件") and int(late.split()[0]) > 0
+    screenshot(page, "errands-queue-1080p")
+    assert recorder.external == [] and recorder.page_errors == []
