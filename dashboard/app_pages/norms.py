@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import FangxianError
-from core.norms import NUMERIC_TERMS, Norms, save_norms
+from core.norms import FATIGUE_POLICIES, NUMERIC_TERMS, Norms, save_norms
+from core.volunteer_rules import TASK_TYPES
 from dashboard import auth, cache
 from dashboard.context import db_url
 from dashboard.i18n import label, t
@@ -44,13 +45,21 @@ with st.form("norms_form"):
     kinds = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]
     counted = st.multiselect(t("norms.field.counted_kinds"), kinds, default=list(current.counted_kinds),
                              format_func=lambda k: label("kind", k), key="norms_counted")
+    vcol = st.columns([3, 2])  # volunteers (issue 8): which deployments count, and what fatigue does
+    vol_for = vcol[0].multiselect(t("norms.field.volunteers_count_for"), list(TASK_TYPES),
+                                  default=list(current.volunteers_count_for), format_func=lambda k: t(f"vol.task.{k}"),
+                                  key="norms_vol_for", placeholder=t("vol.counted.none"))
+    policy = vcol[1].radio(t("norms.field.fatigue_policy"), list(FATIGUE_POLICIES), horizontal=True,
+                           index=list(FATIGUE_POLICIES).index(current.fatigue_policy),
+                           format_func=lambda p: t(f"vol.policy.{p}"), key="norms_fatigue")
     c1, c2 = st.columns([1, 3])
     valid_from = c1.date_input(t("norms.field.valid_from"), value=today, key="norms_valid_from")
     reason = c2.text_input(t("norms.field.reason"), key="norms_reason")
     submitted = st.form_submit_button(t("norms.save"), type="primary")
 
 if submitted:
-    params = {**values, "risk_multiplier": risk, "counted_kinds": counted}
+    params = {**current.to_params(), **values, "risk_multiplier": risk, "counted_kinds": counted,
+              "volunteers_count_for": vol_for, "fatigue_policy": policy}
     try:
         vid = save_norms(actor, url, params, valid_from, reason)
     except FangxianError as exc:

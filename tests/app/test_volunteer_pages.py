@@ -83,3 +83,18 @@ def test_a_coordinator_registers_and_assigns_an_errand(app, demo_sqlite) -> None
     assert any("已登记" in s.value for s in at.success)
     new = q.loc[q["id"].idxmax()]
     assert new["kind"] == "medicine" and new["status"] == "new" and new["created_by"] == "coordinator"
+
+
+def test_an_admin_chooses_on_the_norms_page_which_volunteer_tasks_count_and_the_fatigue_policy(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    from core.norms import norm_history
+
+    at = _open(app, "app_pages/norms.py", user="admin")
+    assert at.multiselect(key="norms_vol_for").value == ["checkpoint"]  # the demo district's choice
+    at.multiselect(key="norms_vol_for").select("door_to_door")
+    at.radio(key="norms_fatigue").set_value("refuse")
+    at.text_input(key="norms_reason").set_value("入户排查的志愿者也计入")
+    at.button[0].click().run()
+    assert not at.exception
+    params = dict(norm_history(demo_sqlite)["params"].iat[0])
+    assert params["volunteers_count_for"] == ["checkpoint", "door_to_door"] and params["fatigue_policy"] == "refuse"
+    assert params["max_consecutive_days"] == 6.0
