@@ -132,11 +132,12 @@ def run_plan(args: argparse.Namespace) -> int:
          greedy.km, f"{t_greedy:.3f} s"),
         (f"LP optimum (linprog highs-ipm, {lp_kind})", lp_opt, None, None, None, f"{t_lp:.3f} s"),
     ]
-    print(f"| {'method':<48} | shortage | worst community | moves | km | time |")
-    print(f"|{'-' * 50}|---|---|---|---|---|")
+    print(f"| {'method':<48} | shortage | worst community | moves | km | km per move | time |")
+    print(f"|{'-' * 50}|---|---|---|---|---|---|")
     for name, s, w, mv, km, tm in rows:
+        per = f"{km / mv:.2f}" if mv and km is not None else ""
         print(f"| {name:<48} | {s:,} | {'' if w is None else w} | {'' if mv is None else f'{mv:,}'} | "
-              f"{'' if km is None else f'{km:,.1f}'} | {tm} |")
+              f"{'' if km is None else f'{km:,.1f}'} | {per} | {tm} |")
     limit = {"district": 0.3, "city": 1.0, "province": 10.0}[args.scale]
     checks = {
         f"time < {limit} s": t_plan < limit,
@@ -146,6 +147,7 @@ def run_plan(args: argparse.Namespace) -> int:
         "shortage <= greedy": tot.shortage_after <= greedy.shortage_after,
         "worst <= greedy": tot.worst_after <= greedy.worst_after,
         "km <= greedy": tot.km <= greedy.km + 1e-6,
+        "km per move <= greedy": tot.km / max(tot.moves, 1) <= greedy.km / max(greedy.moves, 1) + 1e-9,
     }
     print("targets: " + "; ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in checks.items()))
     return 0 if checks["shortage = LP optimum"] else 1
