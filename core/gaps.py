@@ -128,7 +128,8 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
     grid_term = norms.grid_members_per_grid * n_grids
     raw = (base + grid_term + norms.people_per_checkpoint_day * cp
            + c["isolated_households"].to_numpy(float) / norms.isolated_households_per_person
-           + c["vulnerable_residents"].to_numpy(float) / norms.vulnerable_residents_per_person)
+           + c["vulnerable_residents"].to_numpy(float) / norms.vulnerable_residents_per_person
+           + screening_households(state, cid) / norms.screening_households_per_person_per_day)
     required = _ceil(mult * raw)
     gap = required - available
     surplus = np.maximum(0, -gap)
@@ -202,6 +203,17 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
                      norms=norms, day=state.day)
 
 
+def screening_households(state: StaffingState, cid: np.ndarray) -> np.ndarray:
+    """Households a day each community must screen to meet its campaigns' deadlines (0 if none)."""
+    out = np.zeros(len(cid))
+    work = state.screening
+    if work is not None and len(work):
+        pos = _positions(cid, work["community_id"].to_numpy(np.int64))
+        ok = pos >= 0
+        np.add.at(out, pos[ok], work["households_per_day"].to_numpy(float)[ok])
+    return out
+
+
 def deployed_counts(state: StaffingState, norms: Norms, cid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per community: deployed volunteers the norms count (all counted task types; checkpoint tasks)."""
     n = len(cid)
@@ -273,6 +285,11 @@ def compute_gaps_loop(state: StaffingState, norms: Norms) -> pd.DataFrame:
     for gc in state.grids["community_id"].tolist():
         grids_in[gc] = grids_in.get(gc, 0) + 1
     worst = max(norms.risk_multiplier.values())
+    screening: dict[int, float] = {}
+    if state.screening is not None:
+        for k, v in zip(state.screening["community_id"].tolist(), state.screening["households_per_day"].tolist(),
+                        strict=True):
+            screening[k] = screening.get(k, 0.0) + v
     rows = []
     for r in state.communities.to_dict("records"):
         m = norms.risk_multiplier.get(r["risk_level"], worst)
@@ -280,7 +297,8 @@ def compute_gaps_loop(state: StaffingState, norms: Norms) -> pd.DataFrame:
                + norms.grid_members_per_grid * grids_in.get(r["community_id"], 0)
                + norms.people_per_checkpoint_shift * norms.checkpoint_shifts_per_day * r["checkpoints"]
                + r["isolated_households"] / norms.isolated_households_per_person
-               + r["vulnerable_residents"] / norms.vulnerable_residents_per_person)
+               + r["vulnerable_residents"] / norms.vulnerable_residents_per_person
+               + screening.get(r["community_id"], 0.0) / norms.screening_households_per_person_per_day)
         req = int(np.ceil(round(m * raw, EPS_DECIMALS)))
         a = avail.get(r["community_id"], 0)
         rows.append({"community_id": r["community_id"], "required": req, "available": a, "gap": req - a,
@@ -302,7 +320,7 @@ def gap_history(url: str | None, days: int = 14, today: dt.date | None = None) -
 
     Returns (district rows: day, required, available, gap, shortage, short_communities, coverage...;
     community rows: day, community_id, code, required, available, gap, shortage)."""
-    from core.staffing_state import read_tables, state_on
+    from core.staffing_state import read_tables, state_on, with_screening
 
     today = today or _today(url)
     raw = read_tables(url, today)  # one read; each day is cut from it in memory
@@ -310,7 +328,10 @@ def gap_history(url: str | None, days: int = 14, today: dt.date | None = None) -
     totals, per_comm = [], []
     for k in range(days - 1, -1, -1):  # one pass per day (14), each vectorised over the whole district
         day = today - dt.timedelta(days=k)
-        res = compute_gaps(state_on(raw, day), _norms_in_force(versions, day))
+        state = state_on(raw, day)
+        if k == 0:  # today: the same picture as load_gaps(url), running campaigns included
+            state = with_screening(state, url)
+        res = compute_gaps(state, _norms_in_force(versions, day))
         totals.append({"day": day, **res.district, **res.coverage})
         per_comm.append(res.community[["community_id", "code", "name", "street", "required", "available", "gap",
                                        "shortage"]].assign(day=day))

@@ -24,6 +24,8 @@ DEFAULT_NORMS: dict[str, Any] = {
     "checkpoint_shifts_per_day": 3.0,
     "isolated_households_per_person": 10.0,
     "vulnerable_residents_per_person": 20.0,
+    # door-to-door screening (地毯式排查): households one person visits in a day
+    "screening_households_per_person_per_day": 150.0,
     "risk_multiplier": {"low": 1.0, "medium": 1.5, "high": 2.5},
     "max_hours_per_day": 12.0,
     # which kinds count as available staff; volunteers are counted only if the district says so
@@ -47,6 +49,7 @@ NUMERIC_TERMS: dict[str, tuple[str, str, float, float]] = {
     "checkpoint_shifts_per_day": ("卡点每日班次", "班", 1.0, 24.0),
     "isolated_households_per_person": ("每人负责居家隔离户数", "户", 1.0, 1000.0),
     "vulnerable_residents_per_person": ("每人负责重点关爱人数", "人", 1.0, 1000.0),
+    "screening_households_per_person_per_day": ("每人每日入户排查户数", "户", 10.0, 2000.0),
     "max_hours_per_day": ("每人每日最长工作时长", "小时", 1.0, 24.0),
     "max_consecutive_days": ("每人最多连续服务天数", "天", 1.0, 60.0),
 }
@@ -63,6 +66,7 @@ class Norms:
     checkpoint_shifts_per_day: float = 3.0
     isolated_households_per_person: float = 10.0
     vulnerable_residents_per_person: float = 20.0
+    screening_households_per_person_per_day: float = 150.0
     risk_multiplier: dict[str, float] = field(default_factory=lambda: {"low": 1.0, "medium": 1.5, "high": 2.5})
     max_hours_per_day: float = 12.0
     counted_kinds: tuple[str, ...] = tuple(DEFAULT_NORMS["counted_kinds"])

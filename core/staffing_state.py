@@ -9,6 +9,7 @@ state from generated data so that benchmarks need no database.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -40,6 +41,9 @@ class StaffingState:
     #: row a person (their first task of the day). The gap engine counts them only for the task types
     #: the norms name in ``volunteers_count_for``.
     deployed: pd.DataFrame | None = None
+    #: door-to-door screening still to do per day to meet the running campaigns' deadlines
+    #: (core.screening.workload_by_community): community_id, households_per_day; today only
+    screening: pd.DataFrame | None = None
 
 
 def _normalise_staff(staff: pd.DataFrame) -> pd.DataFrame:
@@ -152,8 +156,23 @@ def state_on(raw: RawTables, day: dt.date | None) -> StaffingState:
 
 
 def load_state(url: str | None, day: dt.date | None = None) -> StaffingState:
-    """The staffing state now (``day=None``) or as of the end of a past ``day``."""
-    return state_on(read_tables(url, day), day)
+    """The staffing state now (``day=None``) or as of the end of a past ``day``.
+
+    The current state also carries the screening workload of the running campaigns, so the gap
+    engine asks for the people a campaign needs to meet its deadline; past days have no such history.
+    """
+    raw = read_tables(url, day)
+    state = state_on(raw, day)
+    # "today" is the reference day (the demo's own day in a demo database)
+    return with_screening(state, url) if day is None or raw.today is None or day >= raw.today else state
+
+
+def with_screening(state: StaffingState, url: str | None) -> StaffingState:
+    """The state with today's screening workload per community (core.screening)."""
+    from core.screening import workload_by_community
+
+    work = workload_by_community(url)
+    return dataclasses.replace(state, screening=work[["community_id", "households_per_day"]])
 
 
 def conditions_as_of(comms: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
