@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "core.cli.cmd_gaps",  # gaps
     "core.cli.cmd_plan",  # plan
     "core.cli.cmd_alerts",  # alerts list|rules|sync
+    "core.cli.cmd_volunteers",  # errands list|escalate, volunteers tasks|hours
     "core.cli.cmd_bench",  # bench gaps (bench plan joins the same module)
     "core.cli.cmd_incidents",  # incidents list, isolation scan
     "core.cli.cmd_whatif",  # whatif FILE.json

@@ -253,3 +253,24 @@ def test_overdue_errands_become_incidents_once_and_reach_the_wall_screen(demo_db
     assert f"incident:{code}" in set(past_due.alerts["subject"])
     with pytest.raises(PermissionDenied):
         errands.escalate_overdue(CLERK, demo_db, now=later)
+
+
+def test_the_cli_escalates_overdue_errands_once_and_lists_tasks_and_hours_without_names(demo_db: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from core.cli.main import main
+
+    later = (NOW + dt.timedelta(hours=2)).isoformat(timespec="minutes")
+    assert main(["--database-url", demo_db, "errands", "escalate", "--at", later, "--format", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["escalated"] > 0 and len(first["rows"]) == first["escalated"]
+    assert main(["--database-url", demo_db, "errands", "escalate", "--at", later, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["escalated"] == 0
+    assert main(["--database-url", demo_db, "errands", "escalate", "--at", "昨天"]) == 2
+    assert "--at" in capsys.readouterr().err
+    assert main(["--database-url", demo_db, "volunteers", "hours", "--worn-out", "--format", "json"]) == 0
+    worn = json.loads(capsys.readouterr().out)
+    assert worn and all(r["worn_out"] for r in worn) and "staff_name" not in worn[0]
+    assert main(["--database-url", demo_db, "volunteers", "tasks", "--short"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("code,type,title") and len(lines) > 1
