@@ -61,7 +61,7 @@ def task_table(tasks: pd.DataFrame) -> None:
         t("vol.col.checked_in"): tasks["checked_in"],
         t("vol.col.state"): [t("vol.state.over") if o else (t("vol.state.short") if m > 0 else t("vol.state.full"))
                              for o, m in zip(tasks["overbooked"], tasks["missing"], strict=True)],
-    }), hide_index=True, width="stretch", height=360, column_config={
+    }), hide_index=True, width="stretch", height=300, column_config={
         t("vol.col.missing"): st.column_config.NumberColumn(format=f"%d {ppl}"),
         t("vol.col.checked_in"): st.column_config.NumberColumn(format=f"%d {ppl}")})
 
@@ -88,7 +88,8 @@ def tasks_tab(url: str, version: str, actor: Actor, view: Any) -> None:
     if shown.empty:
         return
     labels = dict(zip(shown["id"].astype(int), shown["code"] + " · " + [task_label(x) for x in shown["type"]] + " · "
-                      + shown["title"].astype(str) + " · " + _window(shown) + " · " + shown["fill"], strict=True))
+                      + shown["title"].astype(str) + " · " + shown["community"].astype(str) + " · " + _window(shown),
+                      strict=True))
     tid = st.selectbox(t("vol.task.pick"), list(labels), format_func=labels.__getitem__, key=TASK_KEY)
     task_panel(url, version, actor, view, shown[shown["id"] == tid].iloc[0])
 
