@@ -222,6 +222,24 @@ def test_accepting_part_of_a_plan_commits_those_rows_as_one_batch(demo_db: str) 
     assert (batch.kind, batch.moves) == ("plan", 3)
 
 
+@pytest.fixture
+def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold each transaction for a moment between reading the headcounts and writing, so that two
+    coordinators overlap for sure (without the locks both would read the same, stale counts)."""
+    import time
+
+    from core.storage import reassign_repo
+
+    original = reassign_repo.counted_on_duty
+
+    def slow(*args: Any, **kwargs: Any) -> dict[int, int]:
+        out = original(*args, **kwargs)
+        time.sleep(0.6)
+        return out
+
+    monkeypatch.setattr(reassign_repo, "counted_on_duty", slow)
+
+
 def _race(fns: list[Any]) -> list[Any]:
     """Run the callables at the same moment in real threads; each result is a value or the exception."""
     barrier = threading.Barrier(len(fns))
@@ -242,7 +260,7 @@ def _race(fns: list[Any]) -> list[Any]:
     return out
 
 
-def test_two_coordinators_moving_the_same_cadre_at_once_exactly_one_succeeds(demo_db: str) -> None:
+def test_two_coordinators_moving_the_same_cadre_at_once_exactly_one_succeeds(demo_db: str, slow_checks: None) -> None:
     sc = _scenario(demo_db)
     g = sc["gaps"].sort_values("shortage", ascending=False)
     second = int(g[g["community_id"] != sc["worst"]]["community_id"].iat[0])
@@ -260,7 +278,7 @@ def test_two_coordinators_moving_the_same_cadre_at_once_exactly_one_succeeds(dem
         assert s.scalar(select(func.count()).select_from(MoveBatch)) == 1
 
 
-def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds(demo_db: str) -> None:
+def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds(demo_db: str, slow_checks: None) -> None:
     sc = _scenario(demo_db)
     g = sc["gaps"].sort_values("shortage", ascending=False)
     second = int(g[g["community_id"] != sc["worst"]]["community_id"].iat[0])
