@@ -176,8 +176,10 @@ def past_totals(url: str | None, today: dt.date, days: int = TREND_DAYS) -> pd.D
     """District totals of the ``days - 1`` days before ``today``, rebuilt from the dated history (the
     gap engine's ``gap_history``, i.e. ``load_state(url, day)`` for each day). A write made today does
     not change them, so a caller may keep them longer than today's figures."""
-    totals, _ = gap_history(url, days - 1, today=today - dt.timedelta(days=1))
-    return totals
+    # computed up to today and today's row dropped: the engine treats its last day as "now" (running
+    # screening campaigns), so asking it for "today = yesterday" would give yesterday today's campaigns
+    totals, _ = gap_history(url, days, today=today)
+    return totals.iloc[:-1].reset_index(drop=True)
 
 
 def load_wall(url: str | None, now: dt.datetime | None = None,
