@@ -102,3 +102,20 @@ def test_a_move_committed_through_core_appears_within_one_refresh_without_a_relo
         context.close()
         srv.proc.terminate()
         srv.proc.wait(10)
+
+
+def test_rotation_swaps_the_views_in_place_while_panels_keep_refreshing(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
+    _open(page, f"{server.url}{KIOSK}&refresh=4&rotate=overview,incidents&every=10")
+    header = page.locator(".st-key-wall-map .fx-panel-h").first
+    assert "总体态势 · 1/2" in header.inner_text()
+    page.evaluate("window.__fx_same_page = 1")
+    stamp = page.locator(".st-key-wall-kpis .fx-fresh").inner_text()
+    page.locator(".st-key-wall-map .fx-panel-h", has_text="事件处置 · 2/2").wait_for(timeout=30_000)
+    assert "未办结与超时事件" in page.locator(".st-key-wall-trend .fx-panel-h").inner_text()
+    page.wait_for_timeout(1500)
+    screenshot(page, "wallscreen-rotated-incidents")
+    assert page.locator(".st-key-wall-kpis .fx-fresh").inner_text() != stamp  # the tiles refreshed meanwhile
+    page.locator(".st-key-wall-map .fx-panel-h", has_text="总体态势 · 1/2").wait_for(timeout=30_000)
+    assert page.evaluate("window.__fx_same_page") == 1
+    assert page.get_by_test_id("stException").count() == 0
+    assert recorder.page_errors == [] and recorder.external == []
