@@ -122,6 +122,11 @@ def hours_by_day(assignments: pd.DataFrame) -> pd.DataFrame:
     return out.groupby(["staff_id", "day"], as_index=False)["hours"].sum()
 
 
+def _day_number(days: pd.Series) -> np.ndarray:
+    """Days since the epoch (consecutive calendar days differ by one), vectorised."""
+    return pd.to_datetime(days).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
 def streak_through(days: pd.DataFrame, target_days: list[dt.date]) -> pd.Series:
     """Longest run of consecutive service days that includes one of ``target_days``, per staff_id.
 
@@ -129,12 +134,12 @@ def streak_through(days: pd.DataFrame, target_days: list[dt.date]) -> pd.Series:
     if not len(days):
         return pd.Series(dtype=np.int64)
     d = days.drop_duplicates(["staff_id", "day"]).copy()
-    d["ord"] = pd.to_datetime(d["day"]).map(pd.Timestamp.toordinal)
+    d["ord"] = _day_number(d["day"])
     d = d.sort_values(["staff_id", "ord"])
     brk = (d.groupby("staff_id")["ord"].diff() != 1).astype(int)
     d["run"] = brk.groupby(d["staff_id"]).cumsum()
     d["len"] = d.groupby(["staff_id", "run"])["ord"].transform("size")
-    targets = {pd.Timestamp(x).toordinal() for x in target_days}
+    targets = set(_day_number(pd.Series(target_days)).tolist())
     hit = d[d["ord"].isin(targets)]
     return hit.groupby("staff_id")["len"].max()
 
@@ -233,7 +238,7 @@ def days_label(days: str) -> str:
 def _last_runs(days: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Per staff_id: the last day served and the length of the run of consecutive days ending there."""
     d = days[["staff_id", "day"]].drop_duplicates().copy()
-    d["ord"] = pd.to_datetime(d["day"]).map(pd.Timestamp.toordinal)
+    d["ord"] = _day_number(d["day"])
     d = d.sort_values(["staff_id", "ord"])
     d["run"] = (d.groupby("staff_id")["ord"].diff() != 1).astype(int).groupby(d["staff_id"]).cumsum()
     last_run = d.groupby("staff_id")["run"].transform("max")

@@ -73,8 +73,19 @@ class DeploymentView:
 
 
 def _skills_zh(skills: pd.Series) -> pd.Series:
-    table = {k: v for k, v in SKILLS_ZH.items()}
-    return skills.fillna("").str.split(",").map(lambda xs: "、".join(table.get(x, x) for x in xs if x))
+    """"driving,medical" -> 驾驶、医护 (exploded and joined back; no loop per person)."""
+    parts = skills.fillna("").astype(str).str.split(",").explode()
+    parts = parts[parts != ""]
+    zh = parts.map(lambda x: SKILLS_ZH.get(x, x)) if len(parts) else parts
+    return zh.groupby(level=0).agg("、".join).reindex(skills.index).fillna("")
+
+
+def _availability_zh(days: pd.Series, hour_from: pd.Series, hour_to: pd.Series) -> pd.Series:
+    """Weekdays and hours as Chinese (a label per distinct weekday set), 未登记 when none."""
+    labels = days.map({d: days_label(str(d)) for d in days.dropna().unique()})
+    hours = (hour_from.fillna(0).astype(int).astype(str).str.zfill(2) + "–"
+             + hour_to.fillna(0).astype(int).astype(str).str.zfill(2) + " 时")
+    return (labels + " " + hours).where(days.notna(), "未登记")
 
 
 def load_view(url: str | None, *, personal: bool, now: dt.datetime | None = None) -> DeploymentView:
@@ -108,9 +119,7 @@ def load_view(url: str | None, *, personal: bool, now: dt.datetime | None = None
     people["type_zh"] = np.where(people["kind"] == "party_member", "在职党员",
                                  people["volunteer_type"].map({k.value: v for k, v in VOLUNTEER_TYPE_ZH.items()}))
     people["skills_zh"] = _skills_zh(people["skills"])
-    people["availability"] = [days_label(str(d)) + f" {int(a):02d}–{int(b):02d} 时" if isinstance(d, str) else "未登记"
-                              for d, a, b in zip(people["days"], people["hour_from"].fillna(0),
-                                                 people["hour_to"].fillna(0), strict=True)]
+    people["availability"] = _availability_zh(people["days"], people["hour_from"], people["hour_to"])
     on_post = assigned["checked_in_at"].notna() & assigned["checked_out_at"].isna()
     assigned = assigned.assign(on_post=on_post.to_numpy())
     dep_people = assigned.drop_duplicates("staff_id")
