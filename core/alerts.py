@@ -15,8 +15,8 @@ Rule kinds and what ``threshold`` means:
 * grid_uncovered: a grid has no more than ``threshold`` on-duty grid members (default 0: none);
 * incident_overdue: an open incident is more than ``threshold`` hours past its deadline;
 * checkpoint_unstaffed: a community has more than ``threshold`` checkpoint shifts unstaffed today;
-* errand_overdue: reserved for errands (service requests) past their deadline; fires nothing until
-  errands are tracked.
+* errand_overdue: an open errand (代买代办) is more than ``threshold`` hours past its deadline
+  (inputs from ``core.errands.overdue_alert_inputs``, no personal data).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ DEFAULT_RULES = pd.DataFrame([
     {"code": "checkpoint_unstaffed.warning", "kind": "checkpoint_unstaffed", "threshold": 10.0,
      "level": "warning", "enabled": True, "note": "社区卡点缺岗超过 10 个班次"},
     {"code": "errand_overdue.warning", "kind": "errand_overdue", "threshold": 0.0, "level": "warning",
-     "enabled": False, "note": "代办事项超时（待接入）"},
+     "enabled": True, "note": "代买代办事项超过时限"},
 ])
 
 FIRING_COLUMNS = ["rule_code", "kind", "level", "subject", "street_code", "street", "community", "target",
@@ -70,7 +70,7 @@ class AlertInputs:
     community: pd.DataFrame  # community_id, code, name, street_code, street, shortage, checkpoint_shifts(_staffed)
     grid: pd.DataFrame  # grid_id, code, name, community, street_code, street, grid_members_on_duty
     incidents: pd.DataFrame  # code, community_id, type, severity, deadline (open ones only)
-    errands: pd.DataFrame | None = None  # reserved (errand_overdue)
+    errands: pd.DataFrame | None = None  # code, community_id, kind, deadline, hours_late (overdue errands)
 
 
 def _empty() -> pd.DataFrame:
@@ -128,7 +128,17 @@ def _incident_overdue(rule: pd.Series, x: AlertInputs, now: dt.datetime) -> pd.D
 
 
 def _errand_overdue(rule: pd.Series, x: AlertInputs, now: dt.datetime) -> pd.DataFrame:
-    return _empty()  # slot kept: errands are not tracked yet
+    e = x.errands  # core.errands.overdue_alert_inputs: code, community_id, kind, deadline, hours_late
+    if e is None or not len(e):
+        return _empty()
+    mask = (e["hours_late"].astype(float) > float(rule["threshold"])).to_numpy()
+    comm = x.community.set_index("community_id")
+    hit = e[mask].assign(street_code=lambda d: d["community_id"].map(comm["street_code"]),
+                         street=lambda d: d["community_id"].map(comm["street"]),
+                         community=lambda d: d["community_id"].map(comm["name"]))
+    since = pd.to_datetime(hit["deadline"]) + pd.to_timedelta(float(rule["threshold"]), unit="h")
+    return _fire(rule, hit, subject="errand:" + hit["code"].astype(str), community=hit["community"],
+                 target=hit["code"], value=hit["hours_late"].astype(float).round(1), since=since)
 
 
 EVALUATORS = {"community_short": _community_short, "grid_uncovered": _grid_uncovered,

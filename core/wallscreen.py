@@ -163,6 +163,13 @@ def _volunteers(state_staff: pd.DataFrame, comm: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _errands(url: str | None, now: dt.datetime) -> pd.DataFrame | None:
+    """Overdue errands for the errand_overdue rule (codes, community, kind, hours late; no personal data)."""
+    from core.errands import overdue_alert_inputs
+
+    return overdue_alert_inputs(url, now)
+
+
 def data_day(url: str | None) -> dt.date:
     """The day the data describes: the demo's own "today" on the demo district, else today."""
     with unit_of_work(url) as s:
@@ -211,7 +218,7 @@ def load_wall(url: str | None, now: dt.datetime | None = None,
                      None if prev is None else float(prev[k]), unit, better)
                  for k, (unit, better) in KPI_SPECS.items())
     comm = res.community
-    firing = al.evaluate(rules, al.AlertInputs(comm, res.grid, open_now), now)
+    firing = al.evaluate(rules, al.AlertInputs(comm, res.grid, open_now, _errands(url, now)), now)
     alerts = al.merge_instances(firing, instances, now, new_within)
     st_tot = res.street.merge(streets[["code", "lon", "lat"]], on="code", how="left")
     return WallData(
@@ -232,8 +239,8 @@ def firing_now(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
         open_now = repo.open_incidents(s)
         stored = alerts_repo.rules(s)
     res = compute_gaps(load_state(url), norms_for_day(url, data_day(url)))
-    return al.evaluate(stored if len(stored) else al.DEFAULT_RULES, al.AlertInputs(res.community, res.grid, open_now),
-                       now)
+    return al.evaluate(stored if len(stored) else al.DEFAULT_RULES,
+                       al.AlertInputs(res.community, res.grid, open_now, _errands(url, now)), now)
 
 
 def sync_now(url: str | None, now: dt.datetime | None = None) -> al.SyncResult:

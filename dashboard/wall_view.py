@@ -126,7 +126,7 @@ def kpi_tiles_html(kpis: Sequence[Kpi]) -> str:
 
 def alert_text(row: pd.Series) -> str:
     value = row["value"]
-    value_s = f"{value:.1f}" if row["kind"] == "incident_overdue" else f"{int(round(value)):,}"
+    value_s = f"{value:.1f}" if row["kind"] in ("incident_overdue", "errand_overdue") else f"{int(round(value)):,}"
     return t(f"wall.alert.{row['kind']}", community=row["community"] or "", street=row["street"] or "",
              target=row["target"] or "", value=value_s, threshold=f"{row['threshold']:g}")
 

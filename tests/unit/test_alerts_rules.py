@@ -27,7 +27,10 @@ def _inputs() -> al.AlertInputs:
         "code": ["E1", "E2", "E3"], "community_id": [1, 2, 3], "type": ["other"] * 3, "severity": ["high"] * 3,
         "deadline": [NOW - dt.timedelta(hours=30), NOW - dt.timedelta(hours=2), NOW + dt.timedelta(hours=5)],
     })
-    return al.AlertInputs(community, grid, incidents)
+    errands = pd.DataFrame({"code": ["R1", "R2"], "community_id": [2, 3], "kind": ["groceries", "medicine"],
+                            "deadline": [NOW - dt.timedelta(hours=1), NOW - dt.timedelta(hours=8)],
+                            "hours_late": [1.0, 8.0]})
+    return al.AlertInputs(community, grid, incidents, errands)
 
 
 def _rule(kind: str, threshold: float, level: str = "warning", enabled: bool = True) -> pd.DataFrame:
@@ -45,7 +48,8 @@ def _rule(kind: str, threshold: float, level: str = "warning", enabled: bool = T
     ("incident_overdue", 24, ["incident:E1"]),
     ("checkpoint_unstaffed", 0, ["checkpoints:C2"]),
     ("checkpoint_unstaffed", 11, []),
-    ("errand_overdue", 0, []),
+    ("errand_overdue", 0, ["errand:R1", "errand:R2"]),
+    ("errand_overdue", 4, ["errand:R2"]),
 ])
 def test_each_rule_kind_fires_exactly_for_the_subjects_past_its_threshold(kind, threshold, subjects) -> None:  # type: ignore[no-untyped-def]
     firing = al.evaluate(_rule(kind, threshold), _inputs(), NOW)
