@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
+from core.storage.db import UNAVAILABLE_ERRORS
 from dashboard import auth, cache
 from dashboard.context import db_url
 from dashboard.i18n import LANG_KEY, t
@@ -12,9 +15,13 @@ from dashboard.navigation import PAGES_DIR, visible_pages
 st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide", initial_sidebar_state="expanded")
 
 url = db_url()
-cache.ready(url)
-
-actor = auth.resolve(url)
+try:
+    cache.ready(url)
+    actor = auth.resolve(url)
+except UNAVAILABLE_ERRORS:  # the database did not answer: say so calmly and try again (wall screens run unattended)
+    st.warning(t("app.db_unreachable"))
+    time.sleep(5)
+    st.rerun()
 
 with st.sidebar:
     if actor is not None:
@@ -34,4 +41,4 @@ for spec in specs:
     page = st.Page(str(PAGES_DIR / spec.file), title=t(spec.title_key), icon=spec.icon,
                    url_path=spec.url_path, default=spec is default)
     sections.setdefault(t(spec.section), []).append(page)
-st.navigation(sections, position="sidebar").run()
+st.navigation(sections, position="sidebar", expanded=True).run()

@@ -11,6 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import database_url
@@ -19,6 +20,10 @@ import core.storage.schema  # noqa: F401  (every table registered before use)
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+#: errors that mean "the database did not answer" (down, restarting, network): callers may retry
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, TimeoutError,
+                                                       ConnectionError)
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()

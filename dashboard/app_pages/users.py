@@ -88,7 +88,7 @@ with tab_kiosk:
         if st.form_submit_button(t("users.kiosk_create"), type="primary"):
             new = attempt(kiosk.create_kiosk_token, name, ok=t("users.kiosk_created"))
             if new is not None:
-                st.code(f"/wallscreen?kiosk={getattr(new, 'token', '')}&embed=true", language=None)
+                st.code(f"/?kiosk={getattr(new, 'token', '')}&embed=true", language=None)
                 st.caption(t("users.kiosk_once"))
     if len(tokens):
         pick = st.selectbox(t("users.kiosk_revoke_pick"), list(tokens.iloc[:, 0]), key="users_kiosk_pick")
