@@ -4,8 +4,9 @@ Definitions (B = base per 10,000 residents, G = grid members per grid, P = peopl
 shift, S = shifts per day, I = isolated households per person, V = vulnerable residents per person,
 m = the community's risk multiplier; "counted" staff are on duty and of ``norms.counted_kinds``):
 
-* community required = ceil(m × (B·population/10⁴ + G·grids + P·S·checkpoints + isolated/I + vulnerable/V)),
-  computed at community level from the community's counts of the day. This is the number the
+* community required = ceil(m × (B·population/10⁴ + G·grids + P·S·checkpoints + isolated/I + vulnerable/V
+  + screening households a day/H)), H = households one person screens a day; the screening term is
+  today's pace needed to finish the running campaigns by their deadlines (``state.screening``), computed at community level from the community's counts of the day. This is the number the
   reassignment optimiser balances.
 * grid required = ceil(m × (G + P·S·checkpoints located in the grid + the grid's isolated/I + vulnerable/V)):
   the grid's share without the community-wide base term, so the grids of a community add up to at
