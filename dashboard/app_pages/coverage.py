@@ -56,7 +56,7 @@ with right:
     row = comm[comm["code"] == code].iloc[0]
     st.subheader(t("coverage.detail.title", name=row["name"]))
     st.caption(f"{row['street']} · {label('risk', row['risk_level'])} · {t('col.population')} {fmt_people(row['population'])}")
-    m = st.columns(4)
+    m = [*st.columns(2), *st.columns(2)]  # two rows: "富余 10 人" needs the width of a half panel
     m[0].metric(t("coverage.detail.kpi.required"), fmt_people(row["required"]))
     m[1].metric(t("coverage.detail.kpi.available"), fmt_people(row["available"]))
     gap = int(row["gap"])
