@@ -98,6 +98,18 @@ def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture
+def own_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
+    """An app server of the test's own, over its own copy of the demo database (for tests that write)."""
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    srv = start_server(f"sqlite:///{path}")
+    yield srv
+    srv.proc.terminate()
+    srv.proc.wait(10)
+
+
+@pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
 

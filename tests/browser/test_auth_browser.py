@@ -16,7 +16,7 @@ import pytest
 from core import identity
 from dashboard.i18n import t
 from dashboard.navigation import visible_pages
-from tests.browser.conftest import ROOT, Server, screenshot, start_server, wait_for_app
+from tests.browser.conftest import ROOT, Server, screenshot, sign_in, start_server, wait_for_app
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -25,16 +25,6 @@ def _nav_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
     nav = page.get_by_test_id("stSidebarNav")
     nav.wait_for(state="visible", timeout=30_000)
     return [link.inner_text().strip() for link in nav.get_by_role("link").all()]
-
-
-def _sign_in(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url)
-    wait_for_app(page)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码", exact=True).fill(identity.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("stSidebarNav").wait_for(state="visible", timeout=60_000)
-    wait_for_app(page)
 
 
 def test_each_demo_role_sees_only_its_pages(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +36,7 @@ def test_each_demo_role_sees_only_its_pages(page, server, recorder) -> None:  # 
     for account in identity.DEMO_ACCOUNTS:
         if account.username == "coordinator2":
             continue
-        _sign_in(page, server.url, account.username)
+        sign_in(page, server.url, account.username, identity.DEMO_PASSWORD)
         expected = [t(p.title_key) for p in visible_pages(frozenset(account.roles))]
         titles = _nav_titles(page)
         assert [any(e in title for title in titles) for e in expected] == [True] * len(expected), (account, titles)
@@ -152,7 +142,7 @@ def test_a_hostile_community_name_shows_as_text_in_the_table_and_the_tooltip(pag
     srv, info = hostile_server
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    _sign_in(page, srv.url, "leader")
+    sign_in(page, srv.url, "leader", identity.DEMO_PASSWORD)
     title = page.title()
     table = page.get_by_test_id("stDataFrame").nth(1)
     table.wait_for(state="visible", timeout=30_000)

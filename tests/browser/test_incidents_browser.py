@@ -5,41 +5,15 @@ A leader sees the isolation list masked and the screening progress. Screenshots 
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from core.identity.demo import DEMO_KIOSK_TOKEN
 from tests.browser.conftest import (
-    ROOT,
     Server,
     canvas_is_painted,
     screenshot,
-    start_server,
+    sign_in,
     wait_for_app,
 )
-
-
-@pytest.fixture
-def own_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    srv = start_server(f"sqlite:///{path}")
-    yield srv
-    srv.proc.terminate()
-    srv.proc.wait(10)
-
-
-def _sign_in(page, server: Server, user: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server.url)
-    wait_for_app(page)
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码", exact=True).fill("demo1234")
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
 
 
 def _nav(page, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +52,7 @@ def _act(page, button: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_report_dispatch_and_resolve_moves_the_open_counts(page, own_server, recorder, browser) -> None:  # type: ignore[no-untyped-def]
-    _sign_in(page, own_server, "coordinator")
+    sign_in(page, own_server.url, "coordinator")
     open0, wall0 = _overview_open(page), _wall_open(browser, own_server)
     assert wall0 == open0
 
@@ -121,7 +95,7 @@ def test_report_dispatch_and_resolve_moves_the_open_counts(page, own_server, rec
 
 
 def test_a_leader_sees_the_isolation_list_masked_and_the_campaign_progress(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
-    _sign_in(page, server, "leader")
+    sign_in(page, server.url, "leader")
     _nav(page, "居家隔离")
     page.get_by_text("个人信息已按您的角色脱敏显示").wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(800)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import canvas_is_painted, screenshot, sign_in, wait_for_app
+from tests.browser.conftest import canvas_is_painted, screenshot, sign_in
 
 
 def test_overview_loads_offline_with_a_painted_map(page, server, recorder) -> None:  # type: ignore[no-untyped-def]

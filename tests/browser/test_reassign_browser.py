@@ -4,41 +4,14 @@ undo, then a suggested plan accepted. Runs on its own server and database copy (
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from core.gaps import load_gaps
 from tests.browser.conftest import (
-    ROOT,
-    Server,
     canvas_is_painted,
     screenshot,
-    start_server,
+    sign_in,
     wait_for_app,
 )
-
-
-@pytest.fixture
-def own_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    srv = start_server(f"sqlite:///{path}")
-    yield srv
-    srv.proc.terminate()
-    srv.proc.wait(10)
-
-
-def _sign_in(page, server: Server) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server.url)
-    wait_for_app(page)
-    page.get_by_label("用户名").fill("coordinator")
-    page.get_by_label("密码", exact=True).fill("demo1234")
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
 
 
 def _nav(page, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +49,7 @@ def _fill(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_coordinator_moves_two_cadres_undoes_and_accepts_a_plan(page, own_server, recorder) -> None:  # type: ignore[no-untyped-def]
     worst = load_gaps(own_server.db_url).community.sort_values(["shortage", "code"], ascending=[False, True]).iloc[0]
-    _sign_in(page, own_server)
+    sign_in(page, own_server.url, "coordinator")
     _nav(page, "人员调配")
     page.get_by_role("heading", name="人员调配").first.wait_for(state="visible", timeout=60_000)
     assert _target(page) == f"{worst['name']}（{worst['street']}，{worst['code']}）"

@@ -5,11 +5,7 @@ database copy (it writes); 1920×1080 screenshots of the map and the queue."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from core.gaps import load_gaps
@@ -17,29 +13,15 @@ from core.security import Actor
 from core.storage import models as m
 from core.storage.db import unit_of_work
 from core.volunteers import candidates, create_task, reference_now
-from tests.browser.conftest import ROOT, Server, canvas_is_painted, screenshot, start_server, wait_for_app
+from tests.browser.conftest import (
+    canvas_is_painted,
+    screenshot,
+    sign_in,
+    wait_for_app,
+)
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
 
-
-@pytest.fixture
-def own_server(demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    srv = start_server(f"sqlite:///{path}")
-    yield srv
-    srv.proc.terminate()
-    srv.proc.wait(10)
-
-
-def _sign_in(page, server: Server) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server.url)
-    wait_for_app(page)
-    page.get_by_label("用户名").fill("coordinator")
-    page.get_by_label("密码", exact=True).fill("demo1234")
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
 
 
 def _metric(page, name: str) -> str:  # type: ignore[no-untyped-def]
@@ -62,7 +44,7 @@ def _checkpoint_task(db_url: str) -> tuple[str, int, int]:
 def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(page, own_server, recorder) -> None:  # type: ignore[no-untyped-def]
     code, task_id, cid = _checkpoint_task(own_server.db_url)
     before = load_gaps(own_server.db_url).community.set_index("community_id").loc[cid]
-    _sign_in(page, own_server)
+    sign_in(page, own_server.url, "coordinator")
     page.get_by_test_id("stSidebarNav").get_by_text("志愿者调度").click()
     wait_for_app(page)
     page.get_by_role("heading", name="志愿者调度").first.wait_for(state="visible", timeout=60_000)
