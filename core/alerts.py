@@ -239,7 +239,7 @@ def save_rules(actor: Actor, url: str | None, rules: Sequence[Mapping[str, Any]]
             if before is not None and {k: before[k] for k in rec} == {k: after[k] for k in rec}:
                 continue
             changed += 1
-            record(s, actor, "alert_rule.save", "alert_rule", rec["code"], before=before, after=after,
+            record(s, actor, "alert_rule.save", "alert_rule", str(rec["code"]), before=before, after=after,
                    reason=reason, batch_id=batch)
     return changed
 

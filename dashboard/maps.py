@@ -30,7 +30,7 @@ def feature_collection(df: pd.DataFrame, props: Sequence[str], geometry_col: str
     """GeoJSON FeatureCollection from rows with a GeoJSON-text geometry column and chosen properties."""
     features = []
     records = df[list(props)].astype(object).where(df[list(props)].notna(), None).to_dict("records")
-    for geom, rec in zip(df[geometry_col], records):
+    for geom, rec in zip(df[geometry_col], records, strict=True):
         if not geom:
             continue
         features.append({"type": "Feature", "geometry": json.loads(geom), "properties": rec})
@@ -164,10 +164,10 @@ def overview_legend(metric: str, label: Any) -> list[tuple[Color, str]]:
 
     if metric == "staff_per_10k":
         edges = ["<60", "60–80", "80–100", "100–120", "≥120"]
-        return [(c, f"{e} {t('unit.per_10k')}") for c, e in zip(STAFF_PER_10K_COLORS, edges)]
+        return [(c, f"{e} {t('unit.per_10k')}") for c, e in zip(STAFF_PER_10K_COLORS, edges, strict=True)]
     if metric == "open_incidents":
         edges = ["0", "1", "2–3", "≥4"]
-        return [(c, f"{e} {t('unit.items')}".strip()) for c, e in zip(INCIDENT_COLORS, edges)]
+        return [(c, f"{e} {t('unit.items')}".strip()) for c, e in zip(INCIDENT_COLORS, edges, strict=True)]
     return [(RISK_COLORS[r], label("risk", r)) for r in ("low", "medium", "high")]
 
 

@@ -144,7 +144,7 @@ def _lloyd(points: np.ndarray, geom: BaseGeometry, rounds: int) -> np.ndarray:
     """A few Lloyd relaxation rounds so that cells look like real, evenly sized communities."""
     for _ in range(rounds):
         cells = _voronoi(points, geom)
-        cent = np.array([[c.centroid.x, c.centroid.y] if not c.is_empty else p for c, p in zip(cells, points)])
+        cent = np.array([[c.centroid.x, c.centroid.y] if not c.is_empty else p for c, p in zip(cells, points, strict=True)])
         points = 0.5 * points + 0.5 * cent
     return points
 
@@ -158,7 +158,7 @@ def _voronoi(points: np.ndarray, geom: BaseGeometry) -> list[BaseGeometry]:
     # voronoi_polygons does not keep the input order: match each cell to the point it contains
     tree = shapely.STRtree(cells)
     idx = tree.query(shapely.points(points), predicate="intersects")
-    order = {int(p): int(c) for p, c in zip(idx[0], idx[1])}
+    order = {int(p): int(c) for p, c in zip(idx[0], idx[1], strict=True)}
     out = []
     for i in range(len(points)):
         cell = cells[order[i]] if i in order else Polygon()
@@ -246,7 +246,7 @@ def build_geography(scale: str, spec: ScaleSpec, rng: np.random.Generator) -> di
     n_per_area = _split_counts(spec.communities, area_w, rng)
 
     street_rows, comm_rows, area_rows = [], [], []
-    for (adcode, aname, geom), n in zip(areas, n_per_area):
+    for (adcode, aname, geom), n in zip(areas, n_per_area, strict=True):
         taken: set[str] = set()
         area_rows.append({"code": adcode, "name": aname,
                           "geometry": _geojson(geom, 0.002) if spec.polygons else None})

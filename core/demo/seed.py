@@ -10,12 +10,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core.demo.generator import DemoData, generate
 from core.norms import DEFAULT_NORMS
 from core.storage import models as m
+from core.storage import schema
 from core.storage.db import get_engine, is_empty, set_meta, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -127,22 +128,17 @@ def _district_geometry(d: DemoData) -> str | None:
 
 
 def _reset_sequences(url: str | None) -> None:
+    """On PostgreSQL, move each id sequence past the explicit ids the seed wrote."""
     engine = get_engine(url)
     if engine.dialect.name != "postgresql":
         return
-    tables = ["district", "street", "community", "community_condition", "grid", "compound", "checkpoint",
-              "unit", "pairing", "staff", "assignment", "duty_change", "incident", "norm_version", "audit_log"]
     with engine.begin() as conn:
-        for t in tables:
-            conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), "
-                              "COALESCE((SELECT MAX(id) FROM " + _quoted(t) + "), 0) + 1, false)"), {"t": t})
-
-
-def _quoted(table: str) -> str:
-    # table names come from the fixed list above, never from input
-    if not table.replace("_", "").isalnum():
-        raise ValueError(table)
-    return f'"{table}"'
+        for table in schema.metadata.sorted_tables:
+            if "id" not in table.c or not table.c.id.autoincrement or table.c.id.type.python_type is not int:
+                continue
+            highest = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+            seq = func.pg_get_serial_sequence(table.name, "id")
+            conn.execute(select(func.setval(seq, highest, False)).where(seq.isnot(None)))
 
 
 def seed_demo_database(url: str | None = None, scale: str = "district", seed: int = 42,

@@ -14,9 +14,9 @@ from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+import core.storage.schema  # noqa: F401  (every table registered before use)
 from core.config import database_url
 from core.storage.models import Meta
-import core.storage.schema  # noqa: F401  (every table registered before use)
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
