@@ -6,7 +6,8 @@ m = the community's risk multiplier; "counted" staff are on duty and of ``norms.
 
 * community required = ceil(m × (B·population/10⁴ + G·grids + P·S·checkpoints + isolated/I + vulnerable/V
   + screening households a day/H)), H = households one person screens a day; the screening term is
-  today's pace needed to finish the running campaigns by their deadlines (``state.screening``), computed at community level from the community's counts of the day. This is the number the
+  the pace needed from the start of the day to finish the running campaigns by their deadlines
+  (``state.screening``; fixed for the day, like any staffing figure planned in the morning), computed at community level from the community's counts of the day. This is the number the
   reassignment optimiser balances.
 * grid required = ceil(m × (G + P·S·checkpoints located in the grid + the grid's isolated/I + vulnerable/V)):
   the grid's share without the community-wide base term, so the grids of a community add up to at
@@ -331,7 +332,7 @@ def gap_history(url: str | None, days: int = 14, today: dt.date | None = None) -
         day = today - dt.timedelta(days=k)
         state = state_on(raw, day)
         if k == 0:  # today: the same picture as load_gaps(url), running campaigns included
-            state = with_screening(state, url)
+            state = with_screening(state, url, today)
         res = compute_gaps(state, _norms_in_force(versions, day))
         totals.append({"day": day, **res.district, **res.coverage})
         per_comm.append(res.community[["community_id", "code", "name", "street", "required", "available", "gap",

@@ -164,14 +164,16 @@ def load_state(url: str | None, day: dt.date | None = None) -> StaffingState:
     raw = read_tables(url, day)
     state = state_on(raw, day)
     # "today" is the reference day (the demo's own day in a demo database)
-    return with_screening(state, url) if day is None or raw.today is None or day >= raw.today else state
+    today = raw.today or dt.date.today()
+    return with_screening(state, url, today) if day is None or day >= today else state
 
 
-def with_screening(state: StaffingState, url: str | None) -> StaffingState:
-    """The state with today's screening workload per community (core.screening)."""
+def with_screening(state: StaffingState, url: str | None, today: dt.date) -> StaffingState:
+    """The state with the day's screening workload per community (core.screening): the pace needed
+    from the start of ``today`` to each running campaign's deadline, so it is stable within a day."""
     from core.screening import workload_by_community
 
-    work = workload_by_community(url)
+    work = workload_by_community(url, dt.datetime.combine(today, dt.time(0, 0)))
     return dataclasses.replace(state, screening=work[["community_id", "households_per_day"]])
 
 
