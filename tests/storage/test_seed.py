@@ -46,3 +46,15 @@ def test_who_was_where_on_a_past_day_is_answerable(demo_db: str) -> None:
                          .where(m.Assignment.staff_id == moved.staff_id).order_by(m.Assignment.valid_from)).all()
     assert len(rows) == 2
     assert rows[0].valid_to == rows[1].valid_from and rows[0].community_id != rows[1].community_id
+
+
+def test_demo_reset_rebuilds_the_demo_in_place(demo_db: str) -> None:
+    from core.cli.main import main
+
+    with unit_of_work(demo_db) as s:
+        s.add(m.AuditLog(actor="test", action="test", entity="x", reason="gone after the reset"))
+    assert main(["--database-url", demo_db, "demo", "--reset"]) == 0
+    with unit_of_work(demo_db) as s:
+        assert s.scalar(select(func.count()).select_from(m.AuditLog).where(m.AuditLog.actor == "test")) == 0
+        assert s.scalar(select(func.count()).select_from(m.Community)) == 180
+    assert is_demo(demo_db)
