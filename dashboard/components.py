@@ -41,3 +41,19 @@ def legend(items: Sequence[tuple[list[int], str]], title: str) -> None:
         f'<div style="font-size:14px;margin:4px 0 8px 0;"><b>{html.escape(title)}</b>：{cells}</div>',
         unsafe_allow_html=True,
     )
+
+
+def show_flash(key: str) -> None:
+    """Show (once) the message a write left for the next run."""
+    msg = st.session_state.pop(key, None)
+    if msg:
+        st.success(msg)
+
+
+def finish_write(key: str, msg: str) -> None:
+    """After a successful write: drop stale caches, leave the message for the next run, rerun."""
+    from dashboard import cache
+
+    cache.clear()
+    st.session_state[key] = msg
+    st.rerun()

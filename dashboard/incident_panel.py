@@ -16,6 +16,7 @@ from core.errors import FangxianError
 from core.incident_rules import ANY_TYPE, REPORT_ROLES, TRANSITION_ROLES, allowed_actions
 from core.security import Actor
 from dashboard import cache
+from dashboard.components import finish_write, show_flash
 from dashboard.i18n import label, t
 
 FLASH_KEY = "inc_flash"
@@ -26,15 +27,11 @@ def show_error(exc: FangxianError) -> None:
 
 
 def flash() -> None:
-    msg = st.session_state.pop(FLASH_KEY, None)
-    if msg:
-        st.success(msg)
+    show_flash(FLASH_KEY)
 
 
 def _done(msg: str) -> None:
-    cache.clear()
-    st.session_state[FLASH_KEY] = msg
-    st.rerun()
+    finish_write(FLASH_KEY, msg)
 
 
 def table_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from core.errors import FangxianError
 from core.security import Actor
 from core.volunteer_rules import TASK_TYPES
 from dashboard import cache
-from dashboard.components import fmt_int
+from dashboard.components import finish_write, fmt_int, show_flash
 from dashboard.i18n import t
 from dashboard.volunteer_maps import hours_chart, task_label
 
@@ -27,15 +27,11 @@ WRITERS = core_vol.WRITE_ROLES
 
 
 def flash() -> None:
-    msg = st.session_state.pop(FLASH_KEY, None)
-    if msg:
-        st.success(msg)
+    show_flash(FLASH_KEY)
 
 
 def _done(msg: str) -> None:
-    cache.clear()
-    st.session_state[FLASH_KEY] = msg
-    st.rerun()
+    finish_write(FLASH_KEY, msg)
 
 
 def _error(exc: FangxianError) -> None:

@@ -13,7 +13,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.errors import ConcurrentChange
 from core.storage import models as m
 from core.storage.models_incidents import IncidentDeadlineRule, IncidentDetail, IncidentEvent
-from core.storage.repo import frame
+from core.storage.repo import (
+    community_ref,  # noqa: F401  (re-exported for the services)
+    frame,
+)
 
 
 def serialise_writers(session: Session) -> None:
@@ -38,14 +41,6 @@ def ensure_detail(session: Session, incident_id: int) -> IncidentDetail:
         row = IncidentDetail(incident_id=incident_id, place="", reported_by="", source="import")
         session.add(row)
     return row
-
-
-def community_ref(session: Session, community_id: int) -> dict[str, Any] | None:
-    stmt = (select(m.Community.id, m.Community.code, m.Community.name, m.Community.lon, m.Community.lat,
-                   m.Street.code.label("street_code"))
-            .join(m.Street, m.Street.id == m.Community.street_id).where(m.Community.id == community_id))
-    row = session.execute(stmt).mappings().first()
-    return dict(row) if row else None
 
 
 def grid_ref(session: Session, grid_id: int) -> dict[str, Any] | None:

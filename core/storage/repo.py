@@ -95,6 +95,15 @@ def incidents_between(session: Session, start: dt.datetime, end: dt.datetime) ->
     return frame(session, stmt)
 
 
+def community_ref(session: Session, community_id: int) -> dict[str, Any] | None:
+    """A community's id, code, name, position and street code (for scope checks), or None."""
+    stmt = (select(m.Community.id, m.Community.code, m.Community.name, m.Community.lon, m.Community.lat,
+                   m.Street.code.label("street_code"))
+            .join(m.Street, m.Street.id == m.Community.street_id).where(m.Community.id == community_id))
+    row = session.execute(stmt).mappings().first()
+    return dict(row) if row else None
+
+
 def data_version(session: Session) -> str:
     """A cheap fingerprint that changes with every write (max audit id); caches key on it."""
     last = session.scalar(select(func.max(m.AuditLog.id)))

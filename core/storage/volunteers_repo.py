@@ -18,7 +18,10 @@ from core.storage.models_volunteers import (
     VolunteerAvailability,
     VolunteerTask,
 )
-from core.storage.repo import frame
+from core.storage.repo import (
+    community_ref,  # noqa: F401  (re-exported for the services)
+    frame,
+)
 
 DEPLOYABLE = ("volunteer", "party_member")
 
@@ -159,14 +162,6 @@ def assignments_by_id(session: Session, ids: Sequence[int]) -> list[TaskAssignme
 
 def task_ref(session: Session, task_id: int) -> VolunteerTask | None:
     return session.get(VolunteerTask, task_id)
-
-
-def community_ref(session: Session, community_id: int) -> dict[str, Any] | None:
-    stmt = (select(m.Community.id, m.Community.code, m.Community.name, m.Community.lon, m.Community.lat,
-                   m.Street.code.label("street_code"))
-            .join(m.Street, m.Street.id == m.Community.street_id).where(m.Community.id == community_id))
-    row = session.execute(stmt).mappings().first()
-    return dict(row) if row else None
 
 
 def checkpoint_ref(session: Session, checkpoint_id: int) -> dict[str, Any] | None:
