@@ -7,12 +7,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, charts, coverage_maps
+from dashboard import auth, cache, charts, coverage_maps
 from dashboard.components import fmt_int, fmt_people, legend
 from dashboard.context import db_url
 from dashboard.i18n import label, t
+from dashboard.navigation import PAGES_DIR
 
-DAY_KEY, STREETS_KEY, ONLY_SHORT_KEY = "gaps_day", "gaps_streets", "gaps_only_short"
+DAY_KEY, STREETS_KEY, ONLY_SHORT_KEY, PICK_KEY = "gaps_day", "gaps_streets", "gaps_only_short", "gaps_pick"
 
 url = db_url()
 version = cache.data_version(url)
@@ -61,10 +62,19 @@ with left:
     people = st.column_config.NumberColumn(format=f"%d {t('unit.people')}")
     if frame.empty:
         st.info(t("gaps.none_short"))
-    st.dataframe(frame, hide_index=True, width="stretch", height=560, column_config={
+    actor = auth.current_actor()
+    can_move = actor is not None and actor.has("coordinator", "admin")
+    ev = st.dataframe(frame, hide_index=True, width="stretch", height=560, column_config={
         t("gaps.col.required"): people, t("gaps.col.available"): people, t("gaps.col.gap"): people,
         t("gaps.col.movable_surplus"): people, t("gaps.col.movable_on_duty"): people,
-        t("gaps.col.gap_rate"): st.column_config.NumberColumn(format="%.1f %%")})
+        t("gaps.col.gap_rate"): st.column_config.NumberColumn(format="%.1f %%")},
+        key=PICK_KEY, on_select="rerun" if can_move else "ignore", selection_mode="single-row")
+    rows = ev["selection"]["rows"] if can_move and ev else []
+    if can_move:  # from the gap list straight to the candidates for the picked community
+        picked = ranked.iloc[rows[0]] if rows else None
+        if st.button(t("gaps.act", name=picked["name"]) if picked is not None else t("gaps.act_pick"),
+                     key="gaps_go_reassign", type="primary", disabled=picked is None):
+            st.switch_page(str(PAGES_DIR / "reassign.py"), query_params={"community": str(picked["code"])})
     st.download_button(t("gaps.download"), frame.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"{t('gaps.download_name')}-{day.isoformat()}.csv", mime="text/csv",
                        key="gaps_download", icon="⬇️")

@@ -13,6 +13,7 @@ from dashboard.context import db_url
 from dashboard.i18n import label, t
 
 TARGET_KEY, MAP_SEEN_KEY, FLASH_KEY, ERROR_KEY = "ra_target", "ra_map_seen", "ra_flash", "ra_error"
+LINK_SEEN_KEY = "ra_link_seen"  # the ?community= a gap-list link brought us, taken once
 FORM_KEYS = ("ra_reason", "ra_override", "ra_party_reason", "ra_undo_reason")
 
 actor = guard("coordinator", "admin")
@@ -36,8 +37,12 @@ worst_id = int(short["community_id"].iat[0])
 short = short.sort_values("code")  # a stable order: a move must not shift the picked option
 ids = short["community_id"].astype(int).tolist()
 by_code = dict(zip(short["code"], ids, strict=True))
+linked = str(st.query_params.get("community", ""))
+if linked in by_code and st.session_state.get(LINK_SEEN_KEY) != linked:
+    st.session_state[LINK_SEEN_KEY] = linked
+    st.session_state[TARGET_KEY] = by_code[linked]
 if TARGET_KEY not in st.session_state or st.session_state[TARGET_KEY] not in ids:
-    st.session_state[TARGET_KEY] = by_code.get(str(st.query_params.get("community", "")), worst_id)
+    st.session_state[TARGET_KEY] = by_code.get(linked, worst_id)
 left, right = st.columns([1.7, 1], gap="medium")
 with right:  # the map comes first in the script so that a click can set the picker below
     st.caption(t("ra.map_hint"))

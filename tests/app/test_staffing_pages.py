@@ -143,3 +143,25 @@ def test_pages_rerun_warm_in_under_a_second(app) -> None:  # type: ignore[no-unt
         took = time.perf_counter() - t0
         print(f"warm script run {page}: {took * 1000:.0f} ms")
         assert not at.exception
+
+
+def test_a_coordinator_goes_from_the_gap_list_straight_to_the_candidates(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="coordinator")
+    at.run()
+    at.switch_page(GAPS).run()
+    go = at.button(key="gaps_go_reassign")
+    assert go.disabled and go.label == "在表中选中一个社区，即可为它调配人员"
+    df = at.dataframe[0].value
+    third = df["编码"].iat[2]
+    at.session_state["gaps_pick"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    go = at.button(key="gaps_go_reassign")
+    assert not go.disabled and df["社区"].iat[2] in go.label
+    go.click().run()
+    assert not at.exception
+    assert at.title[0].value == "人员调配"
+    assert at.query_params["community"] == third
+    target = at.selectbox(key="ra_target")
+    assert third in target.format_func(target.value)
+    leader = _open(app, GAPS)  # a leader cannot move people: no button
+    assert not [b for b in leader.button if b.key == "gaps_go_reassign"]
