@@ -67,8 +67,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = database_url(args.database_url)
     if ensure_ready(url, seed_demo=not args.no_demo):
         print("首次运行：已创建数据库并写入演示数据（演示数据）")
+    else:
+        _hint_old_demo(url)
     env = dict(os.environ, FANGXIAN_DATABASE_URL=url)
     cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "streamlit_app.py"),
            "--server.port", str(args.port), "--server.address", args.address]
     print(f"指挥台地址：http://{args.address}:{args.port}")
     return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
+
+
+def _hint_old_demo(url: str) -> None:
+    """The demo lives on the day it was seeded; say how to bring it to today."""
+    import datetime as dt
+
+    from core.storage import repo
+    from core.storage.db import unit_of_work
+
+    with unit_of_work(url) as s:
+        info = repo.demo_info(s)
+    if info["demo"] == "1" and info["today"] and dt.date.fromisoformat(info["today"]) < dt.date.today():
+        print(f"提示：演示数据生成于 {info['today']}；运行 fangxian demo --reset 可重新生成到今天。")

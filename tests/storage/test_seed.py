@@ -58,3 +58,15 @@ def test_demo_reset_rebuilds_the_demo_in_place(demo_db: str) -> None:
         assert s.scalar(select(func.count()).select_from(m.AuditLog).where(m.AuditLog.actor == "test")) == 0
         assert s.scalar(select(func.count()).select_from(m.Community)) == 180
     assert is_demo(demo_db)
+
+
+def test_serve_hints_at_refreshing_a_demo_seeded_on_an_earlier_day(demo_sqlite: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    from core.cli.cmd_setup import _hint_old_demo
+    from core.storage.db import set_meta
+
+    _hint_old_demo(demo_sqlite)
+    assert "demo --reset" not in capsys.readouterr().out or dt.date(2026, 11, 29) < dt.date.today()
+    with unit_of_work(demo_sqlite) as s:
+        set_meta(s, "demo_today", "2020-01-01")
+    _hint_old_demo(demo_sqlite)
+    assert "演示数据生成于 2020-01-01" in capsys.readouterr().out
