@@ -33,6 +33,7 @@ m = the community's risk multiplier; "counted" staff are on duty and of ``norms.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -322,17 +323,16 @@ def gap_history(url: str | None, days: int = 14, today: dt.date | None = None) -
 
     Returns (district rows: day, required, available, gap, shortage, short_communities, coverage...;
     community rows: day, community_id, code, required, available, gap, shortage)."""
-    from core.staffing_state import read_tables, state_on, with_screening
+    from core.staffing_state import read_tables, screening_by_day, state_on
 
     today = today or _today(url)
     raw = read_tables(url, today)  # one read; each day is cut from it in memory
     versions = _norm_versions(url)
     totals, per_comm = [], []
-    for k in range(days - 1, -1, -1):  # one pass per day (14), each vectorised over the whole district
-        day = today - dt.timedelta(days=k)
-        state = state_on(raw, day)
-        if k == 0:  # today: the same picture as load_gaps(url), running campaigns included
-            state = with_screening(state, url, today)
+    all_days = [today - dt.timedelta(days=k) for k in range(days - 1, -1, -1)]
+    screening = screening_by_day(url, all_days)  # the campaigns running each day (one read)
+    for day in all_days:  # one pass per day (14), each vectorised over the whole district
+        state = dataclasses.replace(state_on(raw, day), screening=screening[day])
         res = compute_gaps(state, _norms_in_force(versions, day))
         totals.append({"day": day, **res.district, **res.coverage})
         per_comm.append(res.community[["community_id", "code", "name", "street", "required", "available", "gap",

@@ -245,13 +245,27 @@ def workload(grids: pd.DataFrame, deadline: dt.datetime, now: dt.datetime) -> pd
 def workload_by_community(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
     """Workload of every active campaign, summed per community (empty when no campaign is running)."""
     now = (now or dt.datetime.now()).replace(microsecond=0)
-    camps = campaigns(url)
-    parts = []
-    for cid in camps.loc[camps["status"] == "active", "id"]:  # campaigns: a handful at most
-        view = load_campaign(url, int(cid), now)
-        if view is not None:
-            parts.append(workload(view.grids, pd.Timestamp(view.campaign["deadline"]).to_pydatetime(), now))
-    if not parts:
-        return pd.DataFrame({"community_id": pd.Series(dtype="int64"), "remaining": pd.Series(dtype="int64"),
-                             "households_per_day": pd.Series(dtype=float)})
-    return pd.concat(parts).groupby("community_id", as_index=False)[["remaining", "households_per_day"]].sum()
+    return workload_on_days(url, [now])[now]
+
+
+def workload_on_days(url: str | None, moments: list[dt.datetime]) -> dict[dt.datetime, pd.DataFrame]:
+    """The workload at each moment (one read; each moment cut in memory): a campaign counts from its
+    start to its deadline, with the progress recorded before that moment."""
+    with unit_of_work(url) as s:
+        camps = repo.campaigns(s)
+        running = [(c, repo.targets(s, int(c["id"])), repo.progress(s, int(c["id"])))
+                   for c in camps[camps["status"] == "active"].to_dict("records")]  # a handful at most
+    out: dict[dt.datetime, pd.DataFrame] = {}
+    for now in moments:
+        parts = []
+        for c, targets, prog in running:
+            start, deadline = pd.Timestamp(c["started_at"]).to_pydatetime(), pd.Timestamp(c["deadline"]).to_pydatetime()
+            if start <= now:
+                parts.append(workload(grid_progress(targets, prog, start, deadline, now), deadline, now))
+        out[now] = (pd.concat(parts).groupby("community_id", as_index=False)[["remaining", "households_per_day"]].sum()
+                    if parts else pd.DataFrame({"community_id": pd.Series(dtype="int64"),
+                                                "remaining": pd.Series(dtype="int64"),
+                                                "households_per_day": pd.Series(dtype=float)}))
+    return out
+
+

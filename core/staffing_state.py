@@ -42,7 +42,7 @@ class StaffingState:
     #: the norms name in ``volunteers_count_for``.
     deployed: pd.DataFrame | None = None
     #: door-to-door screening still to do per day to meet the running campaigns' deadlines
-    #: (core.screening.workload_by_community): community_id, households_per_day; today only
+    #: (core.screening.workload_by_community): community_id, households_per_day, as of the start of the day
     screening: pd.DataFrame | None = None
 
 
@@ -156,25 +156,30 @@ def state_on(raw: RawTables, day: dt.date | None) -> StaffingState:
 
 
 def load_state(url: str | None, day: dt.date | None = None) -> StaffingState:
-    """The staffing state now (``day=None``) or as of the end of a past ``day``.
-
-    The current state also carries the screening workload of the running campaigns, so the gap
-    engine asks for the people a campaign needs to meet its deadline; past days have no such history.
-    """
+    """The staffing state now (``day=None``) or as of the end of a past ``day``, with the screening
+    workload of the campaigns running that day (so the gap engine asks for the people a campaign
+    needs to meet its deadline)."""
     raw = read_tables(url, day)
     state = state_on(raw, day)
-    # "today" is the reference day (the demo's own day in a demo database)
-    today = raw.today or dt.date.today()
-    return with_screening(state, url, today) if day is None or day >= today else state
+    return with_screening(state, url, day or raw.today or dt.date.today())
 
 
-def with_screening(state: StaffingState, url: str | None, today: dt.date) -> StaffingState:
+def with_screening(state: StaffingState, url: str | None, day: dt.date) -> StaffingState:
     """The state with the day's screening workload per community (core.screening): the pace needed
-    from the start of ``today`` to each running campaign's deadline, so it is stable within a day."""
+    from the start of ``day`` to each running campaign's deadline, so it is stable within a day."""
     from core.screening import workload_by_community
 
-    work = workload_by_community(url, dt.datetime.combine(today, dt.time(0, 0)))
+    work = workload_by_community(url, dt.datetime.combine(day, dt.time(0, 0)))
     return dataclasses.replace(state, screening=work[["community_id", "households_per_day"]])
+
+
+def screening_by_day(url: str | None, days: list[dt.date]) -> dict[dt.date, pd.DataFrame]:
+    """The screening workload of several days in one read (for the day-by-day history)."""
+    from core.screening import workload_on_days
+
+    moments = {day: dt.datetime.combine(day, dt.time(0, 0)) for day in days}
+    work = workload_on_days(url, list(moments.values()))
+    return {day: work[m][["community_id", "households_per_day"]] for day, m in moments.items()}
 
 
 def conditions_as_of(comms: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
