@@ -449,7 +449,7 @@ def build_staff(comms: pd.DataFrame, grids: pd.DataFrame, units: pd.DataFrame, p
     cw = rng.poisson(pop / 10000 * 18 * rng.uniform(0.65, 1.05, n))
     block("community_worker", np.repeat(np.arange(n), cw))
     # grid members: one per grid, a few grids uncovered
-    covered = rng.random(len(grids)) > 0.04
+    covered = rng.random(len(grids)) > 0.025  # a few grids have no grid member at all
     gidx = np.flatnonzero(covered)
     ci_of_grid = pd.Series(np.arange(n), index=codes).reindex(grids["community_code"]).to_numpy()
     block("grid_member", ci_of_grid[gidx], grid_code=grids["code"].to_numpy()[gidx])
@@ -490,7 +490,8 @@ def build_staff(comms: pd.DataFrame, grids: pd.DataFrame, units: pd.DataFrame, p
     # movability: cadres mostly, party members sometimes; community workers and grid members never
     r = rng.random(m)
     st["movable"] = ((kind == "cadre") & (r < 0.88)) | ((kind == "party_member") & (r < 0.3))
-    st["on_duty"] = rng.random(m) > 0.07
+    # grid members are rarely off (one per grid, a replacement is found); others more often
+    st["on_duty"] = rng.random(m) > np.where(kind == "grid_member", 0.03, 0.07)
     # home: near the serving community for residents and party members; anywhere for cadres
     lon = comms["lon"].to_numpy()[st["ci"].to_numpy()]
     lat = comms["lat"].to_numpy()[st["ci"].to_numpy()]

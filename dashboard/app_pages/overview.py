@@ -45,9 +45,9 @@ with right:
     kinds = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]
     st.dataframe(
         {t("overview.col.kind"): [label("kind", kd) for kd in kinds],
-         t("overview.col.on_duty"): [k.on_duty_by_kind.get(kd, 0) for kd in kinds]},
+         t("overview.col.on_duty"): [fmt_people(k.on_duty_by_kind.get(kd, 0)) for kd in kinds]},
         hide_index=True, width="stretch",
-        column_config={t("overview.col.on_duty"): st.column_config.NumberColumn(format="%d 人")},
+        column_config={t("overview.col.on_duty"): st.column_config.TextColumn(alignment="right")},
     )
     st.subheader(t("overview.busiest"))
     top = data.communities.nlargest(8, ["open_incidents", "isolated_households"])
