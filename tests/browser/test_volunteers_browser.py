@@ -56,7 +56,7 @@ def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(
     box = page.get_by_role("combobox", name="选择任务")
     box.click()
     box.fill(code)
-    page.keyboard.press("Enter")
+    page.get_by_role("option").filter(has_text=code).first.click()
     wait_for_app(page)
     page.get_by_test_id("stMetricLabel").get_by_text("本社区卡点班次覆盖率").wait_for(state="visible", timeout=30_000)
     cov_before = _metric(page, "本社区卡点班次覆盖率")
@@ -70,8 +70,9 @@ def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(
     for staff_code in first3:
         pick.click()
         pick.fill(staff_code)
-        page.keyboard.press("Enter")
-        page.wait_for_timeout(500)
+        # click the option itself: Enter would take the first option of a filter still catching up
+        page.get_by_role("option").filter(has_text=staff_code).first.click()
+        page.wait_for_timeout(300)
     page.keyboard.press("Escape")
     page.get_by_role("button", name="派岗（3 人）").click()
     wait_for_app(page)
