@@ -30,12 +30,8 @@ def greedy_flows(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS) -> pd.D
     _, near = cKDTree(np.column_stack([dx, dy])).query(
         np.column_stack([net.x[net.receivers], net.y[net.receivers]]), k=kq)
     near = np.asarray(near).reshape(len(net.receivers), kq)
-    for j in np.argsort(-net.need, kind="stable"):
-        need = int(net.need[j])
-        ci = net.receivers[j]
-        order = near[j]
-        if not (cap[order] > 0).any() and kq < len(cap):  # the nearest are used up: scan all
-            order = np.argsort(np.hypot(dx - net.x[ci], dy - net.y[ci]), kind="stable")
+    def take(order: np.ndarray, ci: int, need: int) -> int:
+        """Fill ``need`` from the donors in ``order`` (nearest first); returns what is still needed."""
         for i in order:
             if need == 0:
                 break
@@ -48,19 +44,15 @@ def greedy_flows(comm: pd.DataFrame, opt: PlanOptions = DEFAULT_OPTIONS) -> pd.D
             cap[i] -= n
             need -= n
             rows.append((int(net.ids[net.donors[i]]), int(net.ids[ci]), n, round(dist, 3)))
-        if need and kq < len(cap) and order is near[j]:  # still short: continue past the nearest
-            for i in np.argsort(np.hypot(dx - net.x[ci], dy - net.y[ci]), kind="stable"):
-                if need == 0:
-                    break
-                if cap[i] == 0:
-                    continue
-                dist = float(np.hypot(dx[i] - net.x[ci], dy[i] - net.y[ci]))
-                if opt.max_km is not None and dist > opt.max_km:
-                    break
-                n = int(min(need, cap[i]))
-                cap[i] -= n
-                need -= n
-                rows.append((int(net.ids[net.donors[i]]), int(net.ids[ci]), n, round(dist, 3)))
+        return need
+
+    for j in np.argsort(-net.need, kind="stable"):
+        ci = net.receivers[j]
+        need = int(net.need[j])
+        if (cap[near[j]] > 0).any():
+            need = take(near[j], ci, need)
+        if need and kq < len(cap):  # the nearest are used up or not enough: scan every donor, nearest first
+            take(np.argsort(np.hypot(dx - net.x[ci], dy - net.y[ci]), kind="stable"), ci, need)
     return pd.DataFrame(rows, columns=["from_community_id", "to_community_id", "n", "km"])
 
 

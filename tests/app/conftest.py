@@ -47,3 +47,13 @@ def app(demo_sqlite: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppT
         return at
 
     return make
+
+
+def open_page(app: Callable[..., AppTest], page: str, user: str = "leader", **state: object) -> AppTest:
+    """Sign in as ``user``, switch to ``page`` and check that it ran without an exception."""
+    at = app(user=user, **state)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -8,17 +8,12 @@ import pandas as pd
 
 from core.incidents import list_incidents
 from core.isolation import load_view
+from tests.app.conftest import open_page
 
 INCIDENTS, ISOLATION, SCREENING = "app_pages/incidents.py", "app_pages/isolation.py", "app_pages/screening.py"
 
 
-def _open(app, page: str, user: str = "leader", **state):  # type: ignore[no-untyped-def]
-    at = app(user=user, **state)
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page
 
 
 def test_incident_page_renders_map_timeline_and_table_in_chinese(app) -> None:  # type: ignore[no-untyped-def]

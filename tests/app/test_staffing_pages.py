@@ -8,17 +8,12 @@ import time
 
 from core.gaps import load_gaps
 from core.norms import norm_history
+from tests.app.conftest import open_page
 
 COVERAGE, GAPS, NORMS = "app_pages/coverage.py", "app_pages/gaps.py", "app_pages/norms.py"
 
 
-def _open(app, page: str, user: str = "leader", **state):  # type: ignore[no-untyped-def]
-    at = app(user=user, **state)
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page
 
 
 def _deck_specs(at) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -6,17 +6,12 @@ import json
 
 from core.errands import list_errands
 from core.volunteers import load_view
+from tests.app.conftest import open_page
 
 VOLUNTEERS, ERRANDS = "app_pages/volunteers.py", "app_pages/errands.py"
 
 
-def _open(app, page: str, user: str = "leader", **state):  # type: ignore[no-untyped-def]
-    at = app(user=user, **state)
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = open_page
 
 
 def test_volunteer_page_shows_the_deployment_map_and_figures_with_units(app) -> None:  # type: ignore[no-untyped-def]
