@@ -16,9 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from core import identity
-from core.identity.policy import parse_group_mapping, session_expired, split_groups, utcnow
-from core.security import Actor
+from core.model.actor import Actor
+from core.model.identity_policy import parse_group_mapping, session_expired, split_groups, utcnow
+from core.services import identity
 from dashboard.i18n import t
 
 SESSION_KEY = "fx_session"  # the verified identity record: {"source", "username" | "token_id", "last_seen"}

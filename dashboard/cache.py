@@ -1,19 +1,41 @@
-"""All caching lives here. Reads are keyed on the database URL and a data version that changes
-with every audited write, so a write anywhere is seen on the next rerun of any page."""
+"""All caching lives here: one ``cached`` decorator turns a service read ``f(uow, *args)`` into a
+page read ``f(*args)``, keyed on the service, the database, the data version and the arguments.
+
+The data version changes with every audited write, so a write anywhere is seen on the next rerun of
+any page; ``ttl`` bounds how late a change without a write (a deadline passing) is noticed. Reads
+are listed below, one line each; what a read computes lives in the service, never here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from core.coverage import CommunityDetail, MapGeometry, load_community_detail, load_geometry
-from core.gaps import GapResult, gap_history, load_gaps
-from core.norms import norm_history
-from core.overview import OverviewData, load_overview
-from core.storage import repo
-from core.storage.db import ensure_ready, unit_of_work
+from core.demo.setup import ensure_ready
+from core.services import alerts as alert_service
+from core.services import errands as errand_service
+from core.services import incidents as incident_service
+from core.services import isolation as isolation_service
+from core.services import norms as norm_service
+from core.services import reassign as reassign_service
+from core.services import scenario_store
+from core.services import screening as screening_service
+from core.services import volunteers as volunteer_service
+from core.services.gaps import gap_history, load_gaps
+from core.services.read_models import coverage
+from core.services.read_models import overview as overview_service
+from core.services.read_models import wall as wall_service
+from core.services.uow import UnitOfWork, unit_of_work
+from dashboard.context import db_url
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,14 +47,20 @@ def ready(url: str) -> bool:
 
 @st.cache_data(ttl=3, max_entries=16, show_spinner=False)
 def data_version(url: str) -> str:
-    with unit_of_work(url) as s:
-        return repo.data_version(s)
+    return wall_service.data_version(url)
 
 
-@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def overview(url: str, version: str) -> OverviewData:
-    del version  # part of the cache key only
-    return load_overview(url)
+def version() -> str:
+    """The data version of the app's database (changes with every audited write)."""
+    return data_version(db_url())
+
+
+@contextmanager
+def write() -> Iterator[UnitOfWork]:
+    """The unit of work of one user action on a page (commits when the block ends); the caller then
+    calls ``dashboard.feedback.finish_write`` (or ``clear``) so that every page sees the change."""
+    with unit_of_work(db_url()) as uow:
+        yield uow
 
 
 def clear() -> None:
@@ -40,99 +68,133 @@ def clear() -> None:
     st.cache_data.clear()
 
 
-# --- staffing gaps, coverage and norms (issue 4) ----------------------------------------------
+def cached(ttl: float, max_entries: int, *, shared: bool = False,
+           takes_url: bool = False) -> Callable[[Callable[Concatenate[Any, P], R]], Callable[P, R]]:
+    """Cache a service read. ``shared`` keeps one object for every session (``cache_resource``: for
+    large read-only results that pickling would cost more than computing); ``takes_url`` is for the
+    few reads that open several units of work of their own (they get the URL, not a unit of work)."""
+
+    def wrap(service: Callable[Concatenate[Any, P], R]) -> Callable[P, R]:
+        name = f"{service.__module__}.{service.__qualname__}"
+
+        def run(service_name: str, url: str, version: str, *args: Any, **kwargs: Any) -> R:
+            del service_name, version  # parts of the cache key only
+            if takes_url:
+                return service(url, *args, **kwargs)
+            with unit_of_work(url) as uow:
+                return service(uow, *args, **kwargs)
+
+        # Streamlit keys a cache on the function's module, qualified name and source: every ``run``
+        # has the same source, so each gets the service's name (two reads never share a cache)
+        run.__qualname__ = run.__name__ = f"cached[{name}]"
+        store = st.cache_resource if shared else st.cache_data
+        made: list[Callable[..., R]] = []  # built on first use: at import there is no runtime yet
+
+        @functools.wraps(service)
+        def read(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not made:
+                made.append(store(ttl=ttl, max_entries=max_entries, show_spinner=False)(run))  # type: ignore[operator]
+            url = db_url()
+            return made[0](name, url, data_version(url), *args, **kwargs)
+
+        return read
+
+    return wrap
 
 
-@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
-def gaps(url: str, version: str, day_iso: str | None = None) -> GapResult:
-    """Gaps of today (``day_iso=None``) or of a past day (ISO date), with that day's norms."""
-    del version
-    return load_gaps(url, dt.date.fromisoformat(day_iso) if day_iso else None)
+# --- reads, one line each (ttl seconds, entries) ----------------------------------------------------
+
+overview = cached(60, 8, takes_url=True)(overview_service.load_overview)
+gaps = cached(60, 16, takes_url=True)(load_gaps)
+gap_trend = cached(300, 8, takes_url=True)(gap_history)
+map_geometry = cached(600, 4, takes_url=True)(coverage.load_geometry)
+community_detail = cached(60, 32, takes_url=True)(coverage.load_community_detail)
+norm_versions = cached(60, 8, takes_url=True)(norm_service.norm_history)
+move_batches = cached(30, 8, takes_url=True)(reassign_service.recent_batches)
+alert_rules = cached(30, 8, takes_url=True)(alert_service.rules_in_force)
+incident_history = cached(30, 32, takes_url=True)(incident_service.incident_history)
+dispatch_options = cached(60, 32, takes_url=True)(incident_service.dispatch_options)
+deadline_rules = cached(300, 4, takes_url=True)(incident_service.deadline_rules)
+isolation_view = cached(30, 8, takes_url=True)(isolation_service.load_view)
+screening_campaign = cached(60, 8, takes_url=True)(screening_service.load_campaign)
+volunteer_view = cached(30, 8, takes_url=True)(volunteer_service.load_view)
+volunteer_candidates = cached(30, 16, takes_url=True)(volunteer_service.candidates)
+active_checkpoints = cached(600, 4, takes_url=True)(volunteer_service.checkpoints)
+errand_queue = cached(30, 8, takes_url=True)(errand_service.list_errands)
+saved_scenarios = cached(30, 8, takes_url=True)(scenario_store.list_scenarios)
 
 
-@st.cache_data(ttl=300, max_entries=8, show_spinner=False)
-def gap_trend(url: str, version: str, days: int = 14) -> tuple[pd.DataFrame, pd.DataFrame]:
-    del version
-    return gap_history(url, days)
+# --- reads built on other cached reads ------------------------------------------------------------
 
 
-@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
-def map_geometry(url: str, version: str) -> MapGeometry:
-    del version
-    return load_geometry(url)
-
-
-@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
-def community_detail(url: str, version: str, community_id: int) -> CommunityDetail:
-    del version
-    return load_community_detail(url, community_id)
-
-
-@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def norm_versions(url: str, version: str) -> pd.DataFrame:
-    del version
-    return norm_history(url)
-
-
-# --- reassignment and the suggested plan (issue 5) ----------------------------------------------
-
-
-@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
-def reassign_candidates(url: str, version: str, community_id: int, include_party: bool,
+@cached(60, 32, takes_url=True)
+def reassign_candidates(url: str, community_id: int, include_party: bool,
                         streets: tuple[str, ...] | None) -> pd.DataFrame:
     """Candidates for one short community (donors limited to ``streets`` when given)."""
-    from core.reassign import candidates
-
-    return candidates(url, community_id, include_party=include_party, streets=streets,
-                      gaps=gaps(url, version))
+    return reassign_service.candidates(url, community_id, include_party=include_party, streets=streets, gaps=gaps())
 
 
-@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
-def suggested_plan(url: str, version: str, options: tuple[tuple[str, object], ...],
-                   streets: tuple[str, ...] | None) -> object:
+@cached(60, 16, takes_url=True)
+def suggested_plan(url: str, options: tuple[tuple[str, object], ...], streets: tuple[str, ...] | None) -> object:
     """The suggested plan for ``options`` (PlanOptions fields as sorted pairs) over ``streets``."""
-    from core.optimizer import PlanOptions
-    from core.reassign import suggest_plan
+    from core.model.optimizer.network import PlanOptions
 
-    return suggest_plan(url, PlanOptions(**dict(options)), streets=streets, gaps=gaps(url, version))
-
-
-@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
-def move_batches(url: str, version: str) -> pd.DataFrame:
-    from core.reassign import recent_batches
-
-    del version
-    return recent_batches(url, 20)
+    return reassign_service.suggest_plan(url, PlanOptions(**dict(options)), streets=streets, gaps=gaps())
 
 
-# --- wall screen and alerts (issue 7) ---------------------------------------------------------
-
-
-@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def wall(url: str, version: str) -> object:
-    """The wall screen's payload (core.wallscreen.WallData); ttl bounds how late a deadline passing
-    (no write) is noticed."""
-    from core.wallscreen import data_day, load_wall
-
-    del version
-    return load_wall(url, past=wall_past(url, data_day(url).isoformat()))
-
-
-@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
-def wall_past(url: str, day_iso: str) -> pd.DataFrame:
+@cached(600, 4, takes_url=True)
+def wall_past(url: str, day: dt.date) -> pd.DataFrame:
     """The wall's days before today (dated history): a write today does not change them, so a write
     costs the wall only today's figures; a backdated correction shows within the ttl."""
-    from core.wallscreen import past_totals
-
-    return past_totals(url, dt.date.fromisoformat(day_iso))
+    return wall_service.past_totals(url, day)
 
 
-@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
-def alert_rules(url: str, version: str) -> pd.DataFrame:
-    from core.alerts import rules_in_force
+@cached(60, 8, takes_url=True)
+def wall(url: str) -> object:
+    """The wall screen's payload (core.services.read_models.wall.WallData)."""
+    return wall_service.load_wall(url, past=wall_past(wall_service.data_day(url)))
 
-    del version
-    return rules_in_force(url)
+
+@cached(30, 16, takes_url=True)
+def incidents(url: str, days: int = 14) -> pd.DataFrame:
+    """Incidents reported in the last ``days`` days plus every older one still open."""
+    df = incident_service.list_incidents(url)
+    cutoff = pd.Timestamp(dt.datetime.now() - dt.timedelta(days=days))
+    return df[(pd.to_datetime(df["reported_at"]) >= cutoff) | df["open"]].reset_index(drop=True)
+
+
+@cached(120, 8, takes_url=True)
+def screening_helpers(url: str, campaign_id: int | None, streets: tuple[str, ...] | None) -> pd.DataFrame:
+    """Who could be sent to the grids behind schedule (reassignment candidates, nearest first)."""
+    view = screening_campaign(campaign_id)
+    if view is None:
+        return pd.DataFrame()
+    return screening_service.helpers_for_behind(url, view.grids,  # type: ignore[attr-defined]
+                                                streets=list(streets) if streets is not None else None)
+
+
+# --- what-if: kept with cache_resource (shared, not copied). Nothing mutates them (the evaluation
+# works copy-on-write, tests/unit/test_scenarios.py checks the live frames stay equal), and pickling
+# ~15,000 staff rows on every rerun would cost more than the evaluation itself.
+
+@cached(120, 4, shared=True, takes_url=True)
+def whatif_baseline(url: str) -> object:
+    """Today's live state, norms in force, units, people (no names) and baseline gaps."""
+    from core.model.scenarios.evaluation import load_baseline
+
+    return load_baseline(url)
+
+
+@cached(120, 24, shared=True, takes_url=True)
+def whatif_result(url: str, scenario_json: str) -> object:
+    """The evaluated scenario (ScenarioResult) for a scenario file's text."""
+    from core.model.scenarios.evaluation import evaluate_live
+    from core.model.scenarios.file_format import loads
+
+    return evaluate_live(whatif_baseline(), loads(scenario_json), scenario_store.lookup(url))  # type: ignore[arg-type]
+
+
+# --- the server's own background job ----------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False)
@@ -143,13 +205,11 @@ def alert_keeper(url: str, every_s: float = 60.0) -> object:
     import threading
     import time
 
-    from core.wallscreen import sync_now
-
     def loop() -> None:
         failures = 0
         while failures < 10:
             try:
-                sync_now(url)
+                wall_service.sync_now(url)
                 failures = 0
             except Exception:  # noqa: BLE001 - a job must survive a database outage
                 failures += 1
@@ -158,140 +218,3 @@ def alert_keeper(url: str, every_s: float = 60.0) -> object:
     th = threading.Thread(target=loop, name=f"fangxian-alert-keeper-{abs(hash(url)) % 10000}", daemon=True)
     th.start()
     return th
-
-
-# --- incidents, home isolation, screening (issue 9) -------------------------------------------
-
-
-@st.cache_data(ttl=30, max_entries=16, show_spinner=False)
-def incidents(url: str, version: str, days: int = 14) -> pd.DataFrame:
-    """Incidents reported in the last ``days`` days plus every older one still open (age and overdue as of now)."""
-    from core.incidents import list_incidents
-
-    del version
-    df = list_incidents(url)
-    cutoff = pd.Timestamp(dt.datetime.now() - dt.timedelta(days=days))
-    return df[(pd.to_datetime(df["reported_at"]) >= cutoff) | df["open"]].reset_index(drop=True)
-
-
-@st.cache_data(ttl=30, max_entries=32, show_spinner=False)
-def incident_history(url: str, version: str, incident_id: int) -> pd.DataFrame:
-    from core.incidents import incident_history as history
-
-    del version
-    return history(url, incident_id)
-
-
-@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
-def dispatch_options(url: str, version: str, community_id: int) -> pd.DataFrame:
-    from core.incidents import dispatch_options as options
-
-    del version
-    return options(url, community_id)
-
-
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def deadline_rules(url: str, version: str) -> pd.DataFrame:
-    from core.incidents import deadline_rules as rules
-
-    del version
-    return rules(url)
-
-
-@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
-def isolation_view(url: str, version: str, personal: bool) -> object:
-    """Home isolation as the page shows it; ``personal`` False masks names, phones and addresses."""
-    from core.isolation import load_view
-
-    del version
-    return load_view(url, personal=personal)
-
-
-@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def screening_campaign(url: str, version: str, campaign_id: int | None = None) -> object:
-    from core.screening import load_campaign
-
-    del version
-    return load_campaign(url, campaign_id)
-
-
-@st.cache_data(ttl=120, max_entries=8, show_spinner=False)
-def screening_helpers(url: str, version: str, campaign_id: int | None, streets: tuple[str, ...] | None) -> pd.DataFrame:
-    """Who could be sent to the grids behind schedule (reassignment candidates, nearest first)."""
-    from core.screening import helpers_for_behind, load_campaign
-
-    del version
-    view = load_campaign(url, campaign_id)
-    if view is None:
-        return pd.DataFrame()
-    return helpers_for_behind(url, view.grids, streets=list(streets) if streets is not None else None)
-
-
-# --- volunteers and the errands queue (issue 8) -----------------------------------------------
-
-
-@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
-def volunteer_view(url: str, version: str, personal: bool) -> object:
-    """Deployments of the day (core.volunteers.DeploymentView); names masked unless ``personal``."""
-    from core.volunteers import load_view
-
-    del version
-    return load_view(url, personal=personal)
-
-
-@st.cache_data(ttl=30, max_entries=16, show_spinner=False)
-def volunteer_candidates(url: str, version: str, task_id: int, personal: bool) -> pd.DataFrame:
-    from core.volunteers import candidates
-
-    del version
-    return candidates(url, task_id, personal=personal)
-
-
-@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
-def active_checkpoints(url: str, version: str) -> pd.DataFrame:
-    from core.volunteers import checkpoints
-
-    del version
-    return checkpoints(url)
-
-
-@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
-def errand_queue(url: str, version: str, personal: bool) -> pd.DataFrame:
-    """The errands queue with ages and overdue flags as of now; personal data masked unless ``personal``."""
-    from core.errands import list_errands
-
-    del version
-    return list_errands(url, personal=personal)
-
-
-# --- what-if scenarios (issue 6) --------------------------------------------------------------
-# The baseline and the results are kept with cache_resource (shared, not copied): nothing mutates
-# them (core.scenarios works copy-on-write, tests/unit/test_scenarios.py checks the live frames stay
-# equal), and pickling ~15,000 staff rows on every rerun would cost more than the evaluation itself.
-
-
-@st.cache_resource(ttl=120, max_entries=4, show_spinner=False)
-def whatif_baseline(url: str, version: str) -> object:
-    """Today's live state, norms in force, units, people (no names) and baseline gaps (core.scenarios.Baseline)."""
-    from core.scenarios import load_baseline
-
-    del version
-    return load_baseline(url)
-
-
-@st.cache_resource(ttl=120, max_entries=24, show_spinner=False)
-def whatif_result(url: str, version: str, scenario_json: str) -> object:
-    """The evaluated scenario (core.scenarios.ScenarioResult) for a scenario file's text."""
-    from core.scenario_file import loads
-    from core.scenario_store import lookup
-    from core.scenarios import evaluate_live
-
-    return evaluate_live(whatif_baseline(url, version), loads(scenario_json), lookup(url))  # type: ignore[arg-type]
-
-
-@st.cache_data(ttl=30, max_entries=8, show_spinner=False)
-def saved_scenarios(url: str, version: str) -> pd.DataFrame:
-    from core.scenario_store import list_scenarios
-
-    del version
-    return list_scenarios(url)

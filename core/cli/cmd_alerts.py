@@ -10,8 +10,8 @@ from core.cli.common import print_table
 
 
 def _list(args: argparse.Namespace) -> int:
-    from core.alerts import KIND_ZH, for_display
-    from core.wallscreen import load_wall
+    from core.services.alerts import KIND_ZH, for_display
+    from core.services.read_models.wall import load_wall
 
     data = load_wall(args.database_url)
     shown = data.alerts if args.all else for_display(data.alerts)
@@ -23,7 +23,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from core.alerts import rules_in_force
+    from core.services.alerts import rules_in_force
 
     print_table(rules_in_force(args.database_url), args.format)
     return 0
@@ -31,7 +31,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     """Persist alert instances as the SYSTEM actor; ``--every S`` repeats (for a service unit)."""
-    from core.wallscreen import sync_now
+    from core.services.read_models.wall import sync_now
 
     while True:
         r = sync_now(args.database_url)

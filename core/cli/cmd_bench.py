@@ -41,9 +41,9 @@ def _fmt_s(x: float) -> str:
 def run_gaps(args: argparse.Namespace) -> int:
     """Full gap computation (every level and metric) against the loop baseline and the bincount floor."""
     from core.demo.generator import generate
-    from core.gaps import compute_gaps, compute_gaps_loop
-    from core.norms import Norms
-    from core.staffing_state import state_from_demo
+    from core.services.gaps import compute_gaps, compute_gaps_loop
+    from core.services.norms import Norms
+    from core.services.staffing import state_from_demo
 
     t0 = time.perf_counter()
     state = state_from_demo(generate(args.scale, seed=args.seed))
@@ -91,27 +91,27 @@ def run_gaps(args: argparse.Namespace) -> int:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    """Suggested reassignment plan vs LP optimum and greedy baseline (body in core.bench_plan)."""
-    from core.bench_plan import run_plan as run
+    """Suggested reassignment plan vs LP optimum and greedy baseline (body in core.cli.bench.plan)."""
+    from core.cli.bench.plan import run_plan as run
 
     return run(args)
 
 
 def _plan_args(p: argparse.ArgumentParser) -> None:
-    from core.bench_plan import add_args
+    from core.cli.bench.plan import add_args
 
     add_args(p)
 
 
 def run_whatif(args: argparse.Namespace) -> int:
-    """What-if scenario of ten changes, warm, beside a full recomputation from the database (core.bench_whatif)."""
-    from core.bench_whatif import run_whatif as run
+    """What-if scenario of ten changes, warm, beside a full recomputation from the database (core.cli.bench.whatif)."""
+    from core.cli.bench.whatif import run_whatif as run
 
     return run(args)
 
 
 def _whatif_args(p: argparse.ArgumentParser) -> None:
-    from core.bench_whatif import add_args
+    from core.cli.bench.whatif import add_args
 
     add_args(p)
 
@@ -122,9 +122,9 @@ BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[arg
         "--loop-repeat", type=int, default=1, help="循环基线重复次数（默认 1）")),
     "plan": (run_plan, "调配方案：规划耗时与内存，总缺口对照 LP 最优与贪心基线", _plan_args),
     "whatif": (run_whatif, "推演研判：十项变更的情景重算（内存中）对照从数据库完整重算；默认区和市两级", _whatif_args),
-    "wallscreen": (lambda a: __import__("core.bench_wall", fromlist=["x"]).run_wallscreen(a),
+    "wallscreen": (lambda a: __import__("core.cli.bench.wall", fromlist=["x"]).run_wallscreen(a),
                    "指挥大屏：多次刷新的耗时与内存（是否持续增长）",
-                   lambda p: __import__("core.bench_wall", fromlist=["x"]).add_args(p)),
+                   lambda p: __import__("core.cli.bench.wall", fromlist=["x"]).add_args(p)),
 }
 
 

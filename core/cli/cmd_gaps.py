@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from core.cli.common import print_table
-from core.errors import InvalidInput
+from core.model.errors import InvalidInput
 
 COLUMNS = {
     "grid": ["code", "name", "community", "street", "required", "available", "gap", "shortage", "movable_surplus",
@@ -40,7 +40,7 @@ def _parse_day(text: str | None) -> dt.date | None:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from core.gaps import load_gaps
+    from core.services.gaps import load_gaps
 
     day = _parse_day(args.date)
     res = load_gaps(args.database_url, day)

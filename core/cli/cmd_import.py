@@ -47,8 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_import(args: argparse.Namespace) -> int:
     from core.cli.main import EXIT_BAD_INPUT
     from core.config import database_url
-    from core.importer.problems import ImportRefused
-    from core.importer.service import import_file
+    from core.services.importer.problems import ImportRefused
+    from core.services.importer.service import import_file
     from core.storage.db import migrate
 
     url = database_url(args.database_url)
@@ -70,7 +70,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from core.cli.main import EXIT_BAD_INPUT
     from core.config import database_url
-    from core.importer.export import export_frame
+    from core.services.importer.export import export_frame
 
     if args.format == "xlsx" and not args.output:
         print("错误：导出 xlsx 须用 -o 指定输出文件", file=sys.stderr)

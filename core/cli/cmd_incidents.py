@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from core.cli.common import cli_actor, print_table
-from core.domain import IncidentStatus
-from core.errors import InvalidInput
+from core.model.errors import InvalidInput
+from core.model.vocab import IncidentStatus
 
 LIST_COLUMNS = ["code", "status", "type", "severity", "street", "community", "place", "reported_at", "deadline",
                 "resolved_at", "age_h", "overdue", "assignee", "source"]
@@ -46,7 +46,7 @@ def _parse(text: str | None, flag: str) -> dt.datetime | None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.incidents import filter_incidents, list_incidents
+    from core.services.incidents import filter_incidents, list_incidents
 
     since = _parse(args.since, "--since")
     df = list_incidents(args.database_url, since=since)
@@ -68,7 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_scan(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from core.isolation import scan_isolation
+    from core.services.isolation import scan_isolation
 
     at = _parse(args.at, "--at")
     res = scan_isolation(cli_actor(args, "coordinator"), args.database_url, at)

@@ -7,7 +7,7 @@ import json
 import sys
 
 from core.cli.common import cli_actor
-from core.errors import InvalidInput
+from core.model.errors import InvalidInput
 
 MOVE_FIELDS = ["staff_id", "staff_code", "from", "to", "km"]
 
@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from core.config import database_url
-    from core.optimizer import PlanOptions
-    from core.reassign import apply_plan, suggest_plan
+    from core.model.optimizer.network import PlanOptions
+    from core.services.reassign import apply_plan, suggest_plan
 
     if args.max_km is not None and args.max_km <= 0:
         raise InvalidInput("--max-km 必须大于 0")
@@ -43,7 +43,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     moves = result.moves.rename(columns={"from_community_id": "from", "to_community_id": "to"})
     codes = None
     if len(moves):
-        from core.gaps import load_gaps
+        from core.services.gaps import load_gaps
 
         codes = load_gaps(url).community.set_index("community_id")["code"]
         moves["from"] = moves["from"].map(codes)

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from core.storage.db import ensure_ready
+    from core.demo.setup import ensure_ready
 
     seeded = ensure_ready(args.database_url, seed_demo=args.with_demo)
     print("数据库已就绪" + ("，已写入演示数据" if seeded else ""))
@@ -41,7 +41,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from core.demo.seed import seed_demo_database
     from core.storage.db import get_engine, migrate
-    from core.storage.models import Base
+    from core.storage.rows import Base
 
     url = database_url(args.database_url)
     if args.reset:
@@ -62,7 +62,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from core.storage.db import ensure_ready
+    from core.demo.setup import ensure_ready
 
     url = database_url(args.database_url)
     if ensure_ready(url, seed_demo=not args.no_demo):
@@ -80,10 +80,10 @@ def _hint_old_demo(url: str) -> None:
     """The demo lives on the day it was seeded; say how to bring it to today."""
     import datetime as dt
 
-    from core.storage import repo
-    from core.storage.db import unit_of_work
+    from core.storage.db import session_scope
+    from core.storage.repositories import tables_repo as repo
 
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         info = repo.demo_info(s)
     if info["demo"] == "1" and info["today"] and dt.date.fromisoformat(info["today"]) < dt.date.today():
         print(f"提示：演示数据生成于 {info['today']}；运行 fangxian demo --reset 可重新生成到今天。")

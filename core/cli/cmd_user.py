@@ -13,8 +13,8 @@ import sys
 
 from core.cli.common import cli_actor, print_table
 from core.config import database_url
-from core.errors import InvalidInput
-from core.security import ROLE_ZH, ROLES
+from core.model.actor import ROLE_ZH, ROLES
+from core.model.errors import InvalidInput
 
 ROLE_HELP = "角色，可重复：" + "、".join(f"{r}（{ROLE_ZH[r]}）" for r in ROLES if r != "wallscreen")
 
@@ -89,7 +89,7 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from core.identity import add_user
+    from core.services.identity import add_user
 
     url = _url(args)
     add_user(cli_actor(args, "admin"), url, args.username, args.name, read_password(args), args.role, args.street)
@@ -98,7 +98,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    from core.identity import set_password
+    from core.services.identity import set_password
 
     url = _url(args)
     set_password(cli_actor(args, "admin"), url, args.username, read_password(args))
@@ -107,7 +107,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    from core.identity import disable_user
+    from core.services.identity import disable_user
 
     disable_user(cli_actor(args, "admin"), _url(args), args.username, reason=args.reason)
     print(f"已停用 {args.username}")
@@ -115,7 +115,7 @@ def cmd_disable(args: argparse.Namespace) -> int:
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
-    from core.identity import enable_user
+    from core.services.identity import enable_user
 
     enable_user(cli_actor(args, "admin"), _url(args), args.username, reason=args.reason)
     print(f"已启用 {args.username}")
@@ -123,7 +123,7 @@ def cmd_enable(args: argparse.Namespace) -> int:
 
 
 def cmd_set_roles(args: argparse.Namespace) -> int:
-    from core.identity import set_roles
+    from core.services.identity import set_roles
 
     set_roles(cli_actor(args, "admin"), _url(args), args.username, args.role, args.street)
     print(f"已更新 {args.username} 的角色")
@@ -131,7 +131,7 @@ def cmd_set_roles(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.identity import list_users
+    from core.services.identity import list_users
 
     df = list_users(cli_actor(args, "admin"), _url(args))
     print_table(df, args.format)
@@ -139,7 +139,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_kiosk_create(args: argparse.Namespace) -> int:
-    from core.identity import create_kiosk_token
+    from core.services.identity import create_kiosk_token
 
     new = create_kiosk_token(cli_actor(args, "admin"), _url(args), args.name)
     print(f"已新建大屏令牌 #{new.id}（{new.name}）。令牌只显示这一次，请妥善保存：")
@@ -149,7 +149,7 @@ def cmd_kiosk_create(args: argparse.Namespace) -> int:
 
 
 def cmd_kiosk_revoke(args: argparse.Namespace) -> int:
-    from core.identity import revoke_kiosk_token
+    from core.services.identity import revoke_kiosk_token
 
     n = revoke_kiosk_token(cli_actor(args, "admin"), _url(args), args.token, reason=args.reason)
     print(f"已撤销 {n} 个大屏令牌" if n else "该令牌此前已撤销")
@@ -157,7 +157,7 @@ def cmd_kiosk_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_kiosk_list(args: argparse.Namespace) -> int:
-    from core.identity import list_kiosk_tokens
+    from core.services.identity import list_kiosk_tokens
 
     print_table(list_kiosk_tokens(cli_actor(args, "admin"), _url(args)), args.format)
     return 0

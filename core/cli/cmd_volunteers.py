@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from core.cli.common import cli_actor, print_table
-from core.errors import InvalidInput
+from core.model.errors import InvalidInput
 
 ERRAND_COLUMNS = ["code", "kind", "status", "street", "community", "created_at", "deadline", "age_h", "left_h",
                   "overdue", "assignee_code", "incident_code"]
@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_errands(args: argparse.Namespace) -> int:
-    from core.errands import list_errands
+    from core.services.errands import list_errands
 
     df = list_errands(args.database_url, personal=False)
     if args.status == "open":
@@ -58,7 +58,7 @@ def cmd_errands(args: argparse.Namespace) -> int:
 def cmd_escalate(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from core.errands import escalate_overdue
+    from core.services.errands import escalate_overdue
 
     at = None
     if args.at:
@@ -75,7 +75,7 @@ def cmd_escalate(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from core.volunteers import load_view
+    from core.services.volunteers import load_view
 
     view = load_view(args.database_url, personal=False)
     df = view.tasks.sort_values(["missing", "starts_at"], ascending=[False, True])
@@ -86,7 +86,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_hours(args: argparse.Namespace) -> int:
-    from core.volunteers import load_view
+    from core.services.volunteers import load_view
 
     p = load_view(args.database_url, personal=False).people
     p = p[p["hours_7d"] > 0].sort_values(["worn_out", "hours_7d"], ascending=False)

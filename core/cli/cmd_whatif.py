@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from core.cli.common import print_table
-from core.errors import InvalidInput, NotFound
+from core.model.errors import InvalidInput, NotFound
 
 COMMUNITY_COLUMNS = ["code", "name", "street", "risk_level_before", "risk_level_after", "required_before",
                      "required_after", "available_before", "available_after", "gap_before", "gap_after",
@@ -30,7 +30,7 @@ def register(sub: Any) -> None:
 
 
 def _read(path: str) -> Any:
-    from core.scenario_file import loads
+    from core.model.scenarios.file_format import loads
 
     f = Path(path)
     if not f.is_file():
@@ -39,7 +39,7 @@ def _read(path: str) -> Any:
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    from core.scenarios import evaluate_live, load_baseline
+    from core.model.scenarios.evaluation import evaluate_live, load_baseline
 
     scenario = _read(args.file)
     if scenario.base != "live":
@@ -48,7 +48,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     try:
         res = evaluate_live(load_baseline(args.database_url), scenario)
     except NotFound as exc:  # a code in the file that the database does not hold: the file is wrong
-        raise InvalidInput(f"{args.file}：{exc.message}") from exc
+        raise InvalidInput("whatif.file_invalid", file=args.file, cause=exc) from exc
     changed = res.top_changes(args.top) if args.top else res.top_changes(len(res.community))
     summary = res.district[["key", "name", "unit", "before", "after", "delta"]]
     communities = changed[COMMUNITY_COLUMNS].reset_index(drop=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.security import Actor
+from core.model.actor import Actor
 
 
 def cli_actor(args: argparse.Namespace, *roles: str) -> Actor:

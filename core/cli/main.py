@@ -11,7 +11,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from core.errors import FangxianError
+from core.i18n import cli_lang, error_text, translate
+from core.model.errors import FangxianError, InvalidInput
 
 #: modules under core.cli that define ``register(subparsers)``; order is the --help order
 COMMAND_MODULES = (
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--database-url", help="数据库地址，默认读取 FANGXIAN_DATABASE_URL 或 var/fangxian.db")
     parser.add_argument("-v", "--verbose", action="store_true", help="输出调试日志")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None,
+                        help="输出语言：zh（默认）或 en；也可用 FANGXIAN_LANG 或 LANG=en_US.UTF-8")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -48,11 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    args.lang = cli_lang(args.lang)
     try:
         return int(args.func(args) or 0)
     except FangxianError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
-        return EXIT_BAD_INPUT if exc.key == "error.invalid_input" else EXIT_ERROR
+        print(translate("cli.error_line", args.lang, message=error_text(exc, args.lang)), file=sys.stderr)
+        return EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_ERROR
 
 
 if __name__ == "__main__":

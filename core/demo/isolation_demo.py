@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from core.demo.generator import DemoData, person_names, phones
-from core.incident_rules import DEFAULT_DEADLINE_RULES
-from core.storage import incident_repo, isolation_repo, screening_repo
+from core.model.incident_rules import DEFAULT_DEADLINE_RULES
+from core.storage.repositories import incident_repo, isolation_repo, screening_repo
 
 ISOLATION_DAYS = 14
 CHECK_DAYS = 3

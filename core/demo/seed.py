@@ -14,10 +14,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core.demo.generator import DemoData, generate
-from core.norms import DEFAULT_NORMS
-from core.storage import models as m
+from core.services.norms import DEFAULT_NORMS
+from core.storage import rows as m
 from core.storage import schema
-from core.storage.db import get_engine, is_empty, set_meta, unit_of_work
+from core.storage.db import get_engine, is_empty, session_scope, set_meta
 
 log = logging.getLogger(__name__)
 CHUNK = 20_000
@@ -101,7 +101,7 @@ def write_demo(session: Session, d: DemoData) -> dict[str, int]:
     session.add(m.NormVersion(valid_from=d.today - dt.timedelta(days=60),
                               params={**DEFAULT_NORMS, "volunteers_count_for": ["checkpoint"]},
                               author="system", reason="默认规范（DESIGN.md）"))
-    from core.identity.demo import create_demo_accounts
+    from core.demo.accounts import create_demo_accounts
 
     create_demo_accounts(session)  # one account per role + the demo kiosk token (demo only)
     from core.demo.isolation_demo import write_extras
@@ -147,7 +147,7 @@ def seed_demo_database(url: str | None = None, scale: str = "district", seed: in
     if not is_empty(url):
         raise RuntimeError("the database already holds a district; the demo is only seeded into an empty one")
     data = generate(scale, seed, today)  # type: ignore[arg-type]
-    with unit_of_work(url) as session:
+    with session_scope(url) as session:
         counts = write_demo(session, data)
     _reset_sequences(url)
     log.info("demo seeded: %s", json.dumps(counts))

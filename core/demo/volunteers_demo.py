@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from core.demo.generator import DemoData
-from core.storage import volunteers_repo as repo
-from core.volunteer_rules import ERRAND_DEADLINE_HOURS, TASK_TYPE_ZH
+from core.model.volunteer_rules import ERRAND_DEADLINE_HOURS, TASK_TYPE_ZH
+from core.storage.repositories import volunteers_repo as repo
 
 DAYS = 8
 CHECKPOINT_SHARE = 0.14

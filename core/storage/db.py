@@ -1,4 +1,5 @@
-"""Engine, sessions and first-run setup (migrate to head, seed the demo when empty)."""
+"""Engine, sessions, migrations and the ``meta`` key/value facts (first-run setup is in
+``core.demo.setup``; storage never imports the demo)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import core.storage.schema  # noqa: F401  (every table registered before use)
 from core.config import database_url
-from core.storage.models import Meta
+from core.storage.rows import Meta
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -69,8 +70,9 @@ def session_factory(url: str | None = None) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(url: str | None = None) -> Iterator[Session]:
-    """One transaction: commits on success, rolls back on any exception."""
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A raw session in one transaction (storage, the demo seeder and migrations). Services take a
+    ``core.storage.uow.UnitOfWork`` instead, opened by their caller."""
     session = session_factory(url)()
     try:
         with session.begin():
@@ -108,31 +110,15 @@ def set_meta(session: Session, key: str, value: str) -> None:
 
 def is_empty(url: str | None = None) -> bool:
     """True when the schema exists but no district has been loaded."""
-    from core.storage.models import District
+    from core.storage.rows import District
 
     engine = get_engine(url)
     if not inspect(engine).has_table("district"):
         return True
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return s.scalar(select(District.id).limit(1)) is None
 
 
 def is_demo(url: str | None = None) -> bool:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return get_meta(s, "demo") == "1"
-
-
-def ensure_ready(url: str | None = None, *, seed_demo: bool = True) -> bool:
-    """Create and migrate the database; seed the demo district when it is empty.
-
-    Returns True when the demo was seeded by this call.
-    """
-    url = database_url(url)
-    migrate(url)
-    if seed_demo and is_empty(url):
-        from core.demo.seed import seed_demo_database
-
-        log.info("empty database: seeding the demo district")
-        seed_demo_database(url)
-        return True
-    return False

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import alerts as al
-from core.errors import FangxianError
+from core.model.errors import FangxianError
+from core.services import alerts as al
 from dashboard import auth, cache
-from dashboard import wall_view as wv
+from dashboard.builders import wall_view as wv
 from dashboard.context import db_url
-from dashboard.i18n import t
+from dashboard.i18n import error_text, t
 
 actor = auth.guard("leader", "coordinator", "admin")
 url = db_url()
 cache.alert_keeper(url)
-data = cache.wall(url, cache.data_version(url))
+data = cache.wall()
 
 st.title(t("alerts.title"))
 st.caption(t("alerts.caption"))
@@ -52,7 +52,7 @@ with tab_list:
                     try:
                         n = al.acknowledge(actor, url, items, reason)
                     except FangxianError as exc:
-                        st.error(t(exc.key, message=exc.message))
+                        st.error(error_text(exc))
                     else:
                         cache.clear()
                         st.success(t("alerts.ack.done", n=n))
@@ -62,7 +62,7 @@ with tab_list:
 with tab_rules:
     st.caption(t("alerts.rules.caption"))
     st.caption(t("alerts.rules.help"))
-    rules = cache.alert_rules(url, cache.data_version(url))
+    rules = cache.alert_rules()
     cols = ["code", "kind", "threshold", "level", "enabled", "note"]
     level_zh = {lv: t(f"wall.alert.level.{lv}") for lv in al.LEVELS}
     shown = rules[cols].assign(level=rules["level"].map(level_zh), kind=[t(f"alerts.kind.{k}") for k in rules["kind"]])
@@ -86,7 +86,7 @@ with tab_rules:
             try:
                 n = al.save_rules(actor, url, back.to_dict("records"), reason)
             except FangxianError as exc:
-                st.error(t(exc.key, message=exc.message))
+                st.error(error_text(exc))
             else:
                 cache.clear()
                 st.success(t("alerts.rules.saved", n=n) if n else t("alerts.rules.unchanged"))

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from core.audit_report import AuditFilter, audit_choices, load_audit
+from core.services.audit_report import AuditFilter, audit_choices, load_audit
 from dashboard import auth, cache
 from dashboard.context import db_url
 from dashboard.i18n import TABLES, t
@@ -24,7 +24,7 @@ def action_label(code: str) -> str:
 
 
 choices = audit_choices(url, actor)
-communities = cache.overview(url, cache.data_version(url)).communities
+communities = cache.overview().communities
 names = dict(zip(communities["code"], communities["name"], strict=True))
 all_ = t("audit.filter.all")
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, coverage_maps
-from dashboard.components import fmt_int, fmt_people, legend
+from dashboard import cache
+from dashboard.builders import coverage_maps
 from dashboard.context import db_url
 from dashboard.i18n import label, t
+from dashboard.panels.components import fmt_int, fmt_people, legend
 
 METRIC_KEY, STREETS_KEY, COMMUNITY_KEY, MAP_KEY = "coverage_metric", "coverage_streets", "coverage_community", "coverage_map"
 KINDS = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]
 
 url = db_url()
 version = cache.data_version(url)
-res = cache.gaps(url, version)
-geo = cache.map_geometry(url, version)
+res = cache.gaps()
+geo = cache.map_geometry()
 comm = res.community
 
 st.title(t("coverage.title"))
@@ -63,7 +64,7 @@ with right:
     m[2].metric(t("coverage.detail.kpi.gap"), t("gaps.short_n", n=gap) if gap > 0 else
                 t("gaps.surplus_n", n=-gap) if gap < 0 else t("gaps.legend.balanced"))
     m[3].metric(t("coverage.detail.kpi.isolated"), f"{fmt_int(row['isolated_households'])} {t('unit.households')}")
-    detail = cache.community_detail(url, version, int(row["community_id"]))
+    detail = cache.community_detail(int(row["community_id"]))
     grid_rows = res.grid[res.grid["community_id"] == row["community_id"]]
     st.markdown(f"**{t('coverage.detail.grids')}**")
     st.pydeck_chart(coverage_maps.grid_deck(grid_rows, detail), height=340, key="coverage_grid_map")

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.errors import FangxianError
-from core.importer.problems import ImportRefused
-from core.importer.service import DATUMS, KINDS, import_file
+from core.model.errors import FangxianError
+from core.services.importer.problems import ImportRefused
+from core.services.importer.service import DATUMS, KINDS, import_file
 from dashboard import auth, cache
 from dashboard.context import db_url
-from dashboard.i18n import t
+from dashboard.i18n import error_text, t
 
 actor = auth.guard("clerk", "admin")
 url = db_url()
@@ -47,7 +47,7 @@ def run(dry_run: bool) -> None:
             }), hide_index=True, width="stretch", key=f"imp_problems_{dry_run}")
             return
         except FangxianError as exc:
-            st.error(t(exc.key, message=exc.message))
+            st.error(error_text(exc))
             return
     if not dry_run:
         cache.clear()

@@ -6,27 +6,27 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import errands as core_errands
-from core.errors import FangxianError
-from core.volunteer_rules import (
+from core.model.errors import FangxianError
+from core.model.volunteer_rules import (
     ERRAND_KINDS,
     ERRAND_STATUSES,
     ERRAND_TRANSITIONS,
     OPEN_ERRAND_STATUSES,
 )
-from core.volunteers import reference_now
+from core.services import errands as core_errands
+from core.services.volunteers import reference_now
 from dashboard import cache
 from dashboard.auth import current_actor
-from dashboard.components import fmt_int
 from dashboard.context import db_url
-from dashboard.i18n import t
-from dashboard.volunteer_panel import FLASH_KEY, flash
+from dashboard.i18n import error_text, t
+from dashboard.panels.components import fmt_int
+from dashboard.panels.volunteer_panel import FLASH_KEY, flash
 
 url = db_url()
 actor = current_actor()
 assert actor is not None
 version = cache.data_version(url)
-df = cache.errand_queue(url, version, actor.sees_personal_data)
+df = cache.errand_queue(personal=actor.sees_personal_data)
 now = pd.Timestamp(reference_now(url))
 st.title(t("err.title"))
 st.caption(t("err.caption"))
@@ -42,7 +42,7 @@ def done(msg: str) -> None:
 
 
 def fail(exc: FangxianError) -> None:
-    st.error(t(exc.key, message=exc.message))
+    st.error(error_text(exc))
 
 
 cnt = core_errands.counts(df, now.to_pydatetime())
@@ -109,7 +109,7 @@ with act:
         with st.form("err_act"):
             action = st.radio(t("err.action"), allowed, format_func=lambda a: t(f"err.action.{a}"), horizontal=True,
                               key=f"err_action_{row['status']}")
-            vols = cache.volunteer_view(url, version, actor.sees_personal_data).people
+            vols = cache.volunteer_view(personal=actor.sees_personal_data).people
             local = vols[(vols["community_id"] == row["community_id"]) & vols["on_duty"].astype(bool)]
             options = dict(zip(local["staff_id"].astype(int), local["code"] + " " + local["staff_name"].astype(str)
                                + " · " + local["skills_zh"].astype(str), strict=True))
@@ -129,7 +129,7 @@ with new:
     if not actor.has(*core_errands.CREATE_ROLES):
         st.info(t("vol.read_only"))
     else:
-        iso = cache.isolation_view(url, version, actor.sees_personal_data).households
+        iso = cache.isolation_view(personal=actor.sees_personal_data).households
         hh = dict(zip(iso["id"].astype(int), iso["code"] + " · " + iso["community"] + " · " + iso["head_name"].astype(str),
                       strict=True))
         with st.form("err_new", clear_on_submit=True):

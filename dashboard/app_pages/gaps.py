@@ -7,24 +7,25 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, cache, charts, coverage_maps
-from dashboard.components import fmt_int, fmt_people, legend
+from dashboard import auth, cache
+from dashboard.builders import charts, coverage_maps
 from dashboard.context import db_url
 from dashboard.i18n import label, t
 from dashboard.navigation import PAGES_DIR
+from dashboard.panels.components import fmt_int, fmt_people, legend
 
 DAY_KEY, STREETS_KEY, ONLY_SHORT_KEY, PICK_KEY = "gaps_day", "gaps_streets", "gaps_only_short", "gaps_pick"
 
 url = db_url()
 version = cache.data_version(url)
-totals, _ = cache.gap_trend(url, version, 14)
+totals, _ = cache.gap_trend(14)
 today = totals["day"].iat[-1] if len(totals) else dt.date.today()
 
 st.title(t("gaps.title"))
 st.caption(t("gaps.caption"))
 f1, f2, f3 = st.columns([1, 2.4, 1.2])
 day = f1.date_input(t("gaps.day"), value=today, max_value=today, key=DAY_KEY)
-res = cache.gaps(url, version, None if day == today else day.isoformat())
+res = cache.gaps(None if day == today else day)
 comm = res.community
 if comm.empty:
     st.info(t("app.no_data"))
@@ -81,7 +82,7 @@ with left:
 with right:
     st.subheader(t("gaps.map"))
     legend(coverage_maps.legend_items("gap"), t("coverage.metric.gap"))
-    st.pydeck_chart(coverage_maps.gap_deck(shown, cache.map_geometry(url, version)), height=600, key="gaps_map")
+    st.pydeck_chart(coverage_maps.gap_deck(shown, cache.map_geometry()), height=600, key="gaps_map")
 
 c1, c2 = st.columns(2, gap="medium")
 street_rows = res.street[res.street["code"].isin(streets)] if streets else res.street

@@ -6,13 +6,15 @@ import datetime as dt
 
 import streamlit as st
 
-from core.domain import OPEN_INCIDENT_STATUSES, IncidentStatus, IncidentType, Severity
-from core.incidents import filter_incidents
-from dashboard import cache, charts_incidents, incident_maps, incident_panel
+from core.model.vocab import OPEN_INCIDENT_STATUSES, IncidentStatus, IncidentType, Severity
+from core.services.incidents import filter_incidents
+from dashboard import cache
 from dashboard.auth import current_actor
-from dashboard.components import fmt_int, legend
+from dashboard.builders import charts_incidents, incident_maps
 from dashboard.context import db_url
 from dashboard.i18n import label, t
+from dashboard.panels import incident_panel
+from dashboard.panels.components import fmt_int, legend
 
 TYPES_KEY, SEV_KEY, STATUS_KEY, STREETS_KEY, DAYS_KEY, OVERDUE_KEY, CODE_KEY = (
     "inc_types", "inc_sev", "inc_status", "inc_streets", "inc_days", "inc_overdue", "inc_code")
@@ -22,7 +24,7 @@ url = db_url()
 actor = current_actor()
 assert actor is not None  # the router shows this page only to a signed-in user
 version = cache.data_version(url)
-df = cache.incidents(url, version, 14)
+df = cache.incidents(14)
 now = dt.datetime.now()
 
 st.title(t("inc.title"))
@@ -58,7 +60,7 @@ with left:
     st.subheader(t("inc.map"))
     legend(incident_maps.severity_legend(label), t("inc.legend.severity"))
     st.caption(t("inc.legend.age"))
-    geometry = cache.map_geometry(url, version)
+    geometry = cache.map_geometry()
     st.pydeck_chart(incident_maps.incident_deck(shown, geometry, label), height=560, key="inc_map")
 with right:
     st.subheader(t("inc.timeline"))

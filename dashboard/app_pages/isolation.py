@@ -5,14 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.errors import FangxianError
-from core.isolation import ENTRY_ROLES, SCAN_ROLES, end_household, record_check, scan_isolation
+from core.model.errors import FangxianError
+from core.services.isolation import (
+    ENTRY_ROLES,
+    SCAN_ROLES,
+    end_household,
+    record_check,
+    scan_isolation,
+)
 from dashboard import cache
 from dashboard.auth import current_actor
-from dashboard.components import fmt_int
 from dashboard.context import db_url
 from dashboard.i18n import t
-from dashboard.incident_panel import flash, show_error
+from dashboard.panels.components import fmt_int
+from dashboard.panels.incident_panel import flash, show_error
 
 FLASH_KEY = "inc_flash"
 STREETS_KEY = "iso_streets"
@@ -21,7 +27,7 @@ url = db_url()
 actor = current_actor()
 assert actor is not None
 version = cache.data_version(url)
-view = cache.isolation_view(url, version, actor.sees_personal_data)
+view = cache.isolation_view(personal=actor.sees_personal_data)
 hh = view.households
 st.title(t("iso.title"))
 st.caption(t("iso.caption", hour=view.settings.missed_hour, thr=f"{view.settings.fever_threshold:.1f}"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import identity
-from core.errors import FangxianError
+from core.demo import accounts as demo_accounts
+from core.model.errors import FangxianError
+from core.services import identity
 from dashboard import auth
 from dashboard.context import db_url
-from dashboard.i18n import t
+from dashboard.i18n import error_text, t
 
 url = db_url()
 mode = auth.auth_mode()
@@ -32,7 +33,7 @@ with mid:
                 try:
                     auth.sign_in_local(url, username, password)
                 except FangxianError as exc:
-                    st.error(t(exc.key, **exc.params))
+                    st.error(error_text(exc))
                 else:
                     st.rerun()
         if identity.count_users(url) == 0:
@@ -47,10 +48,10 @@ with mid:
     else:
         st.info(t("auth.login.proxy_missing"))
 
-    demo = identity.demo_logins(url)
+    demo = demo_accounts.demo_logins(url)
     if demo:
         st.subheader(t("auth.demo.title"))
-        st.caption(t("auth.demo.note", password=identity.DEMO_PASSWORD, token=identity.DEMO_KIOSK_TOKEN))
+        st.caption(t("auth.demo.note", password=demo_accounts.DEMO_PASSWORD, token=demo_accounts.DEMO_KIOSK_TOKEN))
         st.dataframe(
             {t("auth.demo.col.username"): [a.username for a in demo],
              t("auth.demo.col.name"): [a.display_name for a in demo],

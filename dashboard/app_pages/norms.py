@@ -7,17 +7,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from core.errors import FangxianError
-from core.norms import FATIGUE_POLICIES, NUMERIC_TERMS, Norms, save_norms
-from core.volunteer_rules import TASK_TYPES
+from core.model.errors import FangxianError
+from core.model.volunteer_rules import TASK_TYPES
+from core.services.norms import FATIGUE_POLICIES, NUMERIC_TERMS, Norms, save_norms
 from dashboard import auth, cache
 from dashboard.context import db_url
-from dashboard.i18n import label, t
+from dashboard.i18n import error_text, label, t
 
 actor = auth.guard("admin")
 url = db_url()
 version = cache.data_version(url)
-history = cache.norm_versions(url, version)
+history = cache.norm_versions()
 today = dt.date.today()
 in_force = history[pd.to_datetime(history["valid_from"]).dt.date <= today] if len(history) else history
 current = Norms.from_params(dict(in_force["params"].iat[0])) if len(in_force) else Norms()
@@ -63,11 +63,11 @@ if submitted:
     try:
         vid = save_norms(actor, url, params, valid_from, reason)
     except FangxianError as exc:
-        st.error(t(exc.key, message=exc.message))
+        st.error(error_text(exc))
     else:
         cache.clear()
         st.success(t("norms.saved", id=vid, day=valid_from.isoformat()))
-        history = cache.norm_versions(url, cache.data_version(url))
+        history = cache.norm_versions()
 
 st.subheader(t("norms.history"))
 params = history["params"].map(dict) if len(history) else pd.Series(dtype=object)

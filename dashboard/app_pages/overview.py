@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, maps
-from dashboard.components import demo_banner, fmt_int, fmt_people, legend
+from dashboard import cache
+from dashboard.builders import maps
 from dashboard.context import db_url
 from dashboard.i18n import label, t
+from dashboard.panels.components import demo_banner, fmt_int, fmt_people, legend
 
 url = db_url()
-data = cache.overview(url, cache.data_version(url))
+data = cache.overview()
 k = data.kpis
 
 st.title(t("overview.title", district=data.district.get("name") or ""))

@@ -7,21 +7,22 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from core.errors import FangxianError
-from core.optimizer import PlanOptions
-from core.reassign import apply_plan
-from dashboard import cache, plan_maps
+from core.model.errors import FangxianError
+from core.model.optimizer.network import PlanOptions
+from core.services.reassign import apply_plan
+from dashboard import cache
 from dashboard.auth import guard
-from dashboard.components import fmt_int, legend
+from dashboard.builders import plan_maps
 from dashboard.context import db_url
-from dashboard.i18n import t
+from dashboard.i18n import error_text, t
+from dashboard.panels.components import fmt_int, legend
 
 FLASH_KEY, ERROR_KEY = "plan_flash", "plan_error"
 
 actor = guard("coordinator", "admin")
 url = db_url()
 version = cache.data_version(url)
-res = cache.gaps(url, version)
+res = cache.gaps()
 st.title(t("plan.title"))
 st.caption(t("plan.caption"))
 if msg := st.session_state.pop(FLASH_KEY, None):
@@ -44,7 +45,7 @@ cap = c[4].number_input(t("plan.max_moves"), min_value=0, max_value=500, value=0
 opts = PlanOptions(max_km=max_km or None, keep_origin_at_requirement=keep, respect_party_home=party,
                    max_moves_per_community=int(cap) or None)
 streets = tuple(sorted(chosen)) if chosen else (tuple(sorted(actor.streets)) if actor.streets is not None else None)
-plan = cache.suggested_plan(url, version, tuple(sorted(dataclasses.asdict(opts).items())), streets)
+plan = cache.suggested_plan(tuple(sorted(dataclasses.asdict(opts).items())), streets)
 tot = plan.totals
 
 k = st.columns(5)
@@ -63,7 +64,7 @@ with left:
     st.subheader(t("plan.map"))
     legend([(plan_maps.OUT_COLOR, t("plan.legend.out")), (plan_maps.IN_COLOR, t("plan.legend.in")),
             ([214, 57, 48], t("plan.legend.short")), ([33, 102, 172], t("plan.legend.surplus"))], t("plan.legend"))
-    st.pydeck_chart(plan_maps.plan_deck(scope, cache.map_geometry(url, version), plan.flows), height=600, key="plan_map")
+    st.pydeck_chart(plan_maps.plan_deck(scope, cache.map_geometry(), plan.flows), height=600, key="plan_map")
 with right:
     st.subheader(t("plan.table"))
     mv = plan.moves
@@ -86,7 +87,7 @@ with right:
             r = apply_plan(actor, url, plan, rows if some else None, reason)
             st.session_state[FLASH_KEY] = t("plan.done", n=r.moved, batch=r.batch_id)
         except FangxianError as exc:
-            st.session_state[ERROR_KEY] = t(exc.key, message=exc.message)
+            st.session_state[ERROR_KEY] = error_text(exc)
         st.session_state.pop("plan_reason", None)
         cache.clear()
         st.rerun()

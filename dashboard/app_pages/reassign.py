@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.errors import ConcurrentChange, FangxianError
-from core.reassign import move_staff, preview_moves, undo_batch
-from dashboard import cache, coverage_maps, plan_maps
+from core.model.errors import ConcurrentChange, FangxianError
+from core.services.reassign import move_staff, preview_moves, undo_batch
+from dashboard import cache
 from dashboard.auth import guard
+from dashboard.builders import coverage_maps, plan_maps
 from dashboard.context import db_url
-from dashboard.i18n import label, t
+from dashboard.i18n import error_text, label, t
 
 TARGET_KEY, MAP_SEEN_KEY, FLASH_KEY, ERROR_KEY = "ra_target", "ra_map_seen", "ra_flash", "ra_error"
 LINK_SEEN_KEY = "ra_link_seen"  # the ?community= a gap-list link brought us, taken once
@@ -19,7 +20,7 @@ FORM_KEYS = ("ra_reason", "ra_override", "ra_party_reason", "ra_undo_reason")
 actor = guard("coordinator", "admin")
 url = db_url()
 version = cache.data_version(url)
-res = cache.gaps(url, version)
+res = cache.gaps()
 scope = res.community if actor.streets is None else res.community[res.community["street_code"].isin(actor.streets)]
 short = scope[scope["shortage"] > 0].sort_values(["shortage", "code"], ascending=[False, True])
 
@@ -46,7 +47,7 @@ if TARGET_KEY not in st.session_state or st.session_state[TARGET_KEY] not in ids
 left, right = st.columns([1.7, 1], gap="medium")
 with right:  # the map comes first in the script so that a click can set the picker below
     st.caption(t("ra.map_hint"))
-    ev = st.pydeck_chart(plan_maps.pick_deck(scope, cache.map_geometry(url, version), st.session_state[TARGET_KEY]),
+    ev = st.pydeck_chart(plan_maps.pick_deck(scope, cache.map_geometry(), st.session_state[TARGET_KEY]),
                          height=460, on_select="rerun", selection_mode="single-object", key="ra_map")
     clicked = coverage_maps.selected_code(ev, "communities")
     if clicked and clicked != st.session_state.get(MAP_SEEN_KEY):
@@ -64,7 +65,7 @@ with left:
     m3.metric(t("ra.col.shortage"), f"{int(row.loc[target, 'shortage'])} {t('unit.people')}")
     include_party = m4.toggle(t("ra.include_party"), value=False, key="ra_party")
     st.subheader(t("ra.candidates"))
-    cand = cache.reassign_candidates(url, version, int(target), include_party,
+    cand = cache.reassign_candidates(int(target), include_party,
                                      None if actor.streets is None else tuple(sorted(actor.streets)))
     if cand.empty:
         st.info(t("ra.no_candidates"))
@@ -115,9 +116,9 @@ if len(picked):
                            party_home_reason=party or None)
             st.session_state[FLASH_KEY] = t("ra.done", n=r.moved, batch=r.batch_id)
         except ConcurrentChange as exc:
-            st.session_state[ERROR_KEY] = t(exc.key, message=exc.message)
+            st.session_state[ERROR_KEY] = error_text(exc)
         except FangxianError as exc:
-            st.error(t(exc.key, message=exc.message))
+            st.error(error_text(exc))
             st.stop()
         for k in FORM_KEYS:
             st.session_state.pop(k, None)
@@ -125,7 +126,7 @@ if len(picked):
         st.rerun()
 
 st.subheader(t("ra.batches"))
-batches = cache.move_batches(url, version)
+batches = cache.move_batches()
 if batches.empty:
     st.caption(t("ra.no_batches"))
     st.stop()
@@ -148,7 +149,7 @@ if len(live):
             undo_batch(actor, url, str(pick), why)
             st.session_state[FLASH_KEY] = t("ra.undone", batch=pick)
         except FangxianError as exc:
-            st.session_state[ERROR_KEY] = t(exc.key, message=exc.message)
+            st.session_state[ERROR_KEY] = error_text(exc)
         for k in FORM_KEYS:
             st.session_state.pop(k, None)
         cache.clear()

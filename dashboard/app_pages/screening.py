@@ -5,16 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.errors import FangxianError
-from core.privacy import mask_names
-from core.screening import ENTRY_ROLES, campaigns, record_progress
-from dashboard import cache, charts_incidents, incident_maps
+from core.model.errors import FangxianError
+from core.model.privacy import mask_names
+from core.services.screening import ENTRY_ROLES, campaigns, record_progress
+from dashboard import cache
 from dashboard.auth import current_actor
-from dashboard.components import fmt_int, legend
+from dashboard.builders import charts_incidents, incident_maps
 from dashboard.context import db_url
 from dashboard.i18n import t
-from dashboard.incident_panel import flash, show_error
 from dashboard.navigation import PAGES_DIR
+from dashboard.panels.components import fmt_int, legend
+from dashboard.panels.incident_panel import flash, show_error
 
 FLASH_KEY = "inc_flash"
 CAMPAIGN_KEY = "scr_campaign"
@@ -32,7 +33,7 @@ if camps.empty:
     st.stop()
 names = dict(zip(camps["id"].astype(int), camps["name"], strict=True))
 cid = st.selectbox(t("scr.campaign"), list(names), format_func=names.__getitem__, key=CAMPAIGN_KEY)
-view = cache.screening_campaign(url, version, int(cid))
+view = cache.screening_campaign(int(cid))
 s, g, hu = view.summary, view.grids, t("unit.households")
 st.caption(t("scr.window", start=f"{pd.Timestamp(view.campaign['started_at']):%m-%d %H:%M}",
              deadline=f"{pd.Timestamp(view.campaign['deadline']):%m-%d %H:%M}", hours=s["hours_left"]))
@@ -48,7 +49,7 @@ left, right = st.columns([1.4, 1], gap="medium")
 with left:
     st.subheader(t("scr.map"))
     legend(incident_maps.coverage_legend(), t("scr.legend"))
-    st.pydeck_chart(incident_maps.screening_deck(g, cache.map_geometry(url, version)), height=560, key="scr_map")
+    st.pydeck_chart(incident_maps.screening_deck(g, cache.map_geometry()), height=560, key="scr_map")
 with right:
     st.subheader(t("scr.burn"))
     st.altair_chart(charts_incidents.burn_down_chart(view.burn), width="stretch")
@@ -87,7 +88,7 @@ st.dataframe(pd.DataFrame({
        for c in ("scr.col.target", "scr.col.visited", "scr.col.expected", "scr.col.shortfall")},
     t("scr.col.coverage"): st.column_config.NumberColumn(format="%.1f %%")})
 st.caption(t("scr.behind.caption"))
-helpers = cache.screening_helpers(url, version, int(cid), None if actor.streets is None else tuple(sorted(actor.streets)))
+helpers = cache.screening_helpers(int(cid), None if actor.streets is None else tuple(sorted(actor.streets)))
 if len(helpers):
     st.dataframe(pd.DataFrame({
         t("col.community"): helpers["community"], t("scr.col.shortfall"): helpers["shortfall"],

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import FangxianError
-from core.identity import accounts, kiosk
-from core.security import ROLE_ZH, ROLES
+from core.model.actor import ROLE_ZH, ROLES
+from core.model.errors import FangxianError
+from core.services.identity import accounts, kiosk
 from dashboard import auth, cache
 from dashboard.context import db_url
-from dashboard.i18n import t
+from dashboard.i18n import error_text, t
 
 actor = auth.guard("admin")
 url = db_url()
-streets = cache.overview(url, cache.data_version(url)).streets
+streets = cache.overview().streets
 street_names = dict(zip(streets["code"], streets["name"], strict=True))
 desk_roles = [r for r in ROLES if r != "wallscreen"]
 
@@ -24,7 +24,7 @@ def attempt(fn, *args, ok: str, **kwargs) -> object:  # type: ignore[no-untyped-
     try:
         out = fn(actor, url, *args, **kwargs)
     except FangxianError as exc:
-        st.error(t(exc.key, message=exc.message))
+        st.error(error_text(exc))
         return None
     cache.clear()
     st.success(ok)

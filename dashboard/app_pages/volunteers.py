@@ -8,11 +8,22 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.auth import current_actor
-from dashboard.components import fmt_int, legend
+from dashboard.builders.volunteer_maps import (
+    deployment_deck,
+    per_1k_legend,
+    task_legend,
+    unmet_chart,
+)
 from dashboard.context import db_url
 from dashboard.i18n import t
-from dashboard.volunteer_maps import deployment_deck, per_1k_legend, task_legend, unmet_chart
-from dashboard.volunteer_panel import flash, hours_tab, new_task_form, registry_tab, tasks_tab
+from dashboard.panels.components import fmt_int, legend
+from dashboard.panels.volunteer_panel import (
+    flash,
+    hours_tab,
+    new_task_form,
+    registry_tab,
+    tasks_tab,
+)
 
 MODE_KEY = "vol_map_mode"
 TYPES_KEY = "vol_map_types"
@@ -21,7 +32,7 @@ url = db_url()
 actor = current_actor()
 assert actor is not None
 version = cache.data_version(url)
-view = cache.volunteer_view(url, version, actor.sees_personal_data)
+view = cache.volunteer_view(personal=actor.sees_personal_data)
 k = view.kpis
 n = view.norms
 st.title(t("vol.title"))
@@ -53,7 +64,7 @@ with tabs[0]:
         types = f[1].pills(t("vol.map.types"), list(view.tasks["type"].drop_duplicates()), selection_mode="multi",
                            format_func=lambda x: t(f"vol.task.{x}"), key=TYPES_KEY)
         tasks = view.tasks[view.tasks["type"].isin(types)] if types else view.tasks
-        geometry = cache.map_geometry(url, version)
+        geometry = cache.map_geometry()
         st.pydeck_chart(deployment_deck(tasks, view.communities, geometry, mode=mode), height=580, key="vol_map")
         legend(task_legend(), t("vol.legend.types"))
         legend(per_1k_legend(), t("vol.legend.per_1k"))

@@ -3,7 +3,7 @@
 Every panel is its own fragment that re-reads on its own timer (``?refresh=``) without reloading the
 page; a failed read keeps the last good data on screen with an amber, then red, border; rotation
 (``?rotate=...&every=``) swaps the map and trend views while the refresh goes on. URL parameters are
-documented in dashboard/wall_live.py.
+documented in dashboard/panels/wall_live.py.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import time
 
 import streamlit as st
 
-from core import alerts as al
-from core.wallscreen import data_version
+from core.services import alerts as al
 from dashboard import auth, cache
-from dashboard import wall_view as wv
+from dashboard.builders import wall_view as wv
 from dashboard.context import db_url
 from dashboard.i18n import t
-from dashboard.wall_live import current_view, fetch, settings
+from dashboard.panels.wall_live import current_view, fetch, settings
 
 ACTOR = auth.current_actor()
 KIOSK = ACTOR is None or "wallscreen" in ACTOR.roles or bool(st.context.is_embedded)
@@ -34,11 +33,11 @@ except Exception:  # noqa: BLE001 - the keeper is best-effort; the screen works 
 
 
 def _wall() -> object:  # the version is read fresh each tick: a write shows on the next refresh
-    return cache.wall(URL, data_version(URL))
+    return cache.wall()
 
 
 def _geometry() -> object:
-    return cache.map_geometry(URL, cache.data_version(URL))
+    return cache.map_geometry()
 
 
 def _fresh(last_ok: float | None, failed: bool) -> None:

@@ -7,23 +7,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.errors import FangxianError
-from core.scenario_file import change_from_dict, change_to_dict, dumps
-from core.scenarios import Scenario
-from dashboard import cache, whatif_actions, whatif_maps
+from core.model.errors import FangxianError
+from core.model.scenarios.evaluation import Scenario
+from core.model.scenarios.file_format import change_from_dict, change_to_dict, dumps
+from dashboard import cache
 from dashboard.auth import guard
-from dashboard.components import legend
+from dashboard.builders import whatif_maps
 from dashboard.context import db_url
-from dashboard.i18n import label, t
-from dashboard.whatif_actions import ERROR_KEY, FLASH_KEY, NAME_KEY, draft_scenario
-from dashboard.whatif_panel import PICKER_KINDS, change_form, describe, names_of
+from dashboard.i18n import error_text, label, t
+from dashboard.panels import whatif_actions
+from dashboard.panels.components import legend
+from dashboard.panels.whatif_actions import ERROR_KEY, FLASH_KEY, NAME_KEY, draft_scenario
+from dashboard.panels.whatif_panel import PICKER_KINDS, change_form, describe, names_of
 
 KIND_KEY, METRIC_KEY = "wi_kind", "wi_metric"
 
 actor = guard("planner", "leader", "admin", "coordinator")
 url = db_url()
 version = cache.data_version(url)
-base = cache.whatif_baseline(url, version)
+base = cache.whatif_baseline()
 names = names_of(base)
 draft = whatif_actions.prepare()
 
@@ -56,9 +58,9 @@ with left:
 
 scenario: Scenario = draft_scenario(draft, actor)
 try:
-    res = cache.whatif_result(url, version, dumps(scenario))
+    res = cache.whatif_result(dumps(scenario))
 except FangxianError as exc:
-    right.error(t(exc.key, message=exc.message))
+    right.error(error_text(exc))
     right.info(t("wi.fix_hint"))
     st.stop()
 
@@ -73,7 +75,7 @@ with right:
                                   format_func=lambda m: t(f"coverage.metric.{m}")) or "gap"
     legend(whatif_maps.legend_items(metric), t(f"coverage.metric.{metric}"))
     today_deck, scen_deck = whatif_maps.pair_decks(res.baseline.community, res.result.community,  # type: ignore[attr-defined]
-                                                   cache.map_geometry(url, version), metric)
+                                                   cache.map_geometry(), metric)
     m1, m2 = st.columns(2, gap="small")
     m1.markdown(f"**{t('wi.map.today')}**")
     m1.pydeck_chart(today_deck, height=470, key="wi_map_today")

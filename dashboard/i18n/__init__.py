@@ -1,7 +1,8 @@
 """Translations: every user-visible string goes through ``t(key)``.
 
 Each module in this package defines ``ZH`` and ``EN`` dicts for one area of the app; they are merged
-here (a key defined twice is an error, caught by the tests). zh-CN is the default language.
+here with core's message catalogue (``core.i18n``: the text of every error key core raises), and a
+key defined twice is an error, caught by the tests. zh-CN is the default language.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ import importlib
 import pkgutil
 from typing import Any
 
+import core.i18n as core_i18n
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 LANG_KEY = "lang"  # session-state key of the chosen language
 
 
 def _load() -> tuple[dict[str, dict[str, str]], list[str]]:
-    tables: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
-    duplicates: list[str] = []
+    tables: dict[str, dict[str, str]] = {lang: dict(core_i18n.TABLES[lang]) for lang in LANGS}
+    duplicates: list[str] = list(core_i18n.DUPLICATE_KEYS)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         mod = importlib.import_module(f"{__name__}.{info.name}")
         for lang, attr in (("zh", "ZH"), ("en", "EN")):
@@ -47,9 +50,12 @@ def current_lang() -> str:
 
 def t(key: str, lang: str | None = None, **params: Any) -> str:
     """The text for ``key`` in the current language (falls back to Chinese, then the key)."""
-    lang = lang or current_lang()
-    text = TABLES.get(lang, {}).get(key) or TABLES[DEFAULT_LANG].get(key) or key
-    return text.format(**params) if params else text
+    return core_i18n.translate(key, lang or current_lang(), TABLES, **params)
+
+
+def error_text(exc: BaseException, lang: str | None = None) -> str:
+    """The sentence for an error raised by core (its key and parameters) in the current language."""
+    return core_i18n.error_text(exc, lang or current_lang(), TABLES)
 
 
 def label(vocab: str, code: str | None, lang: str | None = None) -> str:

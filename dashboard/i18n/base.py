@@ -58,12 +58,6 @@ ZH = {
     "col.checkpoints": "卡点数",
     "col.isolated_households": "居家隔离户数",
     "col.vulnerable_residents": "重点关爱人数",
-    "error.generic": "操作未完成：{message}",
-    "error.not_found": "未找到：{message}",
-    "error.permission_denied": "无权操作：{message}",
-    "error.rule_violation": "不符合规则：{message}",
-    "error.concurrent_change": "数据已被他人修改，已为您刷新：{message}",
-    "error.invalid_input": "输入有误：{message}",
 }
 
 EN = {
@@ -124,10 +118,4 @@ EN = {
     "col.checkpoints": "Checkpoints",
     "col.isolated_households": "Isolated households",
     "col.vulnerable_residents": "Vulnerable residents",
-    "error.generic": "Not done: {message}",
-    "error.not_found": "Not found: {message}",
-    "error.permission_denied": "Not allowed: {message}",
-    "error.rule_violation": "Against the rules: {message}",
-    "error.concurrent_change": "Someone else changed this; the view is refreshed: {message}",
-    "error.invalid_input": "Invalid input: {message}",
 }

@@ -26,7 +26,7 @@ def app(demo_sqlite: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppT
     """Factory: an AppTest of the router on a copy of the demo database.
 
     ``user`` signs in a demo account (leader, coordinator, coordinator2, planner, clerk, admin; see
-    core/identity/demo.py) by storing the same verified session record the login page stores, so
+    core/demo/accounts.py) by storing the same verified session record the login page stores, so
     the router re-validates it against the database like any session; ``user=None`` stays signed
     out (the login page). ``kiosk`` puts a kiosk token in the URL (demo: "demo-wallscreen").
     """

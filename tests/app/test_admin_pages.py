@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.storage import models as m
-from core.storage.db import unit_of_work
+from core.storage import rows as m
+from core.storage.db import session_scope
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 IMPORT_PAGE = "app_pages/data_import.py"
@@ -15,7 +15,7 @@ USERS_PAGE = "app_pages/users.py"
 
 
 def _count_communities(url: str) -> int:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return int(s.scalar(select(func.count()).select_from(m.Community)) or 0)
 
 
@@ -66,7 +66,7 @@ def test_an_admin_adds_a_user_through_the_form(app, demo_sqlite) -> None:  # typ
     next(b for b in at.button if b.label == "新增").click().run()
     assert not at.exception
     assert any("已新增用户 zhaolei" in s.value for s in at.success)
-    from core.identity.accounts import authenticate
+    from core.services.identity.accounts import authenticate
 
     assert authenticate(demo_sqlite, "zhaolei", "a-long-password-1").roles == frozenset({"coordinator"})
     assert _count_communities(demo_sqlite) > 0

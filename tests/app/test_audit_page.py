@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.audit import new_batch_id, record
-from core.audit_report import AuditFilter, load_audit
-from core.security import Actor
-from core.storage.db import unit_of_work
+from core.model.actor import Actor
+from core.services.audit import new_batch_id, record
+from core.services.audit_report import AuditFilter, load_audit
+from core.storage.db import session_scope
 
 CLERK = Actor("clerk", "刘录入", frozenset({"clerk"}))
 
 
 def _seed_entries(url: str) -> None:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         batch = new_batch_id()
         record(s, CLERK, "staff.update", "staff", "S1", community_code="420102001001",
                before={"name": "张三明", "phone": "13812345678"}, after={"name": "张三明", "phone": "13900001111"},

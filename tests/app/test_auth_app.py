@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from core import identity
-from core.security import Actor
+from core.demo import accounts as demo_accounts
+from core.model.actor import Actor
+from core.services import identity
 from dashboard.auth import ACTOR_KEY, SESSION_KEY, new_session
 
 ADMIN = Actor("admin", "周管理员", frozenset({"admin"}))
@@ -31,7 +32,7 @@ def test_a_signed_out_visitor_sees_only_the_login_page_with_demo_accounts(app) -
     assert at.title[0].value == "登录防线指挥台"
     assert not at.metric  # nothing of the overview
     demo = at.dataframe[0].value
-    assert set(demo["用户名"]) == {a.username for a in identity.DEMO_ACCOUNTS}
+    assert set(demo["用户名"]) == {a.username for a in demo_accounts.DEMO_ACCOUNTS}
     assert any("demo1234" in c.value for c in at.caption)
     with pytest.raises(ValueError):
         at.switch_page("app_pages/overview.py")
@@ -40,7 +41,7 @@ def test_a_signed_out_visitor_sees_only_the_login_page_with_demo_accounts(app) -
 def test_signing_in_through_the_form_opens_the_overview(app) -> None:  # type: ignore[no-untyped-def]
     at = app(user=None)
     at.run()
-    _login(at, "leader", identity.DEMO_PASSWORD)
+    _login(at, "leader", demo_accounts.DEMO_PASSWORD)
     assert not at.exception
     assert "江岸区" in at.title[0].value
     side = _sidebar_text(at)
@@ -55,7 +56,7 @@ def test_a_wrong_password_shows_a_chinese_error_and_five_lock_the_account(app) -
     assert [e.value for e in at.error] == ["用户名或密码错误"]
     for _ in range(4):
         _login(at, "clerk", "wrong-password")
-    _login(at, "clerk", identity.DEMO_PASSWORD)
+    _login(at, "clerk", demo_accounts.DEMO_PASSWORD)
     assert "账号已锁定" in at.error[0].value and "15 分钟" in at.error[0].value
     assert SESSION_KEY not in at.session_state
 
@@ -126,7 +127,7 @@ def test_signing_out_returns_to_the_login_page(app) -> None:  # type: ignore[no-
 
 
 def test_a_kiosk_token_in_the_url_shows_the_wall_screen_read_only(app) -> None:  # type: ignore[no-untyped-def]
-    at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
+    at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
     at.run()
     assert not at.exception
     assert at.session_state[ACTOR_KEY].roles == {"wallscreen"}
@@ -138,7 +139,7 @@ def test_a_kiosk_token_in_the_url_shows_the_wall_screen_read_only(app) -> None: 
 
 
 def test_a_revoked_kiosk_token_is_refused_even_mid_session(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
-    at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
+    at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
     at.run()
     assert at.session_state[ACTOR_KEY].roles == {"wallscreen"}
     identity.revoke_kiosk_token(ADMIN, demo_sqlite, "演示大屏")
@@ -156,7 +157,7 @@ def test_a_made_up_kiosk_token_is_refused(app) -> None:  # type: ignore[no-untyp
 
 def test_a_kiosk_process_token_from_the_environment(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     at = app(user=None)
-    monkeypatch.setenv("FANGXIAN_KIOSK_TOKEN", identity.DEMO_KIOSK_TOKEN)
+    monkeypatch.setenv("FANGXIAN_KIOSK_TOKEN", demo_accounts.DEMO_KIOSK_TOKEN)
     at.run()
     assert at.session_state[ACTOR_KEY].roles == {"wallscreen"} and "演示大屏" in _sidebar_text(at)
 
@@ -193,11 +194,11 @@ def test_proxy_mode_without_headers_shows_a_notice_and_no_form(app, monkeypatch)
 
 
 def test_no_demo_accounts_are_offered_outside_the_demo(app, empty_sqlite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from core.storage.db import migrate, unit_of_work
-    from core.storage.models import District
+    from core.storage.db import migrate, session_scope
+    from core.storage.rows import District
 
     migrate(empty_sqlite)
-    with unit_of_work(empty_sqlite) as s:  # a real (non-demo) district, so nothing seeds the demo
+    with session_scope(empty_sqlite) as s:  # a real (non-demo) district, so nothing seeds the demo
         s.add(District(code="420102", name="江岸区"))
     identity.add_user(ADMIN, empty_sqlite, "ops", "运维", "long-enough-pw", ["admin"])
     at = app(user=None)

@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 
-from core.incidents import list_incidents
-from core.isolation import load_view
+from core.services.incidents import list_incidents
+from core.services.isolation import load_view
 from tests.app.conftest import open_page
 
 INCIDENTS, ISOLATION, SCREENING = "app_pages/incidents.py", "app_pages/isolation.py", "app_pages/screening.py"
@@ -103,10 +103,10 @@ def test_ending_an_isolation_from_the_page_lowers_the_community_count(app, demo_
     assert not at.exception, [e.value for e in at.exception]
     after = load_view(demo_sqlite, personal=True)
     assert len(after.households) == len(before.households) - 1
-    from core.storage import repo
-    from core.storage.db import unit_of_work
+    from core.storage.db import session_scope
+    from core.storage.repositories import tables_repo as repo
 
-    with unit_of_work(demo_sqlite) as s:
+    with session_scope(demo_sqlite) as s:
         count = repo.communities(s).set_index("id").loc[community, "isolated_households"]
     assert count == (before.households["community_id"] == community).sum() - 1
     assert any("已解除隔离" in s.value for s in at.success)

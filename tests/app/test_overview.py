@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from core.overview import load_overview
+from core.services.read_models.overview import load_overview
 
 
 def test_overview_renders_without_exception(app) -> None:  # type: ignore[no-untyped-def]

@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from core.gaps import load_gaps
-from core.storage import repo
-from core.storage.db import unit_of_work
-from core.storage.models_reassign import MoveBatch
+from core.services.gaps import load_gaps
+from core.storage.db import session_scope
+from core.storage.repositories import tables_repo as repo
+from core.storage.rows.reassign import MoveBatch
 
 REASSIGN, PLAN = "app_pages/reassign.py", "app_pages/plan.py"
 
@@ -25,12 +25,12 @@ def _open(app, page: str, user: str = "coordinator"):  # type: ignore[no-untyped
 
 
 def _version(url: str) -> str:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return repo.data_version(s)
 
 
 def _batches(url: str) -> list[MoveBatch]:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return list(s.execute(select(MoveBatch).order_by(MoveBatch.created_at)).scalars())
 
 

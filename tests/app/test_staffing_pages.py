@@ -6,8 +6,8 @@ import datetime as dt
 import json
 import time
 
-from core.gaps import load_gaps
-from core.norms import norm_history
+from core.services.gaps import load_gaps
+from core.services.norms import norm_history
 from tests.app.conftest import open_page
 
 COVERAGE, GAPS, NORMS = "app_pages/coverage.py", "app_pages/gaps.py", "app_pages/norms.py"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from core.errands import list_errands
-from core.volunteers import load_view
+from core.services.errands import list_errands
+from core.services.volunteers import load_view
 from tests.app.conftest import open_page
 
 VOLUNTEERS, ERRANDS = "app_pages/volunteers.py", "app_pages/errands.py"
@@ -81,7 +81,7 @@ def test_a_coordinator_registers_and_assigns_an_errand(app, demo_sqlite) -> None
 
 
 def test_an_admin_chooses_on_the_norms_page_which_volunteer_tasks_count_and_the_fatigue_policy(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
-    from core.norms import norm_history
+    from core.services.norms import norm_history
 
     at = _open(app, "app_pages/norms.py", user="admin")
     assert at.multiselect(key="norms_vol_for").value == ["checkpoint"]  # the demo district's choice

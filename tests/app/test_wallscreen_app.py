@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import identity
+from core.demo import accounts as demo_accounts
 
 PAGE = "app_pages/wallscreen.py"
 
@@ -15,7 +15,7 @@ def _html(at) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_kiosk_token_opens_the_wall_screen_with_every_tile_and_nothing_to_click(app) -> None:  # type: ignore[no-untyped-def]
-    at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
+    at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
     at.run()
     assert not at.exception
     assert "江岸区" in at.title[0].value and "指挥大屏" in at.title[0].value
@@ -43,18 +43,18 @@ def test_a_leader_opens_the_wall_screen_from_the_desk(app) -> None:  # type: ign
 def test_a_database_outage_keeps_the_last_figures_and_marks_every_panel_stale(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from dashboard import cache
 
-    at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
+    at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
     at.run()
     shortage = next(m.value for m in at.markdown if "fx-kpi-shortage" in m.value)
 
     def down(*_a, **_k):  # type: ignore[no-untyped-def]
         raise ConnectionError("database unreachable")
 
-    import core.wallscreen
+    import core.services.read_models.wall
 
-    real, real_core = cache.data_version, core.wallscreen.data_version
+    real, real_core = cache.data_version, core.services.read_models.wall.data_version
     monkeypatch.setattr(cache, "data_version", down)
-    monkeypatch.setattr(core.wallscreen, "data_version", down)
+    monkeypatch.setattr(core.services.read_models.wall, "data_version", down)
     at.run()
     assert not at.exception
     html = _html(at)
@@ -62,7 +62,7 @@ def test_a_database_outage_keeps_the_last_figures_and_marks_every_panel_stale(ap
     assert shortage in html  # the last good tiles stay on screen
 
     monkeypatch.setattr(cache, "data_version", real)
-    monkeypatch.setattr(core.wallscreen, "data_version", real_core)
+    monkeypatch.setattr(core.services.read_models.wall, "data_version", real_core)
     at.run()
     assert "数据库未响应" not in _html(at)  # recovered on the next tick, by itself
 
@@ -79,7 +79,7 @@ def test_a_screen_that_never_reached_the_database_says_so(app, monkeypatch) -> N
 
 
 def test_rotation_and_refresh_come_from_the_url(app) -> None:  # type: ignore[no-untyped-def]
-    at = app(user=None, kiosk=identity.DEMO_KIOSK_TOKEN)
+    at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
     at.query_params["rotate"] = "incidents,coverage"
     at.query_params["refresh"] = "5"
     at.run()
@@ -89,8 +89,8 @@ def test_rotation_and_refresh_come_from_the_url(app) -> None:  # type: ignore[no
 
 
 def test_a_coordinator_acknowledges_an_alert_and_it_leaves_the_wall(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
-    from core.alerts import for_display
-    from core.wallscreen import load_wall
+    from core.services.alerts import for_display
+    from core.services.read_models.wall import load_wall
 
     before = for_display(load_wall(demo_sqlite).alerts)
     at = app(user="coordinator")

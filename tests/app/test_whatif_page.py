@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.scenario_store import list_scenarios
+from core.services.scenario_store import list_scenarios
 
 WHATIF = "app_pages/whatif.py"
 
@@ -86,7 +86,7 @@ def test_a_clerk_does_not_get_the_page(app, user: str) -> None:  # type: ignore[
 
 
 def _move_draft(url: str) -> dict[str, object]:
-    from core.scenarios import load_baseline
+    from core.model.scenarios.evaluation import load_baseline
 
     base = load_baseline(url)
     donor = base.gaps.community.sort_values(["movable_surplus", "code"], ascending=[False, True]).iloc[0]
@@ -106,7 +106,7 @@ def test_a_planner_is_told_a_coordinator_must_confirm_the_moves(app, demo_sqlite
 
 
 def test_a_coordinator_turns_the_scenario_moves_into_a_real_batch(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
-    from core.reassign import recent_batches
+    from core.services.reassign import recent_batches
 
     at = _open(app, user="coordinator", wi_draft=_move_draft(demo_sqlite))
     at.text_input(key="wi_batch_reason").set_value("按推演结果支援").run()

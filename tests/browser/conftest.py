@@ -151,7 +151,7 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-unt
 
 
 def sign_in(page, url: str, user: str = "leader", password: str = "demo1234") -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the login form (demo accounts: core/identity/demo.py) and wait for the app."""
+    """Sign in through the login form (demo accounts: core/demo/accounts.py) and wait for the app."""
     page.goto(url)
     wait_for_app(page)
     page.get_by_label("用户名").fill(user)

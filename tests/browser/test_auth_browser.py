@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core import identity
+from core.demo import accounts as demo_accounts
 from dashboard.i18n import t
 from dashboard.navigation import visible_pages
 from tests.browser.conftest import ROOT, Server, screenshot, sign_in, start_server, wait_for_app
@@ -33,10 +33,10 @@ def test_each_demo_role_sees_only_its_pages(page, server, recorder) -> None:  # 
     assert page.get_by_text("演示账号").first.is_visible()
     assert page.get_by_test_id("stSidebarNav").count() == 0
     screenshot(page, "login-1080p")
-    for account in identity.DEMO_ACCOUNTS:
+    for account in demo_accounts.DEMO_ACCOUNTS:
         if account.username == "coordinator2":
             continue
-        sign_in(page, server.url, account.username, identity.DEMO_PASSWORD)
+        sign_in(page, server.url, account.username, demo_accounts.DEMO_PASSWORD)
         expected = [t(p.title_key) for p in visible_pages(frozenset(account.roles))]
         titles = _nav_titles(page)
         assert [any(e in title for title in titles) for e in expected] == [True] * len(expected), (account, titles)
@@ -62,7 +62,7 @@ def test_a_direct_url_to_a_page_the_role_lacks_falls_back_to_the_overview(page, 
         page.keyboard.press("Escape")
         notice.wait_for(state="detached", timeout=10_000)
     page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码", exact=True).fill(identity.DEMO_PASSWORD)
+    page.get_by_label("密码", exact=True).fill(demo_accounts.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_test_id("stSidebarNav").wait_for(state="visible", timeout=60_000)
     wait_for_app(page)
@@ -71,7 +71,7 @@ def test_a_direct_url_to_a_page_the_role_lacks_falls_back_to_the_overview(page, 
 
 
 def test_a_kiosk_url_opens_the_read_only_wall_screen(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server.url}/?kiosk={identity.DEMO_KIOSK_TOKEN}")
+    page.goto(f"{server.url}/?kiosk={demo_accounts.DEMO_KIOSK_TOKEN}")
     wait_for_app(page)
     page.wait_for_timeout(2000)
     screenshot(page, "kiosk-1080p")
@@ -96,7 +96,7 @@ def test_a_kiosk_url_opens_the_read_only_wall_screen(page, server, recorder) -> 
 @pytest.fixture
 def hostile_server(demo_template: Path, tmp_path: Path) -> Iterator[tuple[Server, dict]]:  # type: ignore[type-arg]
     """A demo copy where the busiest community was renamed through `fangxian import communities`."""
-    from core.overview import load_overview
+    from core.services.read_models.overview import load_overview
     from core.storage.db import dispose_engines
 
     db = tmp_path / "hostile.db"
@@ -137,12 +137,12 @@ def _screen_point(lon: float, lat: float, view, box) -> tuple[float, float]:  # 
 def test_a_hostile_community_name_shows_as_text_in_the_table_and_the_tooltip(page, hostile_server) -> None:  # type: ignore[no-untyped-def]
     from shapely.geometry import shape
 
-    from dashboard import maps
+    from dashboard.builders import maps
 
     srv, info = hostile_server
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    sign_in(page, srv.url, "leader", identity.DEMO_PASSWORD)
+    sign_in(page, srv.url, "leader", demo_accounts.DEMO_PASSWORD)
     title = page.title()
     table = page.get_by_test_id("stDataFrame").nth(1)
     table.wait_for(state="visible", timeout=30_000)

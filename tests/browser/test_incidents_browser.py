@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from core.identity.demo import DEMO_KIOSK_TOKEN
+from core.demo.accounts import DEMO_KIOSK_TOKEN
 from tests.browser.conftest import (
     Server,
     canvas_is_painted,

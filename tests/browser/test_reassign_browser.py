@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from core.gaps import load_gaps
+from core.services.gaps import load_gaps
 from tests.browser.conftest import (
     canvas_is_painted,
     screenshot,

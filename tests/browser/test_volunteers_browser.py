@@ -8,11 +8,11 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from core.gaps import load_gaps
-from core.security import Actor
-from core.storage import models as m
-from core.storage.db import unit_of_work
-from core.volunteers import candidates, create_task, reference_now
+from core.model.actor import Actor
+from core.services.gaps import load_gaps
+from core.services.volunteers import candidates, create_task, reference_now
+from core.storage import rows as m
+from core.storage.db import session_scope
 from tests.browser.conftest import (
     canvas_is_painted,
     screenshot,
@@ -33,7 +33,7 @@ def _checkpoint_task(db_url: str) -> tuple[str, int, int]:
     c = load_gaps(db_url).community
     comm = c[(c["risk_level"] == "low") & (c["checkpoint_shifts"] - c["checkpoint_shifts_staffed"] >= 2)
              ].sort_values("code").iloc[0]
-    with unit_of_work(db_url) as s:
+    with session_scope(db_url) as s:
         cp = int(s.scalar(select(func.min(m.Checkpoint.id)).where(m.Checkpoint.community_id == int(comm["community_id"]))))
     day = reference_now(db_url).date()
     made = create_task(COORD, db_url, type_="checkpoint", checkpoint_id=cp, needed=3,

@@ -66,9 +66,9 @@ def test_the_wall_is_legible_at_1080p_and_4k(browser, server, recorder, width, h
 
 def test_a_move_committed_through_core_appears_within_one_refresh_without_a_reload(
         browser, demo_template: Path, tmp_path: Path, recorder) -> None:  # type: ignore[no-untyped-def]
-    from core.reassign import candidates, move_staff
-    from core.security import Actor
-    from core.wallscreen import load_wall
+    from core.model.actor import Actor
+    from core.services.read_models.wall import load_wall
+    from core.services.reassign import candidates, move_staff
 
     path = tmp_path / "demo.db"
     shutil.copy(demo_template, path)

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from core.audit import record
-from core.security import SYSTEM
-from core.storage.db import get_engine, unit_of_work
+from core.model.actor import SYSTEM
+from core.services.audit import record
+from core.storage.db import get_engine, session_scope
 
 
 def _count(url: str) -> int:
@@ -41,6 +41,6 @@ def test_truncate_is_refused_on_postgresql(demo_pg: str) -> None:
 
 def test_appending_still_works(demo_db: str) -> None:
     before = _count(demo_db)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         record(s, SYSTEM, "test.append", "database", reason="追加")
     assert _count(demo_db) == before + 1

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from core import identity
 from core.cli.main import main
+from core.services import identity
 
 
 def _run(url: str, *argv: str, stdin: str = "", monkeypatch: pytest.MonkeyPatch) -> int:

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, update
 
-from core.errors import InvalidInput, PermissionDenied
-from core.gaps import gap_history, load_gaps
-from core.norms import DEFAULT_NORMS, norm_history, norms_for_day, save_norms
-from core.security import Actor
-from core.staffing_state import load_state
-from core.storage import models as m
-from core.storage.db import unit_of_work
+from core.model.actor import Actor
+from core.model.errors import InvalidInput, PermissionDenied
+from core.services.gaps import gap_history, load_gaps
+from core.services.norms import DEFAULT_NORMS, norm_history, norms_for_day, save_norms
+from core.services.staffing import load_state
+from core.storage import rows as m
+from core.storage.db import session_scope
 from tests.conftest import DEMO_TODAY
 
 ADMIN = Actor("admin1", "管理员甲", frozenset({"admin"}))
@@ -29,7 +29,7 @@ def test_today_from_the_history_equals_the_current_tables(demo_db: str) -> None:
 
 
 def test_a_past_day_uses_the_history_rows_of_that_day(demo_db: str) -> None:
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         person, home = s.execute(select(m.Staff.id, m.Staff.community_id)
                                  .where(m.Staff.kind == "cadre", m.Staff.on_duty.is_(True)).limit(1)).one()
         target = s.scalar(select(m.Community.id).where(m.Community.id != home).limit(1))
@@ -91,7 +91,7 @@ def test_saving_norms_adds_a_version_and_an_audit_entry_and_never_edits_old_ones
     assert len(hist) == 2
     assert hist["author"].iat[0] == "admin1" and hist["reason"].iat[0] == "卡点加强值守"
     assert dict(hist["params"].iat[1]) == dict(first["params"].iat[0])
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         entry = s.execute(select(m.AuditLog).where(m.AuditLog.action == "norms.save")).scalar_one()
         assert entry.actor == "admin1" and entry.reason == "卡点加强值守"
         assert entry.before and entry.before["people_per_checkpoint_shift"] == 2.0
@@ -110,6 +110,6 @@ def test_saving_norms_is_refused_without_the_role_valid_terms_or_a_reason(demo_d
                                                                           error) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error):
         save_norms(actor, demo_db, params, DEMO_TODAY, reason)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         assert s.scalar(select(func.count()).select_from(m.NormVersion)) == 1
         assert s.scalar(select(func.count()).select_from(m.AuditLog).where(m.AuditLog.action == "norms.save")) == 0

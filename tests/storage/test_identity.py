@@ -6,33 +6,34 @@ import datetime as dt
 
 import pytest
 
-from core import identity
-from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.identity.policy import utcnow
-from core.security import Actor
-from core.storage import audit_query
-from core.storage.db import unit_of_work
+from core.demo import accounts as demo_accounts
+from core.model.actor import Actor
+from core.model.errors import InvalidInput, NotFound, PermissionDenied
+from core.model.identity_policy import utcnow
+from core.services import identity
+from core.storage.db import session_scope
+from core.storage.repositories import audit_repo as audit_query
 
 ADMIN = Actor("admin", "周管理员", frozenset({"admin"}))
 
 
 def _audit(url: str, action: str) -> list[dict]:  # type: ignore[type-arg]
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return audit_query.entries(s, actions=[action]).to_dict("records")
 
 
 def test_the_demo_has_one_account_per_role_and_a_scoped_coordinator(demo_db: str) -> None:
     users = identity.list_users(ADMIN, demo_db).set_index("username")
     assert {r for rs in users["roles"] for r in rs.split(",")} == {"leader", "coordinator", "planner", "clerk", "admin"}
-    scoped = identity.authenticate(demo_db, "coordinator2", identity.DEMO_PASSWORD)
+    scoped = identity.authenticate(demo_db, "coordinator2", demo_accounts.DEMO_PASSWORD)
     assert scoped.streets is not None and len(scoped.streets) == 2
-    assert identity.authenticate(demo_db, "leader", identity.DEMO_PASSWORD).streets is None
+    assert identity.authenticate(demo_db, "leader", demo_accounts.DEMO_PASSWORD).streets is None
 
 
 def test_passwords_are_stored_as_salted_argon2_hashes(demo_db: str) -> None:
     identity.add_user(ADMIN, demo_db, "wang", "王五", "correct horse", ["planner"])
-    with unit_of_work(demo_db) as s:
-        from core.storage.identity_repo import get_user
+    with session_scope(demo_db) as s:
+        from core.storage.repositories.identity_repo import get_user
 
         a, b = get_user(s, "wang")["password_hash"], get_user(s, "leader")["password_hash"]
     assert a.startswith("$argon2id$") and "correct horse" not in a
@@ -54,10 +55,10 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(demo_db: str) -> Non
         with pytest.raises(identity.AuthenticationFailed):
             identity.authenticate(demo_db, "clerk", "wrong-password", now=now)
     with pytest.raises(identity.AccountLocked, match="15 分钟"):
-        identity.authenticate(demo_db, "clerk", identity.DEMO_PASSWORD, now=now + dt.timedelta(seconds=1))
+        identity.authenticate(demo_db, "clerk", demo_accounts.DEMO_PASSWORD, now=now + dt.timedelta(seconds=1))
     with pytest.raises(identity.AccountLocked):
-        identity.authenticate(demo_db, "clerk", identity.DEMO_PASSWORD, now=now + dt.timedelta(minutes=14))
-    actor = identity.authenticate(demo_db, "clerk", identity.DEMO_PASSWORD, now=now + dt.timedelta(minutes=16))
+        identity.authenticate(demo_db, "clerk", demo_accounts.DEMO_PASSWORD, now=now + dt.timedelta(minutes=14))
+    actor = identity.authenticate(demo_db, "clerk", demo_accounts.DEMO_PASSWORD, now=now + dt.timedelta(minutes=16))
     assert actor.roles == {"clerk"}
     assert [e["actor"] for e in _audit(demo_db, "user.lockout")] == ["clerk"]
 
@@ -66,18 +67,18 @@ def test_four_failures_then_a_success_reset_the_count(demo_db: str) -> None:
     for _ in range(4):
         with pytest.raises(identity.AuthenticationFailed):
             identity.authenticate(demo_db, "planner", "wrong-password")
-    identity.authenticate(demo_db, "planner", identity.DEMO_PASSWORD)
+    identity.authenticate(demo_db, "planner", demo_accounts.DEMO_PASSWORD)
     for _ in range(4):
         with pytest.raises(identity.AuthenticationFailed):
             identity.authenticate(demo_db, "planner", "wrong-password")
-    assert identity.authenticate(demo_db, "planner", identity.DEMO_PASSWORD).username == "planner"
+    assert identity.authenticate(demo_db, "planner", demo_accounts.DEMO_PASSWORD).username == "planner"
 
 
 def test_a_disabled_account_cannot_sign_in_and_its_session_ends(demo_db: str) -> None:
     assert identity.load_actor(demo_db, "planner") is not None
     identity.disable_user(ADMIN, demo_db, "planner", reason="离岗")
     with pytest.raises(identity.AccountDisabled):
-        identity.authenticate(demo_db, "planner", identity.DEMO_PASSWORD)
+        identity.authenticate(demo_db, "planner", demo_accounts.DEMO_PASSWORD)
     assert identity.load_actor(demo_db, "planner") is None
     identity.enable_user(ADMIN, demo_db, "planner")
     assert identity.load_actor(demo_db, "planner") is not None
@@ -101,7 +102,7 @@ def test_a_new_password_works_and_lifts_a_lockout(demo_db: str) -> None:
     identity.set_password(ADMIN, demo_db, "leader", "new-password-1")
     assert identity.authenticate(demo_db, "leader", "new-password-1").username == "leader"
     with pytest.raises(identity.AuthenticationFailed):
-        identity.authenticate(demo_db, "leader", identity.DEMO_PASSWORD)
+        identity.authenticate(demo_db, "leader", demo_accounts.DEMO_PASSWORD)
 
 
 def test_bad_account_input_is_refused_with_chinese_messages(demo_db: str) -> None:
@@ -144,15 +145,15 @@ def test_only_a_hash_of_the_kiosk_token_is_stored(demo_db: str) -> None:
     new = identity.create_kiosk_token(ADMIN, demo_db, "二号屏")
     from sqlalchemy import text
 
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         stored = [r[0] for r in s.execute(text("SELECT token_hash FROM kiosk_token"))]
     assert new.token not in stored and identity.kiosk.token_hash(new.token) in stored
 
 
 def test_the_demo_kiosk_token_works_and_revoking_by_name_ends_it(demo_db: str) -> None:
-    assert identity.kiosk_actor(demo_db, identity.DEMO_KIOSK_TOKEN) is not None
+    assert identity.kiosk_actor(demo_db, demo_accounts.DEMO_KIOSK_TOKEN) is not None
     assert identity.revoke_kiosk_token(ADMIN, demo_db, "演示大屏") == 1
-    assert identity.kiosk_actor(demo_db, identity.DEMO_KIOSK_TOKEN) is None
+    assert identity.kiosk_actor(demo_db, demo_accounts.DEMO_KIOSK_TOKEN) is None
 
 
 def test_external_identities_get_roles_from_groups_and_a_local_accounts_scope(demo_db: str) -> None:
@@ -170,7 +171,7 @@ def test_external_identities_get_roles_from_groups_and_a_local_accounts_scope(de
 def test_demo_accounts_are_listed_only_for_a_demo_database(demo_db: str, empty_db: str) -> None:
     from core.storage.db import migrate
 
-    assert [a.username for a in identity.demo_logins(demo_db)][0] == "leader"
+    assert [a.username for a in demo_accounts.demo_logins(demo_db)][0] == "leader"
     migrate(empty_db)
-    assert identity.demo_logins(empty_db) == []
+    assert demo_accounts.demo_logins(empty_db) == []
     assert identity.count_users(empty_db) == 0

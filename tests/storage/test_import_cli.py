@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from core.cli.main import main
-from core.storage import models as m
-from core.storage.db import unit_of_work
+from core.storage import rows as m
+from core.storage.db import session_scope
 from tests.storage.test_import_service import snapshot
 from tests.unit.test_import_reading import FIXTURES
 
@@ -35,7 +35,7 @@ def test_a_good_file_prints_the_chinese_summary_and_audits_the_named_user(
     out, _ = capsys.readouterr()
     assert code == 0
     assert out.strip().startswith("导入完成：staff_messy.csv 新增 4 条，更新 0 条，未变 0 条（新建派出单位 1 个）（用时 ")
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         actors = set(s.scalars(select(m.AuditLog.actor).where(m.AuditLog.action == "import.staff")))
     assert actors == {"王录入"}
 
@@ -52,7 +52,7 @@ def test_an_xlsx_with_excel_dates_and_a_named_sheet_imports(demo_db: str, tmp_pa
     wb.save(path)
     assert main(["--database-url", demo_db, "import", "incidents", str(path), "--sheet", "事件"]) == 0
     assert "新增 1 条" in capsys.readouterr().out
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         row = s.execute(select(m.Incident).where(m.Incident.code == "Y1")).scalar_one()
     assert (row.type, row.severity, row.status, row.reported_at) == (
         "checkpoint_conflict", "medium", "reported", dt.datetime(2026, 11, 29, 7, 45))

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import PermissionDenied
-from core.importer.problems import ImportRefused
-from core.importer.service import import_file
-from core.security import Actor
-from core.storage import models as m
-from core.storage.db import unit_of_work
+from core.model.actor import Actor
+from core.model.errors import PermissionDenied
+from core.services.importer.problems import ImportRefused
+from core.services.importer.service import import_file
+from core.storage import rows as m
+from core.storage.db import session_scope
 from tests.unit.test_import_reading import FIXTURES, write_variants
 
 CLERK = Actor("clerk-test", "录入员", frozenset({"clerk"}))
@@ -27,13 +27,13 @@ TABLES = [m.District, m.Street, m.Community, m.CommunityCondition, m.Unit, m.Sta
 
 def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table an import may touch, in id order: equal snapshots = untouched."""
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return {t.__tablename__: [tuple(r) for r in s.execute(select(t.__table__).order_by(t.__table__.c.id))]
                 for t in TABLES}
 
 
 def count(url: str, model: type[m.Base], *where: Any) -> int:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
@@ -49,7 +49,7 @@ def test_messy_communities_are_imported_and_a_reimport_changes_nothing(demo_db: 
     first = run(demo_db, "communities", path)
     assert (first.created, first.updated, first.unchanged) == (2, 1, 0)
     assert first.extra["streets_created"] == 1
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         street = s.execute(select(m.Street).where(m.Street.name == "新建街道")).scalar_one()
         new = s.execute(select(m.Community).where(m.Community.code == "420102901002")).scalar_one()
         old = s.execute(select(m.Community).where(m.Community.code == "420102001001")).scalar_one()
@@ -77,7 +77,7 @@ MESSY_ROW = {"name": "中山社区", "street": "大智街道", "population": 123
 
 
 def test_the_audit_trail_holds_one_summary_and_one_entry_per_changed_row(demo_db: str) -> None:
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         c, street = s.execute(select(m.Community, m.Street.name).join(m.Street, m.Street.id == m.Community.street_id)
                               .where(m.Community.code == "420102001001")).one()
         stored = {f: getattr(c, f) for f in MESSY_ROW if f != "street"} | {"street": street}
@@ -85,7 +85,7 @@ def test_the_audit_trail_holds_one_summary_and_one_entry_per_changed_row(demo_db
                if (abs(stored[f] - v) > 1e-7 if isinstance(v, float) else stored[f] != v)}
     assert "population" in differs  # the demo never has exactly 12,345 residents there
     run(demo_db, "communities", FIXTURES / "communities_messy.csv", district_name="不用")
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         rows = s.execute(select(m.AuditLog).where(m.AuditLog.action == "import.communities")
                          .order_by(m.AuditLog.id)).scalars().all()
     assert [(r.entity, r.entity_id) for r in rows] == [
@@ -122,7 +122,7 @@ def test_a_dry_run_reports_the_counts_and_writes_nothing(demo_db: str) -> None:
 def test_staff_import_keeps_assignment_and_duty_history_and_masks_phones(demo_db: str, tmp_path: Path) -> None:
     first = run(demo_db, "staff", FIXTURES / "staff_messy.csv")
     assert (first.created, first.updated, first.extra["units_created"]) == (4, 0, 1)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         p = s.execute(select(m.Staff).where(m.Staff.code == "T0000001")).scalar_one()
         unit = s.get(m.Unit, p.unit_id)
         comm = {c.code: c.id for c in s.execute(select(m.Community)).scalars()}
@@ -140,7 +140,7 @@ def test_staff_import_keeps_assignment_and_duty_history_and_masks_phones(demo_db
     later = NOW + dt.timedelta(hours=3)
     second = import_file(CLERK, "staff", moved, url=demo_db, now=later)
     assert (second.created, second.updated, second.unchanged) == (0, 1, 1)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         p = s.execute(select(m.Staff).where(m.Staff.code == "T0000001")).scalar_one()
         history = s.execute(select(m.Assignment).where(m.Assignment.staff_id == p.id)
                             .order_by(m.Assignment.valid_from)).scalars().all()
@@ -178,7 +178,7 @@ def test_incidents_are_upserted_by_code_with_a_deadline_from_their_severity(demo
     second = run(demo_db, "incidents", path)
     assert (second.created, second.updated, second.unchanged) == (0, 1, 2)
     assert count(demo_db, m.Incident) == n + 3
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         rows = {i.code: i for i in s.execute(select(m.Incident).where(m.Incident.code.like("X%"))).scalars()}
     assert rows["X0000001"].deadline == dt.datetime(2026, 11, 28, 16, 30)  # high: 8 hours
     assert rows["X0000002"].status == "closed" and rows["X0000002"].version == 2
@@ -195,7 +195,7 @@ def test_boundaries_are_converted_stored_and_unknown_codes_refused(demo_db: str,
     path.write_text(json.dumps(good), encoding="utf-8")
     summary = run(demo_db, "boundaries", path, datum="gcj02")
     assert (summary.created, summary.updated) == (0, 1)  # the demo community already had a polygon
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         c = s.execute(select(m.Community).where(m.Community.code == "420102001001")).scalar_one()
     ring = json.loads(c.geometry or "{}")["coordinates"][0]
     assert 114.29 < ring[0][0] < 114.30 and 30.60 < ring[0][1] < 30.61  # moved west and north to WGS-84
@@ -232,7 +232,7 @@ def test_the_templates_load_into_an_empty_database_and_create_the_district(empty
                               ("incidents", "incidents.csv"), ("boundaries", "boundaries.geojson")]}
     assert {k: v.created for k, v in got.items()} == {"communities": 2, "staff": 2, "incidents": 2, "boundaries": 2}
     assert got["communities"].extra == {"streets_created": 1, "district_created": 1}
-    with unit_of_work(empty_db) as s:
+    with session_scope(empty_db) as s:
         assert s.execute(select(m.District.code, m.District.name)).one() == ("420102", "江岸区")
         assert s.scalars(select(m.Street.code)).all() == ["420102001"]
         assert s.scalar(select(func.count()).select_from(m.Assignment)) == 2

@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from core import incidents, isolation, screening
 from core.cli.main import main
-from core.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
-from core.gaps import load_gaps
-from core.security import SYSTEM, Actor
-from core.storage import models as m
-from core.storage import repo
-from core.storage.db import unit_of_work
-from core.storage.models_isolation import IsolatedHousehold
+from core.model.actor import SYSTEM, Actor
+from core.model.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
+from core.services import incidents, isolation, screening
+from core.services.gaps import load_gaps
+from core.storage import rows as m
+from core.storage.db import session_scope
+from core.storage.repositories import tables_repo as repo
+from core.storage.rows.isolation import IsolatedHousehold
 from tests.conftest import DEMO_TODAY
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
@@ -30,14 +30,14 @@ NOW = dt.datetime.combine(DEMO_TODAY, dt.time(11, 0))
 
 
 def _audit(url: str, prefix: str) -> pd.DataFrame:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return repo.frame(s, select(m.AuditLog.action, m.AuditLog.entity_id, m.AuditLog.before, m.AuditLog.after,
                                     m.AuditLog.batch_id).where(m.AuditLog.action.like(f"{prefix}%"))
                           .order_by(m.AuditLog.id))
 
 
 def _first_community(url: str, street_index: int = 0) -> dict:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         comms = repo.communities(s)
     street = sorted(comms["street_code"].unique())[street_index]
     return comms[comms["street_code"] == street].iloc[0].to_dict()
@@ -109,7 +109,7 @@ def test_refused_steps_change_nothing_and_say_why_in_chinese(demo_db) -> None:  
 
 def test_roles_and_street_scope_are_enforced_on_reports_and_transitions(demo_db) -> None:  # type: ignore[no-untyped-def]
     inside, outside = _first_community(demo_db, 0), _first_community(demo_db, 5)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         streets = sorted(repo.communities(s)["street_code"].unique())
     scoped = Actor("coordinator2", "赵调度", frozenset({"coordinator"}), frozenset(streets[:2]))
     rep = incidents.report_incident(LEADER, demo_db, community_id=int(outside["id"]), type_="other",
@@ -165,7 +165,7 @@ def test_the_isolation_scan_raises_fever_and_missed_incidents_once(demo_db) -> N
 
 
 def test_isolation_counts_follow_the_households_into_the_gap_engine(demo_db) -> None:  # type: ignore[no-untyped-def]
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         active = pd.DataFrame(s.execute(select(IsolatedHousehold.community_id, func.count())
                                         .where(IsolatedHousehold.status == "active")
                                         .group_by(IsolatedHousehold.community_id)).all(), columns=["id", "n"])
@@ -181,7 +181,7 @@ def test_isolation_counts_follow_the_households_into_the_gap_engine(demo_db) -> 
     code = isolation.add_household(CLERK, demo_db, community_id=cid, grid_id=grid_id, address="幸福里1栋1单元101",
                                    head_name="张三", phone="13800001111", members=3, start_date=DEMO_TODAY,
                                    planned_end=DEMO_TODAY + dt.timedelta(days=14), now=NOW)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         assert repo.communities(s).set_index("id").loc[cid, "isolated_households"] == c["isolated_households"] + 1
         assert repo.grids(s).set_index("id").loc[grid_id, "isolated_households"] >= 1
         cond = s.execute(select(m.CommunityCondition.isolated_households).where(
@@ -194,7 +194,7 @@ def test_isolation_counts_follow_the_households_into_the_gap_engine(demo_db) -> 
     with pytest.raises(ConcurrentChange):
         isolation.end_household(CLERK, demo_db, hid, expected_version=ver + 1, reason="过期页面", now=NOW)
     isolation.end_household(CLERK, demo_db, hid, expected_version=ver, reason="期满解除", now=NOW)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         assert repo.communities(s).set_index("id").loc[cid, "isolated_households"] == c["isolated_households"]
     with pytest.raises(RuleViolation):
         isolation.record_check(CLERK, demo_db, hid, [36.5], now=NOW)
@@ -238,7 +238,7 @@ def test_a_new_campaign_targets_every_grid_households(demo_db) -> None:  # type:
     start = NOW
     cid = screening.create_campaign(COORD, demo_db, "第二轮排查", start, start + dt.timedelta(days=2))
     view = screening.load_campaign(demo_db, cid, now=start)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         households = int(repo.grids(s)["households"].sum())
     assert view is not None and view.summary["target"] == households and view.summary["visited"] == 0
     assert view.summary["behind_grids"] == 0

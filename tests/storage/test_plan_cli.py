@@ -7,9 +7,9 @@ import json
 from sqlalchemy import select
 
 from core.cli.main import main
-from core.gaps import load_gaps
-from core.storage.db import unit_of_work
-from core.storage.models_reassign import MoveBatch
+from core.services.gaps import load_gaps
+from core.storage.db import session_scope
+from core.storage.rows.reassign import MoveBatch
 
 
 def test_plan_json_lists_moves_and_totals(demo_sqlite: str, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -42,7 +42,7 @@ def test_plan_apply_commits_one_batch_under_the_given_user(demo_sqlite: str, cap
     assert main(["--database-url", demo_sqlite, "plan", "--format", "json", "--apply", "--user", "张调度",
                  "--reason", "夜间统一调配"]) == 0
     out = json.loads(capsys.readouterr().out)
-    with unit_of_work(demo_sqlite) as s:
+    with session_scope(demo_sqlite) as s:
         [batch] = s.execute(select(MoveBatch)).scalars().all()
     assert (batch.id, batch.actor, batch.kind, batch.moves) == (out["totals"]["batch_id"], "张调度", "plan",
                                                                 out["totals"]["moves"])

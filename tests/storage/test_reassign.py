@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from core import reassign as ra
-from core.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
-from core.gaps import load_gaps
-from core.optimizer import PlanOptions
-from core.security import Actor
-from core.storage import models as m
-from core.storage.db import unit_of_work
-from core.storage.models_reassign import MoveBatch
+from core.model.actor import Actor
+from core.model.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
+from core.model.optimizer.network import PlanOptions
+from core.services import reassign as ra
+from core.services.gaps import load_gaps
+from core.storage import rows as m
+from core.storage.db import session_scope
+from core.storage.rows.reassign import MoveBatch
 
 COORD = Actor("coord", "调度员甲", frozenset({"coordinator"}))
 COORD2 = Actor("coord2", "调度员乙", frozenset({"coordinator"}))
@@ -38,18 +38,18 @@ def _scenario(url: str) -> dict[str, Any]:
 
 
 def _staff(url: str, ids: list[int]) -> dict[int, m.Staff]:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return {st.id: st for st in s.execute(select(m.Staff).where(m.Staff.id.in_(ids))).scalars()}
 
 
 def _open_assignments(url: str, sid: int) -> list[m.Assignment]:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return list(s.execute(select(m.Assignment).where(m.Assignment.staff_id == sid,
                                                          m.Assignment.valid_to.is_(None))).scalars())
 
 
 def _staff_where(url: str, kind: str, **extra: Any) -> m.Staff:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         stmt = select(m.Staff).where(m.Staff.kind == kind, m.Staff.on_duty.is_(True))
         for k, v in extra.items():
             stmt = stmt.where(getattr(m.Staff, k) == v)
@@ -71,7 +71,7 @@ def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: s
         assert st.community_id == sc["worst"] and st.grid_id is None and st.version == 2
         [a] = _open_assignments(demo_db, sid)
         assert a.community_id == sc["worst"] and a.batch_id == res.batch_id
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         batch = s.get(MoveBatch, res.batch_id)
         assert (batch.actor, batch.kind, batch.moves, batch.reason) == ("coord", "manual", 2, "补充车站街道缺口")
         actions = s.execute(select(m.AuditLog.action).where(m.AuditLog.batch_id == res.batch_id)).scalars().all()
@@ -92,7 +92,7 @@ def test_people_not_marked_movable_or_off_duty_are_refused(demo_db: str) -> None
     fixed = _staff_where(demo_db, "cadre", movable=False)
     with pytest.raises(RuleViolation, match="未登记为可调配"):
         ra.move_staff(COORD, demo_db, [fixed.id], sc["worst"], "试调")
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         off = s.execute(select(m.Staff).where(m.Staff.kind == "cadre", m.Staff.movable.is_(True),
                                               m.Staff.on_duty.is_(False)).limit(1)).scalar_one()
     with pytest.raises(RuleViolation, match="不在岗"):
@@ -106,7 +106,7 @@ def test_a_move_that_leaves_the_origin_short_needs_an_override_reason(demo_db: s
         ra.move_staff(COORD, demo_db, ids, sc["worst"], "全部调走")
     assert all(st.community_id == sc["donor"] for st in _staff(demo_db, ids).values())
     res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "全部调走", override_shortage_reason="书记同意临时抽调")
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         after = s.execute(select(m.AuditLog.after).where(m.AuditLog.batch_id == res.batch_id,
                                                          m.AuditLog.action == "move.manual")).scalar_one()
     assert after["override_shortage_reason"] == "书记同意临时抽调"
@@ -114,7 +114,7 @@ def test_a_move_that_leaves_the_origin_short_needs_an_override_reason(demo_db: s
 
 def test_a_party_member_moved_away_from_home_needs_a_reason(demo_db: str) -> None:
     sc = _scenario(demo_db)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         pm = s.execute(select(m.Staff).where(m.Staff.kind == "party_member", m.Staff.movable.is_(True),
                                              m.Staff.on_duty.is_(True), m.Staff.community_id == m.Staff.home_community_id,
                                              m.Staff.community_id != sc["worst"]).order_by(m.Staff.id).limit(1)).scalar_one()
@@ -166,8 +166,8 @@ def test_the_database_refuses_a_second_open_assignment_for_one_person(demo_db: s
     sc = _scenario(demo_db)
     sid = int(sc["people"]["staff_id"].iat[0])
     with pytest.raises(IntegrityError):
-        with unit_of_work(demo_db) as s:
-            s.add(m.Assignment(staff_id=sid, community_id=sc["worst"], valid_from=m._now()))
+        with session_scope(demo_db) as s:
+            s.add(m.Assignment(staff_id=sid, community_id=sc["worst"], valid_from=m.now()))
 
 
 def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
@@ -180,7 +180,7 @@ def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
         assert (st.community_id, st.grid_id) == (before[sid].community_id, before[sid].grid_id)
         [a] = _open_assignments(demo_db, sid)
         assert a.community_id == before[sid].community_id and a.batch_id == undo_id
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         batch = s.get(MoveBatch, res.batch_id)
         assert batch.undone_by == "coord2" and batch.undone_at is not None and batch.undo_batch_id == undo_id
         acts = s.execute(select(m.AuditLog.action, m.AuditLog.actor, m.AuditLog.reason)
@@ -217,7 +217,7 @@ def test_accepting_part_of_a_plan_commits_those_rows_as_one_batch(demo_db: str) 
     rows = p.moves.iloc[[0, 1, 2]]
     placed = _staff(demo_db, rows["staff_id"].astype(int).tolist())
     assert all(placed[int(r.staff_id)].community_id == int(r.to_community_id) for r in rows.itertuples())
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         batch = s.get(MoveBatch, res.batch_id)
     assert (batch.kind, batch.moves) == ("plan", 3)
 
@@ -228,7 +228,7 @@ def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     coordinators overlap for sure (without the locks both would read the same, stale counts)."""
     import time
 
-    from core.storage import reassign_repo
+    from core.storage.repositories import reassign_repo
 
     original = reassign_repo.counted_on_duty
 
@@ -274,7 +274,7 @@ def test_two_coordinators_moving_the_same_cadre_at_once_exactly_one_succeeds(dem
     assert "刚被他人" in lost[0].message
     [a] = _open_assignments(demo_db, sid)
     assert _staff(demo_db, [sid])[sid].community_id == a.community_id in (sc["worst"], second)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         assert s.scalar(select(func.count()).select_from(MoveBatch)) == 1
 
 
@@ -306,5 +306,5 @@ def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds
 
 
 def _staff_count(url: str, community_id: int) -> list[list[int]]:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return [list(s.execute(select(m.Staff.id).where(m.Staff.community_id == community_id)).scalars())]

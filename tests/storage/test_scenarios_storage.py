@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from core.cli.main import main
-from core.errors import PermissionDenied, RuleViolation
-from core.scenario_changes import (
+from core.model.actor import Actor
+from core.model.errors import PermissionDenied, RuleViolation
+from core.model.scenarios.changes import (
     AddCadres,
     ApplyPlan,
     Checkpoints,
@@ -22,8 +23,15 @@ from core.scenario_changes import (
     OffDuty,
     SetRisk,
 )
-from core.scenario_file import dumps
-from core.scenario_store import (
+from core.model.scenarios.evaluation import (
+    Scenario,
+    evaluate_live,
+    load_baseline,
+    real_moves,
+    to_batch,
+)
+from core.model.scenarios.file_format import dumps
+from core.services.scenario_store import (
     copy_scenario,
     delete_scenario,
     get_scenario,
@@ -31,10 +39,8 @@ from core.scenario_store import (
     lookup,
     save_scenario,
 )
-from core.scenarios import Scenario, evaluate_live, load_baseline, real_moves, to_batch
-from core.security import Actor
-from core.storage.db import get_engine, unit_of_work
-from core.storage.models import AuditLog
+from core.storage.db import get_engine, session_scope
+from core.storage.rows import AuditLog
 from core.storage.schema import metadata
 
 PLANNER = Actor("planner", "研判员", frozenset({"planner"}))
@@ -96,7 +102,7 @@ def test_a_saved_scenario_reads_back_with_author_and_time_and_is_audited(demo_db
     cid = copy_scenario(PLANNER, demo_db, sid)
     assert get_scenario(demo_db, cid).name == "改名（副本）"
     delete_scenario(PLANNER, demo_db, cid, "不再需要")
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         rows = s.execute(select(AuditLog.action, AuditLog.entity_id, AuditLog.actor)
                          .where(AuditLog.entity == "scenario").order_by(AuditLog.id)).all()
     assert [(r[0], r[1]) for r in rows] == [("scenario.save", sid), ("scenario.save", sid), ("scenario.copy", cid),
@@ -140,7 +146,7 @@ def test_a_scenarios_moves_become_a_real_batch_only_through_a_coordinator(demo_d
     after = load_baseline(demo_db)
     placed = after.state.staff.set_index("staff_id").loc[moves["staff_id"], "community_id"]
     assert placed.tolist() == moves["to_community_id"].tolist()
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         acts = s.execute(select(AuditLog.action).where(AuditLog.batch_id == done.batch_id)).scalars().all()
     assert acts.count("staff.move") == 2 and "move.plan" in acts
 

@@ -8,19 +8,20 @@ import pytest
 from sqlalchemy import func, select
 
 from core.demo.seed import seed_demo_database
-from core.storage import models as m
-from core.storage.db import ensure_ready, is_demo, unit_of_work
+from core.demo.setup import ensure_ready
+from core.storage import rows as m
+from core.storage.db import is_demo, session_scope
 
 
 def test_first_run_creates_and_seeds_then_leaves_data_alone(empty_db: str) -> None:
     assert ensure_ready(empty_db) is True
-    with unit_of_work(empty_db) as s:
+    with session_scope(empty_db) as s:
         n_staff = s.scalar(select(func.count()).select_from(m.Staff))
         n_comm = s.scalar(select(func.count()).select_from(m.Community))
     assert n_comm and n_comm > 150 and n_staff and n_staff > 10_000
     assert is_demo(empty_db)
     assert ensure_ready(empty_db) is False
-    with unit_of_work(empty_db) as s:
+    with session_scope(empty_db) as s:
         assert s.scalar(select(func.count()).select_from(m.Staff)) == n_staff
 
 
@@ -31,15 +32,15 @@ def test_seeding_refuses_a_database_that_holds_a_district(demo_db: str) -> None:
 
 def test_ids_continue_after_the_seed(demo_db: str) -> None:
     # on PostgreSQL the sequences must have been moved past the explicit ids
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         s.add(m.AuditLog(actor="test", action="test", entity="x", reason="sequence check"))
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         ids = s.scalars(select(m.AuditLog.id).order_by(m.AuditLog.id)).all()
     assert len(ids) == len(set(ids)) == 2
 
 
 def test_who_was_where_on_a_past_day_is_answerable(demo_db: str) -> None:
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         moved = s.execute(select(m.Assignment.staff_id, m.Assignment.valid_from)
                           .where(m.Assignment.batch_id == "demo-history").limit(1)).one()
         rows = s.execute(select(m.Assignment.community_id, m.Assignment.valid_from, m.Assignment.valid_to)
@@ -51,10 +52,10 @@ def test_who_was_where_on_a_past_day_is_answerable(demo_db: str) -> None:
 def test_demo_reset_rebuilds_the_demo_in_place(demo_db: str) -> None:
     from core.cli.main import main
 
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         s.add(m.AuditLog(actor="test", action="test", entity="x", reason="gone after the reset"))
     assert main(["--database-url", demo_db, "demo", "--reset"]) == 0
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         assert s.scalar(select(func.count()).select_from(m.AuditLog).where(m.AuditLog.actor == "test")) == 0
         assert s.scalar(select(func.count()).select_from(m.Community)) == 180
     assert is_demo(demo_db)
@@ -66,7 +67,7 @@ def test_serve_hints_at_refreshing_a_demo_seeded_on_an_earlier_day(demo_sqlite: 
 
     _hint_old_demo(demo_sqlite)
     assert "demo --reset" not in capsys.readouterr().out or dt.date(2026, 11, 29) < dt.date.today()
-    with unit_of_work(demo_sqlite) as s:
+    with session_scope(demo_sqlite) as s:
         set_meta(s, "demo_today", "2020-01-01")
     _hint_old_demo(demo_sqlite)
     assert "演示数据生成于 2020-01-01" in capsys.readouterr().out

@@ -11,17 +11,17 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from core import errands, volunteers
-from core.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
-from core.gaps import load_gaps
-from core.norms import DEFAULT_NORMS, norms_for_day, save_norms
-from core.security import SYSTEM, Actor
-from core.storage import models as m
-from core.storage import repo
-from core.storage.db import unit_of_work
-from core.storage.models_isolation import IsolatedHousehold
-from core.storage.models_volunteers import ServiceRequest, TaskAssignment, VolunteerTask
-from core.wallscreen import load_wall
+from core.model.actor import SYSTEM, Actor
+from core.model.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
+from core.services import errands, volunteers
+from core.services.gaps import load_gaps
+from core.services.norms import DEFAULT_NORMS, norms_for_day, save_norms
+from core.services.read_models.wall import load_wall
+from core.storage import rows as m
+from core.storage.db import session_scope
+from core.storage.repositories import tables_repo as repo
+from core.storage.rows.isolation import IsolatedHousehold
+from core.storage.rows.volunteers import ServiceRequest, TaskAssignment, VolunteerTask
 from tests.conftest import DEMO_TODAY
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
@@ -35,12 +35,12 @@ def at(hour: float) -> dt.datetime:
 
 
 def _count(url: str, model: type) -> int:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return int(s.scalar(select(func.count()).select_from(model)))
 
 
 def _audit(url: str, action: str) -> pd.DataFrame:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return repo.frame(s, select(m.AuditLog.actor, m.AuditLog.entity_id, m.AuditLog.after, m.AuditLog.reason,
                                     m.AuditLog.batch_id).where(m.AuditLog.action == action).order_by(m.AuditLog.id))
 
@@ -52,7 +52,7 @@ def _low_risk_community_short_of_checkpoint_shifts(url: str) -> pd.Series:
 
 
 def _checkpoint_of(url: str, community_id: int) -> int:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return int(s.scalar(select(func.min(m.Checkpoint.id)).where(m.Checkpoint.community_id == community_id)))
 
 
@@ -61,7 +61,7 @@ def _clean(url: str, task_id: int, n: int, not_deployed_today: bool = True) -> l
     cand = volunteers.candidates(url, task_id, personal=True)
     clean = cand[~cand["blocked"] & ~cand["warned"] & (cand["kind"] == "volunteer")]
     if not_deployed_today:
-        with unit_of_work(url) as s:
+        with session_scope(url) as s:
             busy = set(repo.frame(s, select(TaskAssignment.staff_id).join(VolunteerTask, VolunteerTask.id ==
                                                                            TaskAssignment.task_id)
                                   .where(VolunteerTask.starts_at < at(24), VolunteerTask.ends_at > at(0)))["staff_id"])
@@ -72,7 +72,7 @@ def _clean(url: str, task_id: int, n: int, not_deployed_today: bool = True) -> l
 
 def test_the_demo_deploys_volunteers_without_conflicts_and_counts_checkpoint_duty(demo_db: str) -> None:
     assert norms_for_day(demo_db, DEMO_TODAY).volunteers_count_for == ("checkpoint",)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         a = repo.frame(s, select(TaskAssignment.staff_id, VolunteerTask.starts_at, VolunteerTask.ends_at,
                                  TaskAssignment.hours, TaskAssignment.override_reason)
                        .join(VolunteerTask, VolunteerTask.id == TaskAssignment.task_id))
@@ -155,7 +155,7 @@ def test_check_in_and_out_records_the_hours_served(demo_db: str) -> None:
     task = volunteers.create_task(COORD, demo_db, type_="elderly_care", community_id=int(comm["community_id"]),
                                   starts_at=at(13), ends_at=at(16), needed=2)
     volunteers.assign_volunteers(COORD, demo_db, task.id, _clean(demo_db, task.id, 2))
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         ids = [int(x) for x in s.scalars(select(TaskAssignment.id).where(TaskAssignment.task_id == task.id))]
     with pytest.raises(RuleViolation, match="未签到"):
         volunteers.check_out(COORD, demo_db, ids, at=at(16))
@@ -163,7 +163,7 @@ def test_check_in_and_out_records_the_hours_served(demo_db: str) -> None:
     with pytest.raises(InvalidInput, match="晚于签到"):
         volunteers.check_out(COORD, demo_db, ids, at=at(12))
     volunteers.check_out(COORD, demo_db, ids, at=at(15.5))
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         hours = list(s.scalars(select(TaskAssignment.hours).where(TaskAssignment.task_id == task.id)))
     assert hours == [2.5, 2.5]
     with pytest.raises(RuleViolation, match="已签到"):
@@ -188,7 +188,7 @@ def test_roles_and_street_scope_are_checked_before_anything_is_written(demo_db: 
 
 
 def _household(url: str) -> int:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return int(s.scalar(select(func.min(IsolatedHousehold.id)).where(IsolatedHousehold.status == "active")))
 
 
@@ -198,7 +198,7 @@ def test_an_errand_goes_from_new_to_done_with_versions_and_audit(demo_db: str) -
     assert made.deadline == NOW + dt.timedelta(hours=4)
     with pytest.raises(PermissionDenied):
         errands.act_on_errand(CLERK, demo_db, made.id, "assign", expected_version=1, staff_id=1)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         row = s.get(ServiceRequest, made.id)
         assert row is not None and row.resident_name and row.status == "new"
         vol = int(s.scalar(select(func.min(m.Staff.id)).where(m.Staff.kind == "volunteer", m.Staff.on_duty.is_(True),
@@ -225,7 +225,7 @@ def test_an_errand_goes_from_new_to_done_with_versions_and_audit(demo_db: str) -
 
 
 def _audit_actions(url: str) -> list[str]:
-    with unit_of_work(url) as s:
+    with session_scope(url) as s:
         return list(s.scalars(select(m.AuditLog.action).where(m.AuditLog.entity == "service_request")
                               .order_by(m.AuditLog.id)))
 
@@ -243,7 +243,7 @@ def test_overdue_errands_become_incidents_once_and_reach_the_wall_screen(demo_db
     q = errands.list_errands(demo_db, personal=True, now=later).set_index("code")
     code = q.loc[made.code, "incident_code"]
     assert isinstance(code, str) and code in first.incident_codes
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         inc = s.execute(select(m.Incident).where(m.Incident.code == code)).scalar_one()
         assert (inc.type, inc.severity, inc.status) == ("service_overdue", "high", "reported")
         deadline = inc.deadline

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from core import alerts as al
-from core.errors import PermissionDenied
-from core.gaps import load_gaps
-from core.security import SYSTEM, Actor
-from core.storage.db import unit_of_work
-from core.wallscreen import KPI_SPECS, load_wall, sync_now
+from core.model.actor import SYSTEM, Actor
+from core.model.errors import PermissionDenied
+from core.services import alerts as al
+from core.services.gaps import load_gaps
+from core.services.read_models.wall import KPI_SPECS, load_wall, sync_now
+from core.storage.db import session_scope
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
 ADMIN = Actor("admin", "周管理员", frozenset({"admin"}))
@@ -34,7 +34,7 @@ def _strings(data) -> set[str]:  # type: ignore[no-untyped-def]
 
 def test_the_payload_holds_no_name_phone_or_incident_description(demo_db: str) -> None:
     data = load_wall(demo_db)
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         names = {r[0] for r in s.execute(text("SELECT name FROM staff"))}
         phones = {r[0] for r in s.execute(text("SELECT phone FROM staff WHERE phone IS NOT NULL"))}
         descriptions = {r[0] for r in s.execute(text("SELECT description FROM incident")) if r[0]}
@@ -68,7 +68,7 @@ def test_tiles_show_todays_gap_figures_and_yesterdays_from_the_dated_history(dem
 
 
 def test_incident_tiles_count_open_and_overdue_like_the_overview(demo_db: str) -> None:
-    from core.overview import load_overview
+    from core.services.read_models.overview import load_overview
 
     now = dt.datetime.now()
     data, ov = load_wall(demo_db, now=now), load_overview(demo_db, now=now)
@@ -99,7 +99,7 @@ def test_alerts_are_acknowledged_then_resolved_when_the_condition_clears(demo_db
     assert not (load_wall(demo_db).alerts["kind"] == "community_short").any()
     cleared = sync_now(demo_db)
     assert cleared.resolved >= 1
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         row = s.execute(text("SELECT acknowledged_by, resolved_at, open_key FROM alert_instance "
                              "WHERE subject = :s AND rule_code = :r"),
                         {"s": worst["subject"], "r": worst["rule_code"]}).one()
@@ -109,7 +109,7 @@ def test_alerts_are_acknowledged_then_resolved_when_the_condition_clears(demo_db
     al.save_rules(ADMIN, demo_db, rules.to_dict("records"), reason="恢复")
     back = load_wall(demo_db).alerts.set_index(["rule_code", "subject"]).loc[(worst["rule_code"], worst["subject"])]
     assert not back["acknowledged"] and back["is_new"]
-    with unit_of_work(demo_db) as s:
+    with session_scope(demo_db) as s:
         actions = [r[0] for r in s.execute(text("SELECT action FROM audit_log WHERE action LIKE 'alert%' "
                                                 "ORDER BY id"))]
     assert "alert.acknowledge" in actions and actions.count("alert_rule.save") == 2 + 2  # only changed rules are audited
@@ -135,7 +135,7 @@ def test_a_screen_cannot_acknowledge_or_edit_rules_and_a_coordinator_only_in_sco
 
 
 def test_a_move_committed_through_core_changes_the_screen(demo_db: str) -> None:
-    from core.reassign import candidates, move_staff
+    from core.services.reassign import candidates, move_staff
 
     before = load_wall(demo_db)
     target = before.communities.nlargest(1, "shortage").iloc[0]

@@ -1,6 +1,6 @@
 """Every write service against every role: the role is checked in core before anything runs.
 
-The table is built from core.security.WRITE_SERVICES after importing every module under core/, so a
+The table is built from core.model.actor.WRITE_SERVICES after importing every module under core/, so a
 service added anywhere is covered without editing this file.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import core
-from core.errors import PermissionDenied
-from core.security import ROLES, WRITE_SERVICES, Actor
+from core.model.actor import ROLES, WRITE_SERVICES, Actor
+from core.model.errors import PermissionDenied
 
 
 def _import_all_core_modules() -> list[str]:
@@ -44,11 +44,11 @@ def _throwaway_database(empty_sqlite: str, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_every_core_module_imports_and_the_registry_holds_the_account_services() -> None:
-    assert "core.identity.accounts" in MODULES
-    assert {"core.identity.accounts.add_user", "core.identity.accounts.set_password",
-            "core.identity.accounts.disable_user", "core.identity.accounts.enable_user",
-            "core.identity.accounts.set_roles", "core.identity.kiosk.create_kiosk_token",
-            "core.identity.kiosk.revoke_kiosk_token"} <= set(WRITE_SERVICES)
+    assert "core.services.identity.accounts" in MODULES
+    assert {"core.services.identity.accounts.add_user", "core.services.identity.accounts.set_password",
+            "core.services.identity.accounts.disable_user", "core.services.identity.accounts.enable_user",
+            "core.services.identity.accounts.set_roles", "core.services.identity.kiosk.create_kiosk_token",
+            "core.services.identity.kiosk.revoke_kiosk_token"} <= set(WRITE_SERVICES)
     assert all(allowed and allowed <= set(ROLES) for allowed in WRITE_SERVICES.values())
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.staffing_state import COMMUNITY_COLUMNS, GRID_COLUMNS, StaffingState, _normalise_staff
+from core.services.staffing import COMMUNITY_COLUMNS, GRID_COLUMNS, StaffingState, _normalise_staff
 
 
 def community(cid: int, *, street: str = "S1", population: int = 0, risk: str = "low", checkpoints: int = 0,

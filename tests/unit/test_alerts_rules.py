@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from core import alerts as al
+from core.services import alerts as al
 
 NOW = dt.datetime(2026, 11, 29, 12, 0)
 
@@ -94,7 +94,7 @@ def test_an_acknowledged_alert_leaves_the_display_and_each_subject_shows_once_at
     ("community_short", 1, "loud"),
 ])
 def test_a_bad_rule_is_refused_with_a_chinese_message(kind, threshold, level) -> None:  # type: ignore[no-untyped-def]
-    from core.errors import InvalidInput
+    from core.model.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc:
         al.check_rule(kind, threshold, level)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from core.demo.generator import generate
-from core.gaps import compute_gaps, compute_gaps_loop
-from core.norms import Norms
-from core.staffing_state import state_from_demo
+from core.services.gaps import compute_gaps, compute_gaps_loop
+from core.services.norms import Norms
+from core.services.staffing import state_from_demo
 from tests.unit.gap_fixtures import community, grid, hand_worked_district, people, state
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.geo import bd09_to_wgs84, gcj02_to_wgs84, haversine_km, wgs84_to_gcj02
+from core.model.geo import bd09_to_wgs84, gcj02_to_wgs84, haversine_km, wgs84_to_gcj02
 
 
 def test_gcj02_round_trip_is_below_a_centimetre_in_wuhan() -> None:

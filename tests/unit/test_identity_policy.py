@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from core.errors import InvalidInput
-from core.identity.policy import (
+from core.model.errors import InvalidInput
+from core.model.identity_policy import (
     actor_of,
     parse_group_mapping,
     parse_roles,

@@ -8,7 +8,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from core.importer import cleaning as cl
+from core.services.importer import cleaning as cl
 
 
 def _s(*values: str) -> pd.Series:

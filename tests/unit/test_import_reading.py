@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from core.importer.columns import SPECS, map_headers, normalise_header
-from core.importer.problems import ImportRefused
-from core.importer.reading import read_table
+from core.services.importer.columns import SPECS, map_headers, normalise_header
+from core.services.importer.problems import ImportRefused
+from core.services.importer.reading import read_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 

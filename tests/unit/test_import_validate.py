@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.importer.problems import ImportRefused
-from core.importer.reading import read_table
-from core.importer.validate import validate
+from core.services.importer.problems import ImportRefused
+from core.services.importer.reading import read_table
+from core.services.importer.validate import validate
 from tests.unit.test_import_reading import FIXTURES, write_variants
 
 KNOWN = pd.DataFrame({"code": ["420102001001", "420102001002", "420102001003"],

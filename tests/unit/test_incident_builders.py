@@ -8,9 +8,14 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from dashboard.charts_incidents import burn_down_chart, incident_timeline
+from dashboard.builders.charts_incidents import burn_down_chart, incident_timeline
+from dashboard.builders.incident_maps import (
+    SEVERITY_COLORS,
+    age_radius,
+    incident_deck,
+    screening_deck,
+)
 from dashboard.i18n import label
-from dashboard.incident_maps import SEVERITY_COLORS, age_radius, incident_deck, screening_deck
 
 SQUARE = json.dumps({"type": "Polygon", "coordinates": [[[114.0, 30.0], [114.1, 30.0], [114.1, 30.1], [114.0, 30.0]]]})
 GEOMETRY = SimpleNamespace(

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import InvalidInput, RuleViolation
-from core.incident_rules import (
+from core.model.errors import InvalidInput, RuleViolation
+from core.model.incident_rules import (
     ANY_TYPE,
     TRANSITIONS,
     allowed_actions,
@@ -22,8 +22,8 @@ from core.incident_rules import (
     transition_for,
     validate_rule,
 )
-from core.isolation import IsolationSettings, find_alerts, mask_addresses
-from core.screening import burn_down, grid_progress, schedule_share, summary
+from core.services.isolation import IsolationSettings, find_alerts, mask_addresses
+from core.services.screening import burn_down, grid_progress, schedule_share, summary
 
 ALLOWED = [
     ("reported", "triage", "triaged"), ("reported", "dispatch", "dispatched"), ("triaged", "dispatch", "dispatched"),
@@ -212,7 +212,7 @@ def test_burn_down_falls_with_the_cumulative_visits_and_the_ideal_line_reaches_z
 
 
 def test_screening_workload_is_the_remaining_households_over_the_days_left() -> None:
-    from core.screening import workload
+    from core.services.screening import workload
 
     grids = pd.DataFrame({"community_id": [1, 1, 2], "remaining": [300, 100, 50]})
     w = workload(grids, END, END - dt.timedelta(days=2))

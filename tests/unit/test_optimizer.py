@@ -10,8 +10,15 @@ import pytest
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix, vstack
 
-from core.optimizer import PlanOptions, build_network, eligible_mask, evaluate, plan, plan_input
-from core.optimizer_baselines import greedy_flows, lp_shortage
+from core.model.optimizer.baselines import greedy_flows, lp_shortage
+from core.model.optimizer.network import (
+    PlanOptions,
+    build_network,
+    eligible_mask,
+    evaluate,
+    plan,
+    plan_input,
+)
 
 
 def instance(n: int, seed: int, spread: float = 0.05) -> pd.DataFrame:

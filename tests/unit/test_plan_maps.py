@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.plan_maps import gap_after, pick_deck, plan_deck
+from dashboard.builders.plan_maps import gap_after, pick_deck, plan_deck
 
 
 @dataclass

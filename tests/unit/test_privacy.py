@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.privacy import mask_frame, mask_name, mask_names, mask_phone, mask_record
-from core.security import Actor
+from core.model.actor import Actor
+from core.model.privacy import mask_frame, mask_name, mask_names, mask_phone, mask_record
 
 
 @pytest.mark.parametrize(("name", "masked"), [

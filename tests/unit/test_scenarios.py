@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import InvalidInput, NotFound
-from core.norms import Norms
-from core.scenario_changes import (
+from core.model.errors import InvalidInput, NotFound
+from core.model.scenarios.changes import (
     AddCadres,
     ApplyPlan,
     Checkpoints,
@@ -29,8 +28,9 @@ from core.scenario_changes import (
     SetRisk,
     worst_gap_allocation,
 )
-from core.scenario_file import FORMAT, dumps, loads
-from core.scenarios import Scenario, evaluate, flatten, real_moves, suggested_plan
+from core.model.scenarios.evaluation import Scenario, evaluate, flatten, real_moves, suggested_plan
+from core.model.scenarios.file_format import FORMAT, dumps, loads
+from core.services.norms import Norms
 from tests.unit.gap_fixtures import hand_worked_district
 
 
@@ -272,7 +272,7 @@ def test_the_format_description_documents_every_change_kind_and_field() -> None:
     import dataclasses
     from pathlib import Path
 
-    from core.scenario_changes import CHANGE_TYPES
+    from core.model.scenarios.changes import CHANGE_TYPES
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
     assert FORMAT in doc

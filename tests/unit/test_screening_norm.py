@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from core.gaps import compute_gaps, compute_gaps_loop
-from core.norms import DEFAULT_NORMS, Norms
+from core.services.gaps import compute_gaps, compute_gaps_loop
+from core.services.norms import DEFAULT_NORMS, Norms
 from tests.unit.gap_fixtures import community, state
 
 NORMS = Norms.from_params(DEFAULT_NORMS)
@@ -47,7 +47,7 @@ def test_the_loop_baseline_counts_screening_the_same_way() -> None:
 
 
 def test_the_screening_norm_is_validated() -> None:
-    from core.errors import InvalidInput
+    from core.model.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="入户排查"):
         Norms.from_params({**DEFAULT_NORMS, "screening_households_per_person_per_day": 0})

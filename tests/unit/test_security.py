@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import PermissionDenied
-from core.security import Actor, require, write_service
+from core.model.actor import Actor, require, write_service
+from core.model.errors import PermissionDenied
 
 
 def _actor(*roles: str, streets: frozenset[str] | None = None) -> Actor:

@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from core.coverage import MapGeometry
-from core.gaps import compute_gaps
-from core.norms import Norms
-from dashboard import charts, coverage_maps
+from core.services.gaps import compute_gaps
+from core.services.norms import Norms
+from core.services.read_models.coverage import MapGeometry
+from dashboard.builders import charts, coverage_maps
 from tests.unit.gap_fixtures import hand_worked_district
 
 SQUARE = '{"type":"Polygon","coordinates":[[[114.30,30.60],[114.31,30.60],[114.31,30.61],[114.30,30.61],[114.30,30.60]]]}'

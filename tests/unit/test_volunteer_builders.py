@@ -7,8 +7,8 @@ import json
 
 import pandas as pd
 
-from core.coverage import MapGeometry
-from dashboard.volunteer_maps import (
+from core.services.read_models.coverage import MapGeometry
+from dashboard.builders.volunteer_maps import (
     TASK_COLORS,
     deployment_deck,
     hours_chart,

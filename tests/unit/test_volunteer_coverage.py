@@ -9,9 +9,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from core.gaps import compute_gaps
-from core.norms import Norms
-from core.staffing_state import deployed_on
+from core.services.gaps import compute_gaps
+from core.services.norms import Norms
+from core.services.staffing import deployed_on
 from tests.unit.gap_fixtures import community, people, state
 
 COUNT_CP = Norms.from_params({"volunteers_count_for": ["checkpoint"]})
@@ -92,7 +92,7 @@ def test_a_person_counts_once_a_day_in_the_community_of_their_first_task() -> No
     ({"max_consecutive_days": 0}, "每人最多连续服务天数应在 1–60 天之间"),
 ])
 def test_the_volunteer_terms_of_the_norms_are_validated_in_chinese(change: dict, message: str) -> None:
-    from core.errors import InvalidInput
+    from core.model.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match=message):
         Norms.from_params(change)

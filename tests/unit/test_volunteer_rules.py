@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import InvalidInput, RuleViolation
-from core.volunteer_rules import (
+from core.model.errors import InvalidInput, RuleViolation
+from core.model.volunteer_rules import (
     ERRAND_TRANSITIONS,
     check_assignments,
     days_label,

@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from core.coverage import MapGeometry
-from core.wallscreen import Kpi
-from dashboard import wall_view as wv
-from dashboard.wall_live import settings
+from core.services.read_models.coverage import MapGeometry
+from core.services.read_models.wall import Kpi
+from dashboard.builders import wall_view as wv
+from dashboard.panels.wall_live import settings
 
 
 @pytest.mark.parametrize(("kpi", "text", "colour"), [

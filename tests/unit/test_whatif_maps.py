@@ -8,11 +8,11 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from core.gaps import compute_gaps
-from core.norms import Norms
-from core.scenario_changes import Context, SetRisk
-from core.scenarios import Scenario, evaluate
-from dashboard import coverage_maps, whatif_maps
+from core.model.scenarios.changes import Context, SetRisk
+from core.model.scenarios.evaluation import Scenario, evaluate
+from core.services.gaps import compute_gaps
+from core.services.norms import Norms
+from dashboard.builders import coverage_maps, whatif_maps
 from tests.unit.gap_fixtures import hand_worked_district
 
 

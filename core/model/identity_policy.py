@@ -1,0 +1,131 @@
+"""Identity rules as data and pure functions: lockout, session timeout, role parsing, group mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+
+from core.model.actor import ROLES, Actor
+from core.model.errors import FangxianError, InvalidInput
+
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+DEFAULT_SESSION_TIMEOUT_MIN = 30
+MIN_PASSWORD_LENGTH = 8
+#: a kiosk's last_used_at is written at most this often (a wall screen reruns all day)
+KIOSK_TOUCH_EVERY = dt.timedelta(minutes=5)
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,60}$")
+
+
+class AuthenticationFailed(FangxianError):
+    """Wrong user name or password (never says which)."""
+
+    key = "auth.error.bad_credentials"
+
+
+class AccountLocked(FangxianError):
+    key = "auth.error.locked"
+
+
+class AccountDisabled(FangxianError):
+    key = "auth.error.disabled"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def session_timeout() -> dt.timedelta:
+    """Idle timeout of a signed-in session: ``FANGXIAN_SESSION_TIMEOUT_MIN`` minutes (default 30)."""
+    raw = os.environ.get("FANGXIAN_SESSION_TIMEOUT_MIN", "")
+    try:
+        minutes = float(raw) if raw.strip() else DEFAULT_SESSION_TIMEOUT_MIN
+    except ValueError:
+        minutes = DEFAULT_SESSION_TIMEOUT_MIN
+    return dt.timedelta(minutes=max(minutes, 1.0))
+
+
+def session_expired(last_seen: dt.datetime, now: dt.datetime, timeout: dt.timedelta | None = None) -> bool:
+    return now - last_seen > (timeout or session_timeout())
+
+
+def parse_roles(roles: Iterable[str] | str) -> frozenset[str]:
+    """Role codes from a list or a comma-separated string; unknown codes are refused."""
+    items = roles.split(",") if isinstance(roles, str) else list(roles)
+    out = frozenset(r.strip() for r in items if r and r.strip())
+    unknown = sorted(out - set(ROLES))
+    if unknown:
+        raise InvalidInput(f"未知角色：{'、'.join(unknown)}（可用：{'、'.join(ROLES)}）", roles=unknown)
+    return out
+
+
+def join_codes(codes: Iterable[str] | None) -> str | None:
+    return None if codes is None else ",".join(sorted(set(codes)))
+
+
+def split_codes(text: str | None) -> frozenset[str] | None:
+    if text is None:
+        return None
+    return frozenset(c for c in text.split(",") if c)
+
+
+def check_username(username: str) -> str:
+    if not USERNAME_RE.match(username or ""):
+        raise InvalidInput("用户名只能包含字母、数字和 _ . @ -，长度 2 到 60", username=username)
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+    return password
+
+
+def actor_of(user: Mapping[str, object]) -> Actor:
+    """The Actor of a stored account (dict from the repository)."""
+    return Actor(username=str(user["username"]), display_name=str(user["display_name"] or user["username"]),
+                 roles=frozenset(r for r in str(user["roles"] or "").split(",") if r),
+                 streets=split_codes(user["streets"]))  # type: ignore[arg-type]
+
+
+def parse_group_mapping(raw: str | Mapping[str, object] | None) -> dict[str, frozenset[str]]:
+    """Group name -> roles. Accepts a mapping (secrets ``[fangxian.oidc_roles]``), JSON text, or
+    ``group=role,group2=role+role2`` text (``FANGXIAN_OIDC_ROLES``). Unknown roles are ignored."""
+    if raw is None or raw == "":
+        return {}
+    items: Mapping[str, object]
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if raw.startswith("{"):
+            items = json.loads(raw)
+        else:
+            pairs = [p.split("=", 1) for p in re.split(r"[,;\n]", raw) if "=" in p]
+            items = {k.strip(): v.strip() for k, v in pairs}
+    else:
+        items = raw
+    out: dict[str, frozenset[str]] = {}
+    for group, roles in items.items():
+        values = roles if isinstance(roles, list | tuple) else re.split(r"[+| ]", str(roles))
+        valid = frozenset(str(r).strip() for r in values if str(r).strip() in ROLES)
+        if valid:
+            out[str(group)] = valid
+    return out
+
+
+def split_groups(raw: object) -> list[str]:
+    """Groups from a claim or header: a list, or text separated by commas, semicolons or spaces."""
+    if raw is None:
+        return []
+    if isinstance(raw, list | tuple | set | frozenset):
+        return [str(g).strip() for g in raw if str(g).strip()]
+    return [g for g in re.split(r"[,;\s]+", str(raw)) if g]
+
+
+def roles_from_groups(groups: Iterable[str], mapping: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    out: set[str] = set()
+    for g in groups:
+        out |= mapping.get(g, frozenset())
+    return frozenset(out)

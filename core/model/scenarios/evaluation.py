@@ -1,0 +1,249 @@
+"""What-if scenarios: an ordered list of changes on top of the live state (or of another scenario),
+evaluated with the same gap engine as live data, with deltas against the baseline.
+
+Pure: no database here except ``load_baseline`` (one read) and ``to_batch`` (which hands the
+scenario's moves to ``core.services.reassign.apply_plan``, with its checks, roles and audit). Evaluating
+never writes anything and never alters the frames it is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.model.actor import Actor
+from core.model.errors import InvalidInput, NotFound
+from core.model.scenarios.changes import Change, Context, apply_changes, scenario_plan
+from core.services.gaps import GapResult, compute_gaps
+from core.services.norms import Norms
+from core.services.staffing import StaffingState
+
+LIVE = "live"
+#: the KPIs compared (district level): key -> (Chinese name, unit); lower is better for all four
+KPIS: dict[str, tuple[str, str]] = {
+    "shortage": ("缺口合计", "人"),
+    "uncovered_grids": ("无人值守网格", "个"),
+    "unstaffed_shifts": ("无人值守卡点班次", "班"),
+    "short_communities": ("缺人社区", "个"),
+}
+EXTRA_TOTALS = ("required", "available", "gap", "movable_surplus")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named, ordered list of changes on ``base`` ("live" or another scenario's id)."""
+
+    name: str
+    changes: tuple[Change, ...] = ()
+    author: str = ""
+    created_at: dt.datetime | None = None
+    base: str = LIVE
+    id: str | None = None
+    description: str = ""
+
+    def with_change(self, change: Change) -> Scenario:
+        return dataclasses.replace(self, changes=(*self.changes, change))
+
+    def without(self, index: int) -> Scenario:
+        return dataclasses.replace(self, changes=tuple(c for k, c in enumerate(self.changes) if k != index))
+
+    def undo_last(self) -> Scenario:
+        return dataclasses.replace(self, changes=self.changes[:-1])
+
+
+def flatten(scenario: Scenario, lookup: Callable[[str], Scenario | None] | None = None) -> tuple[Change, ...]:
+    """The changes of every base scenario first, then this one's (a base that is gone: NotFound)."""
+    changes = tuple(scenario.changes)
+    seen = {scenario.id} if scenario.id else set()
+    base = scenario.base or LIVE
+    while base != LIVE:
+        if base in seen:
+            raise InvalidInput(f"情景「{scenario.name}」的基础情景形成了循环引用")
+        seen.add(base)
+        parent = lookup(base) if lookup else None
+        if parent is None:
+            raise NotFound(f"情景「{scenario.name}」所基于的情景 {base} 不存在（可能已被删除）", codes=[base])
+        changes = (*parent.changes, *changes)
+        base = parent.base or LIVE
+    return changes
+
+
+# --- the result ------------------------------------------------------------------------------
+
+
+def _kpis(res: GapResult) -> dict[str, int]:
+    d = res.district
+    out = {"shortage": int(d["shortage"]), "uncovered_grids": int(d["grids"] - d["grids_covered"]),
+           "unstaffed_shifts": int(d["checkpoint_shifts"] - d["checkpoint_shifts_staffed"]),
+           "short_communities": int(d["short_communities"])}
+    out.update({k: int(d[k]) for k in EXTRA_TOTALS})
+    return out
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """The scenario's gaps and its deltas against the baseline (community, street, district)."""
+
+    scenario: Scenario
+    baseline: GapResult
+    result: GapResult
+    state: StaffingState
+    norms: Norms
+    community: pd.DataFrame  # one row per community: *_before, *_after, delta_*
+    street: pd.DataFrame
+    district: pd.DataFrame  # key, name, unit, before, after, delta
+    moves: pd.DataFrame  # staff_id, staff_code, from_community_id, to_community_id, source, change
+    added: pd.DataFrame  # hypothetical cadres: staff_id (< 0), code, unit_code
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def kpi(self, key: str) -> dict[str, int]:
+        row = self.district.set_index("key").loc[key]
+        return {"before": int(row["before"]), "after": int(row["after"]), "delta": int(row["delta"])}
+
+    def top_changes(self, n: int = 15) -> pd.DataFrame:
+        """The communities whose shortage (then gap, then requirement) changes most."""
+        c = self.community[self.community["changed"]]
+        key = (c["delta_shortage"].abs() * 1_000_000 + c["delta_gap"].abs() * 1_000 + c["delta_required"].abs())
+        return c.assign(_k=key).sort_values(["_k", "code"], ascending=[False, True]).drop(columns="_k").head(n)
+
+
+COMMUNITY_DELTA = ("risk_level", "required", "available", "gap", "shortage", "checkpoint_shifts",
+                   "checkpoint_shifts_staffed", "grids_covered", "movable_surplus")
+
+
+def community_deltas(before: GapResult, after: GapResult) -> pd.DataFrame:
+    """Before/after/delta per community (both frames hold the same communities in the same order)."""
+    b, a = before.community, after.community
+    if not np.array_equal(b["community_id"].to_numpy(), a["community_id"].to_numpy()):
+        raise ValueError("baseline and scenario hold different communities")
+    out = pd.DataFrame({k: b[k].array for k in ("community_id", "code", "name", "street_code", "street")})
+    out["lon"], out["lat"] = b["lon"].to_numpy(float), b["lat"].to_numpy(float)
+    for col in COMMUNITY_DELTA:
+        out[f"{col}_before"] = b[col].array
+        out[f"{col}_after"] = a[col].array
+    for col in ("required", "available", "gap", "shortage", "movable_surplus"):
+        out[f"delta_{col}"] = a[col].to_numpy(np.int64) - b[col].to_numpy(np.int64)
+    unstaffed_b = (b["checkpoint_shifts"] - b["checkpoint_shifts_staffed"]).to_numpy(np.int64)
+    unstaffed_a = (a["checkpoint_shifts"] - a["checkpoint_shifts_staffed"]).to_numpy(np.int64)
+    out["unstaffed_shifts_before"], out["unstaffed_shifts_after"] = unstaffed_b, unstaffed_a
+    out["delta_unstaffed_shifts"] = unstaffed_a - unstaffed_b
+    out["changed"] = ((out[[c for c in out if c.startswith("delta_")]] != 0).any(axis=1)
+                      | (out["risk_level_before"].astype(str) != out["risk_level_after"].astype(str)))
+    return out
+
+
+def street_deltas(before: GapResult, after: GapResult) -> pd.DataFrame:
+    cols = ["required", "available", "gap", "shortage", "short_communities", "checkpoint_shifts_staffed"]
+    b = before.street.set_index("code")
+    a = after.street.set_index("code").reindex(b.index)
+    out = pd.DataFrame({"code": b.index, "name": b["name"].to_numpy()})
+    for col in cols:
+        out[f"{col}_before"] = b[col].to_numpy(np.int64)
+        out[f"{col}_after"] = a[col].to_numpy(np.int64)
+        out[f"delta_{col}"] = out[f"{col}_after"] - out[f"{col}_before"]
+    return out
+
+
+def district_deltas(before: GapResult, after: GapResult) -> pd.DataFrame:
+    kb, ka = _kpis(before), _kpis(after)
+    names = {**KPIS, "required": ("应配人数", "人"), "available": ("在岗人数", "人"), "gap": ("净缺口", "人"),
+             "movable_surplus": ("可调出富余", "人")}
+    return pd.DataFrame([{"key": k, "name": names[k][0], "unit": names[k][1], "before": kb[k], "after": ka[k],
+                          "delta": ka[k] - kb[k]} for k in names])
+
+
+def evaluate(base_state: StaffingState, base_norms: Norms, scenario: Scenario, ctx: Context | None = None, *,
+             baseline: GapResult | None = None, lookup: Callable[[str], Scenario | None] | None = None) -> ScenarioResult:
+    """Apply the scenario (its bases first) to the live state and compare with the baseline gaps."""
+    t0 = time.perf_counter()
+    base = baseline if baseline is not None else compute_gaps(base_state, base_norms)
+    t1 = time.perf_counter()
+    w = apply_changes(base_state, base_norms, flatten(scenario, lookup), ctx)
+    t2 = time.perf_counter()
+    res = compute_gaps(w.state, w.norms)
+    t3 = time.perf_counter()
+    out = ScenarioResult(scenario=scenario, baseline=base, result=res, state=w.state, norms=w.norms,
+                         community=community_deltas(base, res), street=street_deltas(base, res),
+                         district=district_deltas(base, res), moves=w.moves, added=w.added,
+                         timings={"baseline": t1 - t0, "changes": t2 - t1, "gaps": t3 - t2})
+    out.timings["total"] = time.perf_counter() - t0
+    return out
+
+
+def suggested_plan(result: ScenarioResult, ctx: Context | None = None, options: dict[str, Any] | None = None) -> Any:
+    """The optimiser's plan on the scenario state (computed on demand; nothing applied)."""
+    return scenario_plan(result.state, result.norms, ctx or Context(), result.added, dict(options or {}))
+
+
+# --- from the database, and back to it through the reassignment path ------------------------------
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What a scenario is evaluated against: the live state, the norms in force, reference data and
+    the baseline gaps (computed once and reused by every evaluation)."""
+
+    state: StaffingState
+    norms: Norms
+    context: Context
+    gaps: GapResult
+
+
+def load_baseline(url: str | None) -> Baseline:
+    """Today's live state and norms, units and people (no names or phones) in one read."""
+    from core.services.norms import norms_for_day
+    from core.services.staffing import load_state
+    from core.storage.db import session_scope
+    from core.storage.repositories import scenario_repo
+
+    state = load_state(url)
+    norms = norms_for_day(url, dt.date.today())
+    with session_scope(url) as s:
+        ctx = Context(units=scenario_repo.units(s), people=scenario_repo.people(s))
+    return Baseline(state, norms, ctx, compute_gaps(state, norms))
+
+
+def evaluate_live(base: Baseline, scenario: Scenario,
+                  lookup: Callable[[str], Scenario | None] | None = None) -> ScenarioResult:
+    return evaluate(base.state, base.norms, scenario, base.context, baseline=base.gaps, lookup=lookup)
+
+
+def real_moves(result: ScenarioResult) -> pd.DataFrame:
+    """The scenario's moves of real people (hypothetical cadres left out), one row per person: where
+    they are today and where the scenario puts them last."""
+    mv = result.moves
+    if mv.empty:
+        return mv.copy()
+    mv = mv[mv["staff_id"].astype(np.int64) >= 0]
+    first = mv.drop_duplicates("staff_id", keep="first").set_index("staff_id")
+    last = mv.drop_duplicates("staff_id", keep="last").set_index("staff_id")
+    out = pd.DataFrame({"staff_id": first.index.to_numpy(np.int64), "staff_code": first["staff_code"].to_numpy(),
+                        "from_community_id": first["from_community_id"].to_numpy(np.int64),
+                        "to_community_id": last.loc[first.index, "to_community_id"].to_numpy(np.int64),
+                        "source": last.loc[first.index, "source"].to_numpy()})
+    return out[out["from_community_id"] != out["to_community_id"]].reset_index(drop=True)
+
+
+def to_batch(actor: Actor, url: str | None, result: ScenarioResult, reason: str,
+             override_shortage_reason: str | None = None, staff_ids: Sequence[int] | None = None) -> Any:
+    """Turn the scenario's moves into one real, audited batch through ``core.services.reassign.apply_plan``
+    (its roles, rules and locks decide; a planner without the coordinator role is refused there)."""
+    from core.model.optimizer.network import Plan, PlanOptions, PlanTotals
+    from core.services.reassign import apply_plan
+
+    mv = real_moves(result)
+    if staff_ids is not None:
+        mv = mv[mv["staff_id"].isin([int(i) for i in staff_ids])]
+    if mv.empty:
+        raise InvalidInput("该情景中没有可转为实际调配的人员调动（新增的假设人员不能实际调配）")
+    moves = mv.assign(kind="cadre", km=0.0, home_km=0.0).reset_index(drop=True)
+    plan = Plan(flows=pd.DataFrame(columns=["from_community_id", "to_community_id", "n", "km"]), moves=moves,
+                totals=PlanTotals(0, 0, 0, 0, len(moves), 0.0), options=PlanOptions())
+    return apply_plan(actor, url, plan, None, reason, override_shortage_reason)

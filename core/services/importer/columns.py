@@ -1,0 +1,111 @@
+"""The columns of each exchange format (DESIGN.md) and the header variants accepted for them.
+
+A header matches when, after NFKC (full-width → half-width), lower-casing, dropping spaces,
+underscores, hyphens, a leading "*" (required marker) and a trailing bracketed note such as
+"常住人口（人）" or "经度(WGS84)", it equals the canonical name, the Chinese header or an alias.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.services.importer.problems import Problem
+
+Kind = Literal["text", "int", "float", "bool", "datetime", "risk", "staff_kind", "skills", "phone",
+               "incident_type", "severity", "status", "community_ref"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str  # canonical English name
+    zh: str  # the Chinese header of the template
+    kind: Kind
+    required: bool = False  # the column must be present and every cell filled
+    aliases: tuple[str, ...] = field(default=())
+
+
+COMMUNITIES = (
+    Column("code", "社区编码", "text", True, ("社区代码", "社区编号", "编码", "communitycode")),
+    Column("name", "社区名称", "text", True, ("社区", "社区名", "名称")),
+    Column("street", "街道", "text", True, ("所属街道", "街道名称", "街道办", "街道(乡镇)")),
+    Column("population", "常住人口", "int", aliases=("人口", "常住人口数", "居民人数")),
+    Column("households", "户数", "int", aliases=("总户数", "住户数")),
+    Column("lon", "经度", "float", aliases=("longitude", "lng", "x")),
+    Column("lat", "纬度", "float", aliases=("latitude", "y")),
+    Column("risk_level", "风险等级", "risk", aliases=("风险", "风险级别", "risk")),
+    Column("checkpoints", "卡点数", "int", aliases=("卡点", "值守点数", "卡点数量")),
+    Column("isolated_households", "居家隔离户数", "int", aliases=("居家隔离", "隔离户数")),
+    Column("vulnerable_residents", "重点关爱人数", "int", aliases=("重点关爱", "关爱人数", "特殊人群人数")),
+)
+
+STAFF = (
+    Column("id", "编号", "text", True, ("人员编号", "工号", "code", "staffid")),
+    Column("name", "姓名", "text", True, ("名字",)),
+    Column("kind", "类别", "staff_kind", True, ("人员类别", "类型", "身份", "type")),
+    Column("unit", "派出单位", "text", aliases=("单位", "包保单位", "工作单位", "所在单位")),
+    Column("community_code", "所在社区", "community_ref", aliases=("社区编码", "社区", "所在社区编码", "下沉社区")),
+    Column("phone", "联系电话", "phone", aliases=("电话", "手机", "手机号", "手机号码", "联系方式")),
+    Column("home_lon", "居住地经度", "float", aliases=("住址经度", "家庭住址经度")),
+    Column("home_lat", "居住地纬度", "float", aliases=("住址纬度", "家庭住址纬度")),
+    Column("movable", "可调配", "bool", aliases=("是否可调配", "可调动", "是否可调动")),
+    Column("on_duty", "在岗", "bool", aliases=("是否在岗", "在岗状态")),
+    Column("skills", "技能", "skills", aliases=("特长", "专长", "技能特长")),
+)
+
+INCIDENTS = (
+    Column("id", "事件编号", "text", True, ("编号", "code", "incidentid")),
+    Column("community_code", "社区编码", "community_ref", True, ("所在社区", "社区", "发生社区")),
+    Column("type", "事件类型", "incident_type", True, ("类型", "类别")),
+    Column("severity", "严重程度", "severity", True, ("等级", "级别", "紧急程度")),
+    Column("status", "状态", "status", True, ("事件状态", "处置状态", "办理状态")),
+    Column("reported_at", "上报时间", "datetime", True, ("发生时间", "报告时间", "reported")),
+    Column("resolved_at", "办结时间", "datetime", aliases=("处置时间", "完成时间", "resolved")),
+    Column("lon", "经度", "float", aliases=("longitude", "lng")),
+    Column("lat", "纬度", "float", aliases=("latitude",)),
+    Column("description", "描述", "text", aliases=("事件描述", "情况描述", "内容", "备注")),
+)
+
+SPECS: dict[str, tuple[Column, ...]] = {"communities": COMMUNITIES, "staff": STAFF, "incidents": INCIDENTS}
+
+_NOTE = re.compile(r"\([^()]*\)$")
+
+
+def normalise_header(header: str) -> str:
+    text = unicodedata.normalize("NFKC", header).strip().lower()
+    text = text.lstrip("*").strip()
+    text = _NOTE.sub("", text) or text
+    return re.sub(r"[\s_\-]+", "", text)
+
+
+def lookup(spec: tuple[Column, ...]) -> dict[str, str]:
+    """Normalised header → canonical name, for every accepted variant."""
+    out: dict[str, str] = {}
+    for col in spec:
+        for variant in (col.name, col.zh, *col.aliases):
+            out.setdefault(normalise_header(variant), col.name)
+    return out
+
+
+def map_headers(file: str, headers: list[str], spec: tuple[Column, ...]) -> tuple[dict[str, int], list[Problem]]:
+    """Canonical name → position in the file; problems for missing required and doubled columns.
+
+    Columns the format does not know are ignored (clerks' sheets carry notes and extra fields).
+    """
+    table = lookup(spec)
+    found: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, header in enumerate(headers):
+        name = table.get(normalise_header(header))
+        if name is None:
+            continue
+        if name in found:
+            problems.append(Problem(file, 1, header, f"与「{headers[found[name]]}」是同一列，只能出现一次"))
+            continue
+        found[name] = i
+    for col in spec:
+        if col.required and col.name not in found:
+            problems.append(Problem(file, 1, col.zh, f"缺少必填列「{col.zh}」（也可写作 {col.name}）"))
+    return found, problems

@@ -1,0 +1,108 @@
+"""Write validated communities: district and streets created on demand, upsert by code, and a
+dated CommunityCondition row whenever the risk level or the norm counts change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from core.model.actor import require
+from core.services.importer.context import Context
+from core.services.importer.diff import Diff, FieldKind, compare, overlay, plain, records
+from core.services.importer.validate import Validated
+from core.storage.repositories import import_repo as repo
+
+FIELDS: dict[str, FieldKind] = {
+    "name": "text", "street": "text", "population": "num", "households": "num", "lon": "num", "lat": "num",
+    "risk_level": "text", "checkpoints": "num", "isolated_households": "num", "vulnerable_residents": "num",
+}
+CONDITION = ["risk_level", "checkpoints", "isolated_households", "vulnerable_residents"]
+DEFAULTS: dict[str, Any] = {"population": 0, "households": 0, "risk_level": "low", "checkpoints": 0,
+                            "isolated_households": 0, "vulnerable_residents": 0, "lon": None, "lat": None}
+
+
+def next_codes(prefix: str, existing: pd.Series, n: int, width: int) -> list[str]:
+    """``n`` fresh codes ``prefix`` + a ``width``-digit number after the highest one in use."""
+    tail = existing[existing.str.startswith(prefix) & (existing.str.len() == len(prefix) + width)].str[len(prefix):]
+    nums = pd.to_numeric(tail, errors="coerce").dropna()
+    start = int(nums.max()) + 1 if len(nums) else 1
+    return [f"{prefix}{i:0{width}d}" for i in range(start, start + n)]
+
+
+def write(ctx: Context, v: Validated, *, district_name: str, district_code: str) -> None:
+    s = ctx.session
+    inc = v.frame
+    stored = repo.communities(s)
+    diff = compare(inc, stored, "code", FIELDS)
+    streets = repo.streets(s)
+    moved = diff.changed[[f for f in ["street"] if f in diff.changed]]
+    wanted = pd.concat([diff.new["street"], moved["street"] if "street" in moved else pd.Series([], dtype=object)])
+    missing = [n for n in dict.fromkeys(wanted.dropna()) if n not in set(streets["name"])]  # file order
+    touched = list(stored.set_index("code").loc[diff.changed["code"], "street_code"]) if len(diff.changed) else []
+    touched += list(streets.loc[streets["name"].isin(wanted), "code"]) + [None] * bool(missing)
+    require(ctx.actor, "clerk", "admin", streets=touched)
+    dist = repo.district(s)
+    ctx.counts.update(created=len(diff.new), updated=len(diff.changed), unchanged=diff.unchanged,
+                      streets_created=len(missing), district_created=int(dist is None))
+    if ctx.dry_run:
+        return
+    if dist is None:
+        repo.insert_rows(s, "district", [{"code": district_code, "name": district_name}])
+        dist = repo.district(s)
+        ctx.audit("district", district_code, after={"code": district_code, "name": district_name})
+    assert dist is not None
+    new_streets = [{"code": c, "name": n, "district_id": dist["id"]}
+                   for c, n in zip(next_codes(dist["code"], streets["code"].astype(str), len(missing), 3), missing, strict=True)]
+    repo.insert_rows(s, "street", new_streets)
+    for row in new_streets:
+        ctx.audit("street", row["code"], after={"code": row["code"], "name": row["name"]})
+    street_id = repo.streets(s).drop_duplicates("name").set_index("name")["id"]
+    _create(ctx, diff.new, street_id)
+    _update(ctx, diff, stored, street_id)
+
+
+def _create(ctx: Context, new: pd.DataFrame, street_id: pd.Series) -> None:
+    if new.empty:
+        return
+    rows = new[[c for c in new if c in FIELDS or c == "code"]].copy()
+    for col, default in DEFAULTS.items():
+        rows[col] = rows[col].astype(object).where(rows[col].notna(), default) if col in rows else default
+    rows["street_id"] = rows["street"].map(street_id)
+    data = records(rows.drop(columns=["street"]).assign(version=1))
+    ids = repo.insert_rows(ctx.session, "community", data)
+    cond = rows[["code", *CONDITION]].assign(community_id=rows["code"].map(ids), valid_from=ctx.today)
+    repo.insert_rows(ctx.session, "community_condition", records(cond.drop(columns=["code"])))
+    audit_rows = [{k: plain(v, k) for k, v in r.items() if k != "street_id"} for r in records(rows)]
+    ctx.audit_created("community", audit_rows, list(rows["code"]))
+
+
+def _update(ctx: Context, diff: Diff, stored: pd.DataFrame, street_id: pd.Series) -> None:
+    ch = diff.changed
+    if ch.empty:
+        return
+    updates: list[dict[str, Any]] = []
+    for rec, fields in zip(ch.astype(object).to_dict("records"), diff.changed_fields, strict=True):
+        row: dict[str, Any] = {"id": int(rec["id"]), "version": int(rec["version"])}
+        for f in fields:
+            value = plain(rec[f])
+            if f == "street":
+                row["street_id"] = int(street_id[value])
+            else:
+                row[f] = value
+        updates.append(row)
+    repo.update_rows(ctx.session, "community", updates)
+    touched = [i for i, fs in enumerate(diff.changed_fields) if set(fs) & set(CONDITION)]
+    if touched:
+        sub = ch.iloc[touched]
+        after = overlay(sub, stored, CONDITION).assign(community_id=sub["id"].to_numpy().astype(int),
+                                                       valid_from=ctx.today)
+        today = repo.conditions_on(ctx.session, ctx.today, list(after["community_id"]))
+        existing = after["community_id"].map(today.set_index("community_id")["id"] if len(today) else {})
+        ins = after[existing.isna()].drop(columns=["code"])
+        upd = after[existing.notna()].drop(columns=["code", "community_id", "valid_from"])
+        repo.insert_rows(ctx.session, "community_condition", records(ins))
+        repo.update_rows(ctx.session, "community_condition",
+                         records(upd.assign(id=existing.dropna().astype(int).to_numpy())))
+    ctx.audit_changed("community", diff, list(ch["code"]))
+

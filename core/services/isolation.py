@@ -1,0 +1,300 @@
+"""Home isolation follow-up (居家隔离): households, daily checks, automatic incidents, counts in step.
+
+* A household is checked every day: each member's temperature (°C) and the household's needs.
+* ``scan_isolation`` raises an incident for a reading at or above the fever threshold (default 37.3 °C)
+  and for a household with no check by the configured hour (default 10:00); at most one incident per
+  household, day and cause (the ``isolation_alert`` table's unique key), so running it again is harmless.
+* Community and grid ``isolated_households`` (what the gap engine reads) follow the active households,
+  in the same transaction, with the community's condition of the day recorded for past-day gaps.
+* Head of household, phone and address are personal: masked for roles that do not need them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.model.actor import Actor, require, write_service
+from core.model.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
+from core.model.privacy import mask_names, mask_phones
+from core.services.audit import new_batch_id, record
+from core.services.incidents import create_incident
+from core.storage.db import session_scope
+from core.storage.repositories import incident_repo as ir
+from core.storage.repositories import isolation_repo as repo
+from core.storage.rows.isolation import IsolatedHousehold
+
+ENTRY_ROLES = ("coordinator", "clerk", "admin")
+SCAN_ROLES = ("coordinator", "admin")
+TEMP_RANGE = (34.0, 43.0)
+
+
+@dataclass(frozen=True)
+class IsolationSettings:
+    missed_hour: int = 10  # no check by this hour of the day: missed
+    fever_threshold: float = 37.3  # °C, a reading at or above it raises a fever incident
+
+    def validate(self) -> None:
+        if not 0 <= self.missed_hour <= 23:
+            raise InvalidInput(f"漏检判定时间应为 0–23 点，现为 {self.missed_hour}")
+        if not 36.5 <= self.fever_threshold <= 39.5:
+            raise InvalidInput(f"发热阈值应在 36.5–39.5 ℃ 之间，现为 {self.fever_threshold}")
+
+
+def _settings(session: Any) -> IsolationSettings:
+    raw = repo.settings(session)
+    d = IsolationSettings()
+    return IsolationSettings(missed_hour=int(raw["missed_hour"] or d.missed_hour),
+                             fever_threshold=float(raw["fever_threshold"] or d.fever_threshold))
+
+
+def load_settings(url: str | None) -> IsolationSettings:
+    with session_scope(url) as s:
+        return _settings(s)
+
+
+@write_service("admin")
+def set_settings(actor: Actor, url: str | None, settings: IsolationSettings, reason: str = "") -> None:
+    """Change the missed-check hour and the fever threshold."""
+    settings.validate()
+    with session_scope(url) as s:
+        before = _settings(s)
+        repo.set_setting(s, "missed_hour", str(settings.missed_hour))
+        repo.set_setting(s, "fever_threshold", str(settings.fever_threshold))
+        record(s, actor, "isolation.settings", "setting", "isolation",
+               before=vars(before), after=vars(settings), reason=reason, batch_id=new_batch_id())
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return (now or dt.datetime.now()).replace(microsecond=0)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+@write_service(*ENTRY_ROLES)
+def add_household(actor: Actor, url: str | None, *, community_id: int, grid_id: int | None, address: str,
+                  head_name: str, phone: str | None, members: int, start_date: dt.date, planned_end: dt.date,
+                  now: dt.datetime | None = None) -> str:
+    """Register a household in home isolation; the community's and grid's counts follow. Returns its code."""
+    now = _now(now)
+    if members < 1 or members > 20:
+        raise InvalidInput(f"家庭人数应为 1–20 人，现为 {members}")
+    if planned_end < start_date:
+        raise InvalidInput("计划解除日期不能早于开始日期")
+    if not address.strip():
+        raise InvalidInput("请填写住址")
+    with session_scope(url) as s:
+        ir.serialise_writers(s)
+        comm = ir.community_ref(s, community_id)
+        if comm is None:
+            raise NotFound(f"社区 {community_id} 不存在")
+        require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
+        if grid_id is not None and grid_id not in repo.grid_ids_of(s, community_id):
+            raise InvalidInput("所选网格不属于该社区")
+        code = repo.next_household_code(s)
+        repo.add(s, IsolatedHousehold(code=code, community_id=community_id, grid_id=grid_id, address=address.strip(),
+                                      head_name=head_name.strip(), phone=(phone or "").strip() or None,
+                                      members=members, start_date=start_date, planned_end=planned_end,
+                                      status="active", created_by=actor.username))
+        repo.flush(s)
+        batch = new_batch_id()
+        changes = repo.sync_counts(s, [community_id], now.date())
+        record(s, actor, "isolation.add", "home_isolation", code, community_code=comm["code"],
+               after={"members": members, "start_date": start_date.isoformat(),
+                      "planned_end": planned_end.isoformat(), "isolated_households": changes[0]["after"]},
+               batch_id=batch)
+        return code
+
+
+@write_service(*ENTRY_ROLES)
+def end_household(actor: Actor, url: str | None, household_id: int, *, expected_version: int, reason: str,
+                  now: dt.datetime | None = None) -> None:
+    """End a household's isolation (解除隔离); the counts follow."""
+    now = _now(now)
+    with session_scope(url) as s:
+        ir.serialise_writers(s)
+        h = repo.get_household(s, household_id)
+        if h is None:
+            raise NotFound(f"隔离户 {household_id} 不存在")
+        comm = ir.community_ref(s, h.community_id)
+        assert comm is not None
+        require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
+        if h.version != expected_version:
+            raise ConcurrentChange(f"隔离户 {h.code} 已被他人修改，请刷新后重试")
+        if h.status != "active":
+            raise RuleViolation(f"隔离户 {h.code} 已解除隔离")
+        h.status, h.ended_at = "ended", now
+        repo.flush(s)
+        changes = repo.sync_counts(s, [h.community_id], now.date())
+        record(s, actor, "isolation.end", "home_isolation", h.code, community_code=comm["code"],
+               before={"status": "active"}, after={"status": "ended", "isolated_households": changes[0]["after"]},
+               reason=reason, batch_id=new_batch_id())
+
+
+@write_service(*ENTRY_ROLES)
+def record_check(actor: Actor, url: str | None, household_id: int, temperatures: list[float], *,
+                 need_groceries: bool = False, need_medicine: bool = False, need_other: str = "", note: str = "",
+                 now: dt.datetime | None = None) -> float:
+    """Record today's check of a household (one temperature per member checked); returns the highest reading."""
+    now = _now(now)
+    temps = [round(float(x), 1) for x in temperatures]
+    if not temps:
+        raise InvalidInput("至少填写一名成员的体温")
+    bad = [x for x in temps if not TEMP_RANGE[0] <= x <= TEMP_RANGE[1]]
+    if bad:
+        raise InvalidInput(f"体温应在 {TEMP_RANGE[0]}–{TEMP_RANGE[1]} ℃ 之间：{bad}")
+    with session_scope(url) as s:
+        h = repo.get_household(s, household_id)
+        if h is None:
+            raise NotFound(f"隔离户 {household_id} 不存在")
+        comm = ir.community_ref(s, h.community_id)
+        assert comm is not None
+        require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
+        if h.status != "active":
+            raise RuleViolation(f"隔离户 {h.code} 已解除隔离，无需健康监测")
+        if len(temps) > h.members:
+            raise InvalidInput(f"该户共 {h.members} 人，填写了 {len(temps)} 个体温")
+        repo.add_check(s, household_id=h.id, day=now.date(), checked_at=now, temperatures=temps, max_temp=max(temps),
+                       need_groceries=need_groceries, need_medicine=need_medicine, need_other=need_other.strip(),
+                       note=note.strip(), checked_by=actor.username)
+        record(s, actor, "isolation.check", "home_isolation", h.code, community_code=comm["code"],
+               after={"max_temp": max(temps), "readings": len(temps), "need_groceries": need_groceries,
+                      "need_medicine": need_medicine}, batch_id=new_batch_id())
+        return max(temps)
+
+
+# --- the scan ------------------------------------------------------------------------------------
+
+
+def find_alerts(households: pd.DataFrame, checks: pd.DataFrame, existing: pd.DataFrame,
+                settings: IsolationSettings, now: dt.datetime) -> pd.DataFrame:
+    """Alerts due on ``now``'s day (pure, vectorised): household_id, cause (fever | missed), max_temp.
+
+    Fever: any of today's readings ≥ threshold. Missed: active since before today's cut-off, no check
+    today, and the cut-off hour has passed. Households that already have an alert for the cause are left out."""
+    day = now.date()
+    act = households[(households["status"] == "active") & (pd.to_datetime(households["start_date"]).dt.date <= day)]
+    today = checks[pd.to_datetime(checks["day"]).dt.date == day] if len(checks) else checks
+    hottest = today.groupby("household_id")["max_temp"].max() if len(today) else pd.Series(dtype=float)
+    hot = hottest[hottest >= settings.fever_threshold - 1e-9]
+    fever = pd.DataFrame({"household_id": hot.index.astype(np.int64), "cause": "fever", "max_temp": hot.to_numpy()})
+    if now.hour >= settings.missed_hour:
+        ids = act["id"][~act["id"].isin(hottest.index)].to_numpy(np.int64)
+    else:
+        ids = np.array([], dtype=np.int64)
+    missed = pd.DataFrame({"household_id": ids, "cause": "missed", "max_temp": np.nan})
+    out = pd.concat([fever[fever["household_id"].isin(act["id"])], missed], ignore_index=True)
+    if len(existing):
+        seen = set(zip(existing["household_id"].astype(int), existing["cause"], strict=False))
+        keep = [(int(h), c) not in seen for h, c in zip(out["household_id"], out["cause"], strict=False)]
+        out = out[keep]
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    day: dt.date
+    fever: int
+    missed: int
+    incident_codes: list[str]
+
+
+@write_service(*SCAN_ROLES)
+def scan_isolation(actor: Actor, url: str | None = None, now: dt.datetime | None = None) -> ScanResult:
+    """Raise the due fever and missed-check incidents of today (idempotent); one transaction."""
+    now = _now(now)
+    day = now.date()
+    with session_scope(url) as s:
+        ir.serialise_writers(s)
+        settings = _settings(s)
+        hh = repo.households(s, active_only=True)
+        checks = repo.checks_between(s, day, day)
+        due = find_alerts(hh, checks, repo.alerts_on(s, day), settings, now)
+        if actor.streets is not None:
+            due = due[due["household_id"].map(hh.set_index("id")["street_code"]).isin(actor.streets)]
+        batch = new_batch_id()
+        codes: list[str] = []
+        info = hh.set_index("id")
+        for row in due.itertuples(index=False):  # only the few alerts due, not the households
+            h = info.loc[int(row.household_id)]
+            comm = ir.community_ref(s, int(h["community_id"]))
+            assert comm is not None
+            if row.cause == "fever":
+                type_, sev = "fever_case", "high"
+                desc = f"居家隔离户 {h['code']} 体温 {row.max_temp:.1f} ℃（≥ {settings.fever_threshold:.1f} ℃），需转运排查"
+            else:
+                type_, sev = "other", "medium"
+                desc = f"居家隔离户 {h['code']} 截至 {settings.missed_hour}:00 未完成今日健康监测"
+            rep = create_incident(s, actor, community=comm, grid_id=None if pd.isna(h["grid_id"]) else int(h["grid_id"]),
+                                  type_=type_, severity=sev, place=f"{h['community']} {h['code']}", description=desc,
+                                  lon=None, lat=None, now=now, source="isolation", batch_id=batch)
+            repo.add_alert(s, household_id=int(row.household_id), day=day, cause=row.cause, incident_id=rep.id)
+            codes.append(rep.code)
+        repo.flush(s)
+        return ScanResult(day, int((due["cause"] == "fever").sum()), int((due["cause"] == "missed").sum()), codes)
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def mask_addresses(s: pd.Series) -> pd.Series:
+    """Keep the estate and building, hide the door: 幸福里小区3栋2单元501 -> 幸福里小区3栋2单元***."""
+    text = s.astype("string")
+    return text.str.replace(r"\d+(室|号)?$", "***", regex=True).astype(object).where(s.notna(), None)
+
+
+def mask_households(df: pd.DataFrame, personal: bool) -> pd.DataFrame:
+    """Personal columns masked unless ``personal`` (the actor's ``sees_personal_data``)."""
+    if personal:
+        return df
+    out = df.copy()
+    if "head_name" in out:
+        out["head_name"] = mask_names(out["head_name"])
+    if "phone" in out:
+        out["phone"] = mask_phones(out["phone"])
+    if "address" in out:
+        out["address"] = mask_addresses(out["address"])
+    return out
+
+
+@dataclass(frozen=True)
+class IsolationView:
+    households: pd.DataFrame  # active, masked for the actor, with today's check status
+    checks_today: pd.DataFrame
+    missing: pd.DataFrame  # active households not yet checked today
+    ending: pd.DataFrame  # planned end within the coming days
+    settings: IsolationSettings
+    day: dt.date
+
+
+def load_view(url: str | None, *, personal: bool, now: dt.datetime | None = None, ending_days: int = 3) -> IsolationView:
+    """Everything the isolation page shows; personal data masked unless ``personal``
+    (pass ``actor.sees_personal_data``)."""
+    now = _now(now)
+    day = now.date()
+    with session_scope(url) as s:
+        settings = _settings(s)
+        hh = repo.households(s, active_only=True)
+        checks = repo.checks_between(s, day, day)
+    last = checks.groupby("household_id").agg(max_temp=("max_temp", "max"), checked_at=("checked_at", "max"),
+                                              need_groceries=("need_groceries", "max"),
+                                              need_medicine=("need_medicine", "max")) if len(checks) else None
+    hh = hh.copy()
+    if last is not None:
+        hh = hh.join(last, on="id")
+    else:
+        hh = hh.assign(max_temp=np.nan, checked_at=pd.NaT, need_groceries=False, need_medicine=False)
+    hh["checked_today"] = hh["checked_at"].notna()
+    hh["fever"] = hh["max_temp"] >= settings.fever_threshold - 1e-9
+    hh["days_left"] = (pd.to_datetime(hh["planned_end"]) - pd.Timestamp(day)).dt.days
+    masked = mask_households(hh, personal)
+    ending = masked[masked["days_left"].between(0, ending_days)].sort_values(["planned_end", "code"])
+    missing = masked[~masked["checked_today"]]
+    ct = checks.merge(masked[["id", "code", "community", "street_code", "grid"]], left_on="household_id",
+                      right_on="id", how="left") if len(checks) else checks
+    return IsolationView(masked, ct, missing, ending, settings, day)

@@ -1,0 +1,271 @@
+"""Door-to-door screening campaigns (地毯式排查, "数电灯"): targets per grid, progress, schedule.
+
+Arithmetic (all vectorised over the campaign's grids):
+* visited = Σ entries' visited (each entry: households knocked since the last one; at home + not at home);
+  coverage % = min(visited, target) / target × 100;
+* the schedule is linear from start to deadline: share(t) = clip((t − start) / (deadline − start), 0, 1),
+  expected by now = target × share(now);
+* a grid is behind schedule when expected − visited ≥ max(1, tolerance × target) (default tolerance 5 %),
+  its shortfall = ceil(expected − visited);
+* the burn-down is remaining = Σ target − Σ visited so far, sampled over the campaign, beside the ideal line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.model.actor import Actor, require, write_service
+from core.model.errors import InvalidInput, NotFound, RuleViolation
+from core.services.audit import new_batch_id, record
+from core.storage.db import session_scope
+from core.storage.repositories import screening_repo as repo
+
+ROLES = ("coordinator", "admin")
+ENTRY_ROLES = ("coordinator", "clerk", "admin")
+TOLERANCE = 0.05
+
+
+def schedule_share(start: dt.datetime, deadline: dt.datetime, at: dt.datetime) -> float:
+    """Share of the work a linear schedule expects done by ``at`` (0 before start, 1 from the deadline)."""
+    span = (deadline - start).total_seconds()
+    if span <= 0:
+        return 1.0
+    return float(min(1.0, max(0.0, (at - start).total_seconds() / span)))
+
+
+def grid_progress(targets: pd.DataFrame, progress: pd.DataFrame, start: dt.datetime, deadline: dt.datetime,
+                  now: dt.datetime, tolerance: float = TOLERANCE) -> pd.DataFrame:
+    """Per grid: target, visited, at home, not at home, discrepancies, coverage %, expected, shortfall, behind."""
+    cols = ["visited", "at_home", "not_home", "discrepancies"]
+    done = progress[pd.to_datetime(progress["at"]) <= pd.Timestamp(now)] if len(progress) else progress
+    sums = done.groupby("grid_id")[cols].sum() if len(done) else pd.DataFrame(columns=cols, dtype="int64")
+    out = targets.join(sums, on="grid_id")
+    out[cols] = out[cols].fillna(0).astype(np.int64)
+    target = out["target_households"].to_numpy(float)
+    visited = out["visited"].to_numpy(float)
+    out["coverage_pct"] = np.where(target > 0, np.minimum(visited, target) / np.where(target > 0, target, 1) * 100,
+                                   100.0).round(1)
+    expected = target * schedule_share(start, deadline, now)
+    out["expected"] = np.round(expected, 1)
+    lag = expected - visited
+    out["shortfall"] = np.maximum(0, np.ceil(np.round(lag, 6))).astype(np.int64)
+    out["behind"] = lag >= np.maximum(1.0, tolerance * target)
+    out["remaining"] = np.maximum(0, target - visited).astype(np.int64)
+    return out
+
+
+def summary(grids: pd.DataFrame, start: dt.datetime, deadline: dt.datetime, now: dt.datetime) -> dict[str, Any]:
+    target = int(grids["target_households"].sum())
+    visited = int(np.minimum(grids["visited"], grids["target_households"]).sum())
+    expected = target * schedule_share(start, deadline, now)
+    return {
+        "grids": len(grids), "target": target, "visited": visited,
+        "coverage_pct": round(visited / target * 100, 1) if target else 100.0,
+        "expected": int(round(expected)), "expected_pct": round(schedule_share(start, deadline, now) * 100, 1),
+        "behind_grids": int(grids["behind"].sum()), "shortfall": int(grids.loc[grids["behind"], "shortfall"].sum()),
+        "at_home": int(grids["at_home"].sum()), "not_home": int(grids["not_home"].sum()),
+        "discrepancies": int(grids["discrepancies"].sum()),
+        "hours_left": round(max(0.0, (deadline - now).total_seconds() / 3600), 1),
+        "complete_grids": int((grids["remaining"] == 0).sum()),
+    }
+
+
+def burn_down(targets: pd.DataFrame, progress: pd.DataFrame, start: dt.datetime, deadline: dt.datetime,
+              now: dt.datetime, points: int = 24) -> pd.DataFrame:
+    """Long form (at, series, remaining): "actual" up to now, "ideal" over the whole campaign."""
+    total = float(targets["target_households"].sum())
+    end = min(now, deadline)
+    ticks = pd.date_range(start, max(end, start), periods=points + 1) if end > start else pd.DatetimeIndex([start])
+    if len(progress):
+        p = progress.sort_values("at")
+        times = pd.to_datetime(p["at"]).to_numpy()
+        cum = np.cumsum(p["visited"].to_numpy(float))
+        k = np.searchsorted(times, ticks.to_numpy(), side="right")
+        done = np.where(k > 0, cum[np.maximum(k - 1, 0)], 0.0)
+    else:
+        done = np.zeros(len(ticks))
+    actual = pd.DataFrame({"at": ticks, "series": "actual", "remaining": np.maximum(0.0, total - np.minimum(done, total))})
+    ideal = pd.DataFrame({"at": [pd.Timestamp(start), pd.Timestamp(deadline)], "series": "ideal",
+                          "remaining": [total, 0.0]})
+    return pd.concat([actual, ideal], ignore_index=True)
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+@write_service(*ROLES)
+def create_campaign(actor: Actor, url: str | None, name: str, start: dt.datetime, deadline: dt.datetime, *,
+                    community_ids: list[int] | None = None, targets: dict[int, int] | None = None) -> int:
+    """Open a campaign over all grids (or the grids of some communities); target = each grid's households
+    unless ``targets`` (grid id → households) says otherwise. Returns the campaign id."""
+    if not name.strip():
+        raise InvalidInput("请填写排查任务名称")
+    if deadline <= start:
+        raise InvalidInput("截止时间必须晚于开始时间")
+    with session_scope(url) as s:
+        grids = repo.grid_households(s, community_ids)
+        if grids.empty:
+            raise InvalidInput("所选范围内没有网格")
+        from core.storage.repositories import incident_repo as ir
+
+        streets = {ir.community_ref(s, int(c))["street_code"] for c in grids["community_id"].unique()}  # type: ignore[index]
+        require(actor, *ROLES, streets=sorted(streets) if actor.streets is not None else ())
+        t = grids.assign(target_households=grids["grid_id"].map(targets or {}).fillna(grids["households"]))
+        if (t["target_households"] < 0).any():
+            raise InvalidInput("目标户数不能为负")
+        code = f"P{start:%Y%m%d%H%M}"
+        row = repo.add_campaign(s, code=code, name=name.strip(), started_at=start, deadline=deadline, status="active",
+                                created_by=actor.username)
+        repo.insert_targets(s, [{"campaign_id": row.id, "grid_id": int(g), "target_households": int(n)}
+                                for g, n in zip(t["grid_id"], t["target_households"], strict=False)])
+        record(s, actor, "screening.create", "screening_campaign", code,
+               after={"name": name, "start": start.isoformat(), "deadline": deadline.isoformat(),
+                      "grids": len(t), "target": int(t["target_households"].sum())}, batch_id=new_batch_id())
+        return int(row.id)
+
+
+@write_service(*ENTRY_ROLES)
+def record_progress(actor: Actor, url: str | None, campaign_id: int, grid_id: int, *, at_home: int, not_home: int,
+                    discrepancies: int = 0, building: str = "", now: dt.datetime | None = None) -> int:
+    """Add households visited in a grid (or one building of it) since the last report; returns the grid's total."""
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    if min(at_home, not_home, discrepancies) < 0:
+        raise InvalidInput("户数不能为负")
+    visited = at_home + not_home
+    if visited == 0:
+        raise InvalidInput("请填写本次走访的户数（在家、不在家）")
+    if discrepancies > visited:
+        raise InvalidInput("人户不一致户数不能超过走访户数")
+    with session_scope(url) as s:
+        from core.storage.repositories import incident_repo as ir
+
+        ir.serialise_writers(s)
+        camp = repo.campaign(s, campaign_id)
+        if camp is None:
+            raise NotFound(f"排查任务 {campaign_id} 不存在")
+        if camp.status != "active":
+            raise RuleViolation(f"排查任务「{camp.name}」已结束")
+        g = repo.grid_street(s, grid_id)
+        target = repo.target_of(s, campaign_id, grid_id)
+        if g is None or target is None:
+            raise NotFound("该网格不在本次排查范围内")
+        require(actor, *ENTRY_ROLES, streets=[g["street_code"]])
+        before = repo.progress(s, campaign_id)
+        so_far = int(before.loc[before["grid_id"] == grid_id, "visited"].sum()) if len(before) else 0
+        if so_far + visited > target:
+            raise RuleViolation(f"网格 {g['code']} 目标 {target} 户，已走访 {so_far} 户，本次 {visited} 户将超出目标；"
+                                f"名册外住户请记入人户不一致")
+        repo.insert_progress(s, [{"campaign_id": campaign_id, "grid_id": grid_id, "building": building.strip(),
+                                  "at": now, "visited": visited, "at_home": at_home, "not_home": not_home,
+                                  "discrepancies": discrepancies, "entered_by": actor.username}])
+        record(s, actor, "screening.progress", "screening_campaign", camp.code, community_code=g["community_code"],
+               after={"grid": g["code"], "building": building, "visited": visited, "at_home": at_home,
+                      "not_home": not_home, "discrepancies": discrepancies, "total": so_far + visited},
+               batch_id=new_batch_id())
+        return so_far + visited
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    campaign: dict[str, Any]
+    grids: pd.DataFrame
+    burn: pd.DataFrame
+    summary: dict[str, Any]
+    now: dt.datetime
+
+
+def campaigns(url: str | None) -> pd.DataFrame:
+    with session_scope(url) as s:
+        return repo.campaigns(s)
+
+
+def load_campaign(url: str | None, campaign_id: int | None = None, now: dt.datetime | None = None) -> CampaignView | None:
+    """A campaign (default: the newest active one) with per-grid progress, the burn-down and the totals."""
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    with session_scope(url) as s:
+        camps = repo.campaigns(s)
+        if camps.empty:
+            return None
+        if campaign_id is None:
+            active = camps[camps["status"] == "active"]
+            campaign_id = int((active if len(active) else camps)["id"].iat[0])
+        row = camps[camps["id"] == campaign_id]
+        if row.empty:
+            raise NotFound(f"排查任务 {campaign_id} 不存在")
+        targets = repo.targets(s, campaign_id)
+        prog = repo.progress(s, campaign_id)
+    c = row.iloc[0].to_dict()
+    start, deadline = pd.Timestamp(c["started_at"]).to_pydatetime(), pd.Timestamp(c["deadline"]).to_pydatetime()
+    grids = grid_progress(targets, prog, start, deadline, now)
+    return CampaignView(c, grids, burn_down(targets, prog, start, deadline, now), summary(grids, start, deadline, now), now)
+
+
+def helpers_for_behind(url: str | None, grids: pd.DataFrame, per_community: int = 3,
+                       streets: list[str] | None = None) -> pd.DataFrame:
+    """For each community with grids behind schedule: the nearest movable, on-duty cadres of communities
+    with surplus (from the reassignment workflow's ``candidates``), at most ``per_community`` each."""
+    from core.services.gaps import load_gaps
+    from core.services.reassign import candidates
+
+    behind = grids[grids["behind"]]
+    if behind.empty:
+        return pd.DataFrame(columns=["community_id", "community", "shortfall", "staff_id", "staff_code", "name",
+                                     "from_community", "home_km", "post_km"])
+    need = behind.groupby(["community_id", "community_code", "community"], as_index=False)["shortfall"].sum()
+    need = need.sort_values("shortfall", ascending=False)
+    gaps = load_gaps(url)
+    parts = []
+    for r in need.itertuples(index=False):  # one per short community (a handful), each vectorised inside
+        c = candidates(url, int(r.community_id), streets=streets, limit=per_community, gaps=gaps)
+        parts.append(c.assign(community_id=int(r.community_id), community_code=r.community_code,
+                              community=r.community, shortfall=int(r.shortfall)))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return out
+
+
+
+def workload(grids: pd.DataFrame, deadline: dt.datetime, now: dt.datetime) -> pd.DataFrame:
+    """Screening workload per community: households still to visit and the daily pace needed to finish
+    by the deadline (remaining / days left, at least half a day) — the input of a staffing norm term
+    ``screening_households_per_person_per_day``."""
+    days_left = max(0.5, (deadline - now).total_seconds() / 86400)
+    out = grids.groupby("community_id", as_index=False)["remaining"].sum()
+    out["households_per_day"] = np.where(now < deadline, out["remaining"] / days_left, 0.0).round(1)
+    return out
+
+
+def workload_by_community(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Workload of every active campaign, summed per community (empty when no campaign is running)."""
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    return workload_on_days(url, [now])[now]
+
+
+def workload_on_days(url: str | None, moments: list[dt.datetime]) -> dict[dt.datetime, pd.DataFrame]:
+    """The workload at each moment (one read; each moment cut in memory): a campaign counts from its
+    start to its deadline, with the progress recorded before that moment."""
+    with session_scope(url) as s:
+        camps = repo.campaigns(s)
+        running = [(c, repo.targets(s, int(c["id"])), repo.progress(s, int(c["id"])))
+                   for c in camps[camps["status"] == "active"].to_dict("records")]  # a handful at most
+    out: dict[dt.datetime, pd.DataFrame] = {}
+    for now in moments:
+        parts = []
+        for c, targets, prog in running:
+            start, deadline = pd.Timestamp(c["started_at"]).to_pydatetime(), pd.Timestamp(c["deadline"]).to_pydatetime()
+            if start <= now:
+                parts.append(workload(grid_progress(targets, prog, start, deadline, now), deadline, now))
+        out[now] = (pd.concat(parts).groupby("community_id", as_index=False)[["remaining", "households_per_day"]].sum()
+                    if parts else pd.DataFrame({"community_id": pd.Series(dtype="int64"),
+                                                "remaining": pd.Series(dtype="int64"),
+                                                "households_per_day": pd.Series(dtype=float)}))
+    return out
+
+

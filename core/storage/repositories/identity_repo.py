@@ -1,0 +1,100 @@
+"""Storage of accounts and kiosk tokens. Plain dicts in and out; the rules live in core/identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.storage.repositories.base import Repository, bound
+from core.storage.rows import Street
+from core.storage.rows.auth import AppUser, KioskToken
+
+USER_FIELDS = ("id", "username", "display_name", "roles", "streets", "disabled", "failed_attempts",
+               "locked_until", "last_login", "created_at")
+
+
+def user_dict(row: AppUser) -> dict[str, Any]:
+    out = {f: getattr(row, f) for f in USER_FIELDS}
+    out["password_hash"] = row.password_hash
+    return out
+
+
+def get_user(session: Session, username: str) -> dict[str, Any] | None:
+    row = session.scalar(select(AppUser).where(AppUser.username == username))
+    return None if row is None else user_dict(row)
+
+
+def user_row(session: Session, username: str) -> AppUser | None:
+    """The row itself, for a service that changes it in its own transaction."""
+    return session.scalar(select(AppUser).where(AppUser.username == username).with_for_update())
+
+
+def add_user(session: Session, **fields: Any) -> None:
+    session.add(AppUser(**fields))
+    session.flush()
+
+
+def count_users(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AppUser)) or 0)
+
+
+def list_users(session: Session) -> pd.DataFrame:
+    cols = [getattr(AppUser, f) for f in USER_FIELDS]
+    result = session.execute(select(*cols).order_by(AppUser.username))
+    return pd.DataFrame(result.all(), columns=list(USER_FIELDS))
+
+
+def street_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Street.code).order_by(Street.code)))
+
+
+def add_kiosk_token(session: Session, *, name: str, token_hash: str, created_by: str) -> int:
+    row = KioskToken(name=name, token_hash=token_hash, created_by=created_by)
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def kiosk_by_hash(session: Session, token_hash: str) -> KioskToken | None:
+    return session.scalar(select(KioskToken).where(KioskToken.token_hash == token_hash))
+
+
+def kiosk_by_id(session: Session, token_id: int) -> KioskToken | None:
+    return session.get(KioskToken, token_id)
+
+
+def kiosk_by_name(session: Session, name: str) -> list[KioskToken]:
+    return list(session.scalars(select(KioskToken).where(KioskToken.name == name).order_by(KioskToken.id)))
+
+
+def list_kiosk_tokens(session: Session) -> pd.DataFrame:
+    cols = ["id", "name", "created_by", "created_at", "revoked_at", "last_used_at"]
+    result = session.execute(select(*[getattr(KioskToken, c) for c in cols]).order_by(KioskToken.id))
+    return pd.DataFrame(result.all(), columns=cols)
+
+
+def touch_kiosk(session: Session, token_id: int, when: dt.datetime) -> None:
+    row = session.get(KioskToken, token_id)
+    if row is not None:
+        row.last_used_at = when
+
+
+class IdentityRepository(Repository):
+    """``uow.identity``: the functions above, bound to the unit of work's session."""
+
+    get_user = bound(get_user)
+    user_row = bound(user_row)
+    add_user = bound(add_user)
+    count_users = bound(count_users)
+    list_users = bound(list_users)
+    street_codes = bound(street_codes)
+    add_kiosk_token = bound(add_kiosk_token)
+    kiosk_by_hash = bound(kiosk_by_hash)
+    kiosk_by_id = bound(kiosk_by_id)
+    kiosk_by_name = bound(kiosk_by_name)
+    list_kiosk_tokens = bound(list_kiosk_tokens)
+    touch_kiosk = bound(touch_kiosk)

@@ -1,0 +1,171 @@
+"""SQL of the reassignment services: locks, the people that may move, batches and their items.
+
+Concurrency: ``lock_for_moves`` takes SQLite's single write lock first thing in the transaction (a
+no-op UPDATE makes pysqlite open the transaction and SQLite take the RESERVED lock, like BEGIN
+IMMEDIATE; others wait on busy_timeout); on PostgreSQL the touched community rows, then the staff
+rows, are locked with SELECT ... FOR UPDATE in id order (no deadlocks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import false, func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.model.errors import ConcurrentChange
+from core.storage import rows as m
+from core.storage.repositories.base import Repository, bound
+from core.storage.repositories.tables_repo import frame
+from core.storage.rows.reassign import MoveBatch, MoveItem
+
+
+def lock_for_moves(session: Session) -> None:
+    """Serialise writers on SQLite before anything is read (no-op on PostgreSQL, which locks rows)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(MoveBatch).where(false()).values(reason=MoveBatch.reason))
+
+
+def lock_communities(session: Session, ids: Iterable[int]) -> dict[int, m.Community]:
+    stmt = select(m.Community).where(m.Community.id.in_(sorted(set(ids)))).order_by(m.Community.id)
+    rows = session.execute(stmt.with_for_update()).scalars().all()
+    return {c.id: c for c in rows}
+
+
+def lock_staff(session: Session, ids: Iterable[int]) -> dict[int, m.Staff]:
+    stmt = select(m.Staff).where(m.Staff.id.in_(sorted(set(ids)))).order_by(m.Staff.id)
+    rows = session.execute(stmt.with_for_update().execution_options(populate_existing=True)).scalars().all()
+    return {s.id: s for s in rows}
+
+
+def staff_places(session: Session, ids: Sequence[int]) -> dict[int, int | None]:
+    rows = session.execute(select(m.Staff.id, m.Staff.community_id).where(m.Staff.id.in_(list(ids)))).all()
+    return {int(r[0]): r[1] for r in rows}
+
+
+def street_codes(session: Session, community_ids: Iterable[int]) -> dict[int, str]:
+    stmt = (select(m.Community.id, m.Street.code).join(m.Street, m.Street.id == m.Community.street_id)
+            .where(m.Community.id.in_(list(set(community_ids)))))
+    return {int(r[0]): str(r[1]) for r in session.execute(stmt).all()}
+
+
+def counted_on_duty(session: Session, community_ids: Iterable[int], kinds: Sequence[str]) -> dict[int, int]:
+    """Counted on-duty headcount per community, read inside the caller's (locked) transaction."""
+    stmt = (select(m.Staff.community_id, func.count())
+            .where(m.Staff.community_id.in_(list(set(community_ids))), m.Staff.on_duty.is_(True),
+                   m.Staff.kind.in_(list(kinds)))
+            .group_by(m.Staff.community_id))
+    return {int(r[0]): int(r[1]) for r in session.execute(stmt).all() if r[0] is not None}
+
+
+def bump_versions(session: Session, community_ids: Iterable[int]) -> None:
+    """Mark the communities changed (their staffing): a stale view of them is detected by version."""
+    session.execute(update(m.Community).where(m.Community.id.in_(sorted(set(community_ids))))
+                    .values(version=m.Community.version + 1))
+
+
+def open_assignments(session: Session, staff_ids: Iterable[int]) -> list[m.Assignment]:
+    stmt = (select(m.Assignment).where(m.Assignment.staff_id.in_(list(staff_ids)), m.Assignment.valid_to.is_(None))
+            .order_by(m.Assignment.id))
+    return list(session.execute(stmt).scalars().all())
+
+
+def flush(session: Session) -> None:
+    """Flush; a row changed by someone else since it was read becomes ConcurrentChange."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConcurrentChange("人员信息刚被他人修改，请刷新后重试") from exc
+
+
+def add_batch(session: Session, batch: MoveBatch, items: list[MoveItem]) -> None:
+    session.add(batch)
+    session.flush()
+    session.add_all(items)
+
+
+def get_batch(session: Session, batch_id: str, *, lock: bool = False) -> MoveBatch | None:
+    stmt = select(MoveBatch).where(MoveBatch.id == batch_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def batch_items(session: Session, batch_id: str) -> list[MoveItem]:
+    return list(session.execute(select(MoveItem).where(MoveItem.batch_id == batch_id).order_by(MoveItem.id))
+                .scalars().all())
+
+
+def later_live_moves(session: Session, batch: MoveBatch, staff_ids: Sequence[int]) -> list[int]:
+    """Staff of ``batch`` moved again by a later batch that has not been undone."""
+    stmt = (select(MoveItem.staff_id).join(MoveBatch, MoveBatch.id == MoveItem.batch_id)
+            .where(MoveItem.staff_id.in_(list(staff_ids)), MoveBatch.id != batch.id,
+                   MoveBatch.created_at >= batch.created_at, MoveBatch.undone_at.is_(None)))
+    return sorted({int(r[0]) for r in session.execute(stmt).all()})
+
+
+def recent_batches(session: Session, limit: int = 20) -> pd.DataFrame:
+    stmt = (select(MoveBatch.id, MoveBatch.actor, MoveBatch.kind, MoveBatch.reason, MoveBatch.created_at,
+                   MoveBatch.moves, MoveBatch.undone_at, MoveBatch.undone_by)
+            .order_by(MoveBatch.created_at.desc(), MoveBatch.id.desc()).limit(limit))
+    return frame(session, stmt)
+
+
+def movable_people(session: Session, community_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """On-duty movable people (with names, for the coordinator) and their current version."""
+    stmt = (select(m.Staff.id, m.Staff.code, m.Staff.name, m.Staff.kind, m.Staff.community_id, m.Staff.grid_id,
+                   m.Staff.movable, m.Staff.on_duty, m.Staff.home_lon, m.Staff.home_lat,
+                   m.Staff.home_community_id, m.Staff.skills, m.Staff.hours_week, m.Staff.version,
+                   m.Unit.name.label("unit"))
+            .outerjoin(m.Unit, m.Unit.id == m.Staff.unit_id)
+            .where(m.Staff.movable.is_(True), m.Staff.on_duty.is_(True))
+            .order_by(m.Staff.id))
+    if community_ids is not None:
+        stmt = stmt.where(m.Staff.community_id.in_(list(community_ids)))
+    return frame(session, stmt)
+
+
+def people(session: Session, staff_ids: Sequence[int]) -> pd.DataFrame:
+    stmt = (select(m.Staff.id, m.Staff.code, m.Staff.name, m.Staff.kind, m.Staff.community_id, m.Staff.on_duty,
+                   m.Staff.movable, m.Staff.version)
+            .where(m.Staff.id.in_(list(staff_ids))).order_by(m.Staff.id))
+    return frame(session, stmt)
+
+
+def community_versions(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    rows = session.execute(select(m.Community.id, m.Community.version).where(m.Community.id.in_(list(set(ids))))).all()
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def as_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[return-value]
+
+
+class ReassignRepository(Repository):
+    """``uow.reassign``: the functions above, bound to the unit of work's session."""
+
+    lock_for_moves = bound(lock_for_moves)
+    lock_communities = bound(lock_communities)
+    lock_staff = bound(lock_staff)
+    staff_places = bound(staff_places)
+    street_codes = bound(street_codes)
+    counted_on_duty = bound(counted_on_duty)
+    bump_versions = bound(bump_versions)
+    open_assignments = bound(open_assignments)
+    flush = bound(flush)
+    add_batch = bound(add_batch)
+    get_batch = bound(get_batch)
+    batch_items = bound(batch_items)
+    later_live_moves = bound(later_live_moves)
+    recent_batches = bound(recent_batches)
+    movable_people = bound(movable_people)
+    people = bound(people)
+    community_versions = bound(community_versions)

@@ -1,0 +1,76 @@
+"""SQL of the what-if scenarios: the reference data a scenario needs (units, people without names or
+phones) and the saved scenarios themselves. Only the ``scenario`` table is ever written here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.storage import rows as m
+from core.storage.repositories.base import Repository, bound
+from core.storage.repositories.tables_repo import frame
+from core.storage.rows.scenarios import ScenarioRow
+
+
+def units(session: Session) -> pd.DataFrame:
+    return frame(session, select(m.Unit.code, m.Unit.name).order_by(m.Unit.code))
+
+
+def people(session: Session) -> pd.DataFrame:
+    """Everyone's code, unit, home and hours (what the optimiser needs; no names, no phones)."""
+    stmt = (select(m.Staff.id.label("staff_id"), m.Staff.code, m.Unit.code.label("unit_code"), m.Staff.home_lon,
+                   m.Staff.home_lat, m.Staff.home_community_id, m.Staff.skills, m.Staff.hours_week)
+            .outerjoin(m.Unit, m.Unit.id == m.Staff.unit_id).order_by(m.Staff.id))
+    return frame(session, stmt)
+
+
+def as_dict(row: ScenarioRow) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "description": row.description, "author": row.author,
+            "base": row.base, "changes": list(row.changes or []), "created_at": row.created_at,
+            "updated_at": row.updated_at, "updated_by": row.updated_by, "version": row.version}
+
+
+def get(session: Session, scenario_id: str, *, lock: bool = False) -> ScenarioRow | None:
+    stmt = select(ScenarioRow).where(ScenarioRow.id == scenario_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def listing(session: Session) -> pd.DataFrame:
+    stmt = (select(ScenarioRow.id, ScenarioRow.name, ScenarioRow.author, ScenarioRow.base, ScenarioRow.created_at,
+                    ScenarioRow.updated_at, ScenarioRow.updated_by, ScenarioRow.changes)
+            .order_by(ScenarioRow.updated_at.desc(), ScenarioRow.id))
+    df = frame(session, stmt)
+    df["n_changes"] = [len(c or []) for c in df["changes"]]
+    return df.drop(columns=["changes"])
+
+
+def children(session: Session, scenario_id: str) -> list[str]:
+    stmt = select(ScenarioRow.name).where(ScenarioRow.base == scenario_id).order_by(ScenarioRow.name)
+    return [str(r[0]) for r in session.execute(stmt).all()]
+
+
+def add(session: Session, row: ScenarioRow) -> None:
+    session.add(row)
+    session.flush()
+
+
+def delete(session: Session, row: ScenarioRow) -> None:
+    session.delete(row)
+    session.flush()
+
+
+class ScenarioRepository(Repository):
+    """``uow.scenarios``: the functions above, bound to the unit of work's session."""
+
+    units = bound(units)
+    people = bound(people)
+    get = bound(get)
+    listing = bound(listing)
+    children = bound(children)
+    add = bound(add)
+    delete = bound(delete)

@@ -1,0 +1,118 @@
+"""Map builders for incidents and screening (return ``pdk.Deck``; never call ``st.``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+
+from dashboard.builders.maps import (
+    Color,
+    bounds_of,
+    deck,
+    feature_collection,
+    outline_layer,
+    sequential,
+    street_layers,
+    view_for,
+)
+from dashboard.i18n import t
+
+SEVERITY_COLORS: dict[str, Color] = {"low": [250, 204, 21], "medium": [249, 115, 22], "high": [220, 38, 38],
+                                     "critical": [126, 34, 206]}
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
+AGE_EDGES_H = (0.0, 6.0, 24.0, 72.0)  # dot radius grows with the hours an incident has been open
+AGE_RADIUS_PX = (6, 9, 12, 16)
+MAP_W, MAP_H = 840, 540  # the pages' map column at 1920 px (height 560 px with a margin)
+COVERAGE_THRESHOLDS = (20.0, 40.0, 60.0, 80.0)
+COVERAGE_COLORS: list[Color] = [[215, 48, 39], [252, 141, 89], [254, 224, 139], [145, 207, 96], [26, 152, 80]]
+
+
+def age_radius(age_h: pd.Series, is_open: pd.Series) -> np.ndarray:
+    k = np.searchsorted(np.array(AGE_EDGES_H), age_h.fillna(0).to_numpy(float), side="right") - 1
+    r = np.array(AGE_RADIUS_PX)[np.clip(k, 0, len(AGE_RADIUS_PX) - 1)]
+    return np.where(is_open.to_numpy(bool), r, 4)
+
+
+def _base_layers(geometry: Any) -> list[pdk.Layer]:
+    layers = outline_layer(geometry.district.get("geometry"))
+    comm = geometry.communities.assign(fill=[[226, 232, 240]] * len(geometry.communities))
+    if len(comm):
+        layers.append(pdk.Layer(
+            "GeoJsonLayer", data=feature_collection(comm, ["code"]), id="community-base", stroked=True, filled=True,
+            get_fill_color=[226, 232, 240, 200], get_line_color=[255, 255, 255], line_width_min_pixels=0.8,
+            pickable=False))
+    return layers
+
+
+def incident_points(incidents: pd.DataFrame, label: Callable[[str, str], str]) -> pd.DataFrame:
+    """One row a dot: position, colour by severity, radius by age, tooltip text in the UI language."""
+    df = incidents.dropna(subset=["lon", "lat"])
+    age = df["age_h"].fillna(0)
+    return pd.DataFrame({
+        "lon": df["lon"].astype(float), "lat": df["lat"].astype(float),
+        "fill": [SEVERITY_COLORS.get(s, [148, 163, 184]) + [235] for s in df["severity"]],
+        "line": [[15, 23, 42] if o else [255, 255, 255] for o in df["overdue"]],
+        "radius": age_radius(age, df["open"]),
+        "code": df["code"].astype(str), "community": df["community"].astype(str),
+        "type": [label("itype", x) for x in df["type"]], "severity": [label("severity", x) for x in df["severity"]],
+        "status": [label("status", x) for x in df["status"]],
+        "age": [f"{a:.0f} {t('unit.hours')}" for a in age],
+        "overdue": [t("inc.yes") if o else t("inc.no") for o in df["overdue"]],
+    })
+
+
+def incident_deck(incidents: pd.DataFrame, geometry: Any, label: Callable[[str, str], str]) -> pdk.Deck:
+    """Community outlines as the basemap, street names, one dot per incident (colour: severity; size: age)."""
+    pts = incident_points(incidents, label)
+    layers = _base_layers(geometry)
+    layers += street_layers(geometry.streets)
+    layers.append(pdk.Layer(
+        "ScatterplotLayer", data=pts, id="incidents", get_position="[lon, lat]", get_fill_color="fill",
+        get_line_color="line", get_radius="radius", radius_units='"pixels"', stroked=True, line_width_min_pixels=1.5,
+        pickable=True, auto_highlight=True))
+    tooltip = {"html": (f"<b>{{code}}</b> {{type}}<br/>{t('inc.col.severity')}：{{severity}}<br/>"
+                        f"{t('inc.col.status')}：{{status}}<br/>{t('col.community')}：{{community}}<br/>"
+                        f"{t('inc.tip.age')}：{{age}}<br/>{t('inc.col.overdue')}：{{overdue}}"),
+               "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
+    src = geometry.streets if len(geometry.streets) else pts
+    return deck(layers, view_for(bounds_of(src["lon"], src["lat"]), width_px=MAP_W, height_px=MAP_H), tooltip)
+
+
+def severity_legend(label: Callable[[str, str], str]) -> list[tuple[Color, str]]:
+    return [(SEVERITY_COLORS[s], label("severity", s)) for s in SEVERITY_ORDER]
+
+
+def coverage_legend() -> list[tuple[Color, str]]:
+    edges = ["<20", "20–40", "40–60", "60–80", "≥80"]
+    return [(c, f"{e} %") for c, e in zip(COVERAGE_COLORS, edges, strict=True)]
+
+
+def screening_deck(grids: pd.DataFrame, geometry: Any) -> pdk.Deck:
+    """Grids coloured by completion; grids behind schedule outlined dark; street boundaries and names."""
+    df = grids.copy()
+    df["fill"] = sequential(df["coverage_pct"], COVERAGE_THRESHOLDS, COVERAGE_COLORS)
+    df["line"] = [[15, 23, 42] if b else [255, 255, 255] for b in df["behind"]]
+    df["width"] = np.where(df["behind"], 2.5, 0.6)
+    df["coverage"] = [f"{v:.1f} %" for v in df["coverage_pct"]]
+    unit = t("unit.households")
+    for col in ("target_households", "visited", "shortfall"):
+        df[f"{col}_txt"] = [f"{int(v):,} {unit}" for v in df[col]]
+    fc = feature_collection(df, ["grid", "community", "coverage", "target_households_txt", "visited_txt",
+                                 "shortfall_txt", "fill", "line", "width"])
+    layers = outline_layer(geometry.district.get("geometry"))
+    layers.append(pdk.Layer(
+        "GeoJsonLayer", data=fc, id="screening-grids", stroked=True, filled=True, pickable=True, auto_highlight=True,
+        get_fill_color="[properties.fill[0], properties.fill[1], properties.fill[2], 215]",
+        get_line_color="properties.line", get_line_width="properties.width", line_width_units='"pixels"',
+        highlight_color=[255, 255, 0, 120]))
+    layers += street_layers(geometry.streets)
+    tooltip = {"html": (f"<b>{{grid}}</b>（{{community}}）<br/>{t('scr.col.target')}：{{target_households_txt}}<br/>"
+                        f"{t('scr.col.visited')}：{{visited_txt}}<br/>{t('scr.tip.coverage')}：{{coverage}}<br/>"
+                        f"{t('scr.col.shortfall')}：{{shortfall_txt}}"),
+               "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
+    src = geometry.streets if len(geometry.streets) else df
+    return deck(layers, view_for(bounds_of(src["lon"], src["lat"]), width_px=MAP_W, height_px=MAP_H), tooltip)

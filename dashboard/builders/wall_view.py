@@ -1,0 +1,250 @@
+"""Builders of the wall screen: the map deck, the trend chart and the HTML of the tiles, the alert list
+and the freshness line. Pure functions (no ``st.``); every text is escaped; sizes of HTML text are in
+viewport units (so a 4K screen looks like 1080p), canvas and chart sizes are multiplied by ``scale``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+
+from core.services.read_models.coverage import MapGeometry
+from core.services.read_models.wall import Kpi
+from dashboard.builders import maps
+from dashboard.i18n import t
+
+VIEWS = ("overview", "coverage", "volunteers", "incidents")
+MAP_METRIC = {"overview": "gap", "coverage": "coverage", "volunteers": "volunteers", "incidents": "incidents"}
+GOOD, BAD, FLAT = "#34d399", "#f87171", "#94a3b8"
+AMBER, RED = "#f59e0b", "#ef4444"
+GAP_LIMIT = 60.0  # people: the colour saturates at the critical alert threshold of the defaults
+COVERAGE_THRESHOLDS = (80.0, 90.0, 95.0, 99.99)
+COVERAGE_COLORS: list[maps.Color] = [[215, 48, 39], [244, 109, 67], [253, 174, 97], [166, 217, 106], [26, 152, 80]]
+VOLUNTEER_THRESHOLDS = (3.0, 4.0, 5.0, 6.0)
+VOLUNTEER_COLORS: list[maps.Color] = [[237, 248, 251], [179, 205, 227], [140, 150, 198], [136, 86, 167],
+                                      [129, 15, 124]]
+NO_DATA: maps.Color = [71, 85, 105]
+INCIDENT_COLORS: list[maps.Color] = [[51, 65, 85], [250, 204, 21], [249, 115, 22], [220, 38, 38]]  # 0 is dark
+
+#: kiosks (the wallscreen role) and embedded views: no sidebar, header, toolbar or running man
+CSS_KIOSK = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] {display: none !important;}
+</style>
+"""
+
+CSS = """
+<style>
+.stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #0b1220 !important; color: #e2e8f0;}
+[data-testid="stMainBlockContainer"] {padding: 0.6vw 1.0vw 0.4vw 1.0vw !important; max-width: 100% !important;}
+[data-stale="true"] {opacity: 1 !important; transition: none !important;}
+[data-testid="stElementContainer"] {transition: none !important;}
+.fx-top {display:flex; align-items:center; justify-content:space-between; height:3.2vw;}
+.fx-top h1, .stApp h1 {font-size: 1.9vw !important; font-weight: 800; color: #f8fafc; margin: 0; padding: 0;
+  letter-spacing: 0.08em;}
+.fx-clock {font-size: 1.5vw; color: #cbd5e1; font-variant-numeric: tabular-nums;}
+.fx-views {font-size: 1.05vw; color: #64748b;} .fx-views b {color: #f8fafc; border-bottom: 0.2vw solid #38bdf8;}
+.fx-demo {font-size: 0.9vw; color: #fbbf24; border: 1px solid #fbbf24; border-radius: 0.3vw; padding: 0 0.4vw;
+  margin-left: 0.8vw;}
+.fx-tiles {display:grid; grid-template-columns: repeat(8, 1fr); gap: 0.6vw;}
+.fx-tile {background: #111a2e; border: 0.12vw solid #1e293b; border-radius: 0.5vw; padding: 0.5vw 0.7vw 0.45vw;}
+.fx-tile .lbl {font-size: 1.05vw; color: #cbd5e1; white-space: nowrap;}
+.fx-tile .num {font-size: 3.3vw; line-height: 1.1; font-weight: 800; color: #f8fafc; white-space: nowrap;
+  font-variant-numeric: tabular-nums;}
+.fx-tile .unit {font-size: 1.2vw; font-weight: 600; color: #94a3b8; margin-left: 0.25vw;}
+.fx-tile .dl {font-size: 0.95vw; white-space: nowrap; font-variant-numeric: tabular-nums;}
+.fx-tile.bad {border-color: #7f1d1d; background: linear-gradient(180deg, #1f1220 0%, #111a2e 60%);}
+.fx-panel-h {display:flex; justify-content:space-between; align-items:baseline; margin: 0 0 0.2vw 0;}
+.fx-panel-h .t {font-size: 1.25vw; font-weight: 700; color: #f1f5f9;}
+.fx-panel-h .s {font-size: 0.95vw; color: #94a3b8;}
+.fx-fresh {font-size: 0.8vw; color: #64748b; text-align: right; margin-top: 0.1vw;}
+.fx-fresh.warn {color: #f59e0b; font-weight: 700;} .fx-fresh.bad {color: #ef4444; font-weight: 700;}
+div[class*="st-key-wall-"] {border: 0.15vw solid #1e293b; border-radius: 0.5vw; padding: 0.35vw 0.5vw;
+  background: #0f172a;}
+div[class*="st-key-wall-"]:has(.fx-fresh.warn) {border-color: #f59e0b; box-shadow: 0 0 0.8vw #f59e0b55;}
+div[class*="st-key-wall-"]:has(.fx-fresh.bad) {border-color: #ef4444; box-shadow: 0 0 1vw #ef444477;}
+div.st-key-wall-kpis {border: none; background: transparent; padding: 0;}
+.fx-alerts {list-style: none; margin: 0 !important; padding: 0 !important;}
+.fx-alerts li {margin: 0 !important;}
+.fx-alerts li {display:flex; align-items:center; gap: 0.45vw; font-size: 1.05vw; line-height: 1.35;
+  padding: 0.3vw 0.2vw; border-bottom: 1px solid #1e293b; color: #e2e8f0; white-space: nowrap; overflow: hidden;}
+.fx-alerts li .txt {overflow: hidden; text-overflow: ellipsis;}
+.fx-alerts li .when {margin-left:auto; color:#64748b; font-size: 0.85vw;}
+.fx-badge {font-size: 0.85vw; font-weight: 700; border-radius: 0.25vw; padding: 0 0.35vw; flex: none;}
+.fx-badge.critical {background: #dc2626; color: #fff;} .fx-badge.warning {background: #d97706; color: #fff;}
+.fx-badge.new {background: #0ea5e9; color: #fff; animation: fxpulse 1.6s ease-in-out infinite;}
+.fx-alerts li.new {background: #0c4a6e55;}
+@keyframes fxpulse {0%,100% {opacity: 1;} 50% {opacity: 0.45;}}
+.fx-more {font-size: 0.95vw; color: #94a3b8; margin-top: 0.3vw;}
+.fx-none {font-size: 1.3vw; color: #34d399; padding: 1vw 0;}
+.fx-legend {font-size: 0.9vw; color: #cbd5e1;} .fx-legend span.sw {display:inline-block; width:1.2vw; height:0.8vw;
+  margin: 0 0.25vw 0 0.7vw; vertical-align: middle; border-radius: 0.15vw;}
+</style>
+"""
+
+
+def esc(x: object) -> str:
+    return html.escape(str(x))
+
+
+def fmt_value(k: Kpi) -> str:
+    if k.value is None or (isinstance(k.value, float) and math.isnan(k.value)):
+        return "—"
+    return f"{k.value:.1f}" if k.unit == "percent" else f"{int(round(k.value)):,}"
+
+
+def fmt_delta(k: Kpi) -> tuple[str, str]:
+    """(text, colour) of the change since yesterday."""
+    d = k.delta
+    if d is None or math.isnan(d):
+        return t("wall.delta.none"), FLAT
+    if abs(d) < (0.05 if k.unit == "percent" else 0.5):
+        return t("wall.delta.flat"), FLAT
+    arrow = "▲" if d > 0 else "▼"
+    unit = t("wall.unit.points") if k.unit == "percent" else t(f"wall.unit.{k.unit}")
+    num = f"{abs(d):.1f}" if k.unit == "percent" else f"{int(round(abs(d))):,}"
+    return f"{t('wall.delta.vs_yesterday')} {arrow} {num} {unit}".rstrip(), GOOD if k.improved else BAD
+
+
+def kpi_tiles_html(kpis: Sequence[Kpi]) -> str:
+    cells = []
+    for k in kpis:
+        text, colour = fmt_delta(k)
+        bad = " bad" if k.improved is False else ""
+        cells.append(
+            f'<div class="fx-tile{bad}" data-testid="fx-kpi-{esc(k.key)}"><div class="lbl">{esc(t(f"wall.kpi.{k.key}"))}'
+            f'</div><div class="num"><span class="fx-num">{esc(fmt_value(k))}</span><span class="unit">'
+            f'{esc(t(f"wall.unit.{k.unit}"))}</span></div><div class="dl" style="color:{colour}">{esc(text)}</div></div>')
+    return f'<div class="fx-tiles">{"".join(cells)}</div>'
+
+
+def alert_text(row: pd.Series) -> str:
+    value = row["value"]
+    value_s = f"{value:.1f}" if row["kind"] in ("incident_overdue", "errand_overdue") else f"{int(round(value)):,}"
+    return t(f"wall.alert.{row['kind']}", community=row["community"] or "", street=row["street"] or "",
+             target=row["target"] or "", value=value_s, threshold=f"{row['threshold']:g}")
+
+
+def alerts_html(alerts: pd.DataFrame, max_rows: int) -> str:
+    if not len(alerts):
+        return f'<div class="fx-none">✓ {esc(t("wall.alerts.none"))}</div>'
+    rows = []
+    for _, r in alerts.head(max_rows).iterrows():  # at most max_rows (about 10) lines of HTML
+        new = bool(r["is_new"])
+        badge_new = f'<span class="fx-badge new">{esc(t("wall.alert.new"))}</span>' if new else ""
+        when = pd.Timestamp(r["first_seen"]).strftime("%m-%d %H:%M")
+        level = t(f"wall.alert.level.{r['level']}")
+        rows.append(
+            f'<li class="{"new" if new else ""}" data-testid="fx-alert"><span class="fx-badge {esc(r["level"])}">'
+            f'{esc(level)}</span>{badge_new}<span class="txt">'
+            f'{esc(alert_text(r))}</span><span class="when">{esc(t("wall.alert.since", when=when))}</span></li>')
+    more = len(alerts) - max_rows
+    tail = f'<div class="fx-more">{esc(t("wall.alerts.more", n=more))}</div>' if more > 0 else ""
+    return f'<ul class="fx-alerts">{"".join(rows)}</ul>{tail}'
+
+
+def panel_header(title: str, sub: str = "") -> str:
+    return f'<div class="fx-panel-h"><span class="t">{esc(title)}</span><span class="s">{esc(sub)}</span></div>'
+
+
+def freshness_html(last_ok: float | None, failed: bool, now: float, stale_after: float) -> str:
+    """The panel's "updated at" line; amber when the last read failed, red past ``stale_after`` s."""
+    if last_ok is None:
+        return f'<div class="fx-fresh bad">⚠ {esc(t("wall.stale.never"))}</div>'
+    age = now - last_ok
+    when = dt.datetime.fromtimestamp(last_ok).strftime("%H:%M:%S")
+    if age > stale_after:
+        return f'<div class="fx-fresh bad">⚠ {esc(t("wall.stale.minutes", n=max(1, int(age // 60))))}</div>'
+    if failed:
+        return f'<div class="fx-fresh warn">⚠ {esc(t("wall.stale.retrying", when=when))}</div>'
+    return f'<div class="fx-fresh">{esc(t("wall.updated", when=when))}</div>'
+
+
+def legend_html(metric: str) -> str:
+    def sw(c: Sequence[int], label: str) -> str:
+        return f'<span class="sw" style="background:rgb({c[0]},{c[1]},{c[2]})"></span>{esc(label)}'
+
+    if metric == "gap":
+        items = [sw(maps.diverging(pd.Series([GAP_LIMIT]), GAP_LIMIT)[0], f'{t("wall.legend.short")} ≥{GAP_LIMIT:.0f} 人'),
+                 sw(maps.diverging(pd.Series([GAP_LIMIT / 3]), GAP_LIMIT)[0], f'{t("wall.legend.short")} 20 人'),
+                 sw(maps.diverging(pd.Series([0.0]), GAP_LIMIT)[0], t("wall.legend.balanced")),
+                 sw(maps.diverging(pd.Series([-GAP_LIMIT / 2]), GAP_LIMIT)[0], t("wall.legend.surplus"))]
+    elif metric == "coverage":
+        edges = ["<80%", "80–90%", "90–95%", "95–100%", "100%"]
+        items = [sw(c, e) for c, e in zip(COVERAGE_COLORS, edges, strict=True)]
+    elif metric == "volunteers":
+        edges = ["<3", "3–4", "4–5", "5–6", "≥6"]
+        items = [sw(c, f"{e} {t('unit.per_1k')}") for c, e in zip(VOLUNTEER_COLORS, edges, strict=True)]
+    else:
+        edges = ["0", "1", "2–3", "≥4"]
+        items = [sw(c, f"{e} {t('unit.items')}") for c, e in zip(INCIDENT_COLORS, edges, strict=True)]
+    return f'<div class="fx-legend">{"".join(items)}</div>'
+
+
+def map_colors(comm: pd.DataFrame, metric: str) -> list[maps.Color]:
+    if metric == "gap":
+        return maps.diverging(comm["gap"].astype(float), GAP_LIMIT)
+    if metric == "coverage":
+        cols = maps.sequential(comm["grid_coverage"], COVERAGE_THRESHOLDS, COVERAGE_COLORS)
+        return [NO_DATA if pd.isna(v) else c for v, c in zip(comm["grid_coverage"], cols, strict=True)]
+    if metric == "volunteers":
+        return maps.sequential(comm["volunteers_per_1k"], VOLUNTEER_THRESHOLDS, VOLUNTEER_COLORS)
+    return maps.sequential(comm["open_incidents"].astype(float), maps.INCIDENT_THRESHOLDS, INCIDENT_COLORS)
+
+
+def wall_deck(geometry: MapGeometry, comm: pd.DataFrame, metric: str, *, width_px: int, height_px: int,
+              scale: float = 1.0) -> pdk.Deck:
+    """Community polygons coloured by ``metric`` on the dark district outline, street borders and names."""
+    df = geometry.communities.merge(comm, on=["community_id", "code"], how="inner")
+    df["fill"] = map_colors(df, metric)
+    fc = maps.feature_collection(df, ["code", "name", "fill"])
+    layers = maps.outline_layer(geometry.district.get("geometry"), dark=True)
+    layers.append(maps.choropleth_layer(fc, "wall-communities", line=[15, 23, 42], opacity=235))
+    layers += maps.street_layers(geometry.streets, dark=True, label_size=int(round(19 * scale)))
+    view = maps.view_for(maps.bounds_of(comm["lon"], comm["lat"]), width_px=width_px, height_px=height_px)
+    return maps.deck(layers, view, tooltip=None)
+
+
+TREND_SERIES = {
+    "overview": [("shortage", "wall.series.shortage", "#f87171")],
+    "coverage": [("grid_coverage", "wall.series.grid_coverage", "#34d399")],
+    "volunteers": [("volunteers_on_duty", "wall.series.volunteers", "#a78bfa")],
+    "incidents": [("open_incidents", "wall.series.open", "#fbbf24"), ("overdue_incidents", "wall.series.overdue", "#f87171")],
+}
+TREND_AXIS = {"overview": "wall.axis.people", "coverage": "wall.axis.percent", "volunteers": "wall.axis.people",
+              "incidents": "wall.axis.items"}
+
+
+def trend_chart(trend: pd.DataFrame, view: str, *, height_px: int, scale: float = 1.0) -> alt.Chart:
+    """The 14-day line of the view's figure(s), dark, Chinese, the last value labelled."""
+    series = TREND_SERIES[view]
+    day = pd.to_datetime(trend["day"]).dt.strftime("%m-%d")
+    long = pd.concat([pd.DataFrame({"day": day, "series": t(key), "v": trend[col].astype(float)})
+                      for col, key, _ in series], ignore_index=True)
+    long["label"] = [f"{v:.1f}" if view == "coverage" else f"{int(v):,}" for v in long["v"]]
+    domain = [t(key) for _, key, _ in series]
+    colour = alt.Color("series:N", scale=alt.Scale(domain=domain, range=[c for _, _, c in series]),
+                       legend=alt.Legend(orient="top-left", title=None) if len(series) > 1 else None)
+    x = alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    lo, hi = float(long["v"].min()), float(long["v"].max())
+    pad = max(hi - lo, 1.0)
+    y = alt.Y("v:Q", title=None, axis=alt.Axis(tickCount=4),  # headroom for the last value's label
+              scale=alt.Scale(domain=[max(0.0, lo - 0.08 * pad), hi + 0.22 * pad], nice=False))
+    line = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=60 * scale), strokeWidth=4 * scale).encode(
+        x=x, y=y, color=colour)
+    last = long[long["day"] == day.iat[-1]]
+    text = alt.Chart(last).mark_text(align="right", dx=-12 * scale, dy=-20 * scale, fontSize=20 * scale,
+                                     fontWeight="bold").encode(x=x, y=y, text="label:N", color=colour)
+    fs = 15 * scale
+    return (alt.layer(line, text).properties(height=height_px, background="transparent")
+            .configure(font=maps.CJK_FONT.strip('"'))
+            .configure_axis(labelColor="#cbd5e1", titleColor="#94a3b8", gridColor="#1e293b", domainColor="#334155",
+                            tickColor="#334155", labelFontSize=fs, titleFontSize=fs)
+            .configure_legend(labelColor="#e2e8f0", labelFontSize=fs, symbolSize=120 * scale)
+            .configure_view(stroke=None))

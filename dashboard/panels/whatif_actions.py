@@ -1,0 +1,203 @@
+"""The what-if page's draft (kept in session state as plain JSON-able data) and its actions: save, load,
+copy, delete, compare two saved scenarios, export/import the JSON file, hand the moves to the
+reassignment path. Every write goes through a core service (roles checked there) and clears caches."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.model.actor import Actor
+from core.model.errors import FangxianError
+from core.model.scenarios.evaluation import LIVE, Scenario, real_moves, to_batch
+from core.model.scenarios.file_format import change_from_dict, change_to_dict, dumps, loads
+from core.services.scenario_store import (
+    copy_scenario,
+    delete_scenario,
+    flattened,
+    get_scenario,
+    save_scenario,
+)
+from dashboard import cache
+from dashboard.i18n import error_text, t
+
+DRAFT_KEY, NAME_KEY, FLASH_KEY, ERROR_KEY = "wi_draft", "wi_name", "wi_flash", "wi_error"
+PICK_KEY, IMPORTED_KEY, PENDING_KEY = "wi_saved_pick", "wi_imported_file", "wi_pending"
+KPI_KEYS = ("shortage", "uncovered_grids", "unstaffed_shifts", "short_communities")
+KPI_UNITS = ("unit.people", "unit.communities", "wi.unit.shifts", "unit.communities")
+
+
+def new_draft() -> dict[str, Any]:
+    st.session_state[NAME_KEY] = t("wi.default_name")
+    return {"id": None, "base": LIVE, "changes": [], "description": ""}
+
+
+def prepare() -> dict[str, Any]:
+    """Top of the page, before any widget: the draft, its name, and an imported file waiting to be used."""
+    if DRAFT_KEY not in st.session_state:
+        st.session_state[DRAFT_KEY] = new_draft()
+    pending = st.session_state.pop(PENDING_KEY, None)
+    if pending is not None:
+        _use(pending)
+    if NAME_KEY not in st.session_state:  # the widget's state is dropped while another page is shown
+        st.session_state[NAME_KEY] = st.session_state[DRAFT_KEY].get("name") or t("wi.default_name")
+    return st.session_state[DRAFT_KEY]  # type: ignore[no-any-return]
+
+
+def draft_scenario(draft: dict[str, Any], actor: Actor) -> Scenario:
+    name = (st.session_state.get(NAME_KEY) or "").strip() or t("wi.default_name")
+    draft["name"] = name
+    return Scenario(name=name, author=actor.username, base=draft["base"], id=draft["id"],
+                    description=draft.get("description", ""),
+                    changes=tuple(change_from_dict(c, "changes") for c in draft["changes"]))
+
+
+def remove_change(index: int) -> None:
+    changes = st.session_state[DRAFT_KEY]["changes"]
+    if changes:
+        changes.pop(index)
+
+
+def start_new() -> None:
+    st.session_state[DRAFT_KEY] = new_draft()
+
+
+def _use(sc: Scenario) -> None:
+    st.session_state[DRAFT_KEY] = {"id": sc.id, "base": sc.base, "description": sc.description, "name": sc.name,
+                                   "changes": [change_to_dict(c) for c in sc.changes]}
+    st.session_state[NAME_KEY] = sc.name
+
+
+def _load(url: str) -> None:
+    sid = st.session_state.get(PICK_KEY)
+    if sid:
+        try:
+            _use(get_scenario(url, sid))
+            st.session_state[FLASH_KEY] = t("wi.loaded", name=st.session_state[NAME_KEY])
+        except FangxianError as exc:
+            st.session_state[ERROR_KEY] = error_text(exc)
+
+
+def _write(fn: Any, done_key: str, **fmt: Any) -> None:
+    try:
+        out = fn()
+        st.session_state[FLASH_KEY] = t(done_key, **fmt)
+        return out  # type: ignore[no-any-return]
+    except FangxianError as exc:
+        st.session_state[ERROR_KEY] = error_text(exc)
+    finally:
+        cache.clear()
+    return None
+
+
+def render(actor: Actor, url: str, version: str, scenario: Scenario, res: Any, draft: dict[str, Any]) -> None:
+    saved = cache.saved_scenarios()
+    tabs = st.tabs([t("wi.tab.saved"), t("wi.tab.compare"), t("wi.tab.file"), t("wi.tab.batch")])
+    with tabs[0]:
+        _saved_tab(actor, url, scenario, saved)
+    with tabs[1]:
+        _compare_tab(url, version, res, saved)
+    with tabs[2]:
+        _file_tab(url, scenario)
+    with tabs[3]:
+        _batch_tab(actor, url, res)
+
+
+def _saved_tab(actor: Actor, url: str, scenario: Scenario, saved: pd.DataFrame) -> None:
+    can_write = actor.has("planner", "admin")
+    c = st.columns([1, 1, 3], vertical_alignment="bottom")
+    if c[0].button(t("wi.save"), key="wi_save", type="primary", icon="💾", disabled=not can_write):
+        sid = _write(lambda: save_scenario(actor, url, scenario), "wi.saved", name=scenario.name)
+        if sid:
+            st.session_state[DRAFT_KEY]["id"] = sid
+        st.rerun()
+    if c[1].button(t("wi.save_new"), key="wi_save_new", icon="🆕", disabled=not can_write):
+        sid = _write(lambda: save_scenario(actor, url, dataclasses.replace(scenario, id=None)), "wi.saved",
+                     name=scenario.name)
+        if sid:
+            st.session_state[DRAFT_KEY]["id"] = sid
+        st.rerun()
+    if not can_write:
+        c[2].caption(t("wi.read_only"))
+    if saved.empty:
+        st.info(t("wi.none_saved"))
+        return
+    ids = saved["id"].tolist()
+    row = saved.set_index("id")
+    st.selectbox(t("wi.pick_saved"), ids, key=PICK_KEY, format_func=lambda i: t(
+        "wi.saved_fmt", name=row.loc[i, "name"], author=row.loc[i, "author"], n=int(row.loc[i, "n_changes"]),
+        when=pd.Timestamp(row.loc[i, "updated_at"]).strftime("%m-%d %H:%M")))
+    b = st.columns(3)
+    b[0].button(t("wi.load"), key="wi_load", icon="📂", on_click=_load, args=(url,))
+    if b[1].button(t("wi.copy"), key="wi_copy", icon="📋", disabled=not can_write):
+        _write(lambda: copy_scenario(actor, url, st.session_state[PICK_KEY]), "wi.copied")
+        st.rerun()
+    if b[2].button(t("wi.delete"), key="wi_delete", icon="🗑️", disabled=not can_write):
+        _write(lambda: delete_scenario(actor, url, st.session_state[PICK_KEY]), "wi.deleted")
+        st.rerun()
+
+
+def _compare_tab(url: str, version: str, res: Any, saved: pd.DataFrame) -> None:
+    if len(saved) < 1:
+        st.info(t("wi.compare.need"))
+        return
+    ids = saved["id"].tolist()
+    names = dict(zip(saved["id"], saved["name"], strict=True))
+    picked = st.multiselect(t("wi.compare.pick"), ids, max_selections=2, key="wi_compare",
+                            format_func=names.__getitem__, default=ids[:2])
+    units = [t(u) for u in KPI_UNITS]
+    cols: dict[str, list[str]] = {t("wi.compare.kpi"): [t(f"wi.kpi.{k}") for k in KPI_KEYS],
+                                  t("wi.map.today"): [f"{res.kpi(k)['before']:,} {u}" for k, u in zip(KPI_KEYS, units, strict=True)]}
+    for sid in picked:
+        try:
+            other = cache.whatif_result(dumps(get_scenario(url, sid)))
+        except FangxianError as exc:
+            st.error(error_text(exc))
+            continue
+        cols[names[sid]] = [f"{other.kpi(k)['after']:,} {u}（{other.kpi(k)['delta']:+,}）"  # type: ignore[attr-defined]
+                            for k, u in zip(KPI_KEYS, units, strict=True)]
+    st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch")
+
+
+def _file_tab(url: str, scenario: Scenario) -> None:
+    try:
+        text = dumps(scenario, flattened(url, scenario))
+    except FangxianError as exc:
+        st.error(error_text(exc))
+        return
+    st.download_button(t("wi.export"), text.encode("utf-8"), file_name=f"{scenario.name}.json",
+                       mime="application/json", key="wi_export", icon="⬇️")
+    up = st.file_uploader(t("wi.import"), type=["json"], key="wi_import", help=t("wi.import_help"))
+    if up is not None and st.session_state.get(IMPORTED_KEY) != up.file_id:
+        st.session_state[IMPORTED_KEY] = up.file_id
+        try:
+            sc = loads(up.getvalue(), source=up.name)
+            st.session_state[PENDING_KEY] = dataclasses.replace(sc, id=None, base=LIVE)
+            st.session_state[FLASH_KEY] = t("wi.imported", name=sc.name, n=len(sc.changes))
+        except FangxianError as exc:
+            st.session_state[ERROR_KEY] = error_text(exc)
+        st.rerun()
+
+
+def _batch_tab(actor: Actor, url: str, res: Any) -> None:
+    moves = real_moves(res)
+    if moves.empty:
+        st.info(t("wi.batch.none"))
+        return
+    st.markdown(t("wi.batch.count", n=len(moves), added=len(res.added)))
+    if not actor.has("coordinator", "admin"):
+        st.warning(t("wi.batch.needs_coordinator"))
+        return
+    reason = st.text_input(t("wi.batch.reason"), key="wi_batch_reason")
+    override = st.text_input(t("wi.batch.override"), key="wi_batch_override")
+    if st.button(t("wi.batch.go", n=len(moves)), key="wi_batch_go", type="primary", disabled=not reason.strip()):
+        try:
+            done = to_batch(actor, url, res, reason, override or None)
+            st.session_state[FLASH_KEY] = t("wi.batch.done", n=done.moved, batch=done.batch_id)
+        except FangxianError as exc:
+            st.session_state[ERROR_KEY] = error_text(exc)
+        cache.clear()
+        st.rerun()
