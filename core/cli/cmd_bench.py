@@ -40,10 +40,11 @@ def _fmt_s(x: float) -> str:
 
 def run_gaps(args: argparse.Namespace) -> int:
     """Full gap computation (every level and metric) against the loop baseline and the bincount floor."""
+    from core.cli.bench.gaps_loop import compute_gaps_loop
     from core.demo.generator import generate
-    from core.services.gaps import compute_gaps, compute_gaps_loop
-    from core.services.norms import Norms
-    from core.services.staffing import state_from_demo
+    from core.demo.state import state_from_demo
+    from core.model.gaps import compute_gaps
+    from core.model.norms import Norms
 
     t0 = time.perf_counter()
     state = state_from_demo(generate(args.scale, seed=args.seed))

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from core.demo.generator import DemoData, generate
-from core.services.norms import DEFAULT_NORMS
+from core.model.norms import DEFAULT_NORMS
 from core.storage import rows as m
 from core.storage import schema
 from core.storage.db import get_engine, is_empty, session_scope, set_meta

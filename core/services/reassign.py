@@ -24,6 +24,7 @@ import pandas as pd
 
 from core.model.actor import Actor, require, write_service
 from core.model.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
+from core.model.gaps import GapResult, compute_gaps
 from core.model.geo import haversine_km
 from core.model.optimizer.network import (
     DEFAULT_OPTIONS,
@@ -35,7 +36,7 @@ from core.model.optimizer.network import (
 )
 from core.model.vocab import PINNED_KINDS, STAFF_KIND_ZH, StaffKind
 from core.services.audit import new_batch_id, record
-from core.services.gaps import GapResult, compute_gaps, load_gaps
+from core.services.gaps import load_gaps
 from core.services.norms import norms_for_day
 from core.services.staffing import load_state
 from core.storage.db import session_scope

@@ -17,6 +17,7 @@ import pandas as pd
 
 from core.model.actor import Actor, require, write_service
 from core.model.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
+from core.model.norms import Norms
 from core.model.privacy import mask_frame
 from core.model.vocab import SKILLS_ZH, VOLUNTEER_TYPE_ZH
 from core.model.volunteer_rules import (
@@ -30,7 +31,7 @@ from core.model.volunteer_rules import (
     hours_by_day,
 )
 from core.services.audit import new_batch_id, record
-from core.services.norms import Norms, norms_for_day
+from core.services.norms import norms_for_day
 from core.storage.db import session_scope
 from core.storage.repositories import volunteers_repo as repo
 from core.storage.rows.volunteers import TaskAssignment, VolunteerAvailability, VolunteerTask

@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from core.model.errors import FangxianError
+from core.model.norms import FATIGUE_POLICIES, NUMERIC_TERMS, Norms
 from core.model.volunteer_rules import TASK_TYPES
-from core.services.norms import FATIGUE_POLICIES, NUMERIC_TERMS, Norms, save_norms
+from core.services.norms import save_norms
 from dashboard import auth, cache
 from dashboard.context import db_url
 from dashboard.i18n import error_text, label, t

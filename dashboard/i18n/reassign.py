@@ -90,14 +90,6 @@ ZH = {
     "plan.col.km": "社区间距离",
     "plan.col.home_km": "居住地距离",
     "plan.tip": "<b>{from_name}</b> → <b>{to_name}</b><br/>{n} 人 · {km} 公里",
-    "skill.driving": "驾驶",
-    "skill.medical": "医护",
-    "skill.psychology": "心理疏导",
-    "skill.sign_language": "手语",
-    "skill.uyghur": "维吾尔语",
-    "skill.english": "英语",
-    "skill.it": "信息化",
-    "skill.logistics": "物资保障",
 }
 
 EN = {
@@ -190,12 +182,4 @@ EN = {
     "plan.col.km": "Distance",
     "plan.col.home_km": "From home",
     "plan.tip": "<b>{from_name}</b> → <b>{to_name}</b><br/>{n} people · {km} km",
-    "skill.driving": "driving",
-    "skill.medical": "medical",
-    "skill.psychology": "counselling",
-    "skill.sign_language": "sign language",
-    "skill.uyghur": "Uyghur",
-    "skill.english": "English",
-    "skill.it": "IT",
-    "skill.logistics": "logistics",
 }

@@ -9,8 +9,9 @@ from sqlalchemy import func, select, update
 
 from core.model.actor import Actor
 from core.model.errors import InvalidInput, PermissionDenied
+from core.model.norms import DEFAULT_NORMS
 from core.services.gaps import gap_history, load_gaps
-from core.services.norms import DEFAULT_NORMS, norm_history, norms_for_day, save_norms
+from core.services.norms import norm_history, norms_for_day, save_norms
 from core.services.staffing import load_state
 from core.storage import rows as m
 from core.storage.db import session_scope

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from core.model.actor import SYSTEM, Actor
 from core.model.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
+from core.model.norms import DEFAULT_NORMS
 from core.services import errands, volunteers
 from core.services.gaps import load_gaps
-from core.services.norms import DEFAULT_NORMS, norms_for_day, save_norms
+from core.services.norms import norms_for_day, save_norms
 from core.services.read_models.wall import load_wall
 from core.storage import rows as m
 from core.storage.db import session_scope

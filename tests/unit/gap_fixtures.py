@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.services.staffing import COMMUNITY_COLUMNS, GRID_COLUMNS, StaffingState, _normalise_staff
+from core.model.state import COMMUNITY_COLUMNS, GRID_COLUMNS, StaffingState, normalise_staff
 
 
 def community(cid: int, *, street: str = "S1", population: int = 0, risk: str = "low", checkpoints: int = 0,
@@ -35,7 +35,7 @@ def state(communities: list[dict[str, Any]], grids: list[dict[str, Any]], staff:
     s = pd.DataFrame(staff, columns=["community_id", "grid_id", "kind", "on_duty", "movable"])
     s.insert(0, "staff_id", range(1, len(s) + 1))
     return StaffingState(pd.DataFrame(communities, columns=COMMUNITY_COLUMNS),
-                         pd.DataFrame(grids, columns=GRID_COLUMNS), _normalise_staff(s))
+                         pd.DataFrame(grids, columns=GRID_COLUMNS), normalise_staff(s))
 
 
 def hand_worked_district() -> StaffingState:

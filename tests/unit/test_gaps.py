@@ -8,10 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from core.cli.bench.gaps_loop import compute_gaps_loop
 from core.demo.generator import generate
-from core.services.gaps import compute_gaps, compute_gaps_loop
-from core.services.norms import Norms
-from core.services.staffing import state_from_demo
+from core.demo.state import state_from_demo
+from core.model.gaps import compute_gaps
+from core.model.norms import Norms
 from tests.unit.gap_fixtures import community, grid, hand_worked_district, people, state
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.model.errors import InvalidInput
-from core.services.norms import DEFAULT_NORMS, Norms, validate
+from core.model.norms import DEFAULT_NORMS, Norms, validate
 
 
 def test_defaults_round_trip_through_params() -> None:

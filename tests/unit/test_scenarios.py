@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from core.model.errors import InvalidInput, NotFound
+from core.model.norms import Norms
 from core.model.scenarios.changes import (
     AddCadres,
     ApplyPlan,
@@ -30,7 +31,6 @@ from core.model.scenarios.changes import (
 )
 from core.model.scenarios.evaluation import Scenario, evaluate, flatten, real_moves, suggested_plan
 from core.model.scenarios.file_format import FORMAT, dumps, loads
-from core.services.norms import Norms
 from tests.unit.gap_fixtures import hand_worked_district
 
 

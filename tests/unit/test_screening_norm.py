@@ -8,8 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from core.services.gaps import compute_gaps, compute_gaps_loop
-from core.services.norms import DEFAULT_NORMS, Norms
+from core.cli.bench.gaps_loop import compute_gaps_loop
+from core.model.gaps import compute_gaps
+from core.model.norms import DEFAULT_NORMS, Norms
 from tests.unit.gap_fixtures import community, state
 
 NORMS = Norms.from_params(DEFAULT_NORMS)

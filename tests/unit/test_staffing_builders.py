@@ -8,8 +8,8 @@ import json
 import pandas as pd
 import pytest
 
-from core.services.gaps import compute_gaps
-from core.services.norms import Norms
+from core.model.gaps import compute_gaps
+from core.model.norms import Norms
 from core.services.read_models.coverage import MapGeometry
 from dashboard.builders import charts, coverage_maps
 from tests.unit.gap_fixtures import hand_worked_district

@@ -9,9 +9,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from core.services.gaps import compute_gaps
-from core.services.norms import Norms
-from core.services.staffing import deployed_on
+from core.model.gaps import compute_gaps
+from core.model.norms import Norms
+from core.model.state import deployed_on
 from tests.unit.gap_fixtures import community, people, state
 
 COUNT_CP = Norms.from_params({"volunteers_count_for": ["checkpoint"]})

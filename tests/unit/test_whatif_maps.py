@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from core.model.gaps import compute_gaps
+from core.model.norms import Norms
 from core.model.scenarios.changes import Context, SetRisk
 from core.model.scenarios.evaluation import Scenario, evaluate
-from core.services.gaps import compute_gaps
-from core.services.norms import Norms
 from dashboard.builders import coverage_maps, whatif_maps
 from tests.unit.gap_fixtures import hand_worked_district
 

@@ -69,9 +69,9 @@ def build_inputs(scale: str, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, Any
     Run in a child process by the benchmark, so that the generator's own memory (names, phones,
     history of 790,000 people at province scale) is not counted as the planner's."""
     from core.demo.generator import generate
-    from core.services.gaps import compute_gaps
-    from core.services.norms import Norms
-    from core.services.staffing import state_from_demo
+    from core.demo.state import state_from_demo
+    from core.model.gaps import compute_gaps
+    from core.model.norms import Norms
 
     demo = generate(scale, seed=seed)  # type: ignore[arg-type]
     norms = Norms()

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from core.model.errors import InvalidInput, NotFound
+from core.model.norms import Norms
+from core.model.state import KIND_CATEGORIES, StaffingState
 from core.model.vocab import RiskLevel, StaffKind
-from core.services.norms import Norms
-from core.services.staffing import KIND_CATEGORIES, StaffingState
 
 KIND_ZH = {
     "set_risk": "调整风险等级", "checkpoints": "增减卡点", "counts": "调整隔离户数/重点关爱人数",
@@ -284,19 +284,19 @@ def _counts(w: Working, ch: Counts, ctx: Context) -> Working:
 def community_balance(state: StaffingState, norms: Norms) -> tuple[np.ndarray, np.ndarray]:
     """Required and available headcount per community (the gap engine's community terms, without the
     grid level, streets and coverage that a change in the middle of a scenario does not need)."""
-    from core.services.gaps import _ceil, _positions, multipliers
+    from core.model.gaps import ceil_people, multipliers, positions
 
     c, s = state.communities, state.staff
     n = len(c)
     cid = c["community_id"].to_numpy(np.int64)
-    g_pos = _positions(cid, state.grids["community_id"].to_numpy(np.int64))
+    g_pos = positions(cid, state.grids["community_id"].to_numpy(np.int64))
     n_grids = np.bincount(g_pos[g_pos >= 0], minlength=n)
     raw = (norms.base_per_10k_residents * c["population"].to_numpy(float) / 10_000
            + norms.grid_members_per_grid * n_grids + norms.people_per_checkpoint_day * c["checkpoints"].to_numpy(float)
            + c["isolated_households"].to_numpy(float) / norms.isolated_households_per_person
            + c["vulnerable_residents"].to_numpy(float) / norms.vulnerable_residents_per_person)
-    required = _ceil(multipliers(c["risk_level"], norms) * raw)
-    pos = _positions(cid, s["community_id"].to_numpy(np.int64))
+    required = ceil_people(multipliers(c["risk_level"], norms) * raw)
+    pos = positions(cid, s["community_id"].to_numpy(np.int64))
     counted_kind = np.isin(np.array(KIND_CATEGORIES), list(norms.counted_kinds))
     codes = s["kind"].cat.codes.to_numpy(np.int64)
     counted = (pos >= 0) & (codes >= 0) & s["on_duty"].to_numpy(bool) & counted_kind[np.maximum(codes, 0)]

@@ -20,10 +20,10 @@ import pandas as pd
 
 from core.model.actor import Actor
 from core.model.errors import InvalidInput, NotFound
+from core.model.gaps import GapResult, compute_gaps
+from core.model.norms import Norms
 from core.model.scenarios.changes import Change, Context, apply_changes, scenario_plan
-from core.services.gaps import GapResult, compute_gaps
-from core.services.norms import Norms
-from core.services.staffing import StaffingState
+from core.model.state import StaffingState
 
 LIVE = "live"
 #: the KPIs compared (district level): key -> (Chinese name, unit); lower is better for all four

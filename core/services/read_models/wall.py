@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.model.gaps import GapResult, compute_gaps
 from core.model.vocab import OPEN_INCIDENT_STATUSES
 from core.services import alerts as al
-from core.services.gaps import GapResult, compute_gaps, gap_history
+from core.services.gaps import gap_history
 from core.services.norms import norms_for_day
 from core.services.staffing import load_state
 from core.storage.db import session_scope
