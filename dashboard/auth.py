@@ -16,20 +16,23 @@ from typing import Any
 
 import streamlit as st
 
-from core.model.actor import Actor
+from core.model.actor import ROLES, Actor
 from core.model.identity_policy import parse_group_mapping, session_expired, split_groups, utcnow
 from core.services import identity
+from core.services.uow import unit_of_work
+from dashboard import state_keys
 from dashboard.i18n import t
 
-SESSION_KEY = "fx_session"  # the verified identity record: {"source", "username" | "token_id", "last_seen"}
-ACTOR_KEY = "fx_actor"  # the Actor resolved by the router in this run (pages read it)
-FLASH_KEY = "fx_auth_flash"  # an i18n key shown once on the login page
+SESSION_KEY = state_keys.SESSION  # the verified identity record: {"source", "username" | "token_id", "last_seen"}
+ACTOR_KEY = state_keys.ACTOR  # the Actor resolved by the router in this run (pages read it)
+FLASH_KEY = state_keys.AUTH_FLASH  # an i18n key shown once on the login page
 KIOSK_PARAM = "kiosk"
 MODES = ("local", "oidc", "proxy")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
-def _setting(env: str, secret_key: str, default: Any = None) -> Any:
+def setting(env: str, secret_key: str, default: Any = None) -> Any:
+    """A deployment setting: the environment variable ``env``, else secrets ``[fangxian].secret_key``."""
     value = os.environ.get(env)
     if value:
         return value
@@ -40,7 +43,7 @@ def _setting(env: str, secret_key: str, default: Any = None) -> Any:
 
 
 def auth_mode() -> str:
-    mode = str(_setting("FANGXIAN_AUTH_MODE", "auth_mode", "local")).strip().lower()
+    mode = str(setting("FANGXIAN_AUTH_MODE", "auth_mode", "local")).strip().lower()
     return mode if mode in MODES else "local"
 
 
@@ -53,7 +56,7 @@ def oidc_configured() -> bool:
 
 def group_mapping() -> dict[str, frozenset[str]]:
     """Group -> roles, from ``FANGXIAN_OIDC_ROLES`` or secrets ``[fangxian.oidc_roles]``."""
-    return parse_group_mapping(_setting("FANGXIAN_OIDC_ROLES", "oidc_roles"))
+    return parse_group_mapping(setting("FANGXIAN_OIDC_ROLES", "oidc_roles"))
 
 
 def new_session(source: str, **fields: Any) -> dict[str, Any]:
@@ -80,7 +83,8 @@ def resolve(url: str) -> Actor | None:
 def _resolve(url: str) -> Actor | None:
     token = st.query_params.get(KIOSK_PARAM) or os.environ.get("FANGXIAN_KIOSK_TOKEN")
     if token:
-        actor = identity.kiosk_actor(url, str(token))
+        with unit_of_work(url) as uow:
+            actor = identity.kiosk_actor(uow, str(token))
         if actor is None:
             _end("auth.flash.kiosk_invalid")
             return None
@@ -90,7 +94,8 @@ def _resolve(url: str) -> Actor | None:
     rec = st.session_state.get(SESSION_KEY)
     if isinstance(rec, dict):
         if rec.get("source") == "kiosk":
-            actor = identity.kiosk_actor_by_id(url, int(rec.get("token_id", 0)))
+            with unit_of_work(url) as uow:
+                actor = identity.kiosk_actor_by_id(uow, int(rec.get("token_id", 0)))
             if actor is None:
                 _end("auth.flash.kiosk_invalid")
             return actor
@@ -99,7 +104,8 @@ def _resolve(url: str) -> Actor | None:
             if session_expired(rec["last_seen"], now):
                 _end("auth.flash.expired")
                 return None
-            actor = identity.load_actor(url, str(rec.get("username", "")))
+            with unit_of_work(url) as uow:
+                actor = identity.load_actor(uow, str(rec.get("username", "")))
             if actor is None:
                 _end("auth.flash.disabled")
                 return None
@@ -117,10 +123,11 @@ def _oidc_actor(url: str) -> Actor | None:
     user = st.user
     if not user.get("is_logged_in", False):  # st.user.is_logged_in raises without [auth]
         return None
-    claim = str(_setting("FANGXIAN_OIDC_USER_CLAIM", "oidc_user_claim", "preferred_username"))
+    claim = str(setting("FANGXIAN_OIDC_USER_CLAIM", "oidc_user_claim", "preferred_username"))
     username = user.get(claim) or user.get("email") or user.get("sub")
-    groups = split_groups(user.get(str(_setting("FANGXIAN_OIDC_GROUPS_CLAIM", "oidc_groups_claim", "groups"))))
-    actor = identity.external_actor(url, str(username or ""), user.get("name"), groups, group_mapping())
+    groups = split_groups(user.get(str(setting("FANGXIAN_OIDC_GROUPS_CLAIM", "oidc_groups_claim", "groups"))))
+    with unit_of_work(url) as uow:
+        actor = identity.external_actor(uow, str(username or ""), user.get("name"), groups, group_mapping())
     if actor is None:
         st.session_state[FLASH_KEY] = "auth.flash.no_roles"
     return actor
@@ -130,26 +137,30 @@ def proxy_actor(url: str, headers: Mapping[str, str]) -> Actor | None:
     """The identity a trusted reverse proxy vouches for. The proxy MUST strip client copies of these
     headers and the app must be reachable only through it (bind 127.0.0.1)."""
     lower = {k.lower(): v for k, v in headers.items()}
-    user_h = str(_setting("FANGXIAN_PROXY_USER_HEADER", "proxy_user_header", "X-Remote-User")).lower()
-    groups_h = str(_setting("FANGXIAN_PROXY_GROUPS_HEADER", "proxy_groups_header", "X-Remote-Groups")).lower()
+    user_h = str(setting("FANGXIAN_PROXY_USER_HEADER", "proxy_user_header", "X-Remote-User")).lower()
+    groups_h = str(setting("FANGXIAN_PROXY_GROUPS_HEADER", "proxy_groups_header", "X-Remote-Groups")).lower()
     username = lower.get(user_h, "").strip()
     if not username:
         return None
-    return identity.external_actor(url, username, None, split_groups(lower.get(groups_h)), group_mapping())
+    with unit_of_work(url) as uow:
+        return identity.external_actor(uow, username, None, split_groups(lower.get(groups_h)), group_mapping())
 
 
 def _proxy_actor(url: str, headers: Mapping[str, str]) -> Actor | None:
     actor = proxy_actor(url, headers)
     if actor is None and headers:
         lower = {k.lower() for k in headers}
-        if str(_setting("FANGXIAN_PROXY_USER_HEADER", "proxy_user_header", "X-Remote-User")).lower() in lower:
+        if str(setting("FANGXIAN_PROXY_USER_HEADER", "proxy_user_header", "X-Remote-User")).lower() in lower:
             st.session_state[FLASH_KEY] = "auth.flash.no_roles"
     return actor
 
 
 def sign_in_local(url: str, username: str, password: str) -> Actor:
-    """Check the password (raises AuthenticationFailed / AccountLocked / AccountDisabled) and start a session."""
-    actor = identity.authenticate(url, username, password)
+    """Check the password (raises AuthenticationFailed / AccountLocked / AccountDisabled) and start a session.
+    The attempt is one unit of work (a failure is counted); its refusal is raised once it is committed."""
+    with unit_of_work(url) as uow:
+        attempt = identity.authenticate(uow, username, password)
+    actor = attempt.accepted()
     st.session_state[SESSION_KEY] = new_session("local", username=actor.username)
     st.session_state.pop(FLASH_KEY, None)
     return actor
@@ -180,12 +191,12 @@ def current_actor() -> Actor | None:
 
 
 def role_names(roles: frozenset[str] | tuple[str, ...]) -> str:
-    order = ("leader", "coordinator", "planner", "clerk", "admin", "wallscreen")
-    return "、".join(t(f"role.{r}") for r in order if r in roles)
+    """The roles' names in the UI language, in the order of ``ROLES``."""
+    return t("auth.role_separator").join(t(f"role.{r}") for r in ROLES if r in roles)
 
 
 def guard(*roles: str) -> Actor:
-    """Top of a sensitive page: stop with a Chinese message unless the actor holds one of ``roles``."""
+    """Top of a sensitive page: stop with a message unless the actor holds one of ``roles``."""
     actor = current_actor()
     if actor is None or (roles and not actor.has(*roles)):
         st.error(t("auth.guard.denied", roles=role_names(roles)))

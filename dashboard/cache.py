@@ -19,15 +19,20 @@ import streamlit as st
 
 from core.demo.setup import ensure_ready
 from core.services import alerts as alert_service
+from core.services import audit_report, clock, scenario_store
 from core.services import errands as errand_service
 from core.services import incidents as incident_service
 from core.services import isolation as isolation_service
 from core.services import norms as norm_service
 from core.services import reassign as reassign_service
-from core.services import scenario_store
 from core.services import screening as screening_service
+from core.services import screening_helpers as screening_helper_service
+from core.services import volunteer_tasks as volunteer_task_service
 from core.services import volunteers as volunteer_service
+from core.services import whatif as whatif_service
 from core.services.gaps import gap_history, load_gaps
+from core.services.identity import accounts as account_service
+from core.services.identity import kiosk as kiosk_service
 from core.services.read_models import coverage
 from core.services.read_models import overview as overview_service
 from core.services.read_models import wall as wall_service
@@ -47,7 +52,8 @@ def ready(url: str) -> bool:
 
 @st.cache_data(ttl=3, max_entries=16, show_spinner=False)
 def data_version(url: str) -> str:
-    return wall_service.data_version(url)
+    with unit_of_work(url) as uow:
+        return wall_service.data_version(uow)
 
 
 def version() -> str:
@@ -104,94 +110,110 @@ def cached(ttl: float, max_entries: int, *, shared: bool = False,
 
 # --- reads, one line each (ttl seconds, entries) ----------------------------------------------------
 
-overview = cached(60, 8, takes_url=True)(overview_service.load_overview)
-gaps = cached(60, 16, takes_url=True)(load_gaps)
-gap_trend = cached(300, 8, takes_url=True)(gap_history)
-map_geometry = cached(600, 4, takes_url=True)(coverage.load_geometry)
-community_detail = cached(60, 32, takes_url=True)(coverage.load_community_detail)
-norm_versions = cached(60, 8, takes_url=True)(norm_service.norm_history)
-move_batches = cached(30, 8, takes_url=True)(reassign_service.recent_batches)
-alert_rules = cached(30, 8, takes_url=True)(alert_service.rules_in_force)
-incident_history = cached(30, 32, takes_url=True)(incident_service.incident_history)
-dispatch_options = cached(60, 32, takes_url=True)(incident_service.dispatch_options)
-deadline_rules = cached(300, 4, takes_url=True)(incident_service.deadline_rules)
-isolation_view = cached(30, 8, takes_url=True)(isolation_service.load_view)
-screening_campaign = cached(60, 8, takes_url=True)(screening_service.load_campaign)
-volunteer_view = cached(30, 8, takes_url=True)(volunteer_service.load_view)
-volunteer_candidates = cached(30, 16, takes_url=True)(volunteer_service.candidates)
-active_checkpoints = cached(600, 4, takes_url=True)(volunteer_service.checkpoints)
-errand_queue = cached(30, 8, takes_url=True)(errand_service.list_errands)
-saved_scenarios = cached(30, 8, takes_url=True)(scenario_store.list_scenarios)
+overview = cached(60, 8)(overview_service.load_overview)
+gaps = cached(60, 16)(load_gaps)
+gap_trend = cached(300, 8)(gap_history)
+map_geometry = cached(600, 4)(coverage.load_geometry)
+community_detail = cached(60, 32)(coverage.load_community_detail)
+norm_versions = cached(60, 8)(norm_service.norm_history)
+#: the wall's days before today (dated history): a write today does not change them, so a write costs
+#: the wall only today's figures; a backdated correction shows within the ttl
+wall_past = cached(600, 4)(wall_service.past_totals)
+move_batches = cached(30, 8)(reassign_service.recent_batches)
+alert_rules = cached(30, 8)(alert_service.rules_in_force)
+users = cached(10, 8)(account_service.list_users)
+user_count = cached(10, 4)(account_service.count_users)
+kiosk_tokens = cached(10, 8)(kiosk_service.list_kiosk_tokens)
+audit_entries = cached(10, 16)(audit_report.entries)
+audit_choices = cached(30, 8)(audit_report.choices)
+incident_history = cached(30, 32)(incident_service.incident_history)
+dispatch_options = cached(60, 32)(incident_service.dispatch_options)
+deadline_rules = cached(300, 4)(incident_service.deadline_rules)
+isolation_view = cached(30, 8)(isolation_service.load_view)
+screening_campaigns = cached(60, 4)(screening_service.campaigns)
+screening_campaign = cached(60, 8)(screening_service.load_campaign)
+volunteer_view = cached(30, 8)(volunteer_service.load_view)
+volunteer_candidates = cached(30, 16)(volunteer_task_service.candidates)
+active_checkpoints = cached(600, 4)(volunteer_service.checkpoints)
+errand_queue = cached(30, 8)(errand_service.list_errands)
+#: the reference time (the demo's own day on the demo) the errand queue is read at
+reference_now = cached(30, 4)(clock.reference_now)
+saved_scenarios = cached(30, 8)(scenario_store.list_scenarios)
+saved_scenario = cached(30, 16)(scenario_store.get_scenario)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------
 
 
-@cached(60, 32, takes_url=True)
-def reassign_candidates(url: str, community_id: int, include_party: bool,
+@cached(60, 32)
+def reassign_candidates(uow: UnitOfWork, community_id: int, include_party: bool,
                         streets: tuple[str, ...] | None) -> pd.DataFrame:
     """Candidates for one short community (donors limited to ``streets`` when given)."""
-    return reassign_service.candidates(url, community_id, include_party=include_party, streets=streets, gaps=gaps())
+    return reassign_service.candidates(uow, community_id, include_party=include_party, streets=streets, gaps=gaps())
 
 
-@cached(60, 16, takes_url=True)
-def suggested_plan(url: str, options: tuple[tuple[str, object], ...], streets: tuple[str, ...] | None) -> object:
+@cached(30, 16)
+def move_preview(uow: UnitOfWork, staff_ids: tuple[int, ...], to_community_id: int) -> pd.DataFrame:
+    """Before/after of every community touched by moving ``staff_ids`` to ``to_community_id``."""
+    return reassign_service.preview_moves(uow, list(staff_ids), to_community_id, gaps=gaps())
+
+
+@cached(60, 16)
+def suggested_plan(uow: UnitOfWork, options: tuple[tuple[str, object], ...], streets: tuple[str, ...] | None) -> object:
     """The suggested plan for ``options`` (PlanOptions fields as sorted pairs) over ``streets``."""
     from core.model.optimizer.network import PlanOptions
 
-    return reassign_service.suggest_plan(url, PlanOptions(**dict(options)), streets=streets, gaps=gaps())
+    return reassign_service.suggest_plan(uow, PlanOptions(**dict(options)), streets=streets, gaps=gaps())
 
 
-@cached(600, 4, takes_url=True)
-def wall_past(url: str, day: dt.date) -> pd.DataFrame:
-    """The wall's days before today (dated history): a write today does not change them, so a write
-    costs the wall only today's figures; a backdated correction shows within the ttl."""
-    return wall_service.past_totals(url, day)
-
-
-@cached(60, 8, takes_url=True)
-def wall(url: str) -> object:
+@cached(60, 8)
+def wall(uow: UnitOfWork) -> object:
     """The wall screen's payload (core.services.read_models.wall.WallData)."""
-    return wall_service.load_wall(url, past=wall_past(wall_service.data_day(url)))
+    return wall_service.load_wall(uow, past=wall_past(clock.reference_day(uow)))
 
 
-@cached(30, 16, takes_url=True)
-def incidents(url: str, days: int = 14) -> pd.DataFrame:
+@cached(30, 16)
+def incidents(uow: UnitOfWork, days: int = 14) -> pd.DataFrame:
     """Incidents reported in the last ``days`` days plus every older one still open."""
-    df = incident_service.list_incidents(url)
-    cutoff = pd.Timestamp(dt.datetime.now() - dt.timedelta(days=days))
+    now = clock.wall_now()
+    df = incident_service.list_incidents(uow, now=now)
+    cutoff = pd.Timestamp(now - dt.timedelta(days=days))
     return df[(pd.to_datetime(df["reported_at"]) >= cutoff) | df["open"]].reset_index(drop=True)
 
 
-@cached(120, 8, takes_url=True)
-def screening_helpers(url: str, campaign_id: int | None, streets: tuple[str, ...] | None) -> pd.DataFrame:
+@cached(120, 8)
+def screening_helpers(uow: UnitOfWork, campaign_id: int | None, streets: tuple[str, ...] | None) -> pd.DataFrame:
     """Who could be sent to the grids behind schedule (reassignment candidates, nearest first)."""
     view = screening_campaign(campaign_id)
     if view is None:
         return pd.DataFrame()
-    return screening_service.helpers_for_behind(url, view.grids,  # type: ignore[attr-defined]
-                                                streets=list(streets) if streets is not None else None)
+    return screening_helper_service.helpers_for_behind(uow, view.grids,  # type: ignore[attr-defined]
+                                                       streets=list(streets) if streets is not None else None)
 
 
 # --- what-if: kept with cache_resource (shared, not copied). Nothing mutates them (the evaluation
 # works copy-on-write, tests/unit/test_scenarios.py checks the live frames stay equal), and pickling
 # ~15,000 staff rows on every rerun would cost more than the evaluation itself.
 
-@cached(120, 4, shared=True, takes_url=True)
-def whatif_baseline(url: str) -> object:
-    """Today's live state, norms in force, units, people (no names) and baseline gaps."""
-    from core.model.scenarios.evaluation import load_baseline
-
-    return load_baseline(url)
+whatif_baseline = cached(120, 4, shared=True)(whatif_service.load_baseline)
 
 
-@cached(120, 24, shared=True, takes_url=True)
-def whatif_result(url: str, scenario_json: str) -> object:
-    """The evaluated scenario (ScenarioResult) for a scenario file's text."""
+@cached(120, 24, shared=True)
+def whatif_result(uow: UnitOfWork, scenario_json: str) -> object:
+    """The evaluated scenario (ScenarioResult) for a scenario file's text (its bases read in ``uow``)."""
     from core.model.scenarios.evaluation import evaluate_live
     from core.model.scenarios.file_format import loads
 
-    return evaluate_live(whatif_baseline(), loads(scenario_json), scenario_store.lookup(url))  # type: ignore[arg-type]
+    return evaluate_live(whatif_baseline(), loads(scenario_json), scenario_store.lookup(uow))
+
+
+@cached(30, 16)
+def scenario_file(uow: UnitOfWork, scenario_json: str) -> str:
+    """The export of a scenario: its file with every change of its bases first, on base "live"."""
+    from core.model.scenarios.file_format import dumps, loads
+
+    scenario = loads(scenario_json)
+    return dumps(scenario, scenario_store.flattened(uow, scenario))
 
 
 # --- the server's own background job ----------------------------------------------------------------
@@ -209,7 +231,8 @@ def alert_keeper(url: str, every_s: float = 60.0) -> object:
         failures = 0
         while failures < 10:
             try:
-                wall_service.sync_now(url)
+                with unit_of_work(url) as uow:
+                    wall_service.sync_now(uow)
                 failures = 0
             except Exception:  # noqa: BLE001 - a job must survive a database outage
                 failures += 1

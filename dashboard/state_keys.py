@@ -18,6 +18,9 @@ PLAN_FLASH, PLAN_ERROR = "plan_flash", "plan_error"
 WHATIF_FLASH, WHATIF_ERROR = "wi_flash", "wi_error"
 INCIDENT_FLASH = "inc_flash"  # incidents, isolation and screening share one message slot
 VOLUNTEER_FLASH = "vol_flash"  # volunteers and errands share one message slot
+NORMS_FLASH = "norms_flash"
+USERS_FLASH = "users_flash"
+ALERTS_FLASH = "alerts_flash"
 
 # --- picks that survive reruns ----------------------------------------------------------------------
 REASSIGN_TARGET, REASSIGN_MAP_SEEN, REASSIGN_LINK_SEEN = "ra_target", "ra_map_seen", "ra_link_seen"

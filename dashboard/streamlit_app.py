@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from core.storage.db import UNAVAILABLE_ERRORS
+from core.services.availability import UNAVAILABLE_ERRORS
 from dashboard import auth, cache
 from dashboard.context import db_url
 from dashboard.i18n import LANG_KEY, t

@@ -7,25 +7,31 @@ import time
 from typing import Any
 
 from core.cli.common import print_table
+from core.i18n import translate
 
 
 def _list(args: argparse.Namespace) -> int:
-    from core.services.alerts import KIND_ZH, for_display
+    from core.model.alert_rules import for_display
     from core.services.read_models.wall import load_wall
 
     data = load_wall(args.database_url)
     shown = data.alerts if args.all else for_display(data.alerts)
     out = shown[["level", "kind", "street", "community", "target", "value", "threshold", "first_seen",
                  "acknowledged", "is_new", "rule_code", "subject"]].copy()
-    out.insert(2, "kind_zh", out["kind"].map(KIND_ZH))
+    # the column keeps its name (scripts read it); its words follow --lang
+    out.insert(2, "kind_zh", [translate(f"alert_kind.{k}", args.lang) for k in out["kind"]])
     print_table(out, args.format)
     return 0
 
 
 def _rules(args: argparse.Namespace) -> int:
+    from core.config import database_url
     from core.services.alerts import rules_in_force
+    from core.services.uow import unit_of_work
 
-    print_table(rules_in_force(args.database_url), args.format)
+    with unit_of_work(database_url(args.database_url)) as uow:
+        rules = rules_in_force(uow)
+    print_table(rules, args.format)
     return 0
 
 
@@ -35,7 +41,8 @@ def _sync(args: argparse.Namespace) -> int:
 
     while True:
         r = sync_now(args.database_url)
-        print(f"新增 {r.opened} 条，持续 {r.still_open} 条，解除 {r.resolved} 条", flush=True)
+        print(translate("cli_alerts.synced", args.lang, opened=r.opened, still_open=r.still_open,
+                        resolved=r.resolved), flush=True)
         if not args.every:
             return 0
         time.sleep(args.every)

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from core.i18n import translate
+
 
 def _median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     times, out = [], None
@@ -51,8 +53,9 @@ def run_gaps(args: argparse.Namespace) -> int:
     build = time.perf_counter() - t0
     norms = Norms()
     n_c, n_s = len(state.communities), len(state.staff)
-    print(f"scale={args.scale}: {n_c:,} communities, {len(state.grids):,} grids, {n_s:,} staff rows "
-          f"({int((state.staff['kind'] == 'cadre').sum()):,} cadres); data built in {build:.1f} s")
+    lang = args.lang
+    print(translate("cli.bench.gaps.data", lang, scale=args.scale, communities=n_c, grids=len(state.grids),
+                    staff=n_s, cadres=int((state.staff["kind"] == "cadre").sum()), seconds=build))
 
     cid = state.staff["community_id"].to_numpy()
     on = state.staff["on_duty"].to_numpy()
@@ -70,24 +73,26 @@ def run_gaps(args: argparse.Namespace) -> int:
     cols = ["required", "available", "gap", "movable_surplus"]
     agree = all(np.array_equal(loop[c].to_numpy(), res.community[c].to_numpy()) for c in cols)
     rows = [
-        ("floor: numpy bincount of headcount per community", t_floor),
-        ("engine: compute_gaps (grid, community, street, district, coverage)", t_engine),
-        ("baseline: per-community Python loop", t_loop),
+        (translate("cli.bench.gaps.floor", lang), t_floor),
+        (translate("cli.bench.gaps.engine", lang), t_engine),
+        (translate("cli.bench.gaps.loop", lang), t_loop),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'what':<{width}}  {'median':>10}")
+    what, median = translate("cli.bench.gaps.col.what", lang), translate("cli.bench.gaps.col.median", lang)
+    width = max(len(r[0]) for r in [*rows, (what, 0.0)])
+    print(f"{what:<{width}}  {median:>10}")
     for name, t in rows:
         print(f"{name:<{width}}  {_fmt_s(t):>10}")
-    print(f"engine / floor    = {t_engine / t_floor:.1f}x")
-    print(f"loop / engine     = {t_loop / t_engine:.1f}x")
-    print(f"peak memory (tracemalloc, one engine run) = {peak:.1f} MiB")
+    print(translate("cli.bench.gaps.engine_vs_floor", lang, ratio=t_engine / t_floor))
+    print(translate("cli.bench.gaps.loop_vs_engine", lang, ratio=t_loop / t_engine))
+    print(translate("cli.bench.gaps.peak", lang, mib=peak))
     d = res.district
-    print(f"district totals: required {d['required']:,}, available {d['available']:,}, gap {d['gap']:,}, "
-          f"shortage {d['shortage']:,} in {d['short_communities']:,} communities, "
-          f"movable surplus {d['movable_surplus']:,}")
-    print(f"loop and engine agree on {', '.join(cols)}: {'yes' if agree else 'NO'}")
-    target = "met" if t_engine < 0.2 else "MISSED"
-    print(f"target < 0.2 s for the full computation: {target}")
+    print(translate("cli.bench.gaps.totals", lang, required=d["required"], available=d["available"], gap=d["gap"],
+                    shortage=d["shortage"], short_communities=d["short_communities"],
+                    movable_surplus=d["movable_surplus"]))
+    print(translate("cli.bench.gaps.agree", lang, columns=", ".join(cols),
+                    answer=translate("cli.bench.yes" if agree else "cli.bench.no", lang)))
+    met = "cli.bench.gaps.met" if t_engine < 0.2 else "cli.bench.gaps.missed"
+    print(translate("cli.bench.gaps.target", lang, answer=translate(met, lang)))
     return 0 if agree else 1
 
 

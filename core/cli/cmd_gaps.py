@@ -36,20 +36,22 @@ def _parse_day(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise InvalidInput(f"参数 --date 的日期格式应为 YYYY-MM-DD，现为 {text!r}") from exc
+        raise InvalidInput("cli.gaps.date_invalid", text=text) from exc
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     from core.services.gaps import load_gaps
+    from core.services.uow import unit_of_work
 
     day = _parse_day(args.date)
-    res = load_gaps(args.database_url, day)
+    with unit_of_work(args.database_url) as uow:
+        res = load_gaps(uow, day)
     df = {"grid": res.grid, "community": res.community, "street": res.street}[args.level]
     if args.street:
         known = set(res.street["code"])
         unknown = [s for s in args.street if s not in known]
         if unknown:
-            raise InvalidInput(f"参数 --street：没有这些街道编码：{'、'.join(unknown)}")
+            raise InvalidInput("cli.gaps.streets_unknown", codes=unknown)
         df = df[df["street_code" if args.level != "street" else "code"].isin(args.street)]
     out = df[COLUMNS[args.level]].copy()
     for col in ("grid_coverage", "checkpoint_shift_coverage", "staff_per_10k", "volunteers_per_1k"):

@@ -7,6 +7,7 @@ import sys
 import time
 
 from core.cli.common import cli_actor
+from core.i18n import translate
 
 KIND_HELP = {
     "communities": "社区（社区编码、社区名称、街道、常住人口、户数、经纬度、风险等级、卡点数、居家隔离户数、重点关爱人数）",
@@ -49,21 +50,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     from core.config import database_url
     from core.services.importer.problems import ImportRefused
     from core.services.importer.service import import_file
+    from core.services.uow import unit_of_work
     from core.storage.db import migrate
 
     url = database_url(args.database_url)
     migrate(url)
     started = time.perf_counter()
     try:
-        summary = import_file(cli_actor(args, "clerk"), args.kind, args.file, url=url, datum=args.datum,
-                              sheet=args.sheet, dry_run=args.dry_run, district_name=args.district_name,
-                              district_code=args.district_code)
+        with unit_of_work(url) as uow:
+            summary = import_file(uow, cli_actor(args, "clerk"), args.kind, args.file, datum=args.datum,
+                                  sheet=args.sheet, dry_run=args.dry_run, district_name=args.district_name,
+                                  district_code=args.district_code)
     except ImportRefused as exc:
-        for line in exc.lines():
+        for line in exc.lines(args.lang):
             print(line, file=sys.stderr)
-        print(f"共 {len(exc.problems)} 处问题，整个文件未导入，数据库未改动。", file=sys.stderr)
+        print(translate("cli_import.refused", args.lang, count=len(exc.problems)), file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(f"{summary.text()}（用时 {time.perf_counter() - started:.1f} 秒）")
+    text = summary.text(lambda key, **params: translate(key, args.lang, **params))
+    print(translate("cli_import.done", args.lang, summary=text, seconds=f"{time.perf_counter() - started:.1f}"))
     return 0
 
 
@@ -71,11 +75,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from core.cli.main import EXIT_BAD_INPUT
     from core.config import database_url
     from core.services.importer.export import export_frame
+    from core.services.uow import unit_of_work
 
     if args.format == "xlsx" and not args.output:
-        print("错误：导出 xlsx 须用 -o 指定输出文件", file=sys.stderr)
+        print(translate("cli.error_line", args.lang, message=translate("cli_import.xlsx_needs_output", args.lang)),
+              file=sys.stderr)
         return EXIT_BAD_INPUT
-    df = export_frame(args.kind, database_url(args.database_url), with_personal_data=args.with_personal_data)
+    with unit_of_work(database_url(args.database_url)) as uow:
+        df = export_frame(uow, args.kind, with_personal_data=args.with_personal_data)
     if args.format == "xlsx":
         df.to_excel(args.output, index=False, sheet_name=args.kind)
     elif args.output:
@@ -83,5 +90,5 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         df.to_csv(sys.stdout, index=False)
     if args.output:
-        print(f"已导出 {len(df)} 条到 {args.output}")
+        print(translate("cli_import.exported", args.lang, n=len(df), path=args.output))
     return 0

@@ -9,6 +9,9 @@ import sys
 import time
 
 from core.config import PROJECT_ROOT, database_url
+from core.i18n import DEFAULT_LANG, translate
+
+COUNTED = ("streets", "communities", "grids", "checkpoints", "staff", "incidents")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,30 +37,25 @@ def cmd_init(args: argparse.Namespace) -> int:
     from core.demo.setup import ensure_ready
 
     seeded = ensure_ready(args.database_url, seed_demo=args.with_demo)
-    print("数据库已就绪" + ("，已写入演示数据" if seeded else ""))
+    print(translate("cli.setup.ready_seeded" if seeded else "cli.setup.ready", args.lang))
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from core.demo.seed import seed_demo_database
-    from core.storage.db import get_engine, migrate
-    from core.storage.rows import Base
+    from core.storage.db import drop_everything, migrate
 
     url = database_url(args.database_url)
     if args.reset:
-        engine = get_engine(url)
-        Base.metadata.drop_all(engine)
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        drop_everything(url)
     migrate(url)
     t0 = time.perf_counter()
     counts = seed_demo_database(url, scale=args.scale, seed=args.seed)
     took = time.perf_counter() - t0
-    print(f"演示数据已生成（{args.scale}，种子 {args.seed}，用时 {took:.1f} 秒）：")
-    labels = {"streets": "街道", "communities": "社区", "grids": "网格", "checkpoints": "卡点",
-              "staff": "人员", "incidents": "事件"}
+    print(translate("cli.setup.demo_done", args.lang, scale=args.scale, seed=args.seed, seconds=took))
     for key, n in counts.items():
-        print(f"  {labels.get(key, key)}：{n:,}")
+        name = translate(f"cli.setup.count.{key}", args.lang) if key in COUNTED else key
+        print(translate("cli.setup.count_line", args.lang, name=name, n=n))
     return 0
 
 
@@ -66,24 +64,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     url = database_url(args.database_url)
     if ensure_ready(url, seed_demo=not args.no_demo):
-        print("首次运行：已创建数据库并写入演示数据（演示数据）")
-    else:
-        _hint_old_demo(url)
+        print(translate("cli.setup.first_run", args.lang))
+    elif hint := old_demo_hint(url, args.lang):
+        print(hint)
     env = dict(os.environ, FANGXIAN_DATABASE_URL=url)
     cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "streamlit_app.py"),
            "--server.port", str(args.port), "--server.address", args.address]
-    print(f"指挥台地址：http://{args.address}:{args.port}")
+    print(translate("cli.setup.address", args.lang, address=args.address, port=args.port))
     return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
 
 
-def _hint_old_demo(url: str) -> None:
-    """The demo lives on the day it was seeded; say how to bring it to today."""
-    import datetime as dt
+def old_demo_hint(url: str, lang: str = DEFAULT_LANG) -> str | None:
+    """The demo lives on the day it was seeded: how to bring it to today (None: nothing to say)."""
+    from core.services import clock
+    from core.services.uow import unit_of_work
 
-    from core.storage.db import session_scope
-    from core.storage.repositories import tables_repo as repo
-
-    with session_scope(url) as s:
-        info = repo.demo_info(s)
-    if info["demo"] == "1" and info["today"] and dt.date.fromisoformat(info["today"]) < dt.date.today():
-        print(f"提示：演示数据生成于 {info['today']}；运行 fangxian demo --reset 可重新生成到今天。")
+    with unit_of_work(url) as uow:
+        day = clock.demo_day(uow)
+    if day is not None and day < clock.wall_now().date():
+        return translate("cli.setup.old_demo", lang, day=day.isoformat())
+    return None

@@ -10,13 +10,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from core.cli.common import cli_actor, print_table
 from core.config import database_url
-from core.model.actor import ROLE_ZH, ROLES
+from core.i18n import translate
+from core.model.actor import ROLES
 from core.model.errors import InvalidInput
+from core.services.uow import UnitOfWork, unit_of_work
 
-ROLE_HELP = "角色，可重复：" + "、".join(f"{r}（{ROLE_ZH[r]}）" for r in ROLES if r != "wallscreen")
+ROLE_HELP = "角色，可重复：" + "、".join(f"{r}（{translate(f'role.{r}')}）" for r in ROLES if r != "wallscreen")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -68,72 +73,86 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_kiosk_list)
 
 
-def _url(args: argparse.Namespace) -> str:
+@contextmanager
+def _uow(args: argparse.Namespace) -> Iterator[UnitOfWork]:
+    """The command's one unit of work, on the migrated database."""
     from core.storage.db import migrate
 
     url = database_url(args.database_url)
     migrate(url)
-    return url
+    with unit_of_work(url) as uow:
+        yield uow
+
+
+def _say(args: argparse.Namespace, key: str, **params: Any) -> None:
+    print(translate(key, args.lang, **params))
 
 
 def read_password(args: argparse.Namespace) -> str:
+    lang = getattr(args, "lang", None) or "zh"
     if args.password_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise InvalidInput("标准输入中没有密码")
+            raise InvalidInput("cli_user.no_password_on_stdin")
         return line
-    first = getpass.getpass("新密码：")
-    if getpass.getpass("再输入一次：") != first:
-        raise InvalidInput("两次输入的密码不一致")
+    first = getpass.getpass(translate("cli_user.password_prompt", lang))
+    if getpass.getpass(translate("cli_user.password_again", lang)) != first:
+        raise InvalidInput("cli_user.passwords_differ")
     return first
+
+
+def _admin_write(args: argparse.Namespace, service: Callable[..., Any], *params: Any, **kwargs: Any) -> Any:
+    with _uow(args) as uow:
+        return service(uow, cli_actor(args, "admin"), *params, **kwargs)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from core.services.identity import add_user
 
-    url = _url(args)
-    add_user(cli_actor(args, "admin"), url, args.username, args.name, read_password(args), args.role, args.street)
-    print(f"已新建账号 {args.username}")
+    password = read_password(args)
+    _admin_write(args, add_user, args.username, args.name, password, args.role, args.street)
+    _say(args, "cli_user.added", username=args.username)
     return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     from core.services.identity import set_password
 
-    url = _url(args)
-    set_password(cli_actor(args, "admin"), url, args.username, read_password(args))
-    print(f"已重设 {args.username} 的密码")
+    password = read_password(args)
+    _admin_write(args, set_password, args.username, password)
+    _say(args, "cli_user.password_set", username=args.username)
     return 0
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
     from core.services.identity import disable_user
 
-    disable_user(cli_actor(args, "admin"), _url(args), args.username, reason=args.reason)
-    print(f"已停用 {args.username}")
+    _admin_write(args, disable_user, args.username, reason=args.reason)
+    _say(args, "cli_user.disabled", username=args.username)
     return 0
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
     from core.services.identity import enable_user
 
-    enable_user(cli_actor(args, "admin"), _url(args), args.username, reason=args.reason)
-    print(f"已启用 {args.username}")
+    _admin_write(args, enable_user, args.username, reason=args.reason)
+    _say(args, "cli_user.enabled", username=args.username)
     return 0
 
 
 def cmd_set_roles(args: argparse.Namespace) -> int:
     from core.services.identity import set_roles
 
-    set_roles(cli_actor(args, "admin"), _url(args), args.username, args.role, args.street)
-    print(f"已更新 {args.username} 的角色")
+    _admin_write(args, set_roles, args.username, args.role, args.street)
+    _say(args, "cli_user.roles_set", username=args.username)
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     from core.services.identity import list_users
 
-    df = list_users(cli_actor(args, "admin"), _url(args))
+    with _uow(args) as uow:
+        df = list_users(uow, cli_actor(args, "admin"))
     print_table(df, args.format)
     return 0
 
@@ -141,23 +160,28 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_kiosk_create(args: argparse.Namespace) -> int:
     from core.services.identity import create_kiosk_token
 
-    new = create_kiosk_token(cli_actor(args, "admin"), _url(args), args.name)
-    print(f"已新建大屏令牌 #{new.id}（{new.name}）。令牌只显示这一次，请妥善保存：")
+    new = _admin_write(args, create_kiosk_token, args.name)
+    _say(args, "cli_user.kiosk_created", id=new.id, name=new.name)
     print(new.token)
-    print(f"大屏地址：https://<指挥台地址>/?kiosk={new.token}&embed=true")
+    _say(args, "cli_user.kiosk_address", token=new.token)
     return 0
 
 
 def cmd_kiosk_revoke(args: argparse.Namespace) -> int:
     from core.services.identity import revoke_kiosk_token
 
-    n = revoke_kiosk_token(cli_actor(args, "admin"), _url(args), args.token, reason=args.reason)
-    print(f"已撤销 {n} 个大屏令牌" if n else "该令牌此前已撤销")
+    n = _admin_write(args, revoke_kiosk_token, args.token, reason=args.reason)
+    if n:
+        _say(args, "cli_user.kiosk_revoked", n=n)
+    else:
+        _say(args, "cli_user.kiosk_already_revoked")
     return 0
 
 
 def cmd_kiosk_list(args: argparse.Namespace) -> int:
     from core.services.identity import list_kiosk_tokens
 
-    print_table(list_kiosk_tokens(cli_actor(args, "admin"), _url(args)), args.format)
+    with _uow(args) as uow:
+        df = list_kiosk_tokens(uow, cli_actor(args, "admin"))
+    print_table(df, args.format)
     return 0

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from core.cli.common import cli_actor, print_table
+from core.i18n import cli_lang, translate
 from core.model.errors import InvalidInput
 
 ERRAND_COLUMNS = ["code", "kind", "status", "street", "community", "created_at", "deadline", "age_h", "left_h",
@@ -19,34 +20,37 @@ HOURS_COLUMNS = ["code", "kind", "community", "hours_today", "hours_7d", "streak
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("errands", help="代买代办：列出队列，定时把超时事项上报为事件")
+    lang = cli_lang()  # --help is printed before --lang is read: the environment's language
+    p = sub.add_parser("errands", help=translate("cli.errands.help", lang))
     esub = p.add_subparsers(dest="errands_command", metavar="ACTION", required=True)
-    ls = esub.add_parser("list", help="列出代办事项（不含居民姓名和电话），默认未办结的")
+    ls = esub.add_parser("list", help=translate("cli.errands.help.list", lang))
     ls.add_argument("--status", choices=["open", "overdue", "all"], default="open")
     ls.add_argument("--format", choices=["csv", "json"], default="csv")
     ls.set_defaults(func=cmd_errands)
-    es = esub.add_parser("escalate", help="超过办理时限的未办结事项各生成一起“代买代办超时”事件（重复运行不会重复生成）")
-    es.add_argument("--at", help="按此时刻判断（YYYY-MM-DDTHH:MM，默认现在）")
-    es.add_argument("--user", help="审计记录中的操作人（默认 cli:<系统账号>）")
+    es = esub.add_parser("escalate", help=translate("cli.errands.help.escalate", lang))
+    es.add_argument("--at", help=translate("cli.errands.help.at", lang))
+    es.add_argument("--user", help=translate("cli.errands.help.user", lang))
     es.add_argument("--format", choices=["csv", "json"], default="json")
     es.set_defaults(func=cmd_escalate)
 
-    v = sub.add_parser("volunteers", help="志愿者：今日任务（已派/需要），服务时长与疲劳预警")
+    v = sub.add_parser("volunteers", help=translate("cli.volunteers.help", lang))
     vsub = v.add_subparsers(dest="volunteers_command", metavar="ACTION", required=True)
-    tk = vsub.add_parser("tasks", help="今日任务，缺人的在前")
-    tk.add_argument("--short", action="store_true", help="只列缺人的任务")
+    tk = vsub.add_parser("tasks", help=translate("cli.volunteers.help.tasks", lang))
+    tk.add_argument("--short", action="store_true", help=translate("cli.volunteers.help.short", lang))
     tk.add_argument("--format", choices=["csv", "json"], default="csv")
     tk.set_defaults(func=cmd_tasks)
-    hr = vsub.add_parser("hours", help="近 7 天服务时长（不含姓名），疲劳预警的在前")
-    hr.add_argument("--worn-out", action="store_true", help="只列疲劳预警的人员")
+    hr = vsub.add_parser("hours", help=translate("cli.volunteers.help.hours", lang))
+    hr.add_argument("--worn-out", action="store_true", help=translate("cli.volunteers.help.worn_out", lang))
     hr.add_argument("--format", choices=["csv", "json"], default="csv")
     hr.set_defaults(func=cmd_hours)
 
 
 def cmd_errands(args: argparse.Namespace) -> int:
     from core.services.errands import list_errands
+    from core.services.uow import unit_of_work
 
-    df = list_errands(args.database_url, personal=False)
+    with unit_of_work(args.database_url) as uow:
+        df = list_errands(uow, personal=False)
     if args.status == "open":
         df = df[df["open"]]
     elif args.status == "overdue":
@@ -59,25 +63,30 @@ def cmd_escalate(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from core.services.errands import escalate_overdue
+    from core.services.uow import unit_of_work
 
     at = None
     if args.at:
         try:
             at = dt.datetime.fromisoformat(args.at)
         except ValueError as exc:
-            raise InvalidInput(f"参数 --at 的格式应为 YYYY-MM-DDTHH:MM，现为 {args.at!r}") from exc
-    res = escalate_overdue(cli_actor(args, "coordinator"), args.database_url, at)
+            raise InvalidInput("cli.errands.bad_moment", value=args.at) from exc
+    actor = cli_actor(args, "coordinator")
+    with unit_of_work(args.database_url) as uow:
+        res = escalate_overdue(uow, actor, at)
     print_table(pd.DataFrame({"incident": list(res.incident_codes)}), args.format,
                 extra={"escalated": res.errands} if args.format == "json" else None)
     if args.format == "csv":
-        print(f"# 上报 {res.errands} 起代买代办超时事件", file=sys.stderr)
+        print(translate("cli.errands.escalated", args.lang, n=res.errands), file=sys.stderr)
     return 0
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
+    from core.services.uow import unit_of_work
     from core.services.volunteers import load_view
 
-    view = load_view(args.database_url, personal=False)
+    with unit_of_work(args.database_url) as uow:
+        view = load_view(uow, personal=False)
     df = view.tasks.sort_values(["missing", "starts_at"], ascending=[False, True])
     if args.short:
         df = df[df["missing"] > 0]
@@ -86,9 +95,11 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_hours(args: argparse.Namespace) -> int:
+    from core.services.uow import unit_of_work
     from core.services.volunteers import load_view
 
-    p = load_view(args.database_url, personal=False).people
+    with unit_of_work(args.database_url) as uow:
+        p = load_view(uow, personal=False).people
     p = p[p["hours_7d"] > 0].sort_values(["worn_out", "hours_7d"], ascending=False)
     if args.worn_out:
         p = p[p["worn_out"]]

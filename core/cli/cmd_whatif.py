@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from core.cli.common import print_table
+from core.i18n import cli_lang, translate
 from core.model.errors import InvalidInput, NotFound
 
 COMMUNITY_COLUMNS = ["code", "name", "street", "risk_level_before", "risk_level_after", "required_before",
@@ -22,10 +23,11 @@ COMMUNITY_COLUMNS = ["code", "name", "street", "risk_level_before", "risk_level_
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("whatif", help="推演研判：按情景文件（fangxian-scenario/1）计算变化前后的缺口，不写入任何数据")
-    p.add_argument("file", metavar="FILE.json", help="情景文件（格式见 docs/scenario-format.md）")
+    lang = cli_lang()  # --help is printed before --lang is read: the environment's language
+    p = sub.add_parser("whatif", help=translate("cli.whatif.help", lang))
+    p.add_argument("file", metavar="FILE.json", help=translate("cli.whatif.help.file", lang))
     p.add_argument("--format", choices=["csv", "json"], default="csv")
-    p.add_argument("--top", type=int, default=0, help="只列出变化最大的前 N 个社区（默认全部有变化的社区）")
+    p.add_argument("--top", type=int, default=0, help=translate("cli.whatif.help.top", lang))
     p.set_defaults(func=cmd_whatif)
 
 
@@ -34,23 +36,35 @@ def _read(path: str) -> Any:
 
     f = Path(path)
     if not f.is_file():
-        raise InvalidInput(f"{path}：文件不存在")
+        raise InvalidInput("cli.whatif.file_missing", file=path)
     return loads(f.read_bytes(), source=path)
 
 
+def summary_table(district: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The district figures with their names and units in the CLI's language (key stays the code)."""
+    out = district[["key", "unit", "before", "after", "delta"]].copy()
+    out.insert(1, "name", [translate(f"whatif.kpi.{k}", lang) for k in out["key"]])
+    out["unit"] = [translate(f"whatif.unit.{u}", lang) for u in out["unit"]]
+    return out
+
+
 def cmd_whatif(args: argparse.Namespace) -> int:
-    from core.model.scenarios.evaluation import evaluate_live, load_baseline
+    from core.config import database_url
+    from core.model.scenarios.evaluation import LIVE, evaluate_live
+    from core.services.uow import unit_of_work
+    from core.services.whatif import load_baseline
 
     scenario = _read(args.file)
-    if scenario.base != "live":
-        raise InvalidInput(f"{args.file}：base 应为 \"live\"（导出的情景文件已包含其基础情景的全部变更），"
-                           f"现为 {scenario.base!r}")
+    if scenario.base != LIVE:
+        raise InvalidInput("cli.whatif.base_not_live", file=args.file, base=repr(scenario.base))
+    with unit_of_work(database_url(args.database_url)) as uow:
+        baseline = load_baseline(uow)
     try:
-        res = evaluate_live(load_baseline(args.database_url), scenario)
+        res = evaluate_live(baseline, scenario)
     except NotFound as exc:  # a code in the file that the database does not hold: the file is wrong
         raise InvalidInput("whatif.file_invalid", file=args.file, cause=exc) from exc
     changed = res.top_changes(args.top) if args.top else res.top_changes(len(res.community))
-    summary = res.district[["key", "name", "unit", "before", "after", "delta"]]
+    summary = summary_table(res.district, args.lang)
     communities = changed[COMMUNITY_COLUMNS].reset_index(drop=True)
     if args.format == "json":
         json.dump({"scenario": scenario.name, "changes": len(scenario.changes),

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from core.i18n import cli_lang, error_text, translate
@@ -57,6 +59,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FangxianError as exc:
         print(translate("cli.error_line", args.lang, message=error_text(exc, args.lang)), file=sys.stderr)
         return EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_ERROR
+    except BrokenPipeError:  # the reader went away (``fangxian export staff | head``): not a fault
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
+        print(translate("cli.error_line", args.lang, message=translate("error.fault", args.lang)), file=sys.stderr)
+        if args.verbose:  # where it happened, never the message: a database error's text may hold personal data
+            frames = [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+            print("\n".join([*frames, type(exc).__name__]), file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.demo.generator import DemoData, person_names, phones
+from core.demo.people import person_names, phones
+from core.demo.scales import DemoData
 from core.model.incident_rules import DEFAULT_DEADLINE_RULES
 from core.storage.repositories import incident_repo, isolation_repo, screening_repo
 

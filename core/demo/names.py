@@ -36,3 +36,6 @@ INCIDENT_DESCRIPTIONS = {
     "supplies_short": "卡点口罩、消毒液库存不足",
     "other": "居民反映楼栋消杀不到位",
 }
+#: what a demo task is called after its community's name (社区 + 入户排查), by task type
+TASK_TITLES = {"checkpoint": "卡点值守", "door_to_door": "入户排查", "delivery": "隔离户配送",
+               "elderly_care": "探视孤寡老人", "disinfection": "环境消杀", "publicity": "防疫宣传"}

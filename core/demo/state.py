@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.demo.generator import DemoData
+from core.demo.scales import DemoData
 from core.model.state import COMMUNITY_COLUMNS, GRID_COLUMNS, StaffingState, normalise_staff
 
 

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.demo.generator import DemoData
-from core.model.volunteer_rules import ERRAND_DEADLINE_HOURS, TASK_TYPE_ZH
+from core.demo.names import TASK_TITLES
+from core.demo.scales import DemoData
+from core.model.volunteer_rules import ERRAND_DEADLINE_HOURS
 from core.storage.repositories import volunteers_repo as repo
 
 DAYS = 8
@@ -112,7 +113,7 @@ def _community_tasks(comms: pd.DataFrame, idx: np.ndarray, type_: str, day: dt.d
                      needed: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     jitter = rng.normal(0, 1, (len(idx), 2)) * 0.002
     return pd.DataFrame({
-        "type": type_, "title": comms["name"].to_numpy()[idx] + TASK_TYPE_ZH[type_], "ci": idx, "grid_id": None,
+        "type": type_, "title": comms["name"].to_numpy()[idx] + TASK_TITLES[type_], "ci": idx, "grid_id": None,
         "checkpoint_id": None, "lon": comms["lon"].to_numpy()[idx] + jitter[:, 0],
         "lat": comms["lat"].to_numpy()[idx] + jitter[:, 1] * 0.8,
         "starts_at": dt.datetime.combine(day, dt.time(h0)), "ends_at": dt.datetime.combine(day, dt.time(h1)),

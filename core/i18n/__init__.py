@@ -66,7 +66,9 @@ def translate(key: str, lang: str = DEFAULT_LANG, tables: Mapping[str, Mapping[s
     raises when the text names a parameter that is not given (a bug the tests should see); error
     texts are rendered leniently, so that a user always gets a sentence."""
     tables = tables or TABLES
-    text = tables.get(lang, {}).get(key) or tables.get(DEFAULT_LANG, {}).get(key) or key
+    table, fallback = tables.get(lang, {}), tables.get(DEFAULT_LANG, {})
+    # an empty text is a text (English has no counter word where Chinese says 个)
+    text = table[key] if key in table else fallback.get(key, key)
     if not params:
         return text
     try:

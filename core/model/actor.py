@@ -13,17 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from core.model.errors import PermissionDenied
+from core.model.errors import FangxianError, PermissionDenied
 
 ROLES = ("leader", "coordinator", "planner", "clerk", "admin", "wallscreen")
-ROLE_ZH = {
-    "leader": "指挥长",
-    "coordinator": "调度员",
-    "planner": "研判员",
-    "clerk": "数据录入员",
-    "admin": "系统管理员",
-    "wallscreen": "大屏",
-}
 #: roles that may see personal data (names and phones of key persons and residents) in full
 PERSONAL_DATA_ROLES = frozenset({"coordinator", "admin"})
 
@@ -49,22 +41,33 @@ class Actor:
 
 
 #: the system itself (first-run seeding, scheduled jobs); never a person's identity
-SYSTEM = Actor("system", "系统", frozenset({"admin"}))
+SYSTEM = Actor("system", "system", frozenset({"admin"}))
+
+
+def role_names(roles: Iterable[str]) -> FangxianError:
+    """The names of ``roles`` as one phrase in the reader's language (``role.<code>`` joined by
+    ``role.and``), for an error parameter: the front end translates each role."""
+    names = [FangxianError(f"role.{r}") for r in roles]
+    if not names:
+        return FangxianError("role.none")
+    out = names[-1]
+    for name in reversed(names[:-1]):
+        out = FangxianError("role.and", first=name, rest=out)
+    return out
 
 
 def require(actor: Actor | None, *roles: str, streets: Iterable[str | None] = ()) -> Actor:
     """Raise PermissionDenied unless ``actor`` holds one of ``roles`` and every street is in scope."""
     if actor is None:
-        raise PermissionDenied("未登录")
+        raise PermissionDenied("auth.denied.signed_out")
     if "wallscreen" in actor.roles and not (set(roles) & {"wallscreen"}):
-        raise PermissionDenied("大屏账号只能查看")
+        raise PermissionDenied("auth.denied.wallscreen")
     if roles and not actor.has(*roles):
-        wanted = "、".join(ROLE_ZH.get(r, r) for r in roles)
-        raise PermissionDenied(f"{actor.display_name} 没有 {wanted} 权限", roles=roles)
+        raise PermissionDenied("auth.denied.roles", user=actor.username, roles=list(roles),
+                               wanted=role_names(roles))
     out = [s for s in streets if not actor.in_scope(s)]
     if out:
-        raise PermissionDenied(f"{actor.display_name} 无权操作辖区外的街道：{'、'.join(str(s) for s in out)}",
-                               streets=out)
+        raise PermissionDenied("auth.denied.streets", user=actor.username, streets=[str(s) for s in out])
     return actor
 
 

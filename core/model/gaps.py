@@ -269,15 +269,3 @@ def district_totals(community: pd.DataFrame, n_grids: int) -> tuple[dict[str, An
     coverage = {k: (None if pd.isna(row[k].iat[0]) else float(row[k].iat[0]))
                 for k in ("grid_coverage", "checkpoint_shift_coverage", "staff_per_10k", "volunteers_per_1k")}
     return tot, coverage  # type: ignore[return-value]
-
-
-
-
-
-
-
-
-
-
-
-

@@ -58,7 +58,7 @@ def parse_roles(roles: Iterable[str] | str) -> frozenset[str]:
     out = frozenset(r.strip() for r in items if r and r.strip())
     unknown = sorted(out - set(ROLES))
     if unknown:
-        raise InvalidInput(f"未知角色：{'、'.join(unknown)}（可用：{'、'.join(ROLES)}）", roles=unknown)
+        raise InvalidInput("identity.unknown_roles", roles=unknown, known=list(ROLES))
     return out
 
 
@@ -74,13 +74,13 @@ def split_codes(text: str | None) -> frozenset[str] | None:
 
 def check_username(username: str) -> str:
     if not USERNAME_RE.match(username or ""):
-        raise InvalidInput("用户名只能包含字母、数字和 _ . @ -，长度 2 到 60", username=username)
+        raise InvalidInput("identity.username_invalid", username=username)
     return username
 
 
 def check_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+        raise InvalidInput("identity.password_too_short", minimum=MIN_PASSWORD_LENGTH)
     return password
 
 

@@ -21,7 +21,6 @@ import pandas as pd
 
 from core.model.errors import InvalidInput, RuleViolation
 from core.model.vocab import (
-    INCIDENT_STATUS_ZH,
     OPEN_INCIDENT_STATUSES,
     SEVERITY_DEADLINE_HOURS,
     IncidentStatus,
@@ -44,7 +43,7 @@ class Transition:
     needs_note: bool = False
 
 
-#: every allowed step; anything else is refused with a Chinese message
+#: every allowed step; anything else is refused (key ``incident.cannot_<action>``)
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("triage", S.REPORTED, S.TRIAGED),
     Transition("dispatch", S.REPORTED, S.DISPATCHED, needs_assignee=True),
@@ -57,8 +56,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", S.RESOLVED, S.CLOSED),
 )
 ACTIONS = ("triage", "dispatch", "start", "resolve", "reopen", "close")
-ACTION_ZH = {"report": "上报", "triage": "研判", "dispatch": "派单", "start": "开始处置", "resolve": "处置完毕",
-             "reopen": "重新处置", "close": "办结"}
+#: every action of the history (``report`` opens it; the others are the transitions above)
+EVENT_ACTIONS = ("report", *ACTIONS)
 
 
 def allowed_actions(status: str) -> list[str]:
@@ -68,16 +67,14 @@ def allowed_actions(status: str) -> list[str]:
 
 
 def transition_for(status: str, action: str) -> Transition:
-    """The transition ``action`` from ``status``, or RuleViolation with the reason in Chinese."""
-    if action not in ACTION_ZH or action == "report":
-        raise InvalidInput(f"未知的操作：{action}")
+    """The transition ``action`` from ``status``; RuleViolation ``incident.cannot_<action>`` (with the
+    status and the actions it offers) when the step is not allowed."""
+    if action not in ACTIONS:
+        raise InvalidInput("incident.unknown_action", action=action)
     for t in TRANSITIONS:
         if t.from_status.value == status and t.action == action:
             return t
-    here = INCIDENT_STATUS_ZH.get(S(status), status) if status in set(S) else status
-    offered = "、".join(ACTION_ZH[a] for a in allowed_actions(status)) or "无"
-    raise RuleViolation(f"事件处于「{here}」状态，不能{ACTION_ZH[action]}（可进行：{offered}）",
-                        status=status, action=action)
+    raise RuleViolation(f"incident.cannot_{action}", status=status, action=action, offered=allowed_actions(status))
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -125,12 +122,20 @@ def deadline_for(rules: pd.DataFrame, type_: str, severity: str, reported_at: dt
 
 
 def validate_rule(type_: str, severity: str, hours: float) -> None:
-    if type_ != ANY_TYPE and type_ not in {t.value for t in IncidentType}:
-        raise InvalidInput(f"未知的事件类型：{type_}")
-    if severity not in {s.value for s in Severity}:
-        raise InvalidInput(f"未知的严重程度：{severity}")
+    if type_ != ANY_TYPE:
+        check_vocab(type_, severity)
+    elif severity not in {s.value for s in Severity}:
+        raise InvalidInput("incident.unknown_severity", severity=severity)
     if not (isinstance(hours, int | float) and math.isfinite(hours) and 0.25 <= hours <= MAX_DEADLINE_HOURS):
-        raise InvalidInput(f"处置时限应在 0.25–{MAX_DEADLINE_HOURS} 小时之间，现为 {hours}")
+        raise InvalidInput("incident.deadline_hours_range", hours=hours, max=MAX_DEADLINE_HOURS)
+
+
+def check_vocab(type_: str, severity: str) -> None:
+    """InvalidInput unless ``type_`` is an incident type and ``severity`` a severity."""
+    if type_ not in {t.value for t in IncidentType}:
+        raise InvalidInput("incident.unknown_type", type=type_)
+    if severity not in {s.value for s in Severity}:
+        raise InvalidInput("incident.unknown_severity", severity=severity)
 
 
 def flag_overdue(df: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:

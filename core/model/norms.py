@@ -42,19 +42,20 @@ FATIGUE_POLICIES = ("refuse", "warn")
 
 # --- typed norms, validation, versions -------------------------------------------------------
 
-#: parameter -> (Chinese name, unit, smallest allowed, largest allowed)
-NUMERIC_TERMS: dict[str, tuple[str, str, float, float]] = {
-    "base_per_10k_residents": ("每万名常住人口社区工作者基数", "人", 0.0, 500.0),
-    "grid_members_per_grid": ("每个网格网格员", "人", 0.0, 20.0),
-    "people_per_checkpoint_shift": ("每个卡点每班人数", "人", 0.0, 50.0),
-    "checkpoint_shifts_per_day": ("卡点每日班次", "班", 1.0, 24.0),
-    "isolated_households_per_person": ("每人负责居家隔离户数", "户", 1.0, 1000.0),
-    "vulnerable_residents_per_person": ("每人负责重点关爱人数", "人", 1.0, 1000.0),
-    "screening_households_per_person_per_day": ("每人每日入户排查户数", "户", 10.0, 2000.0),
-    "max_hours_per_day": ("每人每日最长工作时长", "小时", 1.0, 24.0),
-    "max_consecutive_days": ("每人最多连续服务天数", "天", 1.0, 60.0),
+#: parameter -> (smallest allowed, largest allowed); names and units are catalogue texts
+#: (``norms.term.<name>``, ``norms.unit.<name>`` in core/i18n/norms.py)
+NUMERIC_TERMS: dict[str, tuple[float, float]] = {
+    "base_per_10k_residents": (0.0, 500.0),
+    "grid_members_per_grid": (0.0, 20.0),
+    "people_per_checkpoint_shift": (0.0, 50.0),
+    "checkpoint_shifts_per_day": (1.0, 24.0),
+    "isolated_households_per_person": (1.0, 1000.0),
+    "vulnerable_residents_per_person": (1.0, 1000.0),
+    "screening_households_per_person_per_day": (10.0, 2000.0),
+    "max_hours_per_day": (1.0, 24.0),
+    "max_consecutive_days": (1.0, 60.0),
 }
-RISK_NAMES_ZH = {"low": "低风险", "medium": "中风险", "high": "高风险"}
+RISK_MULTIPLIER_RANGE = (0.5, 10.0)
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,12 @@ class Norms:
 
     @classmethod
     def from_params(cls, params: dict[str, Any] | None) -> Norms:
-        """Validate a parameter dict (missing terms take the defaults); raise InvalidInput in Chinese."""
+        """Validate a parameter dict (missing terms take the defaults); raise ``InvalidInput`` with the
+        key ``norms.invalid`` whose ``problems`` render every problem, one sentence each."""
         merged: dict[str, Any] = {**DEFAULT_NORMS, **(params or {})}
         errors = validate(merged)
         if errors:
-            raise InvalidInput("人员配置标准有误：" + "；".join(errors), errors=errors)
+            raise InvalidInput("norms.invalid", problems=all_of(errors), errors=errors)
         return cls(**{k: float(merged[k]) for k in NUMERIC_TERMS},
                    risk_multiplier={r.value: float(merged["risk_multiplier"][r.value]) for r in RiskLevel},
                    counted_kinds=tuple(str(k) for k in merged["counted_kinds"]),
@@ -111,61 +113,64 @@ def _number(value: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def validate(params: dict[str, Any]) -> list[str]:
-    """Every problem of a parameter dict, as Chinese sentences (empty: valid)."""
-    errors: list[str] = []
+def all_of(problems: list[InvalidInput]) -> InvalidInput:
+    """Several problems as one error whose text is every problem's sentence in turn (``norms.and``)."""
+    out = problems[-1]
+    for problem in reversed(problems[:-1]):
+        out = InvalidInput("norms.and", first=problem, rest=out)
+    return out
+
+
+def validate(params: dict[str, Any]) -> list[InvalidInput]:
+    """Every problem of a parameter dict, as errors with keys (empty: valid)."""
+    errors: list[InvalidInput] = []
     unknown = sorted(set(params) - set(DEFAULT_NORMS))
     if unknown:
-        errors.append(f"未知的参数：{'、'.join(unknown)}")
-    for key, (zh, unit, lo, hi) in NUMERIC_TERMS.items():
+        errors.append(InvalidInput("norms.unknown_terms", names=unknown))
+    for key, (lo, hi) in NUMERIC_TERMS.items():
         x = _number(params.get(key))
         if x is None:
-            errors.append(f"{zh}必须是数字")
+            errors.append(InvalidInput(f"norms.term.{key}.not_a_number"))
         elif not lo <= x <= hi:
-            errors.append(f"{zh}应在 {lo:g}–{hi:g} {unit}之间，现为 {x:g} {unit}")
+            errors.append(InvalidInput(f"norms.term.{key}.out_of_range", lo=lo, hi=hi, value=x))
     mult = params.get("risk_multiplier")
     if not isinstance(mult, dict):
-        errors.append("风险等级系数必须按低、中、高风险分别填写")
+        errors.append(InvalidInput("norms.risk_multiplier_missing"))
     else:
         values: list[float] = []
+        lo, hi = RISK_MULTIPLIER_RANGE
         for r in RiskLevel:
             x = _number(mult.get(r.value))
             if x is None:
-                errors.append(f"{RISK_NAMES_ZH[r.value]}系数必须是数字")
-            elif not 0.5 <= x <= 10:
-                errors.append(f"{RISK_NAMES_ZH[r.value]}系数应在 0.5–10 之间，现为 {x:g}")
+                errors.append(InvalidInput(f"norms.risk.{r.value}.not_a_number"))
+            elif not lo <= x <= hi:
+                errors.append(InvalidInput(f"norms.risk.{r.value}.out_of_range", lo=lo, hi=hi, value=x))
             else:
                 values.append(x)
         if len(values) == 3 and not values[0] <= values[1] <= values[2]:
-            errors.append("风险等级系数应满足 低风险 ≤ 中风险 ≤ 高风险")
+            errors.append(InvalidInput("norms.risk_multiplier_order"))
     kinds = params.get("counted_kinds")
     valid_kinds = {k.value for k in StaffKind}
     if not isinstance(kinds, list | tuple) or not kinds:
-        errors.append("至少选择一类计入在岗力量的人员")
+        errors.append(InvalidInput("norms.counted_kinds_empty"))
     elif set(map(str, kinds)) - valid_kinds:
-        errors.append(f"未知的人员类别：{'、'.join(sorted(set(map(str, kinds)) - valid_kinds))}")
+        errors.append(InvalidInput("norms.unknown_kinds", kinds=sorted(set(map(str, kinds)) - valid_kinds)))
     errors += _validate_volunteer_terms(params)
     return errors
 
 
-def _validate_volunteer_terms(params: dict[str, Any]) -> list[str]:
+def _validate_volunteer_terms(params: dict[str, Any]) -> list[InvalidInput]:
     from core.model.volunteer_rules import TASK_TYPES
 
-    errors: list[str] = []
+    errors: list[InvalidInput] = []
     types = params.get("volunteers_count_for")
     if not isinstance(types, list | tuple):
-        errors.append("志愿者计入的任务类型必须是列表")
+        errors.append(InvalidInput("norms.volunteer_tasks_not_a_list"))
     elif set(map(str, types)) - set(TASK_TYPES):
-        errors.append(f"未知的任务类型：{'、'.join(sorted(set(map(str, types)) - set(TASK_TYPES)))}")
+        errors.append(InvalidInput("norms.unknown_task_types", types=sorted(set(map(str, types)) - set(TASK_TYPES))))
     if params.get("fatigue_policy") not in FATIGUE_POLICIES:
-        errors.append("超时派岗的处理方式只能是 拒绝 或 提醒")
+        errors.append(InvalidInput("norms.fatigue_policy_invalid"))
     return errors
-
-
-
-
-
-
 
 
 def norms_in_force(versions: pd.DataFrame, day: dt.date) -> Norms:

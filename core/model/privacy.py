@@ -14,10 +14,10 @@ import pandas as pd
 
 from core.model.actor import Actor
 
-#: columns that hold a person's name or phone wherever they appear in our tables and exports
-NAME_COLUMNS = frozenset({"person_name", "staff_name", "resident_name", "contact_name", "secretary",
-                          "key_person", "姓名", "联系人"})
-PHONE_COLUMNS = frozenset({"phone", "contact_phone", "mobile", "联系电话", "电话", "手机"})
+#: columns that hold a person's name or phone wherever they appear in our tables (a table with other
+#: headers, e.g. an export's template headers, names its columns to ``mask_frame``)
+NAME_COLUMNS = frozenset({"person_name", "staff_name", "resident_name", "contact_name", "secretary", "key_person"})
+PHONE_COLUMNS = frozenset({"phone", "contact_phone", "mobile"})
 #: entities whose plain ``name`` is a person's name (a community's name is not personal)
 PERSON_ENTITIES = frozenset({"staff", "key_person", "resident", "person", "home_isolation", "service_request"})
 

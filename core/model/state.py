@@ -1,10 +1,11 @@
 """The staffing state of a day: communities (with the counts the norms need), grids and staff.
 
-``load_state(url)`` reads the current tables; ``load_state(url, day)`` rebuilds a past day from the
-dated history: for each person the latest ``assignment`` and ``duty_change`` that started before the
-end of day D, for each community the latest ``community_condition`` with valid_from <= D. All of it
-is vectorised (sort + drop_duplicates), never a loop over people. ``state_from_demo`` builds the same
-state from generated data so that benchmarks need no database.
+``core.services.staffing.load_state(uow)`` reads the current tables; ``load_state(uow, day)`` rebuilds
+a past day from the dated history: for each person the latest ``assignment`` and ``duty_change`` that
+started before the end of day D, for each community the latest ``community_condition`` with
+valid_from <= D. All of it is vectorised (sort + drop_duplicates), never a loop over people.
+``core.demo.state.state_from_demo`` builds the same state from generated data so that benchmarks need
+no database.
 """
 
 from __future__ import annotations
@@ -115,8 +116,6 @@ def deployed_on(deployments: pd.DataFrame | None, day: dt.date | None) -> pd.Dat
     return d[["staff_id", "community_id", "grid_id", "task_type"]].reset_index(drop=True)
 
 
-
-
 def end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0))
 
@@ -135,12 +134,6 @@ def state_on(raw: RawTables, day: dt.date | None) -> StaffingState:
     staff = staff_as_of(raw.staff, a, d, end)
     return StaffingState(comms[COMMUNITY_COLUMNS], grids[GRID_COLUMNS], normalise_staff(staff), day,
                          deployed_on(raw.deployments, day))
-
-
-
-
-
-
 
 
 def conditions_as_of(comms: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:

@@ -14,29 +14,25 @@ Everything is vectorised over the candidates' assignments (pandas), never a loop
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from core.i18n.volunteers import TASK_TYPE_ZH  # noqa: F401  TRANSITIONAL: core.demo.volunteers_demo (H1) reads it
 from core.model.errors import InvalidInput, RuleViolation
 
 TASK_TYPES = ("checkpoint", "door_to_door", "delivery", "elderly_care", "disinfection", "publicity")
-TASK_TYPE_ZH = {"checkpoint": "卡点值守", "door_to_door": "入户排查", "delivery": "隔离户配送",
-                "elderly_care": "探视孤寡老人", "disinfection": "环境消杀", "publicity": "防疫宣传"}
 #: kinds of people a coordinator deploys on tasks (cadres and community staff are moved elsewhere)
 DEPLOYABLE_KINDS = ("volunteer", "party_member")
 FATIGUE_POLICIES = ("refuse", "warn")
 MAX_TASK_HOURS = 24.0
 
 ERRAND_KINDS = ("groceries", "medicine", "bills", "hospital", "other")
-ERRAND_KIND_ZH = {"groceries": "代购生活物资", "medicine": "代购药品", "bills": "代缴费用", "hospital": "陪同就医",
-                  "other": "其他代办"}
 #: default hours from creation to deadline, by kind (medicine and hospital visits are urgent)
 ERRAND_DEADLINE_HOURS = {"groceries": 12.0, "medicine": 4.0, "bills": 48.0, "hospital": 2.0, "other": 24.0}
 ERRAND_STATUSES = ("new", "assigned", "in_progress", "done", "cancelled")
-ERRAND_STATUS_ZH = {"new": "待派单", "assigned": "已派单", "in_progress": "办理中", "done": "已办结",
-                    "cancelled": "已取消"}
 OPEN_ERRAND_STATUSES = ("new", "assigned", "in_progress")
 #: (action, from status) -> to status; anything else is refused
 ERRAND_TRANSITIONS: dict[tuple[str, str], str] = {
@@ -50,20 +46,21 @@ ERRAND_TRANSITIONS: dict[tuple[str, str], str] = {
     ("cancel", "assigned"): "cancelled",
     ("cancel", "in_progress"): "cancelled",
 }
-ERRAND_ACTION_ZH = {"create": "登记", "assign": "派单", "start": "开始办理", "complete": "办结", "cancel": "取消"}
+ERRAND_ACTIONS = ("assign", "start", "complete", "cancel")
 
 
 def errand_step(status: str, action: str) -> str:
-    """The status after ``action``; RuleViolation (in Chinese) when the step is not allowed."""
+    """The status after ``action``; RuleViolation ``errand.cannot_<action>`` when the step is not allowed."""
     to = ERRAND_TRANSITIONS.get((action, status))
     if to is None:
-        raise RuleViolation(f"状态为“{ERRAND_STATUS_ZH.get(status, status)}”的代办事项不能{ERRAND_ACTION_ZH.get(action, action)}")
+        key = f"errand.cannot_{action}" if action in ERRAND_ACTIONS else "errand.unknown_action"
+        raise RuleViolation(key, status=status, action=action)
     return to
 
 
 def errand_deadline(kind: str, created_at: dt.datetime, hours: float | None = None) -> dt.datetime:
     if kind not in ERRAND_KINDS:
-        raise InvalidInput(f"未知的代办类型：{kind}")
+        raise InvalidInput("errand.unknown_kind", kind=kind)
     return created_at + dt.timedelta(hours=ERRAND_DEADLINE_HOURS[kind] if hours is None else float(hours))
 
 
@@ -88,9 +85,9 @@ def check_window(starts_at: dt.datetime, ends_at: dt.datetime) -> float:
     """Hours of a task window; InvalidInput unless it ends after it starts and lasts at most a day."""
     hours = (ends_at - starts_at).total_seconds() / 3600.0
     if hours <= 0:
-        raise InvalidInput("任务结束时间必须晚于开始时间")
+        raise InvalidInput("volunteer.window_empty")
     if hours > MAX_TASK_HOURS:
-        raise InvalidInput(f"一个任务最长 {MAX_TASK_HOURS:g} 小时，请拆成多个班次")
+        raise InvalidInput("volunteer.window_too_long", max_hours=MAX_TASK_HOURS)
     return hours
 
 
@@ -146,12 +143,19 @@ def streak_through(days: pd.DataFrame, target_days: list[dt.date]) -> pd.Series:
 
 @dataclass(frozen=True)
 class Issue:
-    """One reason against an assignment: kind conflict | hours | streak | availability | off_duty | kind."""
+    """One reason against an assignment: kind conflict | hours | streak | availability | off_duty | kind.
+
+    ``key`` and ``params`` are a message of the catalogue (``volunteer.issue.<kind>``), rendered in the
+    reader's language by ``core.i18n.volunteers.issue_text``; params hold codes, never names."""
 
     staff_id: int
     kind: str
-    message: str
     blocking: bool
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"volunteer.issue.{self.kind}"
 
 
 def _window_days(starts_at: dt.datetime, ends_at: dt.datetime) -> list[dt.date]:
@@ -171,17 +175,17 @@ def check_assignments(people: pd.DataFrame, existing: pd.DataFrame, availability
     issues: list[Issue] = []
     code = dict(zip(people["staff_id"].astype(int), people["code"].astype(str), strict=True))
     for sid in people.loc[~people["kind"].isin(DEPLOYABLE_KINDS), "staff_id"].astype(int):
-        issues.append(Issue(sid, "kind", f"{code[sid]} 不是志愿者或在职党员，不能派岗", True))
+        issues.append(Issue(sid, "kind", True, {"code": code[sid]}))
     for sid in people.loc[~people["on_duty"].astype(bool), "staff_id"].astype(int):
-        issues.append(Issue(sid, "off_duty", f"{code[sid]} 当前不在岗（已停用），不能派岗", True))
+        issues.append(Issue(sid, "off_duty", True, {"code": code[sid]}))
     ex = existing
     if len(ex):
         s, e = pd.to_datetime(ex["starts_at"]), pd.to_datetime(ex["ends_at"])
         clash = ex[(s < pd.Timestamp(ends_at)) & (e > pd.Timestamp(starts_at))]
         for sid, grp in clash.groupby("staff_id"):
-            w = ", ".join(f"{r.task_code}（{pd.Timestamp(r.starts_at):%m-%d %H:%M}–{pd.Timestamp(r.ends_at):%H:%M}）"
-                          for r in grp.itertuples())
-            issues.append(Issue(int(sid), "conflict", f"{code[int(sid)]} 同一时段已有任务：{w}", True))
+            tasks = [f"{r.task_code} {pd.Timestamp(r.starts_at):%m-%d %H:%M}–{pd.Timestamp(r.ends_at):%H:%M}"
+                     for r in grp.itertuples()]
+            issues.append(Issue(int(sid), "conflict", True, {"code": code[int(sid)], "tasks": tasks}))
     new = pd.DataFrame({"staff_id": people["staff_id"].astype(np.int64), "starts_at": starts_at,
                         "ends_at": ends_at, "hours": np.nan})
     cols = ["staff_id", "starts_at", "ends_at", "hours"]
@@ -191,13 +195,13 @@ def check_assignments(people: pd.DataFrame, existing: pd.DataFrame, availability
     heavy = per_day[per_day["day"].isin(days) & (per_day["hours"] > max_hours_per_day + 1e-9)]
     blocking = fatigue_policy == "refuse"
     for r in heavy.itertuples():
-        issues.append(Issue(int(r.staff_id), "hours",
-                            f"{code[int(r.staff_id)]} {r.day:%m-%d} 将服务 {r.hours:.1f} 小时，超过每日上限 "
-                            f"{max_hours_per_day:g} 小时", blocking))
+        issues.append(Issue(int(r.staff_id), "hours", blocking,
+                            {"code": code[int(r.staff_id)], "day": f"{r.day:%m-%d}", "hours": round(float(r.hours), 1),
+                             "limit": float(max_hours_per_day)}))
     streak = streak_through(per_day[per_day["hours"] > 0][["staff_id", "day"]], days)
     for sid, n in streak[streak > max_consecutive_days].items():
-        issues.append(Issue(int(sid), "streak", f"{code[int(sid)]} 将连续服务 {int(n)} 天，超过上限 "
-                                                f"{max_consecutive_days:g} 天", blocking))
+        issues.append(Issue(int(sid), "streak", blocking,
+                            {"code": code[int(sid)], "days": int(n), "limit": float(max_consecutive_days)}))
     issues += _availability_issues(people, availability, starts_at, ends_at, code)
     return issues
 
@@ -214,25 +218,15 @@ def _availability_issues(people: pd.DataFrame, availability: pd.DataFrame, start
                (av["hour_to"].to_numpy(float) < end_h)
     out = []
     for r in av[bad_day.to_numpy() | bad_hour].itertuples():
-        out.append(Issue(int(r.staff_id), "availability",
-                         f"{code[int(r.staff_id)]} 登记的可服务时间为 {days_label(str(r.days))} "
-                         f"{int(r.hour_from):02d}:00–{int(r.hour_to):02d}:00，本任务不在其内", False))
+        out.append(Issue(int(r.staff_id), "availability", False,
+                         {"code": code[int(r.staff_id)], "weekdays": str(r.days), "hour_from": int(r.hour_from),
+                          "hour_to": int(r.hour_to)}))
     return out
 
 
-WEEKDAY_ZH = "一二三四五六日"
-
-
-def days_label(days: str) -> str:
-    """"01234" -> 周一至周五; "0123456" -> 每天; "56" -> 周六、周日."""
-    ds = sorted({int(c) for c in days if c.isdigit() and int(c) < 7})
-    if len(ds) == 7:
-        return "每天"
-    if not ds:
-        return "无"
-    if ds == list(range(ds[0], ds[-1] + 1)) and len(ds) >= 3:
-        return f"周{WEEKDAY_ZH[ds[0]]}至周{WEEKDAY_ZH[ds[-1]]}"
-    return "、".join(f"周{WEEKDAY_ZH[d]}" for d in ds)
+def weekdays(days: str) -> list[int]:
+    """Weekday digits ("0" = Monday … "6" = Sunday) as sorted numbers; anything else is ignored."""
+    return sorted({int(c) for c in str(days) if c.isdigit() and int(c) < 7})
 
 
 def _last_runs(days: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

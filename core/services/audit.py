@@ -9,8 +9,7 @@ import uuid
 from typing import Any
 
 from core.model.actor import Actor
-from core.storage.repositories.audit_repo import AuditRepository
-from core.storage.uow import UnitOfWork
+from core.services.uow import UnitOfWork
 
 
 def new_batch_id() -> str:
@@ -18,21 +17,16 @@ def new_batch_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def _log(target: UnitOfWork | Any) -> AuditRepository:
-    # TRANSITIONAL: a raw Session is still accepted from code not yet on units of work
-    return target.audit if isinstance(target, UnitOfWork) or hasattr(target, "audit") else AuditRepository(target)
-
-
-def record(uow: UnitOfWork | Any, actor: Actor, action: str, entity: str, entity_id: str | int | None = None, *,
+def record(uow: UnitOfWork, actor: Actor, action: str, entity: str, entity_id: str | int | None = None, *,
            community_code: str | None = None, before: dict[str, Any] | None = None,
            after: dict[str, Any] | None = None, reason: str = "", batch_id: str | None = None) -> None:
     """Append one entry in the caller's transaction (it commits or rolls back with the change)."""
-    _log(uow).append(actor=actor.username, action=action, entity=entity,
-           entity_id=None if entity_id is None else str(entity_id), community_code=community_code,
-           before=before, after=after, reason=reason, batch_id=batch_id)
+    uow.audit.append(actor=actor.username, action=action, entity=entity,
+                     entity_id=None if entity_id is None else str(entity_id), community_code=community_code,
+                     before=before, after=after, reason=reason, batch_id=batch_id)
 
 
-def record_many(uow: UnitOfWork | Any, actor: Actor, action: str, entity: str, entries: list[dict[str, Any]], *,
+def record_many(uow: UnitOfWork, actor: Actor, action: str, entity: str, entries: list[dict[str, Any]], *,
                 reason: str = "", batch_id: str | None = None) -> None:
     """Append many entries of one action at once (bulk insert; imports write thousands).
 
@@ -42,4 +36,4 @@ def record_many(uow: UnitOfWork | Any, actor: Actor, action: str, entity: str, e
              "entity_id": None if e.get("entity_id") is None else str(e["entity_id"]),
              "community_code": e.get("community_code"), "before": e.get("before"), "after": e.get("after"),
              "reason": reason, "batch_id": batch_id} for e in entries]
-    _log(uow).append_many(rows)
+    uow.audit.append_many(rows)

@@ -11,8 +11,7 @@ import pandas as pd
 
 from core.model.actor import Actor, require
 from core.model.privacy import mask_record
-from core.storage.db import session_scope
-from core.storage.repositories import audit_repo as audit_query
+from core.services.uow import UnitOfWork
 
 VIEW_ROLES = ("leader", "admin")
 COMPACT_CHARS = 160
@@ -39,14 +38,13 @@ def compact(value: Any, limit: int = COMPACT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def load_audit(url: str | None, actor: Actor, flt: AuditFilter, *, limit: int = 5000) -> pd.DataFrame:
+def entries(uow: UnitOfWork, actor: Actor, flt: AuditFilter, *, limit: int = 5000) -> pd.DataFrame:
     """Audit entries for the report; personal values in before/after masked unless ``actor`` may see them."""
     require(actor, *VIEW_ROLES)
     start = dt.datetime.combine(flt.start, dt.time()) if flt.start else None
     end = dt.datetime.combine(flt.end + dt.timedelta(days=1), dt.time()) if flt.end else None
-    with session_scope(url) as s:
-        df = audit_query.entries(s, person=flt.person, community_code=flt.community_code,
-                                 actions=list(flt.actions) or None, start=start, end=end, limit=limit)
+    df = uow.audit.entries(person=flt.person, community_code=flt.community_code,
+                           actions=list(flt.actions) or None, start=start, end=end, limit=limit)
     if not actor.sees_personal_data and len(df):
         df["before"] = [mask_record(b, e) for b, e in zip(df["before"], df["entity"], strict=True)]
         df["after"] = [mask_record(a, e) for a, e in zip(df["after"], df["entity"], strict=True)]
@@ -55,7 +53,7 @@ def load_audit(url: str | None, actor: Actor, flt: AuditFilter, *, limit: int = 
     return df
 
 
-def audit_choices(url: str | None, actor: Actor) -> dict[str, list[str]]:
+def choices(uow: UnitOfWork, actor: Actor) -> dict[str, list[str]]:
+    """The people and action kinds present in the log (the filter's choices)."""
     require(actor, *VIEW_ROLES)
-    with session_scope(url) as s:
-        return audit_query.distinct_values(s)
+    return uow.audit.distinct_values()

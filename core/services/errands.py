@@ -15,24 +15,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.i18n import DEFAULT_LANG, translate
 from core.model.actor import Actor, require, write_service
 from core.model.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
 from core.model.privacy import mask_frame
 from core.model.volunteer_rules import (
     DEPLOYABLE_KINDS,
-    ERRAND_ACTION_ZH,
-    ERRAND_KIND_ZH,
     ERRAND_KINDS,
     errand_deadline,
     errand_step,
     flag_errands,
 )
+from core.services import clock
 from core.services.audit import new_batch_id, record
 from core.services.incidents import create_incident
-from core.storage.db import session_scope
-from core.storage.repositories import incident_repo as ir
-from core.storage.repositories import volunteers_repo as repo
-from core.storage.rows.volunteers import ServiceRequest
+from core.services.uow import UnitOfWork
 
 CREATE_ROLES = ("coordinator", "clerk", "admin")
 HANDLE_ROLES = ("coordinator", "admin")
@@ -40,10 +37,7 @@ ESCALATE_ROLES = ("coordinator", "admin")
 #: severity of the incident raised when an errand of this kind is overdue
 OVERDUE_SEVERITY = {"hospital": "high", "medicine": "high", "groceries": "medium", "bills": "low", "other": "medium"}
 MAX_TEXT = 300
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return (now or dt.datetime.now()).replace(microsecond=0)
+DEADLINE_HOURS_RANGE = (0.5, 24 * 7)
 
 
 @dataclass(frozen=True)
@@ -54,95 +48,99 @@ class ErrandCreated:
 
 
 @write_service(*CREATE_ROLES)
-def create_errand(actor: Actor, url: str | None, *, kind: str, detail: str, community_id: int | None = None,
+def create_errand(uow: UnitOfWork, actor: Actor, *, kind: str, detail: str, community_id: int | None = None,
                   household_id: int | None = None, resident_name: str = "", phone: str = "", address: str = "",
                   deadline_hours: float | None = None, now: dt.datetime | None = None) -> ErrandCreated:
     """Register a request for a resident; for an isolated household its community, name, phone and
     address come from the household. The deadline defaults by kind (medicine 4 h, hospital 2 h …)."""
-    now = _now(now)
+    now = now or clock.wall_now()
     detail = detail.strip()
     if kind not in ERRAND_KINDS:
-        raise InvalidInput(f"未知的代办类型：{kind}")
+        raise InvalidInput("errand.unknown_kind", kind=kind)
     if not detail:
-        raise InvalidInput("请填写代办内容")
+        raise InvalidInput("errand.detail_missing")
     if max(len(detail), len(address)) > MAX_TEXT:
-        raise InvalidInput(f"内容和地址不超过 {MAX_TEXT} 字")
-    if deadline_hours is not None and not 0.5 <= float(deadline_hours) <= 24 * 7:
-        raise InvalidInput("办理时限应在 0.5–168 小时之间")
-    with session_scope(url) as s:
-        grid_id = None
-        if household_id is not None:
-            hh = repo.household_ref(s, household_id)
-            if hh is None:
-                raise NotFound(f"居家隔离户 {household_id} 不存在")
-            community_id, grid_id = hh["community_id"], hh["grid_id"]
-            resident_name = resident_name or str(hh["head_name"] or "")
-            phone = phone or str(hh["phone"] or "")
-            address = address or str(hh["address"] or "")
-        if community_id is None:
-            raise InvalidInput("请选择社区或居家隔离户")
-        comm = repo.community_ref(s, community_id)
-        if comm is None:
-            raise NotFound(f"社区 {community_id} 不存在")
-        require(actor, *CREATE_ROLES, streets=[comm["street_code"]])
-        deadline = errand_deadline(kind, now, deadline_hours)
-        row = ServiceRequest(code=repo.next_code(s, ServiceRequest, "R", now.date()), kind=kind,
-                             community_id=community_id, grid_id=grid_id, household_id=household_id,
-                             resident_name=resident_name.strip()[:60], phone=phone.strip()[:32] or None,
-                             address=address.strip(), detail=detail, status="new", created_at=now,
-                             created_by=actor.username, deadline=deadline)
-        repo.add(s, row)
-        repo.flush(s)
-        record(s, actor, "errand.create", "service_request", row.code, community_code=comm["code"],
-               after={"kind": kind, "detail": detail, "resident_name": row.resident_name, "phone": row.phone,
-                      "household_id": household_id, "deadline": deadline.isoformat()}, reason=detail,
-               batch_id=new_batch_id())
-        return ErrandCreated(int(row.id), row.code, deadline)
+        raise InvalidInput("errand.text_too_long", max=MAX_TEXT)
+    low, high = DEADLINE_HOURS_RANGE
+    if deadline_hours is not None and not low <= float(deadline_hours) <= high:
+        raise InvalidInput("errand.deadline_hours_range", low=low, high=high)
+    errands = uow.volunteers
+    grid_id = None
+    if household_id is not None:
+        hh = errands.household_ref(household_id)
+        if hh is None:
+            raise NotFound("errand.household_missing", id=household_id)
+        community_id, grid_id = hh["community_id"], hh["grid_id"]
+        resident_name = resident_name or str(hh["head_name"] or "")
+        phone = phone or str(hh["phone"] or "")
+        address = address or str(hh["address"] or "")
+    if community_id is None:
+        raise InvalidInput("errand.place_missing")
+    comm = uow.tables.community_ref(community_id)
+    if comm is None:
+        raise NotFound("errand.community_missing", id=community_id)
+    require(actor, *CREATE_ROLES, streets=[comm["street_code"]])
+    deadline = errand_deadline(kind, now, deadline_hours)
+    row = errands.add_errand(code=errands.next_errand_code(now.date()), kind=kind, community_id=community_id,
+                             grid_id=grid_id, household_id=household_id, resident_name=resident_name.strip()[:60],
+                             phone=phone.strip()[:32] or None, address=address.strip(), detail=detail, status="new",
+                             created_at=now, created_by=actor.username, deadline=deadline)
+    record(uow, actor, "errand.create", "service_request", row.code, community_code=comm["code"],
+           after={"kind": kind, "detail": detail, "resident_name": row.resident_name, "phone": row.phone,
+                  "household_id": household_id, "deadline": deadline.isoformat()}, reason=detail,
+           batch_id=new_batch_id())
+    return ErrandCreated(int(row.id), row.code, deadline)
+
+
+def note_line(now: dt.datetime, action: str, note: str) -> str:
+    """One line of an errand's running note ("11-29 09:30 完成：…"), in the district's language."""
+    return translate("errand.note_line", DEFAULT_LANG, at=f"{now:%m-%d %H:%M}",
+                     action=translate(f"err.action.{action}", DEFAULT_LANG), note=note)
 
 
 @write_service(*HANDLE_ROLES)
-def act_on_errand(actor: Actor, url: str | None, errand_id: int, action: str, *, expected_version: int,
+def act_on_errand(uow: UnitOfWork, actor: Actor, errand_id: int, action: str, *, expected_version: int,
                   staff_id: int | None = None, note: str = "", now: dt.datetime | None = None) -> int:
     """Assign (needs an on-duty volunteer or party member), start, complete or cancel (needs a note);
     returns the new version."""
-    now = _now(now)
+    now = now or clock.wall_now()
     note = note.strip()
     if len(note) > MAX_TEXT:
-        raise InvalidInput(f"说明不超过 {MAX_TEXT} 字")
-    with session_scope(url) as s:
-        row = repo.lock_errand(s, errand_id)
-        if row is None:
-            raise NotFound(f"代办事项 {errand_id} 不存在")
-        comm = repo.community_ref(s, row.community_id)
-        assert comm is not None
-        require(actor, *HANDLE_ROLES, streets=[comm["street_code"]])
-        if row.version != expected_version:
-            raise ConcurrentChange(f"代办事项 {row.code} 已被他人修改，请刷新后重试")
-        to = errand_step(row.status, action)
-        before = {"status": row.status, "assignee_staff_id": row.assignee_staff_id, "version": row.version}
-        if action == "assign":
-            if staff_id is None:
-                raise RuleViolation("派单需要指定志愿者")
-            person = repo.staff_ref(s, staff_id)
-            if person is None:
-                raise NotFound(f"人员 {staff_id} 不存在")
-            if person["kind"] not in DEPLOYABLE_KINDS or not person["on_duty"]:
-                raise RuleViolation(f"{person['code']} 不是在岗的志愿者或在职党员")
-            row.assignee_staff_id, row.assigned_at = staff_id, now
-        elif action == "start":
-            row.started_at = now
-        elif action in ("complete", "cancel"):
-            if action == "cancel" and not note:
-                raise RuleViolation("取消需要填写原因")
-            row.closed_at = now
-        row.status = to
-        if note:
-            row.note = (row.note + "\n" if row.note else "") + f"{now:%m-%d %H:%M} {ERRAND_ACTION_ZH[action]}：{note}"
-        repo.flush(s)
-        record(s, actor, f"errand.{action}", "service_request", row.code, community_code=comm["code"], before=before,
-               after={"status": row.status, "assignee_staff_id": row.assignee_staff_id, "version": row.version},
-               reason=note, batch_id=new_batch_id())
-        return int(row.version)
+        raise InvalidInput("errand.note_too_long", max=MAX_TEXT)
+    errands = uow.volunteers
+    row = errands.lock_errand(errand_id)
+    if row is None:
+        raise NotFound("errand.missing", id=errand_id)
+    comm = uow.tables.community_ref(row.community_id)
+    assert comm is not None
+    require(actor, *HANDLE_ROLES, streets=[comm["street_code"]])
+    if row.version != expected_version:
+        raise ConcurrentChange("errand.changed", code=row.code)
+    to = errand_step(row.status, action)
+    before = {"status": row.status, "assignee_staff_id": row.assignee_staff_id, "version": row.version}
+    if action == "assign":
+        if staff_id is None:
+            raise RuleViolation("errand.assign_needs_volunteer")
+        person = errands.staff_ref(staff_id)
+        if person is None:
+            raise NotFound("errand.staff_missing", id=staff_id)
+        if person["kind"] not in DEPLOYABLE_KINDS or not person["on_duty"]:
+            raise RuleViolation("errand.not_deployable", code=person["code"])
+        row.assignee_staff_id, row.assigned_at = staff_id, now
+    elif action == "start":
+        row.started_at = now
+    elif action in ("complete", "cancel"):
+        if action == "cancel" and not note:
+            raise RuleViolation("errand.cancel_needs_reason")
+        row.closed_at = now
+    row.status = to
+    if note:
+        row.note = (row.note + "\n" if row.note else "") + note_line(now, action, note)
+    errands.flush()
+    record(uow, actor, f"errand.{action}", "service_request", row.code, community_code=comm["code"], before=before,
+           after={"status": row.status, "assignee_staff_id": row.assignee_staff_id, "version": row.version},
+           reason=note, batch_id=new_batch_id())
+    return int(row.version)
 
 
 @dataclass(frozen=True)
@@ -151,59 +149,56 @@ class Escalated:
     incident_codes: tuple[str, ...]
 
 
+def overdue_description(code: str, kind: str, hours_late: float, detail: str) -> str:
+    """The stored description of an escalated errand's incident, in the district's language."""
+    return translate("errand.overdue_incident", DEFAULT_LANG, code=code,
+                     kind=translate(f"err.kind.{kind}", DEFAULT_LANG), hours=hours_late, detail=detail[:120])
+
+
 @write_service(*ESCALATE_ROLES)
-def escalate_overdue(actor: Actor, url: str | None = None, now: dt.datetime | None = None) -> Escalated:
+def escalate_overdue(uow: UnitOfWork, actor: Actor, now: dt.datetime | None = None) -> Escalated:
     """Raise one service_overdue incident for each open errand past its deadline that has none yet
-    (idempotent; one transaction). Run by the system job or a coordinator."""
-    now = _now(now)
+    (idempotent), in the caller's unit of work. Run by the system job or a coordinator."""
+    now = now or clock.wall_now()
     batch = new_batch_id()
     codes: list[str] = []
-    with session_scope(url) as s:
-        ir.serialise_writers(s)
-        rows = repo.overdue_unescalated(s, now)
-        for row in rows:  # few: only the requests that went overdue since the last run
-            comm = repo.community_ref(s, row.community_id)
-            assert comm is not None
-            if not actor.in_scope(comm["street_code"]):
-                continue
-            late = (now - row.deadline).total_seconds() / 3600.0
-            desc = (f"代买代办 {row.code}（{ERRAND_KIND_ZH.get(row.kind, row.kind)}）已超过办理时限 {late:.1f} 小时："
-                    f"{row.detail[:120]}")
-            rep = create_incident(s, actor, community=comm, grid_id=row.grid_id, type_="service_overdue",
-                                  severity=OVERDUE_SEVERITY.get(row.kind, "medium"), place=f"{comm['name']} {row.code}",
-                                  description=desc, lon=None, lat=None, now=now, source="errand", batch_id=batch)
-            row.incident_id = rep.id
-            codes.append(rep.code)
-        repo.flush(s)
+    uow.incidents.serialise_writers()
+    for row in uow.volunteers.overdue_unescalated(now):  # few: only the requests that went overdue since the last run
+        comm = uow.tables.community_ref(row.community_id)
+        assert comm is not None
+        if not actor.in_scope(comm["street_code"]):
+            continue
+        late = (now - row.deadline).total_seconds() / 3600.0
+        rep = create_incident(uow, actor, community=comm, grid_id=row.grid_id, type_="service_overdue",
+                              severity=OVERDUE_SEVERITY.get(row.kind, "medium"), place=f"{comm['name']} {row.code}",
+                              description=overdue_description(row.code, row.kind, late, row.detail), lon=None,
+                              lat=None, now=now, source="errand", batch_id=batch)
+        row.incident_id = rep.id
+        codes.append(rep.code)
+    uow.volunteers.flush()
     return Escalated(len(codes), tuple(codes))
 
 
 # --- reads ---------------------------------------------------------------------------------------
 
 
-def list_errands(url: str | None, *, personal: bool, now: dt.datetime | None = None, days: int = 7) -> pd.DataFrame:
+def list_errands(uow: UnitOfWork, *, personal: bool, now: dt.datetime | None = None, days: int = 7) -> pd.DataFrame:
     """Open errands and those created in the last ``days`` days, with age, hours left, overdue;
-    residents' and volunteers' names and phones masked unless ``personal``."""
-    from core.services.volunteers import reference_now
-
-    now = _now(now) if now else reference_now(url)
-    with session_scope(url) as s:
-        df = repo.errands(s, now - dt.timedelta(days=days))
-    df = flag_errands(df, now)
-    df["kind_zh"] = df["kind"].map(ERRAND_KIND_ZH)
+    residents' and volunteers' names and phones masked unless ``personal``. ``now`` defaults to the
+    reference time (the demo's own day on the demo)."""
+    now = now or clock.reference_now(uow)
+    df = flag_errands(uow.volunteers.errands(now - dt.timedelta(days=days)), now)
     if not personal:
         df = mask_frame(df, None, name_columns=["resident_name", "staff_name"], phone_columns=["phone"])
         df["address"] = df["address"].astype(str).str.slice(0, 6) + "…"
     return df
 
 
-def overdue_alert_inputs(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
+def overdue_alert_inputs(uow: UnitOfWork, now: dt.datetime | None = None) -> pd.DataFrame:
     """Open errands past their deadline, without personal data: code, community_id, kind, deadline,
     hours_late (what an errand_overdue alert rule evaluates)."""
-    now = _now(now)
-    with session_scope(url) as s:
-        df = repo.errands(s, now)
-    df = flag_errands(df, now)
+    now = now or clock.wall_now()
+    df = flag_errands(uow.volunteers.errands(now), now)
     late = df[df["overdue"]]
     return pd.DataFrame({"code": late["code"], "community_id": late["community_id"], "kind": late["kind"],
                          "deadline": late["deadline"], "hours_late": -late["left_h"]}).reset_index(drop=True)

@@ -18,15 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.i18n import DEFAULT_LANG, translate
 from core.model.actor import Actor, require, write_service
 from core.model.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
 from core.model.privacy import mask_names, mask_phones
+from core.services import clock
 from core.services.audit import new_batch_id, record
 from core.services.incidents import create_incident
-from core.storage.db import session_scope
-from core.storage.repositories import incident_repo as ir
-from core.storage.repositories import isolation_repo as repo
-from core.storage.rows.isolation import IsolatedHousehold
+from core.services.uow import UnitOfWork
 
 ENTRY_ROLES = ("coordinator", "clerk", "admin")
 SCAN_ROLES = ("coordinator", "admin")
@@ -40,132 +39,119 @@ class IsolationSettings:
 
     def validate(self) -> None:
         if not 0 <= self.missed_hour <= 23:
-            raise InvalidInput(f"漏检判定时间应为 0–23 点，现为 {self.missed_hour}")
+            raise InvalidInput("isolation.missed_hour_range", hour=self.missed_hour)
         if not 36.5 <= self.fever_threshold <= 39.5:
-            raise InvalidInput(f"发热阈值应在 36.5–39.5 ℃ 之间，现为 {self.fever_threshold}")
+            raise InvalidInput("isolation.fever_threshold_range", threshold=self.fever_threshold)
 
 
-def _settings(session: Any) -> IsolationSettings:
-    raw = repo.settings(session)
+def load_settings(uow: UnitOfWork) -> IsolationSettings:
+    raw = uow.isolation.settings()
     d = IsolationSettings()
     return IsolationSettings(missed_hour=int(raw["missed_hour"] or d.missed_hour),
                              fever_threshold=float(raw["fever_threshold"] or d.fever_threshold))
 
 
-def load_settings(url: str | None) -> IsolationSettings:
-    with session_scope(url) as s:
-        return _settings(s)
-
-
 @write_service("admin")
-def set_settings(actor: Actor, url: str | None, settings: IsolationSettings, reason: str = "") -> None:
+def set_settings(uow: UnitOfWork, actor: Actor, settings: IsolationSettings, reason: str = "") -> None:
     """Change the missed-check hour and the fever threshold."""
     settings.validate()
-    with session_scope(url) as s:
-        before = _settings(s)
-        repo.set_setting(s, "missed_hour", str(settings.missed_hour))
-        repo.set_setting(s, "fever_threshold", str(settings.fever_threshold))
-        record(s, actor, "isolation.settings", "setting", "isolation",
-               before=vars(before), after=vars(settings), reason=reason, batch_id=new_batch_id())
+    before = load_settings(uow)
+    uow.isolation.set_setting("missed_hour", str(settings.missed_hour))
+    uow.isolation.set_setting("fever_threshold", str(settings.fever_threshold))
+    record(uow, actor, "isolation.settings", "setting", "isolation",
+           before=vars(before), after=vars(settings), reason=reason, batch_id=new_batch_id())
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return (now or dt.datetime.now()).replace(microsecond=0)
+def _household_in_scope(uow: UnitOfWork, actor: Actor, household_id: int) -> tuple[Any, dict[str, Any]]:
+    """The household (row-locked) and its community, once the actor may act on its street."""
+    h = uow.isolation.get_household(household_id)
+    if h is None:
+        raise NotFound("isolation.household_missing", id=household_id)
+    comm = uow.tables.community_ref(h.community_id)
+    assert comm is not None
+    require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
+    return h, comm
 
 
 # --- writes --------------------------------------------------------------------------------------
 
 
 @write_service(*ENTRY_ROLES)
-def add_household(actor: Actor, url: str | None, *, community_id: int, grid_id: int | None, address: str,
+def add_household(uow: UnitOfWork, actor: Actor, *, community_id: int, grid_id: int | None, address: str,
                   head_name: str, phone: str | None, members: int, start_date: dt.date, planned_end: dt.date,
                   now: dt.datetime | None = None) -> str:
     """Register a household in home isolation; the community's and grid's counts follow. Returns its code."""
-    now = _now(now)
+    now = now or clock.wall_now()
     if members < 1 or members > 20:
-        raise InvalidInput(f"家庭人数应为 1–20 人，现为 {members}")
+        raise InvalidInput("isolation.members_range", members=members)
     if planned_end < start_date:
-        raise InvalidInput("计划解除日期不能早于开始日期")
+        raise InvalidInput("isolation.end_before_start")
     if not address.strip():
-        raise InvalidInput("请填写住址")
-    with session_scope(url) as s:
-        ir.serialise_writers(s)
-        comm = ir.community_ref(s, community_id)
-        if comm is None:
-            raise NotFound(f"社区 {community_id} 不存在")
-        require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
-        if grid_id is not None and grid_id not in repo.grid_ids_of(s, community_id):
-            raise InvalidInput("所选网格不属于该社区")
-        code = repo.next_household_code(s)
-        repo.add(s, IsolatedHousehold(code=code, community_id=community_id, grid_id=grid_id, address=address.strip(),
-                                      head_name=head_name.strip(), phone=(phone or "").strip() or None,
-                                      members=members, start_date=start_date, planned_end=planned_end,
-                                      status="active", created_by=actor.username))
-        repo.flush(s)
-        batch = new_batch_id()
-        changes = repo.sync_counts(s, [community_id], now.date())
-        record(s, actor, "isolation.add", "home_isolation", code, community_code=comm["code"],
-               after={"members": members, "start_date": start_date.isoformat(),
-                      "planned_end": planned_end.isoformat(), "isolated_households": changes[0]["after"]},
-               batch_id=batch)
-        return code
+        raise InvalidInput("isolation.address_missing")
+    uow.incidents.serialise_writers()
+    comm = uow.tables.community_ref(community_id)
+    if comm is None:
+        raise NotFound("isolation.community_missing", id=community_id)
+    require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
+    if grid_id is not None and grid_id not in uow.isolation.grid_ids_of(community_id):
+        raise InvalidInput("isolation.grid_not_in_community", grid_id=grid_id, community=comm["code"])
+    code = uow.isolation.next_household_code()
+    uow.isolation.add_household(code=code, community_id=community_id, grid_id=grid_id, address=address.strip(),
+                                head_name=head_name.strip(), phone=(phone or "").strip() or None, members=members,
+                                start_date=start_date, planned_end=planned_end, status="active",
+                                created_by=actor.username)
+    uow.isolation.flush()
+    changes = uow.isolation.sync_counts([community_id], now.date())
+    record(uow, actor, "isolation.add", "home_isolation", code, community_code=comm["code"],
+           after={"members": members, "start_date": start_date.isoformat(),
+                  "planned_end": planned_end.isoformat(), "isolated_households": changes[0]["after"]},
+           batch_id=new_batch_id())
+    return code
 
 
 @write_service(*ENTRY_ROLES)
-def end_household(actor: Actor, url: str | None, household_id: int, *, expected_version: int, reason: str,
+def end_household(uow: UnitOfWork, actor: Actor, household_id: int, *, expected_version: int, reason: str,
                   now: dt.datetime | None = None) -> None:
-    """End a household's isolation (解除隔离); the counts follow."""
-    now = _now(now)
-    with session_scope(url) as s:
-        ir.serialise_writers(s)
-        h = repo.get_household(s, household_id)
-        if h is None:
-            raise NotFound(f"隔离户 {household_id} 不存在")
-        comm = ir.community_ref(s, h.community_id)
-        assert comm is not None
-        require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
-        if h.version != expected_version:
-            raise ConcurrentChange(f"隔离户 {h.code} 已被他人修改，请刷新后重试")
-        if h.status != "active":
-            raise RuleViolation(f"隔离户 {h.code} 已解除隔离")
-        h.status, h.ended_at = "ended", now
-        repo.flush(s)
-        changes = repo.sync_counts(s, [h.community_id], now.date())
-        record(s, actor, "isolation.end", "home_isolation", h.code, community_code=comm["code"],
-               before={"status": "active"}, after={"status": "ended", "isolated_households": changes[0]["after"]},
-               reason=reason, batch_id=new_batch_id())
+    """End a household's isolation; the counts follow."""
+    now = now or clock.wall_now()
+    uow.incidents.serialise_writers()
+    h, comm = _household_in_scope(uow, actor, household_id)
+    if h.version != expected_version:
+        raise ConcurrentChange("isolation.household_changed", code=h.code)
+    if h.status != "active":
+        raise RuleViolation("isolation.household_ended", code=h.code)
+    h.status, h.ended_at = "ended", now
+    uow.isolation.flush()
+    changes = uow.isolation.sync_counts([h.community_id], now.date())
+    record(uow, actor, "isolation.end", "home_isolation", h.code, community_code=comm["code"],
+           before={"status": "active"}, after={"status": "ended", "isolated_households": changes[0]["after"]},
+           reason=reason, batch_id=new_batch_id())
 
 
 @write_service(*ENTRY_ROLES)
-def record_check(actor: Actor, url: str | None, household_id: int, temperatures: list[float], *,
+def record_check(uow: UnitOfWork, actor: Actor, household_id: int, temperatures: list[float], *,
                  need_groceries: bool = False, need_medicine: bool = False, need_other: str = "", note: str = "",
                  now: dt.datetime | None = None) -> float:
     """Record today's check of a household (one temperature per member checked); returns the highest reading."""
-    now = _now(now)
+    now = now or clock.wall_now()
     temps = [round(float(x), 1) for x in temperatures]
     if not temps:
-        raise InvalidInput("至少填写一名成员的体温")
+        raise InvalidInput("isolation.temperature_missing")
     bad = [x for x in temps if not TEMP_RANGE[0] <= x <= TEMP_RANGE[1]]
     if bad:
-        raise InvalidInput(f"体温应在 {TEMP_RANGE[0]}–{TEMP_RANGE[1]} ℃ 之间：{bad}")
-    with session_scope(url) as s:
-        h = repo.get_household(s, household_id)
-        if h is None:
-            raise NotFound(f"隔离户 {household_id} 不存在")
-        comm = ir.community_ref(s, h.community_id)
-        assert comm is not None
-        require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
-        if h.status != "active":
-            raise RuleViolation(f"隔离户 {h.code} 已解除隔离，无需健康监测")
-        if len(temps) > h.members:
-            raise InvalidInput(f"该户共 {h.members} 人，填写了 {len(temps)} 个体温")
-        repo.add_check(s, household_id=h.id, day=now.date(), checked_at=now, temperatures=temps, max_temp=max(temps),
-                       need_groceries=need_groceries, need_medicine=need_medicine, need_other=need_other.strip(),
-                       note=note.strip(), checked_by=actor.username)
-        record(s, actor, "isolation.check", "home_isolation", h.code, community_code=comm["code"],
-               after={"max_temp": max(temps), "readings": len(temps), "need_groceries": need_groceries,
-                      "need_medicine": need_medicine}, batch_id=new_batch_id())
-        return max(temps)
+        raise InvalidInput("isolation.temperature_range", low=TEMP_RANGE[0], high=TEMP_RANGE[1], readings=bad)
+    h, comm = _household_in_scope(uow, actor, household_id)
+    if h.status != "active":
+        raise RuleViolation("isolation.household_ended_no_checks", code=h.code)
+    if len(temps) > h.members:
+        raise InvalidInput("isolation.too_many_readings", members=h.members, readings=len(temps))
+    uow.isolation.add_check(household_id=h.id, day=now.date(), checked_at=now, temperatures=temps, max_temp=max(temps),
+                            need_groceries=need_groceries, need_medicine=need_medicine, need_other=need_other.strip(),
+                            note=note.strip(), checked_by=actor.username)
+    record(uow, actor, "isolation.check", "home_isolation", h.code, community_code=comm["code"],
+           after={"max_temp": max(temps), "readings": len(temps), "need_groceries": need_groceries,
+                  "need_medicine": need_medicine}, batch_id=new_batch_id())
+    return max(temps)
 
 
 # --- the scan ------------------------------------------------------------------------------------
@@ -204,46 +190,51 @@ class ScanResult:
     incident_codes: list[str]
 
 
+#: incident type and severity raised for each cause of alert
+ALERT_INCIDENT = {"fever": ("fever_case", "high"), "missed": ("other", "medium")}
+
+
+def alert_description(cause: str, household_code: str, max_temp: float, settings: IsolationSettings) -> str:
+    """The stored description of an automatic incident, in the district's language (the default)."""
+    return translate(f"isolation.alert.{cause}", DEFAULT_LANG, code=household_code, temp=float(max_temp),
+                     threshold=settings.fever_threshold, hour=settings.missed_hour)
+
+
 @write_service(*SCAN_ROLES)
-def scan_isolation(actor: Actor, url: str | None = None, now: dt.datetime | None = None) -> ScanResult:
-    """Raise the due fever and missed-check incidents of today (idempotent); one transaction."""
-    now = _now(now)
+def scan_isolation(uow: UnitOfWork, actor: Actor, now: dt.datetime | None = None) -> ScanResult:
+    """Raise the due fever and missed-check incidents of today (idempotent), in the caller's unit of work."""
+    now = now or clock.wall_now()
     day = now.date()
-    with session_scope(url) as s:
-        ir.serialise_writers(s)
-        settings = _settings(s)
-        hh = repo.households(s, active_only=True)
-        checks = repo.checks_between(s, day, day)
-        due = find_alerts(hh, checks, repo.alerts_on(s, day), settings, now)
-        if actor.streets is not None:
-            due = due[due["household_id"].map(hh.set_index("id")["street_code"]).isin(actor.streets)]
-        batch = new_batch_id()
-        codes: list[str] = []
-        info = hh.set_index("id")
-        for row in due.itertuples(index=False):  # only the few alerts due, not the households
-            h = info.loc[int(row.household_id)]
-            comm = ir.community_ref(s, int(h["community_id"]))
-            assert comm is not None
-            if row.cause == "fever":
-                type_, sev = "fever_case", "high"
-                desc = f"居家隔离户 {h['code']} 体温 {row.max_temp:.1f} ℃（≥ {settings.fever_threshold:.1f} ℃），需转运排查"
-            else:
-                type_, sev = "other", "medium"
-                desc = f"居家隔离户 {h['code']} 截至 {settings.missed_hour}:00 未完成今日健康监测"
-            rep = create_incident(s, actor, community=comm, grid_id=None if pd.isna(h["grid_id"]) else int(h["grid_id"]),
-                                  type_=type_, severity=sev, place=f"{h['community']} {h['code']}", description=desc,
-                                  lon=None, lat=None, now=now, source="isolation", batch_id=batch)
-            repo.add_alert(s, household_id=int(row.household_id), day=day, cause=row.cause, incident_id=rep.id)
-            codes.append(rep.code)
-        repo.flush(s)
-        return ScanResult(day, int((due["cause"] == "fever").sum()), int((due["cause"] == "missed").sum()), codes)
+    uow.incidents.serialise_writers()
+    settings = load_settings(uow)
+    hh = uow.isolation.households(active_only=True)
+    checks = uow.isolation.checks_between(day, day)
+    due = find_alerts(hh, checks, uow.isolation.alerts_on(day), settings, now)
+    if actor.streets is not None:
+        due = due[due["household_id"].map(hh.set_index("id")["street_code"]).isin(actor.streets)]
+    batch = new_batch_id()
+    codes: list[str] = []
+    info = hh.set_index("id")
+    for row in due.itertuples(index=False):  # only the few alerts due, not the households
+        h = info.loc[int(row.household_id)]
+        comm = uow.tables.community_ref(int(h["community_id"]))
+        assert comm is not None
+        type_, sev = ALERT_INCIDENT[str(row.cause)]
+        desc = alert_description(str(row.cause), str(h["code"]), row.max_temp, settings)
+        rep = create_incident(uow, actor, community=comm, grid_id=None if pd.isna(h["grid_id"]) else int(h["grid_id"]),
+                              type_=type_, severity=sev, place=f"{h['community']} {h['code']}", description=desc,
+                              lon=None, lat=None, now=now, source="isolation", batch_id=batch)
+        uow.isolation.add_alert(household_id=int(row.household_id), day=day, cause=row.cause, incident_id=rep.id)
+        codes.append(rep.code)
+    uow.isolation.flush()
+    return ScanResult(day, int((due["cause"] == "fever").sum()), int((due["cause"] == "missed").sum()), codes)
 
 
 # --- reads ---------------------------------------------------------------------------------------
 
 
 def mask_addresses(s: pd.Series) -> pd.Series:
-    """Keep the estate and building, hide the door: 幸福里小区3栋2单元501 -> 幸福里小区3栋2单元***."""
+    """Keep the estate and building, hide the door number (…3栋2单元501 -> …3栋2单元***)."""
     text = s.astype("string")
     return text.str.replace(r"\d+(室|号)?$", "***", regex=True).astype(object).where(s.notna(), None)
 
@@ -272,15 +263,14 @@ class IsolationView:
     day: dt.date
 
 
-def load_view(url: str | None, *, personal: bool, now: dt.datetime | None = None, ending_days: int = 3) -> IsolationView:
+def load_view(uow: UnitOfWork, *, personal: bool, now: dt.datetime | None = None,
+              ending_days: int = 3) -> IsolationView:
     """Everything the isolation page shows; personal data masked unless ``personal``
     (pass ``actor.sees_personal_data``)."""
-    now = _now(now)
-    day = now.date()
-    with session_scope(url) as s:
-        settings = _settings(s)
-        hh = repo.households(s, active_only=True)
-        checks = repo.checks_between(s, day, day)
+    day = (now or clock.wall_now()).date()
+    settings = load_settings(uow)
+    hh = uow.isolation.households(active_only=True)
+    checks = uow.isolation.checks_between(day, day)
     last = checks.groupby("household_id").agg(max_temp=("max_temp", "max"), checked_at=("checked_at", "max"),
                                               need_groceries=("need_groceries", "max"),
                                               need_medicine=("need_medicine", "max")) if len(checks) else None

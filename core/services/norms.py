@@ -6,45 +6,45 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
+
 from core.model.actor import Actor, write_service
 from core.model.errors import InvalidInput
 from core.model.norms import Norms
+from core.services import clock
+from core.services.audit import new_batch_id, record
+from core.services.uow import UnitOfWork, unit_of_work
 
 
-def norms_for_day(url: str | None, day: dt.date | None = None) -> Norms:
+def norms_for_day(uow: UnitOfWork | str | None, day: dt.date | None = None) -> Norms:
     """The norms in force on ``day`` (the version with the latest valid_from <= day); defaults if none."""
-    from core.storage.db import session_scope
-    from core.storage.repositories import state_repo
-
-    with session_scope(url) as s:
-        params = state_repo.norm_params_for_day(s, day or dt.date.today())
-    return Norms.from_params(params)
+    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
+        with unit_of_work(uow) as own:
+            return norms_for_day(own, day)
+    return Norms.from_params(uow.state.norm_params_for_day(day or clock.reference_day(uow)))
 
 
-def norm_history(url: str | None) -> Any:
-    """Every stored norm version (newest first) as a DataFrame: id, valid_from, params, author, reason, created_at."""
-    from core.storage.db import session_scope
-    from core.storage.repositories import state_repo
-
-    with session_scope(url) as s:
-        return state_repo.norm_versions(s)
+def norm_history(uow: UnitOfWork | str | None) -> pd.DataFrame:
+    """Every stored norm version (newest first): id, valid_from, params, author, reason, created_at."""
+    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
+        with unit_of_work(uow) as own:
+            return norm_history(own)
+    return uow.state.norm_versions()
 
 
 @write_service("admin")
-def save_norms(actor: Actor, url: str | None, params: dict[str, Any], valid_from: dt.date, reason: str) -> int:
+def save_norms(uow: UnitOfWork, actor: Actor, params: dict[str, Any], valid_from: dt.date, reason: str) -> int:
     """Store a new norm version (old versions are never edited); returns its id."""
-    from core.services.audit import new_batch_id, record
-    from core.storage.db import session_scope
-    from core.storage.repositories import state_repo
-
+    if isinstance(uow, Actor):  # TRANSITIONAL: the old order save_norms(actor, url, ...)
+        with unit_of_work(actor) as own:  # type: ignore[arg-type]
+            return save_norms(own, uow, params, valid_from, reason)  # type: ignore[arg-type]
     if not reason or not reason.strip():
-        raise InvalidInput("请填写修改原因")
+        raise InvalidInput("norms.reason_missing")
     norms = Norms.from_params(params)
-    with session_scope(url) as s:
-        before = state_repo.norm_params_for_day(s, valid_from)
-        vid = state_repo.add_norm_version(s, params=norms.to_params(), valid_from=valid_from,
-                                          author=actor.username, reason=reason.strip())
-        record(s, actor, "norms.save", "norm_version", vid, before=before,
-               after={**norms.to_params(), "valid_from": valid_from.isoformat()}, reason=reason.strip(),
-               batch_id=new_batch_id())
+    before = uow.state.norm_params_for_day(valid_from)
+    vid = uow.state.add_norm_version(params=norms.to_params(), valid_from=valid_from,
+                                     author=actor.username, reason=reason.strip())
+    record(uow, actor, "norms.save", "norm_version", vid, before=before,
+           after={**norms.to_params(), "valid_from": valid_from.isoformat()}, reason=reason.strip(),
+           batch_id=new_batch_id())
     return vid

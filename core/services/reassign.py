@@ -6,18 +6,19 @@ Rules (enforced here, whatever the page or CLI does):
 * a move must not leave its origin short unless the coordinator gives an override reason;
 * a party member moved away from their home community needs a reason of its own;
 * a coordinator moves only within their streets (origin and destination);
-* one confirmation = one transaction = one audit batch (``move_batch``), which can be undone while
+* one confirmation = one unit of work = one audit batch (``move_batch``), which can be undone while
   nothing since has moved the same people.
 Concurrency: staff rows carry a version (optimistic locking); writers are serialised (SQLite write
-lock / PostgreSQL row locks) and the origin's headcount is re-checked inside the transaction.
+lock taken before anything is read / PostgreSQL row locks) and the origin's headcount is re-checked
+inside the transaction.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,22 +32,40 @@ from core.model.optimizer.network import (
     Plan,
     PlanOptions,
     eligible_mask,
-    plan,
     plan_input,
 )
-from core.model.vocab import PINNED_KINDS, STAFF_KIND_ZH, StaffKind
+from core.model.optimizer.planner import plan
+from core.model.vocab import PINNED_KINDS, StaffKind
+from core.services import clock
 from core.services.audit import new_batch_id, record
 from core.services.gaps import load_gaps
 from core.services.norms import norms_for_day
 from core.services.staffing import load_state
-from core.storage.db import session_scope
-from core.storage.repositories import reassign_repo as rr
-from core.storage.rows import Assignment
-from core.storage.rows.reassign import MoveBatch, MoveItem
+from core.services.uow import UnitOfWork, unit_of_work
 
 ROLES = ("coordinator", "admin")
 PREVIEW_COLUMNS = ["community_id", "code", "name", "street_code", "street", "required", "available_before",
                    "available_after", "gap_before", "gap_after", "shortage_before", "shortage_after", "role"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _url_accepted(fn: _F) -> _F:
+    """TRANSITIONAL, for callers outside reassignment not yet on units of work (screening's helpers,
+    the wall's tests): ``f(url, ...)`` and ``f(actor, url, ...)`` open one unit of work for the call.
+    Remove once every caller passes a unit of work."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if args and (args[0] is None or isinstance(args[0], str)):
+            with unit_of_work(args[0]) as uow:
+                return fn(uow, *args[1:], **kwargs)
+        if args and isinstance(args[0], Actor) and len(args) > 1 and (args[1] is None or isinstance(args[1], str)):
+            with unit_of_work(args[1]) as uow:
+                return fn(uow, args[0], *args[2:], **kwargs)
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -56,29 +75,22 @@ class MoveResult:
     preview: pd.DataFrame  # every community touched, before and after
 
 
-def _kind_zh(kind: str) -> str:
-    try:
-        return STAFF_KIND_ZH[StaffKind(kind)]
-    except ValueError:
-        return kind
-
-
 # --- reads ---------------------------------------------------------------------------------------
 
 
-def candidates(url: str | None, community_id: int, *, include_party: bool = False, streets: Sequence[str] | None = None,
-               limit: int = 200, gaps: GapResult | None = None) -> pd.DataFrame:
+@_url_accepted
+def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = False,
+               streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None) -> pd.DataFrame:
     """Who could go to ``community_id``: movable, on-duty cadres (and party members if allowed) of
     communities with movable surplus, nearest first (home, then current post), with skills and hours."""
-    g = gaps or load_gaps(url)
+    g = gaps or load_gaps(uow)
     comm = g.community.set_index("community_id")
     if community_id not in comm.index:
-        raise NotFound(f"社区 {community_id} 不存在")
+        raise NotFound("reassign.community_missing", id=community_id)
     donors = comm[(comm["movable_surplus"] > 0) & (comm.index != community_id)]
     if streets is not None:
         donors = donors[donors["street_code"].isin(list(streets))]
-    with session_scope(url) as s:
-        people = rr.movable_people(s, [int(i) for i in donors.index])
+    people = uow.reassign.movable_people([int(i) for i in donors.index])
     kinds = [StaffKind.CADRE.value] + ([StaffKind.PARTY_MEMBER.value] if include_party else [])
     people = people[people["kind"].isin(kinds) & people["kind"].isin(list(g.norms.counted_kinds))]
     target = comm.loc[community_id]
@@ -123,22 +135,20 @@ def preview_table(gap_comm: pd.DataFrame, moving: pd.DataFrame, counted_kinds: S
     return df[PREVIEW_COLUMNS].sort_values(["role", "gap_after"], ascending=[False, False]).reset_index(drop=True)
 
 
-def preview_moves(url: str | None, staff_ids: Sequence[int], to_community_id: int,
+def preview_moves(uow: UnitOfWork, staff_ids: Sequence[int], to_community_id: int,
                   gaps: GapResult | None = None) -> pd.DataFrame:
     """The before/after gap of every community touched by a move (nothing is written)."""
-    g = gaps or load_gaps(url)
-    with session_scope(url) as s:
-        moving = rr.people(s, list(staff_ids))
-        versions = rr.community_versions(s, list(moving["community_id"].dropna().astype(int)) + [to_community_id])
+    g = gaps or load_gaps(uow)
+    moving = uow.reassign.people(list(staff_ids))
+    versions = uow.reassign.community_versions(list(moving["community_id"].dropna().astype(int)) + [to_community_id])
     df = preview_table(g.community, moving.assign(to_community_id=int(to_community_id)), g.norms.counted_kinds)
     df["version"] = df["community_id"].map(versions)
     return df
 
 
-def recent_batches(url: str | None, limit: int = 20) -> pd.DataFrame:
+def recent_batches(uow: UnitOfWork, limit: int = 20) -> pd.DataFrame:
     """The latest move batches (newest first) for the undo list."""
-    with session_scope(url) as s:
-        return rr.recent_batches(s, limit)
+    return uow.reassign.recent_batches(limit)
 
 
 # --- writes --------------------------------------------------------------------------------------
@@ -146,102 +156,102 @@ def recent_batches(url: str | None, limit: int = 20) -> pd.DataFrame:
 
 def _check_reason(reason: str) -> str:
     if not reason or not reason.strip():
-        raise InvalidInput("请填写调配原因")
+        raise InvalidInput("reassign.reason_missing")
     return reason.strip()
 
 
-def _apply_moves(actor: Actor, url: str | None, moves: Sequence[tuple[int, int]], reason: str, kind: str, *,
+def _headcount_basis(uow: UnitOfWork) -> tuple[GapResult, pd.Series, list[str], pd.Series]:
+    """Read inside the caller's (locked) unit of work: the gaps, the requirement per community, the
+    counted kinds and ``extra``, what the gap engine counts besides on-duty counted staff (e.g.
+    deployed volunteers), held constant while the moves are checked."""
+    state = load_state(uow)
+    gaps = compute_gaps(state, norms_for_day(uow, clock.reference_day(uow)))
+    by_id = gaps.community.set_index("community_id")
+    counted_kinds = list(gaps.norms.counted_kinds)
+    staff = state.staff
+    at_load = (staff[staff["on_duty"] & staff["kind"].astype(str).isin(counted_kinds)]
+               .groupby("community_id").size())
+    extra = (by_id["available"] - at_load.reindex(gaps.community["community_id"]).fillna(0).to_numpy()).astype("int64")
+    return gaps, by_id["required"], counted_kinds, extra
+
+
+def _apply_moves(uow: UnitOfWork, actor: Actor, moves: Sequence[tuple[int, int]], reason: str, kind: str, *,
                  override_shortage_reason: str | None, party_home_reason: str | None,
                  expected_versions: Mapping[int, int] | None,
                  expected_community_versions: Mapping[int, int] | None) -> MoveResult:
     """The one write path of manual moves and accepted plans: (staff_id, to_community_id) pairs."""
     reason = _check_reason(reason)
     if not moves:
-        raise InvalidInput("请至少选择一名人员")
+        raise InvalidInput("reassign.nobody_selected")
     staff_ids = [int(s) for s, _ in moves]
     if len(set(staff_ids)) != len(staff_ids):
-        raise InvalidInput("同一人员在一次调配中只能出现一次")
+        raise InvalidInput("reassign.person_twice")
     dest = {int(s): int(t) for s, t in moves}
-    # requirements do not change with moves; headcounts are re-read under the lock. ``extra`` is what
-    # the gap engine counts besides on-duty counted staff (e.g. deployed volunteers), held constant.
-    state = load_state(url)
-    gaps = compute_gaps(state, norms_for_day(url, dt.date.today()))
-    required = gaps.community.set_index("community_id")["required"]
-    counted_kinds = list(gaps.norms.counted_kinds)
-    st_ = state.staff
-    at_load = st_[st_["on_duty"] & st_["kind"].astype(str).isin(counted_kinds)].groupby("community_id").size()
-    extra = (gaps.community.set_index("community_id")["available"]
-             - at_load.reindex(gaps.community["community_id"]).fillna(0).to_numpy()).astype("int64")
+    repo = uow.reassign
+    repo.lock_for_moves()  # first: SQLite takes its write lock before anything is read
+    gaps, required, counted_kinds, extra = _headcount_basis(uow)
     batch_id = new_batch_id()
-    with session_scope(url) as s:
-        rr.lock_for_moves(s)
-        places = rr.staff_places(s, staff_ids)
-        missing = sorted(set(staff_ids) - set(places))
-        if missing:
-            raise NotFound(f"人员不存在：{missing}")
-        touched = {c for c in places.values() if c is not None} | set(dest.values())
-        comms = rr.lock_communities(s, touched)
-        for t in set(dest.values()):
-            if t not in comms:
-                raise NotFound(f"目标社区 {t} 不存在")
-        streets = rr.street_codes(s, touched)
-        require(actor, *ROLES, streets=sorted({streets[c] for c in touched}))
-        staff = rr.lock_staff(s, staff_ids)
-        for sid, st in staff.items():
-            if st.community_id != places[sid]:
-                raise ConcurrentChange(f"{st.name}（{st.code}）刚被他人调动，已为您刷新，请重新选择")
-            if expected_versions is not None and sid in expected_versions and st.version != int(expected_versions[sid]):
-                raise ConcurrentChange(f"{st.name}（{st.code}）的信息刚被他人修改，已为您刷新，请重新选择")
-        _check_rules(staff, dest, party_home_reason)
-        moving = pd.DataFrame({"kind": [staff[i].kind for i in staff_ids], "on_duty": [staff[i].on_duty for i in staff_ids],
-                               "community_id": [staff[i].community_id for i in staff_ids],
-                               "to_community_id": [dest[i] for i in staff_ids]})
-        counted_now = rr.counted_on_duty(s, touched, counted_kinds)
-        after = {c: counted_now.get(c, 0) + int(extra.get(c, 0)) for c in touched}
-        for sid, st in staff.items():
-            if st.on_duty and st.kind in counted_kinds and st.community_id is not None:
-                after[st.community_id] = after.get(st.community_id, 0) - 1
-                after[dest[sid]] = after.get(dest[sid], 0) + 1
-        origins = {st.community_id for st in staff.values()} - set(dest.values())
-        short = [c for c in sorted(o for o in origins if o is not None)
-                 if after.get(c, 0) < int(required.get(c, 0))]
-        if short and not (override_shortage_reason and override_shortage_reason.strip()):
-            names = "、".join(f"{comms[c].name}（调出后缺 {int(required.get(c, 0)) - after.get(c, 0)} 人）"
-                             for c in short)
-            stale = [c for c in short if expected_community_versions is not None
-                     and c in expected_community_versions and comms[c].version != int(expected_community_versions[c])]
-            if stale:
-                raise ConcurrentChange(f"{names}的人员刚被他人调走，已为您刷新；当前再调出会造成缺口，请重新选择")
-            raise RuleViolation(f"调出将使{names}出现缺口；如确需调配，请填写超缺口调配理由")
-        when = rr.now()
-        opened = rr.open_assignments(s, staff_ids)
-        prev_grid: dict[int, int | None] = {sid: st.grid_id for sid, st in staff.items()}
-        for a in opened:
-            a.valid_to = when
-        rr.flush(s)
-        items: list[MoveItem] = []
-        for sid in staff_ids:
-            st = staff[sid]
-            frm, to = st.community_id, dest[sid]
-            s.add(Assignment(staff_id=sid, community_id=to, grid_id=None, valid_from=when, batch_id=batch_id))
-            items.append(MoveItem(batch_id=batch_id, staff_id=sid, from_community_id=frm,
-                                  from_grid_id=prev_grid[sid], to_community_id=to))
-            record(s, actor, "staff.move", "staff", sid, community_code=comms[to].code,
-                   before={"community_id": frm, "community_code": comms[frm].code if frm in comms else None,
-                           "grid_id": prev_grid[sid]},
-                   after={"community_id": to, "community_code": comms[to].code, "kind": kind},
-                   reason=reason, batch_id=batch_id)
-            st.community_id, st.grid_id = to, None
-        rr.flush(s)
-        rr.bump_versions(s, touched)
-        rr.add_batch(s, MoveBatch(id=batch_id, actor=actor.username, reason=reason, kind=kind, created_at=when,
-                                  moves=len(items)), items)
-        record(s, actor, f"move.{kind}", "move_batch", batch_id, before=None,
-               after={"moves": len(items), "communities": sorted(touched),
-                      "override_shortage_reason": override_shortage_reason if short else None,
-                      "party_home_reason": party_home_reason},
+    places = repo.staff_places(staff_ids)
+    missing = sorted(set(staff_ids) - set(places))
+    if missing:
+        raise NotFound("reassign.staff_missing", ids=missing)
+    touched = {c for c in places.values() if c is not None} | set(dest.values())
+    comms = repo.lock_communities(touched)
+    for to in sorted(set(dest.values())):
+        if to not in comms:
+            raise NotFound("reassign.target_missing", id=to)
+    streets = repo.street_codes(touched)
+    require(actor, *ROLES, streets=sorted({streets[c] for c in touched}))
+    staff = repo.lock_staff(staff_ids)
+    for sid, st in staff.items():
+        if st.community_id != places[sid]:
+            raise ConcurrentChange("reassign.moved_by_other", staff=st.code)
+        if expected_versions is not None and sid in expected_versions and st.version != int(expected_versions[sid]):
+            raise ConcurrentChange("reassign.changed_by_other", staff=st.code)
+    _check_rules(staff, dest, party_home_reason)
+    moving = pd.DataFrame({"kind": [staff[i].kind for i in staff_ids], "on_duty": [staff[i].on_duty for i in staff_ids],
+                           "community_id": [staff[i].community_id for i in staff_ids],
+                           "to_community_id": [dest[i] for i in staff_ids]})
+    counted_now = repo.counted_on_duty(touched, counted_kinds)
+    after = {c: counted_now.get(c, 0) + int(extra.get(c, 0)) for c in touched}
+    for sid, st in staff.items():
+        if st.on_duty and st.kind in counted_kinds and st.community_id is not None:
+            after[st.community_id] = after.get(st.community_id, 0) - 1
+            after[dest[sid]] = after.get(dest[sid], 0) + 1
+    origins = {st.community_id for st in staff.values()} - set(dest.values())
+    short = [c for c in sorted(o for o in origins if o is not None) if after.get(c, 0) < int(required.get(c, 0))]
+    if short and not (override_shortage_reason and override_shortage_reason.strip()):
+        params: dict[str, Any] = {"communities": [comms[c].code for c in short],
+                                  "shortfalls": [int(required.get(c, 0)) - after.get(c, 0) for c in short]}
+        stale = [c for c in short if expected_community_versions is not None
+                 and c in expected_community_versions and comms[c].version != int(expected_community_versions[c])]
+        if stale:
+            raise ConcurrentChange("reassign.origin_drained", **params)
+        raise RuleViolation("reassign.origin_short", **params)
+    when = clock.utc_now()
+    prev_grid: dict[int, int | None] = {sid: st.grid_id for sid, st in staff.items()}
+    repo.close_open_assignments(staff_ids, when)
+    items: list[dict[str, Any]] = []
+    for sid in staff_ids:
+        st = staff[sid]
+        frm, to = st.community_id, dest[sid]
+        repo.add_assignment(staff_id=sid, community_id=to, grid_id=None, valid_from=when, batch_id=batch_id)
+        items.append({"staff_id": sid, "from_community_id": frm, "from_grid_id": prev_grid[sid], "to_community_id": to})
+        record(uow, actor, "staff.move", "staff", sid, community_code=comms[to].code,
+               before={"community_id": frm, "community_code": comms[frm].code if frm in comms else None,
+                       "grid_id": prev_grid[sid]},
+               after={"community_id": to, "community_code": comms[to].code, "kind": kind},
                reason=reason, batch_id=batch_id)
-        rr.flush(s)
+        st.community_id, st.grid_id = to, None
+    repo.flush()
+    repo.bump_versions(touched)
+    repo.add_batch(batch_id=batch_id, actor=actor.username, reason=reason, kind=kind, created_at=when, items=items)
+    record(uow, actor, f"move.{kind}", "move_batch", batch_id, before=None,
+           after={"moves": len(items), "communities": sorted(touched),
+                  "override_shortage_reason": override_shortage_reason if short else None,
+                  "party_home_reason": party_home_reason},
+           reason=reason, batch_id=batch_id)
+    repo.flush()
     preview = preview_table(gaps.community, moving, counted_kinds)
     return MoveResult(batch_id=batch_id, moved=len(staff_ids), preview=preview)
 
@@ -249,110 +259,107 @@ def _apply_moves(actor: Actor, url: str | None, moves: Sequence[tuple[int, int]]
 def _check_rules(staff: Mapping[int, Any], dest: Mapping[int, int], party_home_reason: str | None) -> None:
     pinned = {k.value for k in PINNED_KINDS}
     for sid, st in staff.items():
-        who = f"{st.name}（{st.code}，{_kind_zh(st.kind)}）"
         if st.kind in pinned:
-            raise RuleViolation(f"{who}不可调配：社区工作者和网格员固定在本社区")
+            raise RuleViolation("reassign.pinned", staff=st.code, kind=st.kind)
         if not st.movable:
-            raise RuleViolation(f"{who}未登记为可调配人员")
+            raise RuleViolation("reassign.not_movable", staff=st.code)
         if not st.on_duty:
-            raise RuleViolation(f"{who}当前不在岗，不能调配")
+            raise RuleViolation("reassign.off_duty", staff=st.code)
         if st.community_id == dest[sid]:
-            raise RuleViolation(f"{who}已在目标社区")
+            raise RuleViolation("reassign.already_there", staff=st.code)
         if (st.kind == StaffKind.PARTY_MEMBER.value and st.home_community_id is not None
                 and st.home_community_id != dest[sid] and not (party_home_reason and party_home_reason.strip())):
-            raise RuleViolation(f"{who}是在职党员，调离居住地社区须填写理由")
+            raise RuleViolation("reassign.party_home_reason", staff=st.code)
 
 
 @write_service(*ROLES)
-def move_staff(actor: Actor, url: str | None, staff_ids: Sequence[int], to_community_id: int, reason: str,
+@_url_accepted
+def move_staff(uow: UnitOfWork, actor: Actor, staff_ids: Sequence[int], to_community_id: int, reason: str,
                override_shortage_reason: str | None = None, expected_versions: Mapping[int, int] | None = None,
                expected_community_versions: Mapping[int, int] | None = None,
                party_home_reason: str | None = None) -> MoveResult:
-    """Move people to one community in one transaction and one audited batch."""
-    return _apply_moves(actor, url, [(int(s), int(to_community_id)) for s in staff_ids], reason, "manual",
+    """Move people to one community, in the caller's unit of work, as one audited batch."""
+    return _apply_moves(uow, actor, [(int(s), int(to_community_id)) for s in staff_ids], reason, "manual",
                         override_shortage_reason=override_shortage_reason, party_home_reason=party_home_reason,
                         expected_versions=expected_versions, expected_community_versions=expected_community_versions)
 
 
 @write_service(*ROLES)
-def apply_plan(actor: Actor, url: str | None, plan_: Plan, selected_rows: Sequence[int] | None, reason: str,
+def apply_plan(uow: UnitOfWork, actor: Actor, suggested: Plan, selected_rows: Sequence[int] | None, reason: str,
                override_shortage_reason: str | None = None) -> MoveResult:
     """Commit all (``selected_rows=None``) or some rows of a suggested plan as one audited batch."""
-    moves = plan_.moves if selected_rows is None else plan_.moves.iloc[list(selected_rows)]
-    if not plan_.options.keep_origin_at_requirement and override_shortage_reason is None:
+    moves = suggested.moves if selected_rows is None else suggested.moves.iloc[list(selected_rows)]
+    if not suggested.options.keep_origin_at_requirement and override_shortage_reason is None:
         override_shortage_reason = reason  # the coordinator chose to let origins go below requirement
-    opts = plan_.options
+    opts = suggested.options
     party_reason = reason if (not opts.respect_party_home or opts.party_home_weight_km is not None) else None
     expected = (dict(zip(moves["staff_id"].astype(int), moves["version"].astype(int), strict=False))
                 if "version" in moves else None)
-    return _apply_moves(actor, url, list(zip(moves["staff_id"].astype(int), moves["to_community_id"].astype(int), strict=False)),
-                        reason, "plan", override_shortage_reason=override_shortage_reason,
+    pairs = list(zip(moves["staff_id"].astype(int), moves["to_community_id"].astype(int), strict=False))
+    return _apply_moves(uow, actor, pairs, reason, "plan", override_shortage_reason=override_shortage_reason,
                         party_home_reason=party_reason, expected_versions=expected, expected_community_versions=None)
 
 
 @write_service(*ROLES)
-def undo_batch(actor: Actor, url: str | None, batch_id: str, reason: str) -> str:
+def undo_batch(uow: UnitOfWork, actor: Actor, batch_id: str, reason: str) -> str:
     """Put everyone of a batch back where they were; allowed while nobody of it has been moved since."""
     reason = _check_reason(reason)
     undo_id = new_batch_id()
-    with session_scope(url) as s:
-        rr.lock_for_moves(s)
-        batch = rr.get_batch(s, batch_id, lock=True)
-        if batch is None:
-            raise NotFound(f"调配批次 {batch_id} 不存在")
-        if batch.undone_at is not None:
-            raise RuleViolation(f"调配批次 {batch_id} 已于 {batch.undone_at:%m-%d %H:%M} 撤销")
-        items = rr.batch_items(s, batch_id)
-        staff_ids = [it.staff_id for it in items]
-        touched = {it.to_community_id for it in items} | {it.from_community_id for it in items if it.from_community_id}
-        comms = rr.lock_communities(s, touched)
-        streets = rr.street_codes(s, touched)
-        require(actor, *ROLES, streets=sorted({streets[c] for c in touched}))
-        staff = rr.lock_staff(s, staff_ids)
-        later = rr.later_live_moves(s, batch, staff_ids)
-        moved_since = [sid for sid in staff_ids if staff[sid].community_id != next(
-            it.to_community_id for it in items if it.staff_id == sid)]
-        if later or moved_since:
-            who = "、".join(f"{staff[i].name}（{staff[i].code}）" for i in sorted(set(later) | set(moved_since)))
-            raise RuleViolation(f"此后{who}又被调动过，不能撤销这一批；请先撤销之后的批次")
-        when = rr.now()
-        for a in rr.open_assignments(s, staff_ids):
-            a.valid_to = when
-        rr.flush(s)
-        for it in items:
-            st = staff[it.staff_id]
-            s.add(Assignment(staff_id=it.staff_id, community_id=it.from_community_id, grid_id=it.from_grid_id,
-                             valid_from=when, batch_id=undo_id))
-            record(s, actor, "staff.move_undo", "staff", it.staff_id,
-                   community_code=comms[it.from_community_id].code if it.from_community_id in comms else None,
-                   before={"community_id": it.to_community_id, "community_code": comms[it.to_community_id].code},
-                   after={"community_id": it.from_community_id, "grid_id": it.from_grid_id, "undoes": batch_id},
-                   reason=reason, batch_id=undo_id)
-            st.community_id, st.grid_id = it.from_community_id, it.from_grid_id
-        rr.flush(s)
-        rr.bump_versions(s, touched)
-        batch.undone_at, batch.undone_by, batch.undo_batch_id = when, actor.username, undo_id
-        record(s, actor, "move.undo", "move_batch", batch_id, before={"moves": batch.moves},
-               after={"undone_at": when.isoformat(), "undo_batch_id": undo_id}, reason=reason, batch_id=undo_id)
-        rr.flush(s)
+    repo = uow.reassign
+    repo.lock_for_moves()
+    batch = repo.get_batch(batch_id, lock=True)
+    if batch is None:
+        raise NotFound("reassign.batch_missing", batch=batch_id)
+    if batch.undone_at is not None:
+        raise RuleViolation("reassign.batch_undone", batch=batch_id, when=f"{batch.undone_at:%m-%d %H:%M}")
+    items = repo.batch_items(batch_id)
+    staff_ids = [it.staff_id for it in items]
+    touched = {it.to_community_id for it in items} | {it.from_community_id for it in items if it.from_community_id}
+    comms = repo.lock_communities(touched)
+    streets = repo.street_codes(touched)
+    require(actor, *ROLES, streets=sorted({streets[c] for c in touched}))
+    staff = repo.lock_staff(staff_ids)
+    later = repo.later_live_moves(batch, staff_ids)
+    moved_to = {it.staff_id: it.to_community_id for it in items}
+    moved_since = [sid for sid in staff_ids if staff[sid].community_id != moved_to[sid]]
+    if later or moved_since:
+        raise RuleViolation("reassign.moved_since",
+                            staff=[staff[i].code for i in sorted(set(later) | set(moved_since))])
+    when = clock.utc_now()
+    repo.close_open_assignments(staff_ids, when)
+    for it in items:
+        st = staff[it.staff_id]
+        repo.add_assignment(staff_id=it.staff_id, community_id=it.from_community_id, grid_id=it.from_grid_id,
+                            valid_from=when, batch_id=undo_id)
+        record(uow, actor, "staff.move_undo", "staff", it.staff_id,
+               community_code=comms[it.from_community_id].code if it.from_community_id in comms else None,
+               before={"community_id": it.to_community_id, "community_code": comms[it.to_community_id].code},
+               after={"community_id": it.from_community_id, "grid_id": it.from_grid_id, "undoes": batch_id},
+               reason=reason, batch_id=undo_id)
+        st.community_id, st.grid_id = it.from_community_id, it.from_grid_id
+    repo.flush()
+    repo.bump_versions(touched)
+    batch.undone_at, batch.undone_by, batch.undo_batch_id = when, actor.username, undo_id
+    record(uow, actor, "move.undo", "move_batch", batch_id, before={"moves": batch.moves},
+           after={"undone_at": when.isoformat(), "undo_batch_id": undo_id}, reason=reason, batch_id=undo_id)
+    repo.flush()
     return undo_id
 
 
 # --- the suggested plan ---------------------------------------------------------------------------
 
 
-def suggest_plan(url: str | None, options: PlanOptions = DEFAULT_OPTIONS, streets: Sequence[str] | None = None,
+def suggest_plan(uow: UnitOfWork, options: PlanOptions = DEFAULT_OPTIONS, streets: Sequence[str] | None = None,
                  gaps: GapResult | None = None) -> Plan:
     """The suggested plan over the district, or over ``streets`` only (donors and receivers both inside)."""
-    g = gaps or load_gaps(url)
+    g = gaps or load_gaps(uow)
     comm = g.community
     if streets:
         comm = comm[comm["street_code"].isin(list(streets))]
-    with session_scope(url) as s:
-        people = rr.movable_people(s, [int(i) for i in comm["community_id"]])
-    pin = plan_input(comm, people, options, g.norms.counted_kinds)
+    people = uow.reassign.movable_people([int(i) for i in comm["community_id"]])
+    community_table = plan_input(comm, people, options, g.norms.counted_kinds)
     pool = people[eligible_mask(people, options, g.norms.counted_kinds)]
-    result = plan(pin, pool, options)
+    result = plan(community_table, pool, options)
     if len(result.moves):
         info = people.set_index("id")
         result.moves["version"] = result.moves["staff_id"].map(info["version"]).astype("int64")
@@ -361,7 +368,3 @@ def suggest_plan(url: str | None, options: PlanOptions = DEFAULT_OPTIONS, street
         result.moves["from_community"] = result.moves["from_community_id"].map(names["name"])
         result.moves["to_community"] = result.moves["to_community_id"].map(names["name"])
     return result
-
-
-def today_utc() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()

@@ -1,5 +1,8 @@
 """Door-to-door screening campaigns (地毯式排查, "数电灯"): targets per grid, progress, schedule.
 
+Who could be sent to the grids behind schedule is ``core.services.screening_helpers`` (it asks the
+reassignment workflow; this module never imports it, since staffing reads the workload from here).
+
 Arithmetic (all vectorised over the campaign's grids):
 * visited = Σ entries' visited (each entry: households knocked since the last one; at home + not at home);
   coverage % = min(visited, target) / target × 100;
@@ -21,9 +24,9 @@ import pandas as pd
 
 from core.model.actor import Actor, require, write_service
 from core.model.errors import InvalidInput, NotFound, RuleViolation
+from core.services import clock
 from core.services.audit import new_batch_id, record
-from core.storage.db import session_scope
-from core.storage.repositories import screening_repo as repo
+from core.services.uow import UnitOfWork
 
 ROLES = ("coordinator", "admin")
 ENTRY_ROLES = ("coordinator", "clerk", "admin")
@@ -99,75 +102,72 @@ def burn_down(targets: pd.DataFrame, progress: pd.DataFrame, start: dt.datetime,
 
 
 @write_service(*ROLES)
-def create_campaign(actor: Actor, url: str | None, name: str, start: dt.datetime, deadline: dt.datetime, *,
+def create_campaign(uow: UnitOfWork, actor: Actor, name: str, start: dt.datetime, deadline: dt.datetime, *,
                     community_ids: list[int] | None = None, targets: dict[int, int] | None = None) -> int:
     """Open a campaign over all grids (or the grids of some communities); target = each grid's households
     unless ``targets`` (grid id → households) says otherwise. Returns the campaign id."""
     if not name.strip():
-        raise InvalidInput("请填写排查任务名称")
+        raise InvalidInput("screening.name_missing")
     if deadline <= start:
-        raise InvalidInput("截止时间必须晚于开始时间")
-    with session_scope(url) as s:
-        grids = repo.grid_households(s, community_ids)
-        if grids.empty:
-            raise InvalidInput("所选范围内没有网格")
-        from core.storage.repositories import incident_repo as ir
-
-        streets = {ir.community_ref(s, int(c))["street_code"] for c in grids["community_id"].unique()}  # type: ignore[index]
-        require(actor, *ROLES, streets=sorted(streets) if actor.streets is not None else ())
-        t = grids.assign(target_households=grids["grid_id"].map(targets or {}).fillna(grids["households"]))
-        if (t["target_households"] < 0).any():
-            raise InvalidInput("目标户数不能为负")
-        code = f"P{start:%Y%m%d%H%M}"
-        row = repo.add_campaign(s, code=code, name=name.strip(), started_at=start, deadline=deadline, status="active",
-                                created_by=actor.username)
-        repo.insert_targets(s, [{"campaign_id": row.id, "grid_id": int(g), "target_households": int(n)}
-                                for g, n in zip(t["grid_id"], t["target_households"], strict=False)])
-        record(s, actor, "screening.create", "screening_campaign", code,
-               after={"name": name, "start": start.isoformat(), "deadline": deadline.isoformat(),
-                      "grids": len(t), "target": int(t["target_households"].sum())}, batch_id=new_batch_id())
-        return int(row.id)
+        raise InvalidInput("screening.deadline_before_start")
+    grids = uow.screening.grid_households(community_ids)
+    if grids.empty:
+        raise InvalidInput("screening.no_grids")
+    streets = set()
+    for cid in grids["community_id"].unique():  # the communities of the scope (a few dozen)
+        comm = uow.tables.community_ref(int(cid))
+        assert comm is not None
+        streets.add(comm["street_code"])
+    require(actor, *ROLES, streets=sorted(streets) if actor.streets is not None else ())
+    t = grids.assign(target_households=grids["grid_id"].map(targets or {}).fillna(grids["households"]))
+    if (t["target_households"] < 0).any():
+        raise InvalidInput("screening.negative_target")
+    code = f"P{start:%Y%m%d%H%M}"
+    row = uow.screening.add_campaign(code=code, name=name.strip(), started_at=start, deadline=deadline,
+                                     status="active", created_by=actor.username)
+    uow.screening.insert_targets([{"campaign_id": row.id, "grid_id": int(g), "target_households": int(n)}
+                                  for g, n in zip(t["grid_id"], t["target_households"], strict=False)])
+    record(uow, actor, "screening.create", "screening_campaign", code,
+           after={"name": name, "start": start.isoformat(), "deadline": deadline.isoformat(),
+                  "grids": len(t), "target": int(t["target_households"].sum())}, batch_id=new_batch_id())
+    return int(row.id)
 
 
 @write_service(*ENTRY_ROLES)
-def record_progress(actor: Actor, url: str | None, campaign_id: int, grid_id: int, *, at_home: int, not_home: int,
+def record_progress(uow: UnitOfWork, actor: Actor, campaign_id: int, grid_id: int, *, at_home: int, not_home: int,
                     discrepancies: int = 0, building: str = "", now: dt.datetime | None = None) -> int:
     """Add households visited in a grid (or one building of it) since the last report; returns the grid's total."""
-    now = (now or dt.datetime.now()).replace(microsecond=0)
+    now = now or clock.wall_now()
     if min(at_home, not_home, discrepancies) < 0:
-        raise InvalidInput("户数不能为负")
+        raise InvalidInput("screening.negative_households")
     visited = at_home + not_home
     if visited == 0:
-        raise InvalidInput("请填写本次走访的户数（在家、不在家）")
+        raise InvalidInput("screening.visits_missing")
     if discrepancies > visited:
-        raise InvalidInput("人户不一致户数不能超过走访户数")
-    with session_scope(url) as s:
-        from core.storage.repositories import incident_repo as ir
-
-        ir.serialise_writers(s)
-        camp = repo.campaign(s, campaign_id)
-        if camp is None:
-            raise NotFound(f"排查任务 {campaign_id} 不存在")
-        if camp.status != "active":
-            raise RuleViolation(f"排查任务「{camp.name}」已结束")
-        g = repo.grid_street(s, grid_id)
-        target = repo.target_of(s, campaign_id, grid_id)
-        if g is None or target is None:
-            raise NotFound("该网格不在本次排查范围内")
-        require(actor, *ENTRY_ROLES, streets=[g["street_code"]])
-        before = repo.progress(s, campaign_id)
-        so_far = int(before.loc[before["grid_id"] == grid_id, "visited"].sum()) if len(before) else 0
-        if so_far + visited > target:
-            raise RuleViolation(f"网格 {g['code']} 目标 {target} 户，已走访 {so_far} 户，本次 {visited} 户将超出目标；"
-                                f"名册外住户请记入人户不一致")
-        repo.insert_progress(s, [{"campaign_id": campaign_id, "grid_id": grid_id, "building": building.strip(),
-                                  "at": now, "visited": visited, "at_home": at_home, "not_home": not_home,
-                                  "discrepancies": discrepancies, "entered_by": actor.username}])
-        record(s, actor, "screening.progress", "screening_campaign", camp.code, community_code=g["community_code"],
-               after={"grid": g["code"], "building": building, "visited": visited, "at_home": at_home,
-                      "not_home": not_home, "discrepancies": discrepancies, "total": so_far + visited},
-               batch_id=new_batch_id())
-        return so_far + visited
+        raise InvalidInput("screening.too_many_discrepancies")
+    uow.incidents.serialise_writers()
+    camp = uow.screening.campaign(campaign_id)
+    if camp is None:
+        raise NotFound("screening.campaign_missing", id=campaign_id)
+    if camp.status != "active":
+        raise RuleViolation("screening.campaign_ended", code=camp.code)
+    g = uow.screening.grid_street(grid_id)
+    target = uow.screening.target_of(campaign_id, grid_id)
+    if g is None or target is None:
+        raise NotFound("screening.grid_not_in_campaign", grid_id=grid_id, code=camp.code)
+    require(actor, *ENTRY_ROLES, streets=[g["street_code"]])
+    before = uow.screening.progress(campaign_id)
+    so_far = int(before.loc[before["grid_id"] == grid_id, "visited"].sum()) if len(before) else 0
+    if so_far + visited > target:
+        raise RuleViolation("screening.over_target", grid=g["code"], target=target, so_far=so_far, visited=visited)
+    uow.screening.insert_progress([{"campaign_id": campaign_id, "grid_id": grid_id, "building": building.strip(),
+                                    "at": now, "visited": visited, "at_home": at_home, "not_home": not_home,
+                                    "discrepancies": discrepancies, "entered_by": actor.username}])
+    record(uow, actor, "screening.progress", "screening_campaign", camp.code, community_code=g["community_code"],
+           after={"grid": g["code"], "building": building, "visited": visited, "at_home": at_home,
+                  "not_home": not_home, "discrepancies": discrepancies, "total": so_far + visited},
+           batch_id=new_batch_id())
+    return so_far + visited
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -182,54 +182,29 @@ class CampaignView:
     now: dt.datetime
 
 
-def campaigns(url: str | None) -> pd.DataFrame:
-    with session_scope(url) as s:
-        return repo.campaigns(s)
+def campaigns(uow: UnitOfWork) -> pd.DataFrame:
+    return uow.screening.campaigns()
 
 
-def load_campaign(url: str | None, campaign_id: int | None = None, now: dt.datetime | None = None) -> CampaignView | None:
+def load_campaign(uow: UnitOfWork, campaign_id: int | None = None,
+                  now: dt.datetime | None = None) -> CampaignView | None:
     """A campaign (default: the newest active one) with per-grid progress, the burn-down and the totals."""
-    now = (now or dt.datetime.now()).replace(microsecond=0)
-    with session_scope(url) as s:
-        camps = repo.campaigns(s)
-        if camps.empty:
-            return None
-        if campaign_id is None:
-            active = camps[camps["status"] == "active"]
-            campaign_id = int((active if len(active) else camps)["id"].iat[0])
-        row = camps[camps["id"] == campaign_id]
-        if row.empty:
-            raise NotFound(f"排查任务 {campaign_id} 不存在")
-        targets = repo.targets(s, campaign_id)
-        prog = repo.progress(s, campaign_id)
+    now = now or clock.wall_now()
+    camps = uow.screening.campaigns()
+    if camps.empty:
+        return None
+    if campaign_id is None:
+        active = camps[camps["status"] == "active"]
+        campaign_id = int((active if len(active) else camps)["id"].iat[0])
+    row = camps[camps["id"] == campaign_id]
+    if row.empty:
+        raise NotFound("screening.campaign_missing", id=campaign_id)
+    targets = uow.screening.targets(campaign_id)
+    prog = uow.screening.progress(campaign_id)
     c = row.iloc[0].to_dict()
     start, deadline = pd.Timestamp(c["started_at"]).to_pydatetime(), pd.Timestamp(c["deadline"]).to_pydatetime()
     grids = grid_progress(targets, prog, start, deadline, now)
     return CampaignView(c, grids, burn_down(targets, prog, start, deadline, now), summary(grids, start, deadline, now), now)
-
-
-def helpers_for_behind(url: str | None, grids: pd.DataFrame, per_community: int = 3,
-                       streets: list[str] | None = None) -> pd.DataFrame:
-    """For each community with grids behind schedule: the nearest movable, on-duty cadres of communities
-    with surplus (from the reassignment workflow's ``candidates``), at most ``per_community`` each."""
-    from core.services.gaps import load_gaps
-    from core.services.reassign import candidates
-
-    behind = grids[grids["behind"]]
-    if behind.empty:
-        return pd.DataFrame(columns=["community_id", "community", "shortfall", "staff_id", "staff_code", "name",
-                                     "from_community", "home_km", "post_km"])
-    need = behind.groupby(["community_id", "community_code", "community"], as_index=False)["shortfall"].sum()
-    need = need.sort_values("shortfall", ascending=False)
-    gaps = load_gaps(url)
-    parts = []
-    for r in need.itertuples(index=False):  # one per short community (a handful), each vectorised inside
-        c = candidates(url, int(r.community_id), streets=streets, limit=per_community, gaps=gaps)
-        parts.append(c.assign(community_id=int(r.community_id), community_code=r.community_code,
-                              community=r.community, shortfall=int(r.shortfall)))
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return out
-
 
 
 def workload(grids: pd.DataFrame, deadline: dt.datetime, now: dt.datetime) -> pd.DataFrame:
@@ -242,19 +217,18 @@ def workload(grids: pd.DataFrame, deadline: dt.datetime, now: dt.datetime) -> pd
     return out
 
 
-def workload_by_community(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
+def workload_by_community(uow: UnitOfWork, now: dt.datetime | None = None) -> pd.DataFrame:
     """Workload of every active campaign, summed per community (empty when no campaign is running)."""
-    now = (now or dt.datetime.now()).replace(microsecond=0)
-    return workload_on_days(url, [now])[now]
+    now = now or clock.wall_now()
+    return workload_on_days(uow, [now])[now]
 
 
-def workload_on_days(url: str | None, moments: list[dt.datetime]) -> dict[dt.datetime, pd.DataFrame]:
+def workload_on_days(uow: UnitOfWork, moments: list[dt.datetime]) -> dict[dt.datetime, pd.DataFrame]:
     """The workload at each moment (one read; each moment cut in memory): a campaign counts from its
     start to its deadline, with the progress recorded before that moment."""
-    with session_scope(url) as s:
-        camps = repo.campaigns(s)
-        running = [(c, repo.targets(s, int(c["id"])), repo.progress(s, int(c["id"])))
-                   for c in camps[camps["status"] == "active"].to_dict("records")]  # a handful at most
+    camps = uow.screening.campaigns()
+    running = [(c, uow.screening.targets(int(c["id"])), uow.screening.progress(int(c["id"])))
+               for c in camps[camps["status"] == "active"].to_dict("records")]  # a handful at most
     out: dict[dt.datetime, pd.DataFrame] = {}
     for now in moments:
         parts = []
@@ -267,5 +241,3 @@ def workload_on_days(url: str | None, moments: list[dt.datetime]) -> dict[dt.dat
                                                 "remaining": pd.Series(dtype="int64"),
                                                 "households_per_day": pd.Series(dtype=float)}))
     return out
-
-

@@ -95,6 +95,16 @@ def migrate(url: str | None = None) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+def drop_everything(url: str | None = None) -> None:
+    """Drop every table and the migration stamp (``fangxian demo --reset``); ``migrate`` rebuilds."""
+    from core.storage.rows import Base
+
+    engine = get_engine(database_url(url))
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 def get_meta(session: Session, key: str) -> str | None:
     row = session.get(Meta, key)
     return row.value if row else None

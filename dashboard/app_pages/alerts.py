@@ -5,20 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.model.alert_rules import LEVELS
 from core.model.errors import FangxianError
-from core.services import alerts as al
-from dashboard import auth, cache
-from dashboard.builders import wall_view as wv
+from core.services import alerts as alert_service
+from dashboard import auth, cache, feedback, state_keys
+from dashboard.builders import wall_view
 from dashboard.context import db_url
-from dashboard.i18n import error_text, t
+from dashboard.i18n import t
 
 actor = auth.guard("leader", "coordinator", "admin")
-url = db_url()
-cache.alert_keeper(url)
+cache.alert_keeper(db_url())
 data = cache.wall()
 
 st.title(t("alerts.title"))
 st.caption(t("alerts.caption"))
+feedback.show_flash(state_keys.ALERTS_FLASH)
 tab_list, tab_rules = st.tabs([t("alerts.tab.list"), t("alerts.tab.rules")])
 
 with tab_list:
@@ -28,10 +29,10 @@ with tab_list:
     else:
         status = [t("alerts.status.acknowledged") if a else t("alerts.status.new") if n else t("alerts.status.open")
                   for a, n in zip(alerts["acknowledged"], alerts["is_new"], strict=True)]
-        what = [wv.alert_text(r) for _, r in alerts.iterrows()]
+        what = [wall_view.alert_text(r) for _, r in alerts.iterrows()]
         table = pd.DataFrame({
             t("alerts.col.level"): [t(f"wall.alert.level.{lv}") for lv in alerts["level"]],
-            t("alerts.col.kind"): [t(f"alerts.kind.{k}") for k in alerts["kind"]],
+            t("alerts.col.kind"): [t(f"alert_kind.{k}") for k in alerts["kind"]],
             t("alerts.col.what"): what,
             t("alerts.col.first_seen"): pd.to_datetime(alerts["first_seen"]).dt.strftime("%m-%d %H:%M"),
             t("alerts.col.status"): status,
@@ -41,7 +42,8 @@ with tab_list:
             open_ = alerts[~alerts["acknowledged"].astype(bool)].reset_index(drop=True)
             mine = open_[[actor.in_scope(sc) for sc in open_["street_code"]]]
             labels = {i: f"{t(f'wall.alert.level.{r.level}')} · {w}" for i, r, w in
-                      zip(mine.index, mine.itertuples(), [wv.alert_text(r) for _, r in mine.iterrows()], strict=True)}
+                      zip(mine.index, mine.itertuples(), [wall_view.alert_text(r) for _, r in mine.iterrows()],
+                          strict=True)}
             with st.form("alerts_ack"):
                 picked = st.multiselect(t("alerts.ack.pick"), options=list(labels), format_func=labels.get,
                                         key="alerts_ack_pick")
@@ -50,12 +52,12 @@ with tab_list:
                     items = [(str(mine.at[i, "rule_code"]), str(mine.at[i, "subject"]), mine.at[i, "street_code"])
                              for i in picked]
                     try:
-                        n = al.acknowledge(actor, url, items, reason)
+                        with cache.write() as uow:
+                            n = alert_service.acknowledge(uow, actor, items, reason)
                     except FangxianError as exc:
-                        st.error(error_text(exc))
+                        feedback.show_error(exc)
                     else:
-                        cache.clear()
-                        st.success(t("alerts.ack.done", n=n))
+                        feedback.finish_write(state_keys.ALERTS_FLASH, t("alerts.ack.done", n=n))
             if len(mine) < len(open_):
                 st.caption(t("alerts.ack.out_of_scope", n=len(open_) - len(mine)))
 
@@ -64,8 +66,8 @@ with tab_rules:
     st.caption(t("alerts.rules.help"))
     rules = cache.alert_rules()
     cols = ["code", "kind", "threshold", "level", "enabled", "note"]
-    level_zh = {lv: t(f"wall.alert.level.{lv}") for lv in al.LEVELS}
-    shown = rules[cols].assign(level=rules["level"].map(level_zh), kind=[t(f"alerts.kind.{k}") for k in rules["kind"]])
+    level_zh = {lv: t(f"wall.alert.level.{lv}") for lv in LEVELS}
+    shown = rules[cols].assign(level=rules["level"].map(level_zh), kind=[t(f"alert_kind.{k}") for k in rules["kind"]])
     shown = shown.rename(columns={c: t(f"alerts.rules.col.{c}") for c in cols})
     if not actor.has("admin"):
         st.info(t("alerts.rules.only_admin"))
@@ -84,9 +86,10 @@ with tab_rules:
             back = back.assign(kind=rules["kind"].to_numpy(),
                                level=back["level"].map({v: k for k, v in level_zh.items()}))
             try:
-                n = al.save_rules(actor, url, back.to_dict("records"), reason)
+                with cache.write() as uow:
+                    n = alert_service.save_rules(uow, actor, back.to_dict("records"), reason)
             except FangxianError as exc:
-                st.error(error_text(exc))
+                feedback.show_error(exc)
             else:
-                cache.clear()
-                st.success(t("alerts.rules.saved", n=n) if n else t("alerts.rules.unchanged"))
+                feedback.finish_write(state_keys.ALERTS_FLASH,
+                                      t("alerts.rules.saved", n=n) if n else t("alerts.rules.unchanged"))

@@ -6,13 +6,11 @@ import datetime as dt
 
 import streamlit as st
 
-from core.services.audit_report import AuditFilter, audit_choices, load_audit
+from core.services.audit_report import AuditFilter
 from dashboard import auth, cache
-from dashboard.context import db_url
 from dashboard.i18n import TABLES, t
 
 actor = auth.guard("leader", "admin")
-url = db_url()
 
 st.title(t("audit.title"))
 st.caption(t("audit.caption"))
@@ -23,7 +21,7 @@ def action_label(code: str) -> str:
     return t(key) if key in TABLES["zh"] else code
 
 
-choices = audit_choices(url, actor)
+choices = cache.audit_choices(actor)
 communities = cache.overview().communities
 names = dict(zip(communities["code"], communities["name"], strict=True))
 all_ = t("audit.filter.all")
@@ -39,7 +37,7 @@ today = dt.date.today()
 period = c4.date_input(t("audit.filter.period"), value=(today - dt.timedelta(days=30), today), key="audit_period")
 start, end = (tuple(period) + (None, None))[:2] if isinstance(period, tuple | list) else (period, period)
 
-df = load_audit(url, actor, AuditFilter(person or None, community or None, tuple(actions), start, end or start))
+df = cache.audit_entries(actor, AuditFilter(person or None, community or None, tuple(actions), start, end or start))
 view = df.assign(action=df["action"].map(action_label))[
     ["at", "actor", "action", "entity", "entity_id", "community", "before", "after", "reason", "batch_id"]]
 view.columns = [t(f"audit.col.{c}") for c in

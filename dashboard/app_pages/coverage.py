@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, state_keys
 from dashboard.builders import coverage_maps
-from dashboard.context import db_url
 from dashboard.i18n import label, t
 from dashboard.panels.components import fmt_int, fmt_people, legend
 
-METRIC_KEY, STREETS_KEY, COMMUNITY_KEY, MAP_KEY = "coverage_metric", "coverage_streets", "coverage_community", "coverage_map"
 KINDS = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]
 
-url = db_url()
-version = cache.data_version(url)
 res = cache.gaps()
 geo = cache.map_geometry()
 comm = res.community
@@ -26,14 +22,14 @@ if comm.empty:
     st.stop()
 
 f1, f2, f3 = st.columns([3.3, 1.4, 1.2])
-metric = f1.segmented_control(t("coverage.color_by"), options=list(coverage_maps.METRICS), key=METRIC_KEY,
+metric = f1.segmented_control(t("coverage.color_by"), options=list(coverage_maps.METRICS), key=state_keys.COVERAGE_METRIC,
                               format_func=lambda m: t(f"coverage.metric.{m}"), default="gap") or "gap"
 street_names = dict(zip(res.street["code"], res.street["name"], strict=True))
-streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=STREETS_KEY,
+streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=state_keys.COVERAGE_STREETS,
                          format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"))
 shown = comm[comm["street_code"].isin(streets)] if streets else comm
 names = dict(zip(shown["code"], shown["name"] + "（" + shown["street"] + "）", strict=True))
-picked = f3.selectbox(t("coverage.filter.community"), ["", *names], key=COMMUNITY_KEY,
+picked = f3.selectbox(t("coverage.filter.community"), ["", *names], key=state_keys.COVERAGE_COMMUNITY,
                       format_func=lambda c: names.get(c, t("coverage.filter.all")))
 
 cov = res.coverage
@@ -46,7 +42,7 @@ for col, key in zip(k, ("grid_coverage", "checkpoint_shift_coverage", "staff_per
 left, right = st.columns([2.1, 1], gap="medium")
 with left:
     legend(coverage_maps.legend_items(metric), t(f"coverage.metric.{metric}"))
-    ev = st.pydeck_chart(coverage_maps.community_deck(shown, geo, metric), height=640, key=MAP_KEY,
+    ev = st.pydeck_chart(coverage_maps.community_deck(shown, geo, metric), height=640, key=state_keys.COVERAGE_MAP,
                          on_select="rerun", selection_mode="single-object")
 code = coverage_maps.selected_code(ev, "communities") or picked or None
 

@@ -11,12 +11,10 @@ import streamlit as st
 from core.model.errors import FangxianError
 from core.services.importer.problems import ImportRefused
 from core.services.importer.service import DATUMS, KINDS, import_file
-from dashboard import auth, cache
-from dashboard.context import db_url
+from dashboard import auth, cache, feedback
 from dashboard.i18n import error_text, t
 
 actor = auth.guard("clerk", "admin")
-url = db_url()
 
 st.title(t("imp.title"))
 st.caption(t("imp.caption"))
@@ -37,21 +35,22 @@ def run(dry_run: bool) -> None:
         path = Path(tmp) / Path(upload.name).name  # keep the user's file name for the messages
         path.write_bytes(upload.getvalue())
         try:
-            summary = import_file(actor, kind, path, url=url, datum=datum, dry_run=dry_run)
+            with cache.write() as uow:
+                summary = import_file(uow, actor, kind, path, datum=datum, dry_run=dry_run)
         except ImportRefused as exc:
             st.error(t("imp.refused", n=len(exc.problems)))
             st.dataframe(pd.DataFrame({
                 t("imp.col.row"): [p.row or "—" for p in exc.problems],
                 t("imp.col.column"): [p.column or "—" for p in exc.problems],
-                t("imp.col.message"): [p.message for p in exc.problems],
+                t("imp.col.message"): [error_text(p.error()) for p in exc.problems],
             }), hide_index=True, width="stretch", key=f"imp_problems_{dry_run}")
             return
         except FangxianError as exc:
-            st.error(error_text(exc))
+            feedback.show_error(exc)
             return
     if not dry_run:
-        cache.clear()
-    (st.info if dry_run else st.success)(summary.text())
+        cache.clear()  # no rerun: the summary is shown on this run
+    (st.info if dry_run else st.success)(summary.text(t))
 
 
 if upload is not None:

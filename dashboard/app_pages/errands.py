@@ -13,21 +13,18 @@ from core.model.volunteer_rules import (
     ERRAND_TRANSITIONS,
     OPEN_ERRAND_STATUSES,
 )
-from core.services import errands as core_errands
-from core.services.volunteers import reference_now
-from dashboard import cache
+from core.services import errands as errand_service
+from dashboard import cache, state_keys
 from dashboard.auth import current_actor
-from dashboard.context import db_url
-from dashboard.i18n import error_text, t
+from dashboard.feedback import finish_write, show_error
+from dashboard.i18n import t
 from dashboard.panels.components import fmt_int
-from dashboard.panels.volunteer_panel import FLASH_KEY, flash
+from dashboard.panels.volunteer_panel import flash, skills_text
 
-url = db_url()
 actor = current_actor()
 assert actor is not None
-version = cache.data_version(url)
 df = cache.errand_queue(personal=actor.sees_personal_data)
-now = pd.Timestamp(reference_now(url))
+now = pd.Timestamp(cache.reference_now())
 st.title(t("err.title"))
 st.caption(t("err.caption"))
 flash()
@@ -36,16 +33,10 @@ if not actor.sees_personal_data:
 
 
 def done(msg: str) -> None:
-    cache.clear()
-    st.session_state[FLASH_KEY] = msg
-    st.rerun()
+    finish_write(state_keys.VOLUNTEER_FLASH, msg)
 
 
-def fail(exc: FangxianError) -> None:
-    st.error(error_text(exc))
-
-
-cnt = core_errands.counts(df, now.to_pydatetime())
+cnt = errand_service.counts(df, now.to_pydatetime())
 pcs = t("err.unit")
 m = st.columns([1, 1, 1, 1, 1, 1.2])
 m[0].metric(t("err.kpi.open"), f"{fmt_int(cnt['open'])} {pcs}")
@@ -53,11 +44,12 @@ m[1].metric(t("err.kpi.overdue"), f"{fmt_int(cnt['overdue'])} {pcs}")
 m[2].metric(t("err.kpi.due_soon"), f"{fmt_int(cnt['due_soon'])} {pcs}")
 m[3].metric(t("err.kpi.new"), f"{fmt_int(cnt['new'])} {pcs}")
 m[4].metric(t("err.kpi.done_today"), f"{fmt_int(cnt['done_today'])} {pcs}")
-if actor.has(*core_errands.ESCALATE_ROLES) and m[5].button(t("err.escalate"), key="err_escalate", width="stretch"):
+if actor.has(*errand_service.ESCALATE_ROLES) and m[5].button(t("err.escalate"), key="err_escalate", width="stretch"):
     try:
-        res = core_errands.escalate_overdue(actor, url)
+        with cache.write() as uow:
+            res = errand_service.escalate_overdue(uow, actor)
     except FangxianError as exc:
-        fail(exc)
+        show_error(exc)
     else:
         done(t("err.escalated", n=res.errands, codes="、".join(res.incident_codes) or "—"))
 
@@ -98,7 +90,7 @@ act, new = st.columns(2)
 with act:
     st.subheader(t("err.handle"))
     open_q = q[q["open"]]
-    if not actor.has(*core_errands.HANDLE_ROLES) or open_q.empty:
+    if not actor.has(*errand_service.HANDLE_ROLES) or open_q.empty:
         st.info(t("vol.read_only") if not open_q.empty else t("vol.none"))
     else:
         names = dict(zip(open_q["id"].astype(int), open_q["code"] + " · " + [t(f"err.kind.{k}") for k in open_q["kind"]]
@@ -112,21 +104,22 @@ with act:
             vols = cache.volunteer_view(personal=actor.sees_personal_data).people
             local = vols[(vols["community_id"] == row["community_id"]) & vols["on_duty"].astype(bool)]
             options = dict(zip(local["staff_id"].astype(int), local["code"] + " " + local["staff_name"].astype(str)
-                               + " · " + local["skills_zh"].astype(str), strict=True))
+                               + " · " + skills_text(local["skills"]), strict=True))
             who = st.selectbox(t("err.assignee"), list(options), format_func=options.__getitem__, key="err_who",
                                index=None, placeholder=t("err.assignee.hint"))
             note = st.text_input(t("err.note"), key="err_note", max_chars=200)
             if st.form_submit_button(t("err.submit"), type="primary"):
                 try:
-                    core_errands.act_on_errand(actor, url, int(eid), action, expected_version=int(row["version"]),
-                                               staff_id=who if action == "assign" else None, note=note)
+                    with cache.write() as uow:
+                        errand_service.act_on_errand(uow, actor, int(eid), action, expected_version=int(row["version"]),
+                                                     staff_id=who if action == "assign" else None, note=note)
                 except FangxianError as exc:
-                    fail(exc)
+                    show_error(exc)
                 else:
                     done(t("err.acted", code=row["code"], action=t(f"err.action.{action}")))
 with new:
     st.subheader(t("err.new"))
-    if not actor.has(*core_errands.CREATE_ROLES):
+    if not actor.has(*errand_service.CREATE_ROLES):
         st.info(t("vol.read_only"))
     else:
         iso = cache.isolation_view(personal=actor.sees_personal_data).households
@@ -141,9 +134,10 @@ with new:
                                     placeholder=t("err.deadline_default"))
             if st.form_submit_button(t("err.create"), type="primary"):
                 try:
-                    made = core_errands.create_errand(actor, url, kind=kind, detail=detail, household_id=int(hid),
-                                                      deadline_hours=hours)
+                    with cache.write() as uow:
+                        made = errand_service.create_errand(uow, actor, kind=kind, detail=detail,
+                                                            household_id=int(hid), deadline_hours=hours)
                 except FangxianError as exc:
-                    fail(exc)
+                    show_error(exc)
                 else:
                     done(t("err.created", code=made.code, deadline=made.deadline.strftime("%m-%d %H:%M")))

@@ -7,33 +7,28 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, cache
+from dashboard import auth, cache, state_keys
 from dashboard.builders import charts, coverage_maps
-from dashboard.context import db_url
 from dashboard.i18n import label, t
 from dashboard.navigation import PAGES_DIR
 from dashboard.panels.components import fmt_int, fmt_people, legend
 
-DAY_KEY, STREETS_KEY, ONLY_SHORT_KEY, PICK_KEY = "gaps_day", "gaps_streets", "gaps_only_short", "gaps_pick"
-
-url = db_url()
-version = cache.data_version(url)
 totals, _ = cache.gap_trend(14)
 today = totals["day"].iat[-1] if len(totals) else dt.date.today()
 
 st.title(t("gaps.title"))
 st.caption(t("gaps.caption"))
 f1, f2, f3 = st.columns([1, 2.4, 1.2])
-day = f1.date_input(t("gaps.day"), value=today, max_value=today, key=DAY_KEY)
+day = f1.date_input(t("gaps.day"), value=today, max_value=today, key=state_keys.GAPS_DAY)
 res = cache.gaps(None if day == today else day)
 comm = res.community
 if comm.empty:
     st.info(t("app.no_data"))
     st.stop()
 street_names = dict(zip(res.street["code"], res.street["name"], strict=True))
-streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=STREETS_KEY,
+streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=state_keys.GAPS_STREETS,
                          format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"))
-only_short = f3.toggle(t("gaps.only_short"), value=True, key=ONLY_SHORT_KEY)
+only_short = f3.toggle(t("gaps.only_short"), value=True, key=state_keys.GAPS_ONLY_SHORT)
 shown = comm[comm["street_code"].isin(streets)] if streets else comm
 
 k = st.columns(5)
@@ -69,7 +64,7 @@ with left:
         t("gaps.col.required"): people, t("gaps.col.available"): people, t("gaps.col.gap"): people,
         t("gaps.col.movable_surplus"): people, t("gaps.col.movable_on_duty"): people,
         t("gaps.col.gap_rate"): st.column_config.NumberColumn(format="%.1f %%")},
-        key=PICK_KEY, on_select="rerun" if can_move else "ignore", selection_mode="single-row")
+        key=state_keys.GAPS_PICK, on_select="rerun" if can_move else "ignore", selection_mode="single-row")
     rows = ev["selection"]["rows"] if can_move and ev else []
     if can_move:  # from the gap list straight to the candidates for the picked community
         picked = ranked.iloc[rows[0]] if rows else None

@@ -7,11 +7,11 @@ import datetime as dt
 import streamlit as st
 
 from core.model.vocab import OPEN_INCIDENT_STATUSES, IncidentStatus, IncidentType, Severity
+from core.services import clock
 from core.services.incidents import filter_incidents
 from dashboard import cache
 from dashboard.auth import current_actor
 from dashboard.builders import charts_incidents, incident_maps
-from dashboard.context import db_url
 from dashboard.i18n import label, t
 from dashboard.panels import incident_panel
 from dashboard.panels.components import fmt_int, legend
@@ -20,12 +20,10 @@ TYPES_KEY, SEV_KEY, STATUS_KEY, STREETS_KEY, DAYS_KEY, OVERDUE_KEY, CODE_KEY = (
     "inc_types", "inc_sev", "inc_status", "inc_streets", "inc_days", "inc_overdue", "inc_code")
 OPEN = [s.value for s in IncidentStatus if s in OPEN_INCIDENT_STATUSES]
 
-url = db_url()
 actor = current_actor()
 assert actor is not None  # the router shows this page only to a signed-in user
-version = cache.data_version(url)
 df = cache.incidents(14)
-now = dt.datetime.now()
+now = clock.wall_now()
 
 st.title(t("inc.title"))
 st.caption(t("inc.caption"))
@@ -66,8 +64,8 @@ with right:
     st.subheader(t("inc.timeline"))
     if len(shown):
         st.altair_chart(charts_incidents.incident_timeline(shown, label), width="stretch")
-    incident_panel.report_form(url, version, actor)
-    incident_panel.rules_editor(url, version, actor)
+    incident_panel.report_form(actor)
+    incident_panel.rules_editor(actor)
 
 st.subheader(t("inc.table"))
 if shown.empty:
@@ -86,8 +84,8 @@ found = df[df["code"] == code]
 if code and found.empty:
     st.warning(t("inc.not_found", code=code))
 if len(found):
-    incident_panel.detail(url, version, actor, found.iloc[0])
+    incident_panel.detail(actor, found.iloc[0])
 elif rows:
-    incident_panel.detail(url, version, actor, shown.iloc[rows[0]])
+    incident_panel.detail(actor, shown.iloc[rows[0]])
 else:
     st.caption(t("inc.select_hint"))

@@ -13,20 +13,15 @@ from core.services.isolation import (
     record_check,
     scan_isolation,
 )
-from dashboard import cache
+from dashboard import cache, state_keys
 from dashboard.auth import current_actor
-from dashboard.context import db_url
+from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
 from dashboard.panels.components import fmt_int
-from dashboard.panels.incident_panel import flash, show_error
+from dashboard.panels.incident_panel import flash
 
-FLASH_KEY = "inc_flash"
-STREETS_KEY = "iso_streets"
-
-url = db_url()
 actor = current_actor()
 assert actor is not None
-version = cache.data_version(url)
 view = cache.isolation_view(personal=actor.sees_personal_data)
 hh = view.households
 st.title(t("iso.title"))
@@ -37,17 +32,17 @@ if not actor.sees_personal_data:
 
 top = st.columns([3, 1])
 streets = dict(zip(hh["street_code"], hh["street"], strict=False))
-chosen = top[0].multiselect(t("iso.street"), sorted(streets), format_func=streets.__getitem__, key=STREETS_KEY,
+chosen = top[0].multiselect(t("iso.street"), sorted(streets), format_func=streets.__getitem__,
+                            key=state_keys.ISOLATION_STREETS,
                             placeholder=t("inc.filter.all"))
 if actor.has(*SCAN_ROLES) and top[1].button(t("iso.scan"), key="iso_scan", type="primary", width="stretch"):
     try:
-        res = scan_isolation(actor, url)
+        with cache.write() as uow:
+            res = scan_isolation(uow, actor)
     except FangxianError as exc:
         show_error(exc)
     else:
-        cache.clear()
-        st.session_state[FLASH_KEY] = t("iso.scan.done", fever=res.fever, missed=res.missed)
-        st.rerun()
+        finish_write(state_keys.INCIDENT_FLASH, t("iso.scan.done", fever=res.fever, missed=res.missed))
 
 
 def pick(df: pd.DataFrame) -> pd.DataFrame:
@@ -112,13 +107,12 @@ with tabs[3]:
             if st.form_submit_button(t("iso.end.submit"), key="iso_end_submit"):
                 try:
                     ver = int(ending.loc[ending["id"] == end_id, "version"].iat[0])
-                    end_household(actor, url, int(end_id), expected_version=ver, reason=why)
+                    with cache.write() as uow:
+                        end_household(uow, actor, int(end_id), expected_version=ver, reason=why)
                 except FangxianError as exc:
                     show_error(exc)
                 else:
-                    cache.clear()
-                    st.session_state[FLASH_KEY] = t("iso.end.done", code=due[end_id].split(" · ")[0])
-                    st.rerun()
+                    finish_write(state_keys.INCIDENT_FLASH, t("iso.end.done", code=due[end_id].split(" · ")[0]))
 with tabs[4]:
     if not actor.has(*ENTRY_ROLES) or hh.empty:
         st.info(t("inc.read_only") if hh.size else t("iso.none"))
@@ -139,14 +133,13 @@ with tabs[4]:
             note = st.text_input(t("iso.enter.note"), key="iso_note", max_chars=300)
             if st.form_submit_button(t("iso.enter.submit"), type="primary", key="iso_submit"):
                 try:
-                    top_t = record_check(actor, url, int(hid), temps, need_groceries=groceries, need_medicine=medicine,
-                                         need_other=other, note=note)
+                    with cache.write() as uow:
+                        top_t = record_check(uow, actor, int(hid), temps, need_groceries=groceries,
+                                             need_medicine=medicine, need_other=other, note=note)
                 except FangxianError as exc:
                     show_error(exc)
                 else:
-                    cache.clear()
                     msg = t("iso.enter.done", code=names[hid].split(" · ")[0], t=f"{top_t:.1f}")
                     if top_t >= view.settings.fever_threshold:
                         msg += " " + t("iso.enter.fever")
-                    st.session_state[FLASH_KEY] = msg
-                    st.rerun()
+                    finish_write(state_keys.INCIDENT_FLASH, msg)

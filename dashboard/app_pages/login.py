@@ -6,10 +6,9 @@ import streamlit as st
 
 from core.demo import accounts as demo_accounts
 from core.model.errors import FangxianError
-from core.services import identity
-from dashboard import auth
+from dashboard import auth, cache, feedback
 from dashboard.context import db_url
-from dashboard.i18n import error_text, t
+from dashboard.i18n import t
 
 url = db_url()
 mode = auth.auth_mode()
@@ -33,14 +32,14 @@ with mid:
                 try:
                     auth.sign_in_local(url, username, password)
                 except FangxianError as exc:
-                    st.error(error_text(exc))
+                    feedback.show_error(exc)
                 else:
                     st.rerun()
-        if identity.count_users(url) == 0:
+        if cache.user_count() == 0:
             st.info(t("auth.login.no_users", cmd="fangxian user add <用户名> --role admin"))
     elif mode == "oidc":
         if auth.oidc_configured():
-            provider = auth._setting("FANGXIAN_OIDC_PROVIDER", "oidc_provider")
+            provider = auth.setting("FANGXIAN_OIDC_PROVIDER", "oidc_provider")
             if st.button(t("auth.login.oidc_button"), type="primary", width="stretch"):
                 st.login(provider) if provider else st.login()
         else:

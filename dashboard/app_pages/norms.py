@@ -11,13 +11,10 @@ from core.model.errors import FangxianError
 from core.model.norms import FATIGUE_POLICIES, NUMERIC_TERMS, Norms
 from core.model.volunteer_rules import TASK_TYPES
 from core.services.norms import save_norms
-from dashboard import auth, cache
-from dashboard.context import db_url
-from dashboard.i18n import error_text, label, t
+from dashboard import auth, cache, feedback, state_keys
+from dashboard.i18n import label, t
 
 actor = auth.guard("admin")
-url = db_url()
-version = cache.data_version(url)
 history = cache.norm_versions()
 today = dt.date.today()
 in_force = history[pd.to_datetime(history["valid_from"]).dt.date <= today] if len(history) else history
@@ -25,6 +22,7 @@ current = Norms.from_params(dict(in_force["params"].iat[0])) if len(in_force) el
 
 st.title(t("norms.title"))
 st.caption(t("norms.caption"))
+feedback.show_flash(state_keys.NORMS_FLASH)
 if len(in_force):
     author = in_force["author"].iat[0]
     st.info(t("norms.in_force", day=str(in_force["valid_from"].iat[0]),
@@ -35,7 +33,7 @@ with st.form("norms_form"):
     cols = st.columns(4)
     values: dict[str, float] = {}
     for i, key in enumerate(NUMERIC_TERMS):
-        lo, hi = NUMERIC_TERMS[key][2], NUMERIC_TERMS[key][3]
+        lo, hi = NUMERIC_TERMS[key]
         values[key] = cols[i % 4].number_input(t(f"norms.field.{key}"), min_value=float(lo), max_value=float(hi),
                                                value=float(getattr(current, key)), step=0.5, key=f"norms_{key}")
     st.markdown(f"**{t('norms.section.risk')}**")
@@ -62,13 +60,12 @@ if submitted:
     params = {**current.to_params(), **values, "risk_multiplier": risk, "counted_kinds": counted,
               "volunteers_count_for": vol_for, "fatigue_policy": policy}
     try:
-        vid = save_norms(actor, url, params, valid_from, reason)
+        with cache.write() as uow:
+            vid = save_norms(uow, actor, params, valid_from, reason)
     except FangxianError as exc:
-        st.error(error_text(exc))
+        feedback.show_error(exc)
     else:
-        cache.clear()
-        st.success(t("norms.saved", id=vid, day=valid_from.isoformat()))
-        history = cache.norm_versions()
+        feedback.finish_write(state_keys.NORMS_FLASH, t("norms.saved", id=vid, day=valid_from.isoformat()))
 
 st.subheader(t("norms.history"))
 params = history["params"].map(dict) if len(history) else pd.Series(dtype=object)

@@ -6,11 +6,9 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.builders import maps
-from dashboard.context import db_url
 from dashboard.i18n import label, t
 from dashboard.panels.components import demo_banner, fmt_int, fmt_people, legend
 
-url = db_url()
 data = cache.overview()
 k = data.kpis
 

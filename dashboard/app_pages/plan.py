@@ -10,25 +10,18 @@ import streamlit as st
 from core.model.errors import FangxianError
 from core.model.optimizer.network import PlanOptions
 from core.services.reassign import apply_plan
-from dashboard import cache
+from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import plan_maps
-from dashboard.context import db_url
-from dashboard.i18n import error_text, t
+from dashboard.i18n import t
 from dashboard.panels.components import fmt_int, legend
 
-FLASH_KEY, ERROR_KEY = "plan_flash", "plan_error"
-
 actor = guard("coordinator", "admin")
-url = db_url()
-version = cache.data_version(url)
+version = cache.version()
 res = cache.gaps()
 st.title(t("plan.title"))
 st.caption(t("plan.caption"))
-if msg := st.session_state.pop(FLASH_KEY, None):
-    st.success(msg)
-if msg := st.session_state.pop(ERROR_KEY, None):
-    st.error(msg)
+feedback.show_flash(state_keys.PLAN_FLASH, error_key=state_keys.PLAN_ERROR)
 if res.community.empty:
     st.info(t("app.no_data"))
     st.stop()
@@ -83,11 +76,13 @@ with right:
     some = b1.button(t("plan.accept_selected", n=len(rows)), key="plan_accept_some", disabled=not (rows and reason.strip()))
     every = b2.button(t("plan.accept_all", n=len(mv)), key="plan_accept_all", type="primary", disabled=not reason.strip())
     if some or every:
-        try:
-            r = apply_plan(actor, url, plan, rows if some else None, reason)
-            st.session_state[FLASH_KEY] = t("plan.done", n=r.moved, batch=r.batch_id)
-        except FangxianError as exc:
-            st.session_state[ERROR_KEY] = error_text(exc)
         st.session_state.pop("plan_reason", None)
-        cache.clear()
-        st.rerun()
+        try:
+            with cache.write() as uow:
+                r = apply_plan(uow, actor, plan, rows if some else None, reason)
+        except FangxianError as exc:
+            feedback.error_later(state_keys.PLAN_ERROR, exc)
+            cache.clear()
+            st.rerun()
+        else:
+            feedback.finish_write(state_keys.PLAN_FLASH, t("plan.done", n=r.moved, batch=r.batch_id))

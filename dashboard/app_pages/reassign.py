@@ -6,30 +6,30 @@ import pandas as pd
 import streamlit as st
 
 from core.model.errors import ConcurrentChange, FangxianError
-from core.services.reassign import move_staff, preview_moves, undo_batch
-from dashboard import cache
+from core.services.reassign import move_staff, undo_batch
+from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import coverage_maps, plan_maps
-from dashboard.context import db_url
-from dashboard.i18n import error_text, label, t
+from dashboard.i18n import label, t
 
-TARGET_KEY, MAP_SEEN_KEY, FLASH_KEY, ERROR_KEY = "ra_target", "ra_map_seen", "ra_flash", "ra_error"
-LINK_SEEN_KEY = "ra_link_seen"  # the ?community= a gap-list link brought us, taken once
-FORM_KEYS = ("ra_reason", "ra_override", "ra_party_reason", "ra_undo_reason")
+TARGET_KEY, MAP_SEEN_KEY = state_keys.REASSIGN_TARGET, state_keys.REASSIGN_MAP_SEEN
+LINK_SEEN_KEY = state_keys.REASSIGN_LINK_SEEN  # the ?community= a gap-list link brought us, taken once
+
+
+def clear_form() -> None:
+    for k in state_keys.REASSIGN_FORM:
+        st.session_state.pop(k, None)
+
 
 actor = guard("coordinator", "admin")
-url = db_url()
-version = cache.data_version(url)
+version = cache.version()
 res = cache.gaps()
 scope = res.community if actor.streets is None else res.community[res.community["street_code"].isin(actor.streets)]
 short = scope[scope["shortage"] > 0].sort_values(["shortage", "code"], ascending=[False, True])
 
 st.title(t("ra.title"))
 st.caption(t("ra.caption"))
-if msg := st.session_state.pop(FLASH_KEY, None):
-    st.success(msg)
-if msg := st.session_state.pop(ERROR_KEY, None):
-    st.error(msg)
+feedback.show_flash(state_keys.REASSIGN_FLASH, error_key=state_keys.REASSIGN_ERROR)
 if short.empty:
     st.info(t("ra.no_short"))
     st.stop()
@@ -93,7 +93,7 @@ def gap_txt(g: int) -> str:
 
 if len(picked):
     ids_ = picked["staff_id"].astype(int).tolist()
-    pv = preview_moves(url, ids_, int(target), gaps=res)
+    pv = cache.move_preview(tuple(ids_), int(target))
     st.subheader(t("ra.preview"))
     st.dataframe(pd.DataFrame({
         t("ra.col.role"): [t(f"ra.role.{r}") for r in pv["role"]], t("col.community"): pv["name"],
@@ -110,20 +110,24 @@ if len(picked):
     party = st.text_input(t("ra.party_reason"), key="ra_party_reason") if len(away) else ""
     if st.button(t("ra.confirm"), type="primary", key="ra_confirm", disabled=not reason.strip()):
         try:
-            r = move_staff(actor, url, ids_, int(target), reason, override_shortage_reason=override or None,
-                           expected_versions=dict(zip(picked["staff_id"].astype(int), picked["version"].astype(int), strict=False)),
-                           expected_community_versions=dict(zip(pv["community_id"].astype(int), pv["version"].astype(int), strict=False)),
-                           party_home_reason=party or None)
-            st.session_state[FLASH_KEY] = t("ra.done", n=r.moved, batch=r.batch_id)
-        except ConcurrentChange as exc:
-            st.session_state[ERROR_KEY] = error_text(exc)
+            with cache.write() as uow:
+                r = move_staff(uow, actor, ids_, int(target), reason, override_shortage_reason=override or None,
+                               expected_versions=dict(zip(picked["staff_id"].astype(int), picked["version"].astype(int),
+                                                          strict=False)),
+                               expected_community_versions=dict(zip(pv["community_id"].astype(int),
+                                                                    pv["version"].astype(int), strict=False)),
+                               party_home_reason=party or None)
+        except ConcurrentChange as exc:  # the view was stale: refreshed, with the reason shown
+            feedback.error_later(state_keys.REASSIGN_ERROR, exc)
+            clear_form()
+            cache.clear()
+            st.rerun()
         except FangxianError as exc:
-            st.error(error_text(exc))
+            feedback.show_error(exc)
             st.stop()
-        for k in FORM_KEYS:
-            st.session_state.pop(k, None)
-        cache.clear()
-        st.rerun()
+        else:
+            clear_form()
+            feedback.finish_write(state_keys.REASSIGN_FLASH, t("ra.done", n=r.moved, batch=r.batch_id))
 
 st.subheader(t("ra.batches"))
 batches = cache.move_batches()
@@ -146,11 +150,13 @@ if len(live):
     why = u2.text_input(t("ra.undo_reason"), key="ra_undo_reason")
     if u3.button(t("ra.undo"), key="ra_undo", disabled=not why.strip()):
         try:
-            undo_batch(actor, url, str(pick), why)
-            st.session_state[FLASH_KEY] = t("ra.undone", batch=pick)
+            with cache.write() as uow:
+                undo_batch(uow, actor, str(pick), why)
         except FangxianError as exc:
-            st.session_state[ERROR_KEY] = error_text(exc)
-        for k in FORM_KEYS:
-            st.session_state.pop(k, None)
-        cache.clear()
-        st.rerun()
+            feedback.error_later(state_keys.REASSIGN_ERROR, exc)
+            clear_form()
+            cache.clear()
+            st.rerun()
+        else:
+            clear_form()
+            feedback.finish_write(state_keys.REASSIGN_FLASH, t("ra.undone", batch=pick))

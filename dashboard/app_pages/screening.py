@@ -7,32 +7,28 @@ import streamlit as st
 
 from core.model.errors import FangxianError
 from core.model.privacy import mask_names
-from core.services.screening import ENTRY_ROLES, campaigns, record_progress
-from dashboard import cache
+from core.services.screening import ENTRY_ROLES, record_progress
+from dashboard import cache, state_keys
 from dashboard.auth import current_actor
 from dashboard.builders import charts_incidents, incident_maps
-from dashboard.context import db_url
+from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
 from dashboard.navigation import PAGES_DIR
 from dashboard.panels.components import fmt_int, legend
-from dashboard.panels.incident_panel import flash, show_error
+from dashboard.panels.incident_panel import flash
 
-FLASH_KEY = "inc_flash"
-CAMPAIGN_KEY = "scr_campaign"
-
-url = db_url()
 actor = current_actor()
 assert actor is not None
-version = cache.data_version(url)
 st.title(t("scr.title"))
 st.caption(t("scr.caption"))
 flash()
-camps = campaigns(url)
+camps = cache.screening_campaigns()
 if camps.empty:
     st.info(t("scr.none"))
     st.stop()
 names = dict(zip(camps["id"].astype(int), camps["name"], strict=True))
-cid = st.selectbox(t("scr.campaign"), list(names), format_func=names.__getitem__, key=CAMPAIGN_KEY)
+cid = st.selectbox(t("scr.campaign"), list(names), format_func=names.__getitem__,
+                   key=state_keys.SCREENING_CAMPAIGN)
 view = cache.screening_campaign(int(cid))
 s, g, hu = view.summary, view.grids, t("unit.households")
 st.caption(t("scr.window", start=f"{pd.Timestamp(view.campaign['started_at']):%m-%d %H:%M}",
@@ -60,19 +56,18 @@ with right:
             gid = st.selectbox(t("scr.enter.grid"), list(labels), format_func=labels.__getitem__, key="scr_grid")
             b = st.text_input(t("scr.enter.building"), key="scr_building", max_chars=60)
             c1, c2, c3 = st.columns(3)
-            home = c1.number_input(f"{t('scr.enter.at_home')}（{hu}）", 0, 5000, 0, key="scr_home")
-            away = c2.number_input(f"{t('scr.enter.not_home')}（{hu}）", 0, 5000, 0, key="scr_away")
-            diff = c3.number_input(f"{t('scr.enter.discrepancies')}（{hu}）", 0, 5000, 0, key="scr_diff")
+            home = c1.number_input(t("inc.with_unit", label=t("scr.enter.at_home"), unit=hu), 0, 5000, 0, key="scr_home")
+            away = c2.number_input(t("inc.with_unit", label=t("scr.enter.not_home"), unit=hu), 0, 5000, 0, key="scr_away")
+            diff = c3.number_input(t("inc.with_unit", label=t("scr.enter.discrepancies"), unit=hu), 0, 5000, 0, key="scr_diff")
             if st.form_submit_button(t("scr.enter.submit"), type="primary", key="scr_submit"):
                 try:
-                    total = record_progress(actor, url, int(cid), int(gid), at_home=int(home), not_home=int(away),
-                                            discrepancies=int(diff), building=b)
+                    with cache.write() as uow:
+                        total = record_progress(uow, actor, int(cid), int(gid), at_home=int(home),
+                                                not_home=int(away), discrepancies=int(diff), building=b)
                 except FangxianError as exc:
                     show_error(exc)
                 else:
-                    cache.clear()
-                    st.session_state[FLASH_KEY] = t("scr.enter.done", n=fmt_int(total))
-                    st.rerun()
+                    finish_write(state_keys.INCIDENT_FLASH, t("scr.enter.done", n=fmt_int(total)))
 
 st.subheader(t("scr.behind"))
 behind = g[g["behind"]].sort_values("shortfall", ascending=False)

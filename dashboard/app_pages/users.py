@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
-from core.model.actor import ROLE_ZH, ROLES
+from core.model.actor import ROLES
 from core.model.errors import FangxianError
 from core.services.identity import accounts, kiosk
-from dashboard import auth, cache
-from dashboard.context import db_url
-from dashboard.i18n import error_text, t
+from dashboard import auth, cache, feedback, state_keys
+from dashboard.i18n import label, t
 
 actor = auth.guard("admin")
-url = db_url()
+feedback.show_flash(state_keys.USERS_FLASH)
 streets = cache.overview().streets
 street_names = dict(zip(streets["code"], streets["name"], strict=True))
 desk_roles = [r for r in ROLES if r != "wallscreen"]
@@ -20,20 +22,24 @@ desk_roles = [r for r in ROLES if r != "wallscreen"]
 st.title(t("users.title"))
 
 
-def attempt(fn, *args, ok: str, **kwargs) -> object:  # type: ignore[no-untyped-def]
+def attempt(service: Callable[..., Any], *args: Any, ok: str, **kwargs: Any) -> None:
+    """One admin action as one unit of work; on success the message waits for the rerun."""
     try:
-        out = fn(actor, url, *args, **kwargs)
+        with cache.write() as uow:
+            service(uow, actor, *args, **kwargs)
     except FangxianError as exc:
-        st.error(error_text(exc))
-        return None
-    cache.clear()
-    st.success(ok)
-    return out
+        feedback.show_error(exc)
+    else:
+        feedback.finish_write(state_keys.USERS_FLASH, ok)
 
 
-users = accounts.list_users(actor, url)
+def role_label(code: str | None) -> str:
+    return label("role", code)
+
+
+users = cache.users(actor)
 view = users.assign(
-    roles=users["roles"].map(lambda r: "、".join(ROLE_ZH.get(x, x) for x in str(r or "").split(",") if x)),
+    roles=users["roles"].map(lambda r: auth.role_names(frozenset(x for x in str(r or "").split(",") if x))),
     streets=users["streets"].map(lambda s: "、".join(street_names.get(x, x) for x in str(s).split(",") if x)
                                  if isinstance(s, str) and s else t("users.whole_district")),
     disabled=users["disabled"].map(lambda d: t("users.disabled") if d else t("users.active")),
@@ -48,7 +54,7 @@ with tab_add, st.form("users_add", clear_on_submit=True):
     username = c1.text_input(t("users.col.username"), key="users_add_name")
     display = c2.text_input(t("users.col.display_name"), key="users_add_display")
     password = c1.text_input(t("users.password"), type="password", key="users_add_pw")
-    roles = c2.multiselect(t("users.col.roles"), desk_roles, format_func=ROLE_ZH.get, key="users_add_roles")
+    roles = c2.multiselect(t("users.col.roles"), desk_roles, format_func=role_label, key="users_add_roles")
     scope = st.multiselect(t("users.col.streets"), list(street_names), format_func=street_names.get,
                            placeholder=t("users.whole_district"), key="users_add_streets")
     if st.form_submit_button(t("users.add"), type="primary"):
@@ -60,7 +66,7 @@ with tab_edit:
     row = users[users["username"] == who].iloc[0] if who else None
     if row is not None:
         with st.form("users_edit"):
-            roles = st.multiselect(t("users.col.roles"), desk_roles, format_func=ROLE_ZH.get,
+            roles = st.multiselect(t("users.col.roles"), desk_roles, format_func=role_label,
                                    default=[r for r in str(row["roles"] or "").split(",") if r in desk_roles],
                                    key="users_edit_roles")
             scope = st.multiselect(t("users.col.streets"), list(street_names), format_func=street_names.get,
@@ -81,14 +87,21 @@ with tab_edit:
             attempt(accounts.disable_user, who, ok=t("users.saved"))
 
 with tab_kiosk:
-    tokens = kiosk.list_kiosk_tokens(actor, url)
+    tokens = cache.kiosk_tokens(actor)
     st.dataframe(tokens, hide_index=True, width="stretch", key="users_tokens")
     with st.form("users_kiosk", clear_on_submit=True):
         name = st.text_input(t("users.kiosk_name"), key="users_kiosk_name")
         if st.form_submit_button(t("users.kiosk_create"), type="primary"):
-            new = attempt(kiosk.create_kiosk_token, name, ok=t("users.kiosk_created"))
-            if new is not None:
-                st.code(f"/?kiosk={getattr(new, 'token', '')}&embed=true", language=None)
+            # no rerun here: the secret is shown this once, on this run
+            try:
+                with cache.write() as uow:
+                    new = kiosk.create_kiosk_token(uow, actor, name)
+            except FangxianError as exc:
+                feedback.show_error(exc)
+            else:
+                cache.clear()
+                st.success(t("users.kiosk_created"))
+                st.code(f"/?kiosk={new.token}&embed=true", language=None)
                 st.caption(t("users.kiosk_once"))
     if len(tokens):
         pick = st.selectbox(t("users.kiosk_revoke_pick"), list(tokens.iloc[:, 0]), key="users_kiosk_pick")

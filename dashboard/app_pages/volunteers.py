@@ -14,7 +14,6 @@ from dashboard.builders.volunteer_maps import (
     task_legend,
     unmet_chart,
 )
-from dashboard.context import db_url
 from dashboard.i18n import t
 from dashboard.panels.components import fmt_int, legend
 from dashboard.panels.volunteer_panel import (
@@ -24,14 +23,10 @@ from dashboard.panels.volunteer_panel import (
     registry_tab,
     tasks_tab,
 )
+from dashboard.state_keys import VOLUNTEER_MAP_MODE, VOLUNTEER_MAP_TYPES
 
-MODE_KEY = "vol_map_mode"
-TYPES_KEY = "vol_map_types"
-
-url = db_url()
 actor = current_actor()
 assert actor is not None
-version = cache.data_version(url)
 view = cache.volunteer_view(personal=actor.sees_personal_data)
 k = view.kpis
 n = view.norms
@@ -59,10 +54,10 @@ with tabs[0]:
     c = st.columns([4, 1.3])
     with c[0]:
         f = st.columns([1, 3])
-        mode = f[0].segmented_control(t("vol.map.mode"), ["points", "density"], default="points", key=MODE_KEY,
+        mode = f[0].segmented_control(t("vol.map.mode"), ["points", "density"], default="points", key=VOLUNTEER_MAP_MODE,
                                       format_func=lambda x: t(f"vol.map.{x}")) or "points"
         types = f[1].pills(t("vol.map.types"), list(view.tasks["type"].drop_duplicates()), selection_mode="multi",
-                           format_func=lambda x: t(f"vol.task.{x}"), key=TYPES_KEY)
+                           format_func=lambda x: t(f"vol.task.{x}"), key=VOLUNTEER_MAP_TYPES)
         tasks = view.tasks[view.tasks["type"].isin(types)] if types else view.tasks
         geometry = cache.map_geometry()
         st.pydeck_chart(deployment_deck(tasks, view.communities, geometry, mode=mode), height=580, key="vol_map")
@@ -81,9 +76,9 @@ with tabs[0]:
                      column_config={t("vol.col.per_1k"): st.column_config.NumberColumn(
                          format=f"%.1f {t('vol.unit.per_1k')}")})
 with tabs[1]:
-    new_task_form(url, version, actor, view)
-    tasks_tab(url, version, actor, view)
+    new_task_form(actor, view)
+    tasks_tab(actor, view)
 with tabs[2]:
     hours_tab(view)
 with tabs[3]:
-    registry_tab(url, actor, view)
+    registry_tab(actor, view)

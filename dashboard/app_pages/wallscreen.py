@@ -13,16 +13,16 @@ import time
 
 import streamlit as st
 
-from core.services import alerts as al
+from core.model.alert_rules import for_display, summary
 from dashboard import auth, cache
-from dashboard.builders import wall_view as wv
+from dashboard.builders import wall_view
 from dashboard.context import db_url
 from dashboard.i18n import t
 from dashboard.panels.wall_live import current_view, fetch, settings
 
 ACTOR = auth.current_actor()
 KIOSK = ACTOR is None or "wallscreen" in ACTOR.roles or bool(st.context.is_embedded)
-st.markdown(wv.CSS + (wv.CSS_KIOSK if KIOSK else ""), unsafe_allow_html=True)  # one element: no extra gap
+st.markdown(wall_view.CSS + (wall_view.CSS_KIOSK if KIOSK else ""), unsafe_allow_html=True)  # one element: no extra gap
 S = settings(st.query_params)
 URL = db_url()
 MAP_H, TREND_H, ALERT_ROWS = int(725 * S.scale), int(285 * S.scale), 9
@@ -41,7 +41,7 @@ def _geometry() -> object:
 
 
 def _fresh(last_ok: float | None, failed: bool) -> None:
-    st.markdown(wv.freshness_html(last_ok, failed, time.time(), S.stale_after), unsafe_allow_html=True)
+    st.markdown(wall_view.freshness_html(last_ok, failed, time.time(), S.stale_after), unsafe_allow_html=True)
 
 
 @st.fragment(run_every=S.refresh)
@@ -55,8 +55,8 @@ def header() -> None:
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.title(t("wall.title", district=getattr(data, "district", "")))
     now = dt.datetime.now()
-    demo = f'<span class="fx-demo">{wv.esc(t("app.demo_badge"))}</span>' if getattr(data, "demo", False) else ""
-    right.markdown(f'<div class="fx-clock" style="text-align:right">{wv.esc(now.strftime("%Y-%m-%d %H:%M"))}'
+    demo = f'<span class="fx-demo">{wall_view.esc(t("app.demo_badge"))}</span>' if getattr(data, "demo", False) else ""
+    right.markdown(f'<div class="fx-clock" style="text-align:right">{wall_view.esc(now.strftime("%Y-%m-%d %H:%M"))}'
                    f'{demo}</div>', unsafe_allow_html=True)
 
 
@@ -65,7 +65,7 @@ def kpi_panel() -> None:
     data, last_ok, failed = fetch(_wall)
     with st.container(key="wall-kpis", gap=None):
         if data is not None:
-            st.markdown(wv.kpi_tiles_html(data.kpis), unsafe_allow_html=True)
+            st.markdown(wall_view.kpi_tiles_html(data.kpis), unsafe_allow_html=True)
         _fresh(last_ok, failed)
 
 
@@ -73,12 +73,12 @@ def kpi_panel() -> None:
 def map_panel(view: str, position: str) -> None:
     data, last_ok, failed = fetch(_wall)
     geo, _, geo_failed = fetch(_geometry, key="wall_last_geometry")
-    metric = wv.MAP_METRIC[view]
+    metric = wall_view.MAP_METRIC[view]
     with st.container(key="wall-map", gap=None):
-        st.markdown(wv.panel_header(t(f"wall.panel.map.{metric}"), f"{t(f'wall.view.{view}')}{position}")
-                    + wv.legend_html(metric), unsafe_allow_html=True)
+        st.markdown(wall_view.panel_header(t(f"wall.panel.map.{metric}"), f"{t(f'wall.view.{view}')}{position}")
+                    + wall_view.legend_html(metric), unsafe_allow_html=True)
         if data is not None and geo is not None:
-            deck = wv.wall_deck(geo, data.communities, metric, width_px=int(1080 * S.scale), height_px=MAP_H,
+            deck = wall_view.wall_deck(geo, data.communities, metric, width_px=int(1080 * S.scale), height_px=MAP_H,
                                 scale=S.scale)
             st.pydeck_chart(deck, height=MAP_H, key=f"wall_map_{metric}")
         _fresh(last_ok, failed or geo_failed)
@@ -89,9 +89,9 @@ def alerts_panel() -> None:
     data, last_ok, failed = fetch(_wall)
     with st.container(key="wall-alerts", gap=None):
         if data is not None:
-            shown = al.for_display(data.alerts)
-            st.markdown(wv.panel_header(t("wall.panel.alerts"), t("wall.panel.alerts.count", **al.summary(shown)))
-                        + wv.alerts_html(shown, ALERT_ROWS), unsafe_allow_html=True)
+            shown = for_display(data.alerts)
+            st.markdown(wall_view.panel_header(t("wall.panel.alerts"), t("wall.panel.alerts.count", **summary(shown)))
+                        + wall_view.alerts_html(shown, ALERT_ROWS), unsafe_allow_html=True)
         _fresh(last_ok, failed)
 
 
@@ -100,9 +100,9 @@ def trend_panel(view: str) -> None:
     data, last_ok, failed = fetch(_wall)
     with st.container(key="wall-trend", gap=None):
         if data is not None:
-            st.markdown(wv.panel_header(t(f"wall.panel.trend.{view}", n=len(data.trend)),
-                                        t("wall.trend.unit", unit=t(wv.TREND_AXIS[view]))), unsafe_allow_html=True)
-            st.altair_chart(wv.trend_chart(data.trend, view, height_px=TREND_H, scale=S.scale), theme=None,
+            st.markdown(wall_view.panel_header(t(f"wall.panel.trend.{view}", n=len(data.trend)),
+                                        t("wall.trend.unit", unit=t(wall_view.TREND_AXIS[view]))), unsafe_allow_html=True)
+            st.altair_chart(wall_view.trend_chart(data.trend, view, height_px=TREND_H, scale=S.scale), theme=None,
                             key=f"wall_trend_{view}")
         _fresh(last_ok, failed)
 

@@ -10,36 +10,28 @@ import streamlit as st
 from core.model.errors import FangxianError
 from core.model.scenarios.evaluation import Scenario
 from core.model.scenarios.file_format import change_from_dict, change_to_dict, dumps
-from dashboard import cache
+from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import whatif_maps
-from dashboard.context import db_url
-from dashboard.i18n import error_text, label, t
+from dashboard.i18n import label, t
 from dashboard.panels import whatif_actions
 from dashboard.panels.components import legend
-from dashboard.panels.whatif_actions import ERROR_KEY, FLASH_KEY, NAME_KEY, draft_scenario
+from dashboard.panels.whatif_actions import draft_scenario
 from dashboard.panels.whatif_panel import PICKER_KINDS, change_form, describe, names_of
 
-KIND_KEY, METRIC_KEY = "wi_kind", "wi_metric"
-
 actor = guard("planner", "leader", "admin", "coordinator")
-url = db_url()
-version = cache.data_version(url)
 base = cache.whatif_baseline()
 names = names_of(base)
 draft = whatif_actions.prepare()
 
 st.title(t("wi.title"))
 st.caption(t("wi.caption"))
-if msg := st.session_state.pop(FLASH_KEY, None):
-    st.success(msg)
-if msg := st.session_state.pop(ERROR_KEY, None):
-    st.error(msg)
+feedback.show_flash(state_keys.WHATIF_FLASH, error_key=state_keys.WHATIF_ERROR)
 
 left, right = st.columns([1, 2.7], gap="medium")
 with left:
-    st.text_input(t("wi.name"), key=NAME_KEY)
-    kind = st.selectbox(t("wi.kind"), PICKER_KINDS, key=KIND_KEY, format_func=lambda k: t(f"wi.kind.{k}"))
+    st.text_input(t("wi.name"), key=state_keys.WHATIF_NAME)
+    kind = st.selectbox(t("wi.kind"), PICKER_KINDS, key=state_keys.WHATIF_KIND, format_func=lambda k: t(f"wi.kind.{k}"))
     new = change_form(kind, names)
     if new is not None:
         draft["changes"].append(change_to_dict(new))
@@ -60,7 +52,7 @@ scenario: Scenario = draft_scenario(draft, actor)
 try:
     res = cache.whatif_result(dumps(scenario))
 except FangxianError as exc:
-    right.error(error_text(exc))
+    feedback.show_error(exc, right)
     right.info(t("wi.fix_hint"))
     st.stop()
 
@@ -71,7 +63,7 @@ with right:
         col.metric(t(f"wi.kpi.{key}"), f"{v['after']:,} {t(unit)}".strip(), delta=f"{v['delta']:+,} {t(unit)}".strip(),
                    delta_color="inverse" if v["delta"] else "off", delta_arrow="auto" if v["delta"] else "off",
                    delta_description=t("wi.kpi.today", n=f"{v['before']:,} {t(unit)}".strip()))
-    metric = st.segmented_control(t("wi.metric"), whatif_maps.PAIR_METRICS, default="gap", key=METRIC_KEY,
+    metric = st.segmented_control(t("wi.metric"), whatif_maps.PAIR_METRICS, default="gap", key=state_keys.WHATIF_METRIC,
                                   format_func=lambda m: t(f"coverage.metric.{m}")) or "gap"
     legend(whatif_maps.legend_items(metric), t(f"coverage.metric.{metric}"))
     today_deck, scen_deck = whatif_maps.pair_decks(res.baseline.community, res.result.community,  # type: ignore[attr-defined]
@@ -98,4 +90,4 @@ with right:
             c: people for c in (t("wi.col.required"), t("wi.col.available"), t("wi.col.shortage_before"),
                                 t("wi.col.shortage_after"), t("wi.col.delta"))})
 
-whatif_actions.render(actor, url, version, scenario, res, draft)
+whatif_actions.render(actor, scenario, res)

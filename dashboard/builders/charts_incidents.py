@@ -28,9 +28,9 @@ def incident_timeline(incidents: pd.DataFrame, label: Callable[[str, str], str],
     colors = [_hex(SEVERITY_COLORS[s]) for s in SEVERITY_ORDER]
     unit = t("unit.items") or ""
     chart = alt.Chart(counts).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("bin:T", title=t("inc.axis.time"), axis=alt.Axis(format="%m-%d %H时", labelAngle=0, tickCount=5, labelOverlap=True)),
+        x=alt.X("bin:T", title=t("inc.axis.time"), axis=alt.Axis(format=t("inc.axis.hour_format"), labelAngle=0, tickCount=5, labelOverlap=True)),
         x2="end:T",
-        y=alt.Y("sum(n):Q", title=f"{t('inc.series.count')}（{unit}）" if unit else t("inc.series.count"),
+        y=alt.Y("sum(n):Q", title=t("inc.with_unit", label=t("inc.series.count"), unit=unit) if unit else t("inc.series.count"),
                 axis=alt.Axis(**_flat_title())),  # type: ignore[arg-type]
         color=alt.Color("sev:N", title=t("inc.legend.severity"), scale=alt.Scale(domain=domain, range=colors),
                         sort=domain),
@@ -49,8 +49,8 @@ def burn_down_chart(burn: pd.DataFrame) -> alt.Chart:
     df["name"] = df["series"].map(names)
     unit = t("unit.households")
     chart = alt.Chart(df).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=30)).encode(
-        x=alt.X("at:T", title=t("scr.axis.time"), axis=alt.Axis(format="%m-%d %H时", labelAngle=0, tickCount=6)),
-        y=alt.Y("remaining:Q", title=f"{t('scr.axis.remaining')}（{unit}）",
+        x=alt.X("at:T", title=t("scr.axis.time"), axis=alt.Axis(format=t("inc.axis.hour_format"), labelAngle=0, tickCount=6)),
+        y=alt.Y("remaining:Q", title=t("inc.with_unit", label=t("scr.axis.remaining"), unit=unit),
                 axis=alt.Axis(format=",.0f", **_flat_title())),  # type: ignore[arg-type]
         color=alt.Color("name:N", title=None, scale=alt.Scale(domain=list(names.values()),
                                                               range=["#dc2626", "#64748b"])),

@@ -8,6 +8,7 @@ key defined twice is an error, caught by the tests. zh-CN is the default languag
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from typing import Any
 
@@ -48,9 +49,21 @@ def current_lang() -> str:
     return DEFAULT_LANG
 
 
+#: tests (and a careful deployment) set FANGXIAN_I18N_STRICT=1: a key without text in the language asked
+#: for raises instead of showing the key, so a dynamic key (``t(f"kind.{code}")``) cannot go missing unseen
+STRICT = os.environ.get("FANGXIAN_I18N_STRICT") == "1"
+
+
+class MissingText(KeyError):
+    """A translation key with no text in the language asked for (strict mode only)."""
+
+
 def t(key: str, lang: str | None = None, **params: Any) -> str:
     """The text for ``key`` in the current language (falls back to Chinese, then the key)."""
-    return core_i18n.translate(key, lang or current_lang(), TABLES, **params)
+    lang = lang or current_lang()
+    if STRICT and key not in TABLES.get(lang, {}):
+        raise MissingText(f"{lang}:{key}")
+    return core_i18n.translate(key, lang, TABLES, **params)
 
 
 def error_text(exc: BaseException, lang: str | None = None) -> str:

@@ -1,6 +1,9 @@
 """Incidents, home isolation and screening pages (issue 9)."""
 
 ZH = {
+    "inc.axis.hour_format": "%m-%d %H时",
+    "inc.with_unit": "{label}（{unit}）",
+    "inc.in_street": "{community}（{street}）",
     "page.incidents": "事件处置",
     "page.isolation": "居家隔离",
     "page.screening": "地毯式排查",
@@ -178,6 +181,9 @@ ZH = {
 }
 
 EN = {
+    "inc.axis.hour_format": "%m-%d %H:00",
+    "inc.with_unit": "{label} ({unit})",
+    "inc.in_street": "{community} ({street})",
     "page.incidents": "Incidents",
     "page.isolation": "Home isolation",
     "page.screening": "Screening",

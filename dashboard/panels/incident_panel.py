@@ -1,6 +1,6 @@
 """Pieces of the incident page: the table frame, the selected incident's panel (history and the
 actions its status allows), the report form and the deadline-rule editor. UI only: every write is a
-core service, followed by ``cache.clear()``."""
+core service in the page's unit of work (``cache.write()``), then ``feedback.finish_write``."""
 
 from __future__ import annotations
 
@@ -14,24 +14,19 @@ from core.model.actor import Actor
 from core.model.errors import FangxianError
 from core.model.incident_rules import ANY_TYPE, REPORT_ROLES, TRANSITION_ROLES, allowed_actions
 from core.model.vocab import IncidentType, Severity
-from core.services import incidents as core_incidents
-from dashboard import cache
-from dashboard.feedback import finish_write, show_flash
-from dashboard.i18n import error_text, label, t
-
-FLASH_KEY = "inc_flash"
-
-
-def show_error(exc: FangxianError) -> None:
-    st.error(error_text(exc))
+from core.services import incidents as incident_service
+from dashboard import cache, state_keys
+from dashboard.feedback import finish_write, show_error, show_flash
+from dashboard.i18n import label, t
 
 
 def flash() -> None:
-    show_flash(FLASH_KEY)
+    """The message the last write of the incident, isolation or screening page left."""
+    show_flash(state_keys.INCIDENT_FLASH)
 
 
 def _done(msg: str) -> None:
-    finish_write(FLASH_KEY, msg)
+    finish_write(state_keys.INCIDENT_FLASH, msg)
 
 
 def table_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -51,10 +46,10 @@ def table_frame(df: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def detail(url: str, version: str, actor: Actor, row: pd.Series) -> None:
+def detail(actor: Actor, row: pd.Series) -> None:
     st.subheader(t("inc.detail", code=row["code"]))
     st.markdown(f"**{label('itype', row['type'])}** · {label('severity', row['severity'])} · "
-                f"{label('status', row['status'])} · {row['community']}（{row['street']}）")
+                f"{label('status', row['status'])} · {t('inc.in_street', community=row['community'], street=row['street'])}")
     st.caption(str(row["description"]))
     hist = cache.incident_history(int(row["id"]))
     if len(hist):
@@ -72,10 +67,10 @@ def detail(url: str, version: str, actor: Actor, row: pd.Series) -> None:
     if not actor.has(*TRANSITION_ROLES) or not actor.in_scope(row["street_code"]):
         st.info(t("inc.read_only"))
         return
-    _actions_form(url, version, actor, row, actions)
+    _actions_form(actor, row, actions)
 
 
-def _actions_form(url: str, version: str, actor: Actor, row: pd.Series, actions: list[str]) -> None:
+def _actions_form(actor: Actor, row: pd.Series, actions: list[str]) -> None:
     key = f"inc_act_{int(row['id'])}"
     with st.form(key):
         st.markdown(f"**{t('inc.actions')}**")
@@ -102,17 +97,18 @@ def _actions_form(url: str, version: str, actor: Actor, row: pd.Series, actions:
     if pressed:
         action = pressed[0]
         try:
-            core_incidents.transition(actor, url, int(row["id"]), action, expected_version=int(row["version"]),
-                                      note=note or "", assignee_staff_id=person if action == "dispatch" else None,
-                                      assignee_team=team if action == "dispatch" else None,
-                                      severity=sev if action == "triage" else None)
+            with cache.write() as uow:
+                incident_service.transition(uow, actor, int(row["id"]), action, expected_version=int(row["version"]),
+                                            note=note or "", assignee_staff_id=person if action == "dispatch" else None,
+                                            assignee_team=team if action == "dispatch" else None,
+                                            severity=sev if action == "triage" else None)
         except FangxianError as exc:
             show_error(exc)
             return
         _done(t("inc.done", action=t(f"inc.action.{action}"), code=row["code"]))
 
 
-def report_form(url: str, version: str, actor: Actor) -> None:
+def report_form(actor: Actor) -> None:
     if not actor.has(*REPORT_ROLES):
         return
     comms = cache.overview().communities
@@ -129,15 +125,16 @@ def report_form(url: str, version: str, actor: Actor) -> None:
         desc = st.text_area(t("inc.report.description"), key="inc_r_desc", max_chars=500, height=80)
         if st.form_submit_button(t("inc.report.submit"), type="primary", key="inc_r_submit"):
             try:
-                rep = core_incidents.report_incident(actor, url, community_id=int(cid), type_=type_, severity=sev,
-                                                     description=desc, place=place)
+                with cache.write() as uow:
+                    rep = incident_service.report_incident(uow, actor, community_id=int(cid), type_=type_,
+                                                           severity=sev, description=desc, place=place)
             except FangxianError as exc:
                 show_error(exc)
                 return
             _done(t("inc.report.done", code=rep.code, deadline=f"{rep.deadline:%m-%d %H:%M}"))
 
 
-def rules_editor(url: str, version: str, actor: Actor) -> None:
+def rules_editor(actor: Actor) -> None:
     if not actor.has("admin"):
         return
     rules = cache.deadline_rules()
@@ -155,11 +152,12 @@ def rules_editor(url: str, version: str, actor: Actor) -> None:
                                  format_func=lambda x: t("inc.rules.any") if x == ANY_TYPE else label("itype", x))
             sev = c2.selectbox(t("inc.col.severity"), [s.value for s in Severity], key="inc_rule_sev",
                                format_func=lambda s: label("severity", s))
-            hours = c3.number_input(f"{t('inc.col.hours')}（{t('unit.hours')}）", 0.25, 336.0, 24.0, 0.5,
+            hours = c3.number_input(t("inc.with_unit", label=t("inc.col.hours"), unit=t("unit.hours")), 0.25, 336.0, 24.0, 0.5,
                                     key="inc_rule_hours")
             if st.form_submit_button(t("inc.rules.save"), key="inc_rule_save"):
                 try:
-                    core_incidents.set_deadline_rule(actor, url, type_, sev, float(hours))
+                    with cache.write() as uow:
+                        incident_service.set_deadline_rule(uow, actor, type_, sev, float(hours))
                 except FangxianError as exc:
                     show_error(exc)
                     return

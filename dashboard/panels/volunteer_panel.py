@@ -1,6 +1,7 @@
 """Pieces of the volunteer page: the task list with needed vs assigned, the assign form (conflicts and
 fatigue explained, override reason), check-in/out, a new task, the hours view and the registry.
-UI only: every write is a core service followed by ``cache.clear()``."""
+UI only: every write is a core service in the page's unit of work (``cache.write()``), then
+``feedback.finish_write``; codes from core (skills, types, weekdays, issues) are put in words here."""
 
 from __future__ import annotations
 
@@ -10,38 +11,72 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.i18n.volunteers import issue_text, weekdays_text
 from core.model.actor import Actor
 from core.model.errors import FangxianError
-from core.model.volunteer_rules import TASK_TYPES
-from core.services import volunteers as core_vol
-from dashboard import cache
+from core.model.volunteer_rules import TASK_TYPES, Issue
+from core.services import volunteer_registry, volunteer_tasks
+from dashboard import cache, state_keys
 from dashboard.builders.volunteer_maps import hours_chart, task_label
-from dashboard.feedback import finish_write, show_flash
-from dashboard.i18n import error_text, t
+from dashboard.feedback import finish_write, show_error, show_flash
+from dashboard.i18n import TABLES, current_lang, t
 from dashboard.panels.components import fmt_int
 
-FLASH_KEY = "vol_flash"
-TASK_KEY = "vol_task"
-PICK_KEY = "vol_pick"
-REASON_KEY = "vol_reason"
-WRITERS = core_vol.WRITE_ROLES
+WRITERS = volunteer_tasks.WRITE_ROLES
 
 
 def flash() -> None:
-    show_flash(FLASH_KEY)
+    """The message the last write of the volunteer or errand page left."""
+    show_flash(state_keys.VOLUNTEER_FLASH)
 
 
 def _done(msg: str) -> None:
-    finish_write(FLASH_KEY, msg)
+    finish_write(state_keys.VOLUNTEER_FLASH, msg)
+
+
+def issue_line(issues: list[Issue]) -> str:
+    """The issues of one person, as one line in the reader's language."""
+    sep = "；" if current_lang() == "zh" else "; "
+    return sep.join(issue_text(i, current_lang(), TABLES) for i in issues)
 
 
 def _error(exc: FangxianError) -> None:
-    if isinstance(exc, core_vol.NeedsOverride):
+    issues = exc.params.get("issues") or []
+    if isinstance(exc, volunteer_tasks.NeedsOverride):
         st.warning(t("vol.assign.needs_reason"), icon="⚠️")
-        for msg in exc.params.get("issues", []):  # type: ignore[union-attr]
-            st.markdown(f"- {msg}")
-        return
-    st.error(error_text(exc))
+    else:
+        show_error(exc)
+    for issue in issues:  # type: ignore[union-attr]
+        st.markdown(f"- {issue_text(issue, current_lang(), TABLES)}")
+
+
+def _word(vocab: str, code: str) -> str:
+    """The label of a vocabulary code, or the code itself when the catalogue has none."""
+    key = f"{vocab}.{code}"
+    return t(key) if key in TABLES.get(current_lang(), {}) else code
+
+
+def skills_text(skills: pd.Series) -> pd.Series:
+    """"driving,medical" -> 驾驶、医护 in the reader's language (exploded and joined back; no loop per person)."""
+    parts = skills.fillna("").astype(str).str.split(",").explode()
+    parts = parts[parts != ""]
+    words = parts.map({c: _word("skill", c) for c in parts.unique()}) if len(parts) else parts
+    sep = "、" if current_lang() == "zh" else ", "
+    return words.groupby(level=0).agg(sep.join).reindex(skills.index).fillna("")
+
+
+def type_text(kind: pd.Series, volunteer_type: pd.Series) -> pd.Series:
+    """A party member, or the volunteer's type (resident, youth …), in words."""
+    vtypes = {c: _word("vtype", c) for c in volunteer_type.dropna().unique()}
+    return volunteer_type.map(vtypes).where(kind != "party_member", t("kind.party_member"))
+
+
+def availability_text(days: pd.Series, hour_from: pd.Series, hour_to: pd.Series) -> pd.Series:
+    """Weekdays and hours in words (one label per distinct weekday set); "not registered" when none."""
+    labels = days.map({d: weekdays_text(str(d), current_lang(), TABLES) for d in days.dropna().unique()})
+    hours = (hour_from.fillna(0).astype(int).astype(str).str.zfill(2) + "–"
+             + hour_to.fillna(0).astype(int).astype(str).str.zfill(2) + " " + t("vol.unit.hour_of_day"))
+    return (labels + " " + hours).where(days.notna(), t("vol.avail.none"))
 
 
 def _window(df: pd.DataFrame) -> pd.Series:
@@ -63,7 +98,7 @@ def task_table(tasks: pd.DataFrame) -> None:
         t("vol.col.checked_in"): st.column_config.NumberColumn(format=f"%d {ppl}")})
 
 
-def tasks_tab(url: str, version: str, actor: Actor, view: Any) -> None:
+def tasks_tab(actor: Actor, view: Any) -> None:
     tasks = view.tasks
     c = st.columns([2, 2, 1])
     types = c[0].multiselect(t("vol.filter.type"), list(TASK_TYPES), format_func=task_label, key="vol_types",
@@ -87,11 +122,12 @@ def tasks_tab(url: str, version: str, actor: Actor, view: Any) -> None:
     labels = dict(zip(shown["id"].astype(int), shown["code"] + " · " + [task_label(x) for x in shown["type"]] + " · "
                       + shown["title"].astype(str) + " · " + shown["community"].astype(str) + " · " + _window(shown),
                       strict=True))
-    tid = st.selectbox(t("vol.task.pick"), list(labels), format_func=labels.__getitem__, key=TASK_KEY)
-    task_panel(url, version, actor, view, shown[shown["id"] == tid].iloc[0])
+    tid = st.selectbox(t("vol.task.pick"), list(labels), format_func=labels.__getitem__,
+                       key=state_keys.VOLUNTEER_TASK)
+    task_panel(actor, view, shown[shown["id"] == tid].iloc[0])
 
 
-def _coverage(url: str, version: str, community_id: int) -> tuple[str, str]:
+def _coverage(community_id: int) -> tuple[str, str]:
     g = cache.gaps().community.set_index("community_id")
     if community_id not in g.index:
         return "—", ""
@@ -102,12 +138,12 @@ def _coverage(url: str, version: str, community_id: int) -> tuple[str, str]:
                    vols=int(row["volunteers_deployed_counted"]))
 
 
-def task_panel(url: str, version: str, actor: Actor, view: Any, task: pd.Series) -> None:
+def task_panel(actor: Actor, view: Any, task: pd.Series) -> None:
     ppl = t("unit.people")
     m = st.columns(4)
     m[0].metric(t("vol.kpi.fill"), f"{task['fill']} {ppl}")
     m[1].metric(t("vol.col.missing"), f"{int(task['missing'])} {ppl}")
-    cov, detail = _coverage(url, version, int(task["community_id"]))
+    cov, detail = _coverage(int(task["community_id"]))
     m[2].metric(t("vol.kpi.cp_coverage"), cov, help=detail)
     m[3].metric(t("vol.col.checked_in"), f"{int(task['checked_in'])} {ppl}")
     st.caption(detail)
@@ -122,37 +158,39 @@ def task_panel(url: str, version: str, actor: Actor, view: Any, task: pd.Series)
     if not actor.has(*WRITERS):
         st.info(t("vol.read_only"))
         return
-    _assign_form(url, version, actor, view, task)
+    _assign_form(actor, task)
     if len(on_task):
-        _clock_form(url, actor, on_task)
+        _clock_form(actor, on_task)
 
 
-def _assign_form(url: str, version: str, actor: Actor, view: Any, task: pd.Series) -> None:
+def _assign_form(actor: Actor, task: pd.Series) -> None:
     cand = cache.volunteer_candidates(int(task["id"]), personal=actor.sees_personal_data)
     ok = cand[~cand["blocked"]]
+    ok = ok.assign(skills=skills_text(ok["skills"]))
     hrs = t("unit.hours")
-    labels = {int(r.staff_id): f"{r.code} {r.staff_name} · {r.community} · {r.skills_zh or t('vol.no_skills')} · "
+    labels = {int(r.staff_id): f"{r.code} {r.staff_name} · {r.community} · {r.skills or t('vol.no_skills')} · "
                                f"{t('vol.that_day')} {r.hours_that_day:.1f} {hrs}" + (" ⚠️" if r.warned else "")
               for r in ok.itertuples()}
     st.markdown(f"**{t('vol.assign.title')}**")
     st.caption(t("vol.assign.caption", ok=fmt_int(len(ok)), blocked=fmt_int(int(cand["blocked"].sum()))))
-    picked = st.multiselect(t("vol.assign.pick"), list(labels), format_func=labels.__getitem__, key=PICK_KEY,
-                            placeholder=t("vol.assign.placeholder"))
+    picked = st.multiselect(t("vol.assign.pick"), list(labels), format_func=labels.__getitem__,
+                            key=state_keys.VOLUNTEER_PICK, placeholder=t("vol.assign.placeholder"))
     warned = ok[ok["staff_id"].isin(picked) & ok["warned"]]
-    for msg in warned["issues"]:
-        st.warning(msg, icon="⚠️")
-    reason = st.text_input(t("vol.assign.reason"), key=REASON_KEY, max_chars=200)
+    for issues in warned["issues"]:
+        st.warning(issue_line(issues), icon="⚠️")
+    reason = st.text_input(t("vol.assign.reason"), key=state_keys.VOLUNTEER_REASON, max_chars=200)
     if st.button(t("vol.assign.submit", n=len(picked)), type="primary", key="vol_assign", disabled=not picked):
         try:
-            res = core_vol.assign_volunteers(actor, url, int(task["id"]), picked, override_reason=reason)
+            with cache.write() as uow:
+                res = volunteer_tasks.assign_volunteers(uow, actor, int(task["id"]), picked, override_reason=reason)
         except FangxianError as exc:
             _error(exc)
         else:
-            st.session_state.pop(PICK_KEY, None)
+            st.session_state.pop(state_keys.VOLUNTEER_PICK, None)
             _done(t("vol.assign.done", n=res.assigned, code=res.task_code, fill=res.fill))
 
 
-def _clock_form(url: str, actor: Actor, on_task: pd.DataFrame) -> None:
+def _clock_form(actor: Actor, on_task: pd.DataFrame) -> None:
     with st.expander(t("vol.clock.title"), expanded=False):
         names = dict(zip(on_task["id"].astype(int), on_task["staff_code"] + " " + on_task["staff_name"].astype(str),
                          strict=True))
@@ -161,14 +199,15 @@ def _clock_form(url: str, actor: Actor, on_task: pd.DataFrame) -> None:
         for col, out, key in ((c[0], False, "vol_in"), (c[1], True, "vol_out")):
             if col.button(t("vol.clock.out" if out else "vol.clock.in"), key=key, disabled=not ids, width="stretch"):
                 try:
-                    n = (core_vol.check_out if out else core_vol.check_in)(actor, url, ids)
+                    with cache.write() as uow:
+                        n = (volunteer_tasks.check_out if out else volunteer_tasks.check_in)(uow, actor, ids)
                 except FangxianError as exc:
                     _error(exc)
                 else:
                     _done(t("vol.clock.done_out" if out else "vol.clock.done_in", n=n))
 
 
-def new_task_form(url: str, version: str, actor: Actor, view: Any) -> None:
+def new_task_form(actor: Actor, view: Any) -> None:
     if not actor.has(*WRITERS):
         return
     with st.expander(t("vol.new.title"), expanded=False):
@@ -193,9 +232,10 @@ def new_task_form(url: str, version: str, actor: Actor, view: Any) -> None:
                 starts = dt.datetime.combine(day, start)
                 kw = {"checkpoint_id": place} if type_ == "checkpoint" else {"community_id": place}
                 try:
-                    made = core_vol.create_task(actor, url, type_=type_, starts_at=starts,
-                                                ends_at=starts + dt.timedelta(hours=float(hours)), needed=int(needed),
-                                                title=title, **kw)
+                    with cache.write() as uow:
+                        made = volunteer_tasks.create_task(uow, actor, type_=type_, starts_at=starts,
+                                                           ends_at=starts + dt.timedelta(hours=float(hours)),
+                                                           needed=int(needed), title=title, **kw)
                 except FangxianError as exc:
                     _error(exc)
                 else:
@@ -224,8 +264,10 @@ def hours_tab(view: Any) -> None:
         t("vol.col.streak"): st.column_config.NumberColumn(format=f"%d {t('vol.unit.days')}")})
 
 
-def registry_tab(url: str, actor: Actor, view: Any) -> None:
+def registry_tab(actor: Actor, view: Any) -> None:
     p = view.people
+    p = p.assign(skills_text=skills_text(p["skills"]), type_text=type_text(p["kind"], p["volunteer_type"]),
+                 availability_text=availability_text(p["days"], p["hour_from"], p["hour_to"]))
     c = st.columns([2, 2, 2])
     kinds = {"volunteer": t("kind.volunteer"), "party_member": t("kind.party_member")}
     kind = c[0].multiselect(t("vol.filter.kind"), list(kinds), format_func=kinds.__getitem__, key="vol_reg_kind",
@@ -236,7 +278,7 @@ def registry_tab(url: str, actor: Actor, view: Any) -> None:
     if kind:
         keep &= p["kind"].isin(kind)
     if skill.strip():
-        keep &= p["skills_zh"].str.contains(skill.strip(), regex=False)
+        keep &= p["skills_text"].str.contains(skill.strip(), regex=False)
     if comm.strip():
         keep &= p["community"].fillna("").str.contains(comm.strip(), regex=False)
     shown = p[keep]
@@ -244,12 +286,12 @@ def registry_tab(url: str, actor: Actor, view: Any) -> None:
     st.caption(t("vol.reg.shown", n=fmt_int(len(shown))))
     st.dataframe(pd.DataFrame({
         t("vol.col.code"): shown["code"], t("vol.col.name"): shown["staff_name"], t("vol.col.phone"): shown["phone"],
-        t("vol.col.vtype"): shown["type_zh"], t("col.community"): shown["community"], t("col.street"): shown["street"],
-        t("vol.col.skills"): shown["skills_zh"], t("vol.col.availability"): shown["availability"],
+        t("vol.col.vtype"): shown["type_text"], t("col.community"): shown["community"], t("col.street"): shown["street"],
+        t("vol.col.skills"): shown["skills_text"], t("vol.col.availability"): shown["availability_text"],
         t("vol.col.on_duty"): [t("vol.yes") if x else t("vol.no") for x in shown["on_duty"]],
         t("vol.col.served"): shown["hours_served_21d"].round(1)}), hide_index=True, width="stretch", height=480,
         column_config={t("vol.col.served"): st.column_config.NumberColumn(format=f"%.1f {hrs}")})
-    if not actor.has(*core_vol.REGISTRY_ROLES) or shown.empty:
+    if not actor.has(*volunteer_registry.REGISTRY_ROLES) or shown.empty:
         return
     with st.expander(t("vol.avail.title")):
         opts = dict(zip(shown["staff_id"].astype(int).head(500), (shown["code"] + " " + shown["staff_name"].astype(str)).head(500),
@@ -263,7 +305,9 @@ def registry_tab(url: str, actor: Actor, view: Any) -> None:
             h1 = c2[1].number_input(t("vol.avail.to"), 1, 24, 20, key="vol_av_to")
             if st.form_submit_button(t("vol.avail.submit")):
                 try:
-                    core_vol.set_availability(actor, url, int(sid), "".join(map(str, days)), int(h0), int(h1))
+                    with cache.write() as uow:
+                        volunteer_registry.set_availability(uow, actor, int(sid), "".join(map(str, days)), int(h0),
+                                                            int(h1))
                 except FangxianError as exc:
                     _error(exc)
                 else:

@@ -22,11 +22,12 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import state_keys
 from dashboard.builders.wall_view import VIEWS
 
 LAST_GOOD = "wall_last_good"  # session-state key: {"data": WallData, "at": epoch s}
 LAST_FAILED = "wall_last_failed"  # epoch s of the last failed read, or None
-VIEW_KEY = "wall_view"  # session-state key: {"i": index, "at": epoch s of the last switch}
+VIEW_KEY = state_keys.WALL_VIEW  # {"i": index, "at": epoch s of the last switch}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ reassignment path. Every write goes through a core service (roles checked there)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -12,20 +13,17 @@ import streamlit as st
 
 from core.model.actor import Actor
 from core.model.errors import FangxianError
-from core.model.scenarios.evaluation import LIVE, Scenario, real_moves, to_batch
+from core.model.scenarios.evaluation import LIVE, Scenario, real_moves
 from core.model.scenarios.file_format import change_from_dict, change_to_dict, dumps, loads
-from core.services.scenario_store import (
-    copy_scenario,
-    delete_scenario,
-    flattened,
-    get_scenario,
-    save_scenario,
-)
-from dashboard import cache
-from dashboard.i18n import error_text, t
+from core.services.scenario_store import copy_scenario, delete_scenario, save_scenario
+from core.services.uow import UnitOfWork
+from core.services.whatif import to_batch
+from dashboard import cache, feedback, state_keys
+from dashboard.i18n import t
 
-DRAFT_KEY, NAME_KEY, FLASH_KEY, ERROR_KEY = "wi_draft", "wi_name", "wi_flash", "wi_error"
-PICK_KEY, IMPORTED_KEY, PENDING_KEY = "wi_saved_pick", "wi_imported_file", "wi_pending"
+DRAFT_KEY, NAME_KEY = state_keys.WHATIF_DRAFT, state_keys.WHATIF_NAME
+FLASH_KEY, ERROR_KEY = state_keys.WHATIF_FLASH, state_keys.WHATIF_ERROR
+PICK_KEY, IMPORTED_KEY, PENDING_KEY = state_keys.WHATIF_PICK, state_keys.WHATIF_IMPORTED, state_keys.WHATIF_PENDING
 KPI_KEYS = ("shortage", "uncovered_grids", "unstaffed_shifts", "short_communities")
 KPI_UNITS = ("unit.people", "unit.communities", "wi.unit.shifts", "unit.communities")
 
@@ -71,51 +69,53 @@ def _use(sc: Scenario) -> None:
     st.session_state[NAME_KEY] = sc.name
 
 
-def _load(url: str) -> None:
+def _load() -> None:
     sid = st.session_state.get(PICK_KEY)
     if sid:
         try:
-            _use(get_scenario(url, sid))
+            _use(cache.saved_scenario(sid))  # type: ignore[arg-type]
             st.session_state[FLASH_KEY] = t("wi.loaded", name=st.session_state[NAME_KEY])
         except FangxianError as exc:
-            st.session_state[ERROR_KEY] = error_text(exc)
+            feedback.error_later(ERROR_KEY, exc)
 
 
-def _write(fn: Any, done_key: str, **fmt: Any) -> None:
+def _write(fn: Callable[[UnitOfWork], Any], done_key: str, **fmt: Any) -> Any:
+    """One write in its own unit of work; the message (or the error) is left for the next run."""
     try:
-        out = fn()
+        with cache.write() as uow:
+            out = fn(uow)
         st.session_state[FLASH_KEY] = t(done_key, **fmt)
-        return out  # type: ignore[no-any-return]
+        return out
     except FangxianError as exc:
-        st.session_state[ERROR_KEY] = error_text(exc)
+        feedback.error_later(ERROR_KEY, exc)
     finally:
         cache.clear()
     return None
 
 
-def render(actor: Actor, url: str, version: str, scenario: Scenario, res: Any, draft: dict[str, Any]) -> None:
+def render(actor: Actor, scenario: Scenario, res: Any) -> None:
     saved = cache.saved_scenarios()
     tabs = st.tabs([t("wi.tab.saved"), t("wi.tab.compare"), t("wi.tab.file"), t("wi.tab.batch")])
     with tabs[0]:
-        _saved_tab(actor, url, scenario, saved)
+        _saved_tab(actor, scenario, saved)
     with tabs[1]:
-        _compare_tab(url, version, res, saved)
+        _compare_tab(res, saved)
     with tabs[2]:
-        _file_tab(url, scenario)
+        _file_tab(scenario)
     with tabs[3]:
-        _batch_tab(actor, url, res)
+        _batch_tab(actor, res)
 
 
-def _saved_tab(actor: Actor, url: str, scenario: Scenario, saved: pd.DataFrame) -> None:
+def _saved_tab(actor: Actor, scenario: Scenario, saved: pd.DataFrame) -> None:
     can_write = actor.has("planner", "admin")
     c = st.columns([1, 1, 3], vertical_alignment="bottom")
     if c[0].button(t("wi.save"), key="wi_save", type="primary", icon="💾", disabled=not can_write):
-        sid = _write(lambda: save_scenario(actor, url, scenario), "wi.saved", name=scenario.name)
+        sid = _write(lambda uow: save_scenario(uow, actor, scenario), "wi.saved", name=scenario.name)
         if sid:
             st.session_state[DRAFT_KEY]["id"] = sid
         st.rerun()
     if c[1].button(t("wi.save_new"), key="wi_save_new", icon="🆕", disabled=not can_write):
-        sid = _write(lambda: save_scenario(actor, url, dataclasses.replace(scenario, id=None)), "wi.saved",
+        sid = _write(lambda uow: save_scenario(uow, actor, dataclasses.replace(scenario, id=None)), "wi.saved",
                      name=scenario.name)
         if sid:
             st.session_state[DRAFT_KEY]["id"] = sid
@@ -131,16 +131,16 @@ def _saved_tab(actor: Actor, url: str, scenario: Scenario, saved: pd.DataFrame) 
         "wi.saved_fmt", name=row.loc[i, "name"], author=row.loc[i, "author"], n=int(row.loc[i, "n_changes"]),
         when=pd.Timestamp(row.loc[i, "updated_at"]).strftime("%m-%d %H:%M")))
     b = st.columns(3)
-    b[0].button(t("wi.load"), key="wi_load", icon="📂", on_click=_load, args=(url,))
+    b[0].button(t("wi.load"), key="wi_load", icon="📂", on_click=_load)
     if b[1].button(t("wi.copy"), key="wi_copy", icon="📋", disabled=not can_write):
-        _write(lambda: copy_scenario(actor, url, st.session_state[PICK_KEY]), "wi.copied")
+        _write(lambda uow: copy_scenario(uow, actor, st.session_state[PICK_KEY]), "wi.copied")
         st.rerun()
     if b[2].button(t("wi.delete"), key="wi_delete", icon="🗑️", disabled=not can_write):
-        _write(lambda: delete_scenario(actor, url, st.session_state[PICK_KEY]), "wi.deleted")
+        _write(lambda uow: delete_scenario(uow, actor, st.session_state[PICK_KEY]), "wi.deleted")
         st.rerun()
 
 
-def _compare_tab(url: str, version: str, res: Any, saved: pd.DataFrame) -> None:
+def _compare_tab(res: Any, saved: pd.DataFrame) -> None:
     if len(saved) < 1:
         st.info(t("wi.compare.need"))
         return
@@ -153,20 +153,20 @@ def _compare_tab(url: str, version: str, res: Any, saved: pd.DataFrame) -> None:
                                   t("wi.map.today"): [f"{res.kpi(k)['before']:,} {u}" for k, u in zip(KPI_KEYS, units, strict=True)]}
     for sid in picked:
         try:
-            other = cache.whatif_result(dumps(get_scenario(url, sid)))
+            other = cache.whatif_result(dumps(cache.saved_scenario(sid)))  # type: ignore[arg-type]
         except FangxianError as exc:
-            st.error(error_text(exc))
+            feedback.show_error(exc)
             continue
         cols[names[sid]] = [f"{other.kpi(k)['after']:,} {u}（{other.kpi(k)['delta']:+,}）"  # type: ignore[attr-defined]
                             for k, u in zip(KPI_KEYS, units, strict=True)]
     st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch")
 
 
-def _file_tab(url: str, scenario: Scenario) -> None:
+def _file_tab(scenario: Scenario) -> None:
     try:
-        text = dumps(scenario, flattened(url, scenario))
+        text = cache.scenario_file(dumps(scenario))
     except FangxianError as exc:
-        st.error(error_text(exc))
+        feedback.show_error(exc)
         return
     st.download_button(t("wi.export"), text.encode("utf-8"), file_name=f"{scenario.name}.json",
                        mime="application/json", key="wi_export", icon="⬇️")
@@ -178,11 +178,11 @@ def _file_tab(url: str, scenario: Scenario) -> None:
             st.session_state[PENDING_KEY] = dataclasses.replace(sc, id=None, base=LIVE)
             st.session_state[FLASH_KEY] = t("wi.imported", name=sc.name, n=len(sc.changes))
         except FangxianError as exc:
-            st.session_state[ERROR_KEY] = error_text(exc)
+            feedback.error_later(ERROR_KEY, exc)
         st.rerun()
 
 
-def _batch_tab(actor: Actor, url: str, res: Any) -> None:
+def _batch_tab(actor: Actor, res: Any) -> None:
     moves = real_moves(res)
     if moves.empty:
         st.info(t("wi.batch.none"))
@@ -195,9 +195,11 @@ def _batch_tab(actor: Actor, url: str, res: Any) -> None:
     override = st.text_input(t("wi.batch.override"), key="wi_batch_override")
     if st.button(t("wi.batch.go", n=len(moves)), key="wi_batch_go", type="primary", disabled=not reason.strip()):
         try:
-            done = to_batch(actor, url, res, reason, override or None)
-            st.session_state[FLASH_KEY] = t("wi.batch.done", n=done.moved, batch=done.batch_id)
+            with cache.write() as uow:
+                done = to_batch(uow, actor, res, reason, override or None)
         except FangxianError as exc:
-            st.session_state[ERROR_KEY] = error_text(exc)
-        cache.clear()
-        st.rerun()
+            feedback.error_later(ERROR_KEY, exc)
+            cache.clear()
+            st.rerun()
+        else:
+            feedback.finish_write(FLASH_KEY, t("wi.batch.done", n=done.moved, batch=done.batch_id))

@@ -66,7 +66,7 @@ def test_an_admin_adds_a_user_through_the_form(app, demo_sqlite) -> None:  # typ
     next(b for b in at.button if b.label == "新增").click().run()
     assert not at.exception
     assert any("已新增用户 zhaolei" in s.value for s in at.success)
-    from core.services.identity.accounts import authenticate
+    from tests.storage.test_identity import sign_in
 
-    assert authenticate(demo_sqlite, "zhaolei", "a-long-password-1").roles == frozenset({"coordinator"})
+    assert sign_in(demo_sqlite, "zhaolei", "a-long-password-1").roles == frozenset({"coordinator"})
     assert _count_communities(demo_sqlite) > 0

@@ -6,19 +6,19 @@ import datetime as dt
 
 from core.model.actor import Actor
 from core.services.audit import new_batch_id, record
-from core.services.audit_report import AuditFilter, load_audit
-from core.storage.db import session_scope
+from core.services.audit_report import AuditFilter, entries
+from core.services.uow import unit_of_work
 
 CLERK = Actor("clerk", "刘录入", frozenset({"clerk"}))
 
 
 def _seed_entries(url: str) -> None:
-    with session_scope(url) as s:
+    with unit_of_work(url) as uow:
         batch = new_batch_id()
-        record(s, CLERK, "staff.update", "staff", "S1", community_code="420102001001",
+        record(uow, CLERK, "staff.update", "staff", "S1", community_code="420102001001",
                before={"name": "张三明", "phone": "13812345678"}, after={"name": "张三明", "phone": "13900001111"},
                reason="更正电话", batch_id=batch)
-        record(s, CLERK, "community.update", "community", "420102001001", community_code="420102001001",
+        record(uow, CLERK, "community.update", "community", "420102001001", community_code="420102001001",
                before={"name": "旧名社区"}, after={"name": "<img src=x onerror=alert(1)>"}, reason="改名",
                batch_id=batch)
 
@@ -74,7 +74,8 @@ def test_filters_narrow_the_log_by_person_community_and_kind(app, demo_sqlite) -
 
 def test_hostile_filter_text_reaches_sql_only_as_a_parameter(demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     leader = Actor("leader", "王", frozenset({"leader"}))
-    for evil in ("' OR '1'='1", "x'; DELETE FROM audit_log; --"):
-        assert load_audit(demo_sqlite, leader, AuditFilter(person=evil)).empty
-        assert load_audit(demo_sqlite, leader, AuditFilter(community_code=evil, actions=(evil,))).empty
-    assert len(load_audit(demo_sqlite, leader, AuditFilter())) >= 1
+    with unit_of_work(demo_sqlite) as uow:
+        for evil in ("' OR '1'='1", "x'; DELETE FROM audit_log; --"):
+            assert entries(uow, leader, AuditFilter(person=evil)).empty
+            assert entries(uow, leader, AuditFilter(community_code=evil, actions=(evil,))).empty
+        assert len(entries(uow, leader, AuditFilter())) >= 1

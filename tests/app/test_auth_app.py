@@ -10,6 +10,7 @@ from core.demo import accounts as demo_accounts
 from core.model.actor import Actor
 from core.services import identity
 from dashboard.auth import ACTOR_KEY, SESSION_KEY, new_session
+from tests.storage.test_identity import write
 
 ADMIN = Actor("admin", "周管理员", frozenset({"admin"}))
 
@@ -100,7 +101,7 @@ def test_disabling_an_account_ends_its_open_session(app, demo_sqlite) -> None:  
     at = app(user="planner")
     at.run()
     assert "江岸区" in at.title[0].value
-    identity.disable_user(ADMIN, demo_sqlite, "planner")
+    write(demo_sqlite, identity.disable_user, "planner")
     at.run()
     assert at.title[0].value == "登录防线指挥台"
     assert "已停用" in at.warning[0].value
@@ -142,7 +143,7 @@ def test_a_revoked_kiosk_token_is_refused_even_mid_session(app, demo_sqlite) -> 
     at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
     at.run()
     assert at.session_state[ACTOR_KEY].roles == {"wallscreen"}
-    identity.revoke_kiosk_token(ADMIN, demo_sqlite, "演示大屏")
+    write(demo_sqlite, identity.revoke_kiosk_token, "演示大屏")
     at.run()
     assert at.title[0].value == "登录防线指挥台"
     assert "令牌无效或已撤销" in at.warning[0].value
@@ -200,7 +201,7 @@ def test_no_demo_accounts_are_offered_outside_the_demo(app, empty_sqlite, monkey
     migrate(empty_sqlite)
     with session_scope(empty_sqlite) as s:  # a real (non-demo) district, so nothing seeds the demo
         s.add(District(code="420102", name="江岸区"))
-    identity.add_user(ADMIN, empty_sqlite, "ops", "运维", "long-enough-pw", ["admin"])
+    write(empty_sqlite, identity.add_user, "ops", "运维", "long-enough-pw", ["admin"])
     at = app(user=None)
     monkeypatch.setenv("FANGXIAN_DATABASE_URL", empty_sqlite)
     at.run()

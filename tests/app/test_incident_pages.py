@@ -6,14 +6,24 @@ import json
 
 import pandas as pd
 
-from core.services.incidents import list_incidents
-from core.services.isolation import load_view
+from core.services import incidents, isolation
+from core.services.uow import unit_of_work
 from tests.app.conftest import open_page
 
 INCIDENTS, ISOLATION, SCREENING = "app_pages/incidents.py", "app_pages/isolation.py", "app_pages/screening.py"
 
 
 _open = open_page
+
+
+def list_incidents(url: str) -> pd.DataFrame:
+    with unit_of_work(url) as uow:
+        return incidents.list_incidents(uow)
+
+
+def load_view(url: str, *, personal: bool) -> isolation.IsolationView:
+    with unit_of_work(url) as uow:
+        return isolation.load_view(uow, personal=personal)
 
 
 def test_incident_page_renders_map_timeline_and_table_in_chinese(app) -> None:  # type: ignore[no-untyped-def]
@@ -103,10 +113,7 @@ def test_ending_an_isolation_from_the_page_lowers_the_community_count(app, demo_
     assert not at.exception, [e.value for e in at.exception]
     after = load_view(demo_sqlite, personal=True)
     assert len(after.households) == len(before.households) - 1
-    from core.storage.db import session_scope
-    from core.storage.repositories import tables_repo as repo
-
-    with session_scope(demo_sqlite) as s:
-        count = repo.communities(s).set_index("id").loc[community, "isolated_households"]
+    with unit_of_work(demo_sqlite) as uow:
+        count = uow.tables.communities().set_index("id").loc[community, "isolated_households"]
     assert count == (before.households["community_id"] == community).sum() - 1
     assert any("已解除隔离" in s.value for s in at.success)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from core.services.read_models.overview import load_overview
+from core.services.uow import unit_of_work
 
 
 def test_overview_renders_without_exception(app) -> None:  # type: ignore[no-untyped-def]
@@ -18,7 +19,8 @@ def test_overview_renders_without_exception(app) -> None:  # type: ignore[no-unt
 def test_overview_figures_match_the_database(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = app()
     at.run()
-    data = load_overview(demo_sqlite)
+    with unit_of_work(demo_sqlite) as uow:
+        data = load_overview(uow)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["社区"] == f"{data.kpis.communities} 个"
     assert metrics["在岗人员"] == f"{data.kpis.staff_on_duty:,} 人"

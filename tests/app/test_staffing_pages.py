@@ -8,12 +8,23 @@ import time
 
 from core.services.gaps import load_gaps
 from core.services.norms import norm_history
+from core.services.uow import unit_of_work
 from tests.app.conftest import open_page
 
 COVERAGE, GAPS, NORMS = "app_pages/coverage.py", "app_pages/gaps.py", "app_pages/norms.py"
 
 
 _open = open_page
+
+
+def _gaps(url: str, day: dt.date | None = None):  # type: ignore[no-untyped-def]
+    with unit_of_work(url) as uow:
+        return load_gaps(uow, day)
+
+
+def _norm_history(url: str):  # type: ignore[no-untyped-def]
+    with unit_of_work(url) as uow:
+        return norm_history(uow)
 
 
 def _deck_specs(at) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -34,7 +45,7 @@ def test_coverage_page_renders_the_community_map_in_chinese(app) -> None:  # typ
 
 def test_clicking_a_community_opens_its_grids_and_detail_panel(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = _open(app, COVERAGE)
-    worst = load_gaps(demo_sqlite).community.sort_values("gap").iloc[-1]
+    worst = _gaps(demo_sqlite).community.sort_values("gap").iloc[-1]
     feature = {"properties": {"code": worst["code"], "name": worst["name"]}}
     at.session_state["coverage_map"] = {"selection": {"indices": {"communities": [0]},
                                                       "objects": {"communities": [feature]}}}
@@ -73,7 +84,7 @@ def test_coverage_metric_switch_changes_the_legend(app) -> None:  # type: ignore
 def test_gaps_page_ranks_short_communities_and_offers_a_chinese_csv(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = _open(app, GAPS)
     assert at.title[0].value == "人员缺口"
-    res = load_gaps(demo_sqlite)
+    res = _gaps(demo_sqlite)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["缺员社区"] == f"{res.district['short_communities']} 个"
     assert metrics["缺员合计"] == f"{res.district['shortage']:,} 人"
@@ -92,7 +103,7 @@ def test_gaps_page_on_a_past_day_and_one_street(app, demo_sqlite) -> None:  # ty
     at.date_input(key="gaps_day").set_value(dt.date(2026, 11, 20)).run()
     at.multiselect(key="gaps_streets").set_value(["420102001"]).run()
     assert not at.exception
-    past = load_gaps(demo_sqlite, dt.date(2026, 11, 20)).community
+    past = _gaps(demo_sqlite, dt.date(2026, 11, 20)).community
     past = past[past["street_code"] == "420102001"]
     assert {m.label: m.value for m in at.metric}["缺员合计"] == f"{past['shortage'].sum():,} 人"
     assert set(at.dataframe[0].value["街道"]) <= {"大智街道"}
@@ -117,7 +128,7 @@ def test_admin_saves_a_new_norm_version_with_a_reason(app, demo_sqlite) -> None:
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
     assert any("已保存新版本" in s.value for s in at.success)
-    hist = norm_history(demo_sqlite)
+    hist = _norm_history(demo_sqlite)
     assert len(hist) == 2 and dict(hist["params"].iat[0])["base_per_10k_residents"] == 25.0
     assert hist["reason"].iat[0] == "疫情升级，提高基数"
 
@@ -126,7 +137,7 @@ def test_admin_without_a_reason_gets_a_chinese_error_and_no_new_version(app, dem
     at = _open(app, NORMS, user="admin")
     at.button[0].click().run()
     assert any("请填写修改原因" in e.value for e in at.error)
-    assert len(norm_history(demo_sqlite)) == 1
+    assert len(_norm_history(demo_sqlite)) == 1
 
 
 def test_pages_rerun_warm_in_under_a_second(app) -> None:  # type: ignore[no-untyped-def]

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 
-from core.services.errands import list_errands
-from core.services.volunteers import load_view
+import pandas as pd
+
+from core.services import errands, volunteers
+from core.services.uow import unit_of_work
 from tests.app.conftest import open_page
 
 VOLUNTEERS, ERRANDS = "app_pages/volunteers.py", "app_pages/errands.py"
 
 
 _open = open_page
+
+
+def list_errands(url: str, *, personal: bool) -> pd.DataFrame:
+    with unit_of_work(url) as uow:
+        return errands.list_errands(uow, personal=personal)
+
+
+def load_view(url: str, *, personal: bool) -> volunteers.DeploymentView:
+    with unit_of_work(url) as uow:
+        return volunteers.load_view(uow, personal=personal)
 
 
 def test_volunteer_page_shows_the_deployment_map_and_figures_with_units(app) -> None:  # type: ignore[no-untyped-def]

@@ -89,10 +89,12 @@ def test_rotation_and_refresh_come_from_the_url(app) -> None:  # type: ignore[no
 
 
 def test_a_coordinator_acknowledges_an_alert_and_it_leaves_the_wall(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
-    from core.services.alerts import for_display
+    from core.model.alert_rules import for_display
     from core.services.read_models.wall import load_wall
+    from core.services.uow import unit_of_work
 
-    before = for_display(load_wall(demo_sqlite).alerts)
+    with unit_of_work(demo_sqlite) as uow:
+        before = for_display(load_wall(uow).alerts)
     at = app(user="coordinator")
     at.run()
     at.switch_page("app_pages/alerts.py").run()
@@ -102,7 +104,8 @@ def test_a_coordinator_acknowledges_an_alert_and_it_leaves_the_wall(app, demo_sq
     next(b for b in at.button if b.label == "确认预警").click().run()
     assert not at.exception
     assert "已确认 1 条预警" in at.success[0].value
-    after = for_display(load_wall(demo_sqlite).alerts)
+    with unit_of_work(demo_sqlite) as uow:
+        after = for_display(load_wall(uow).alerts)
     assert len(after) == len(before) - 1
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from core.services.scenario_store import list_scenarios
+from core.services import scenario_store
+from core.services.uow import unit_of_work
 
 WHATIF = "app_pages/whatif.py"
+
+
+def list_scenarios(url: str):  # type: ignore[no-untyped-def]
+    with unit_of_work(url) as uow:
+        return scenario_store.list_scenarios(uow)
 
 
 def _open(app, user: str = "planner", **state):  # type: ignore[no-untyped-def]
@@ -86,9 +92,10 @@ def test_a_clerk_does_not_get_the_page(app, user: str) -> None:  # type: ignore[
 
 
 def _move_draft(url: str) -> dict[str, object]:
-    from core.model.scenarios.evaluation import load_baseline
+    from core.services.whatif import load_baseline
 
-    base = load_baseline(url)
+    with unit_of_work(url) as uow:
+        base = load_baseline(uow)
     donor = base.gaps.community.sort_values(["movable_surplus", "code"], ascending=[False, True]).iloc[0]
     s = base.state.staff
     ids = s[(s["community_id"] == donor["community_id"]) & s["movable"] & s["on_duty"]
@@ -114,5 +121,6 @@ def test_a_coordinator_turns_the_scenario_moves_into_a_real_batch(app, demo_sqli
     at.button(key="wi_batch_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("已调配 2 人" in s.value for s in at.success), [e.value for e in at.error]
-    batches = recent_batches(demo_sqlite)
+    with unit_of_work(demo_sqlite) as uow:
+        batches = recent_batches(uow)
     assert batches["moves"].tolist() == [2] and batches["reason"].tolist() == ["按推演结果支援"]

@@ -9,8 +9,10 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from core.model.actor import Actor
+from core.services import clock
 from core.services.gaps import load_gaps
-from core.services.volunteers import candidates, create_task, reference_now
+from core.services.uow import unit_of_work
+from core.services.volunteer_tasks import candidates, create_task
 from core.storage import rows as m
 from core.storage.db import session_scope
 from tests.browser.conftest import (
@@ -35,9 +37,10 @@ def _checkpoint_task(db_url: str) -> tuple[str, int, int]:
              ].sort_values("code").iloc[0]
     with session_scope(db_url) as s:
         cp = int(s.scalar(select(func.min(m.Checkpoint.id)).where(m.Checkpoint.community_id == int(comm["community_id"]))))
-    day = reference_now(db_url).date()
-    made = create_task(COORD, db_url, type_="checkpoint", checkpoint_id=cp, needed=3,
-                       starts_at=dt.datetime.combine(day, dt.time(20)), ends_at=dt.datetime.combine(day, dt.time(22)))
+    with unit_of_work(db_url) as uow:
+        day = clock.reference_day(uow)
+        made = create_task(uow, COORD, type_="checkpoint", checkpoint_id=cp, needed=3,
+                           starts_at=dt.datetime.combine(day, dt.time(20)), ends_at=dt.datetime.combine(day, dt.time(22)))
     return made.code, made.id, int(comm["community_id"])
 
 
@@ -63,7 +66,8 @@ def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(
     assert cov_before == f"{before['checkpoint_shift_coverage']:.0f} %"
     assert _metric(page, "已派 / 需要") == "0 / 3 人"
 
-    cand = candidates(own_server.db_url, task_id, personal=True)
+    with unit_of_work(own_server.db_url) as uow:
+        cand = candidates(uow, task_id, personal=True)
     # the first three volunteers the page lists without a warning (party members are counted already)
     first3 = cand[~cand["blocked"] & ~cand["warned"] & (cand["kind"] == "volunteer")]["code"].head(3).tolist()
     pick = page.get_by_role("combobox", name="选择志愿者（可多选）")

@@ -9,7 +9,8 @@ from sqlalchemy.exc import DBAPIError
 
 from core.model.actor import SYSTEM
 from core.services.audit import record
-from core.storage.db import get_engine, session_scope
+from core.services.uow import unit_of_work
+from core.storage.db import get_engine
 
 
 def _count(url: str) -> int:
@@ -41,6 +42,6 @@ def test_truncate_is_refused_on_postgresql(demo_pg: str) -> None:
 
 def test_appending_still_works(demo_db: str) -> None:
     before = _count(demo_db)
-    with session_scope(demo_db) as s:
-        record(s, SYSTEM, "test.append", "database", reason="追加")
+    with unit_of_work(demo_db) as uow:
+        record(uow, SYSTEM, "test.append", "database", reason="追加")
     assert _count(demo_db) == before + 1

@@ -9,6 +9,7 @@ import pytest
 
 from core.cli.main import main
 from core.services import identity
+from tests.storage.test_identity import read, sign_in
 
 
 def _run(url: str, *argv: str, stdin: str = "", monkeypatch: pytest.MonkeyPatch) -> int:
@@ -21,7 +22,7 @@ def test_an_admin_creates_an_account_from_the_shell_and_it_can_sign_in(
     rc = _run(demo_sqlite, "user", "add", "wang", "--name", "王五", "--role", "coordinator", "--role", "planner",
               "--street", "420102003", "--password-stdin", stdin="a-good-password\n", monkeypatch=monkeypatch)
     assert rc == 0 and "wang" in capsys.readouterr().out
-    actor = identity.authenticate(demo_sqlite, "wang", "a-good-password")
+    actor = sign_in(demo_sqlite, "wang", "a-good-password")
     assert actor.roles == {"coordinator", "planner"} and actor.streets == {"420102003"}
     assert _run(demo_sqlite, "user", "list", "--format", "json", monkeypatch=monkeypatch) == 0
     rows = {r["username"]: r for r in json.loads(capsys.readouterr().out)}
@@ -36,7 +37,7 @@ def test_passwords_are_asked_with_getpass_twice(demo_sqlite: str, monkeypatch: p
     assert "不一致" in capsys.readouterr().err
     answers = iter(["fresh-password", "fresh-password"])
     assert _run(demo_sqlite, "user", "passwd", "leader", monkeypatch=monkeypatch) == 0
-    assert identity.authenticate(demo_sqlite, "leader", "fresh-password").username == "leader"
+    assert sign_in(demo_sqlite, "leader", "fresh-password").username == "leader"
 
 
 def test_the_command_line_has_no_password_argument() -> None:
@@ -50,12 +51,12 @@ def test_the_command_line_has_no_password_argument() -> None:
 
 def test_disable_and_enable_from_the_shell(demo_sqlite: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert _run(demo_sqlite, "user", "disable", "clerk", "--reason", "调岗", monkeypatch=monkeypatch) == 0
-    assert identity.load_actor(demo_sqlite, "clerk") is None
+    assert read(demo_sqlite, identity.load_actor, "clerk") is None
     assert _run(demo_sqlite, "user", "enable", "clerk", monkeypatch=monkeypatch) == 0
-    assert identity.load_actor(demo_sqlite, "clerk") is not None
+    assert read(demo_sqlite, identity.load_actor, "clerk") is not None
     assert _run(demo_sqlite, "user", "set-roles", "clerk", "--role", "clerk", "--role", "leader",
                 monkeypatch=monkeypatch) == 0
-    assert identity.load_actor(demo_sqlite, "clerk").roles == {"clerk", "leader"}  # type: ignore[union-attr]
+    assert read(demo_sqlite, identity.load_actor, "clerk").roles == {"clerk", "leader"}  # type: ignore[union-attr]
 
 
 def test_bad_input_exits_with_code_two_and_a_chinese_message(
@@ -72,9 +73,20 @@ def test_a_kiosk_token_is_shown_once_and_revoked_from_the_shell(
     assert _run(demo_sqlite, "kiosk", "create", "一号屏", monkeypatch=monkeypatch) == 0
     out = capsys.readouterr().out
     token = out.splitlines()[1].strip()
-    assert identity.kiosk_actor(demo_sqlite, token) is not None
+    assert read(demo_sqlite, identity.kiosk_actor, token) is not None
     assert _run(demo_sqlite, "kiosk", "list", monkeypatch=monkeypatch) == 0
     listing = capsys.readouterr().out
     assert "一号屏" in listing and token not in listing
     assert _run(demo_sqlite, "kiosk", "revoke", "一号屏", monkeypatch=monkeypatch) == 0
-    assert identity.kiosk_actor(demo_sqlite, token) is None
+    assert read(demo_sqlite, identity.kiosk_actor, token) is None
+
+
+def test_the_account_commands_speak_english_when_asked(
+        demo_sqlite: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(demo_sqlite, "--lang", "en", "user", "disable", "clerk", monkeypatch=monkeypatch) == 0
+    assert capsys.readouterr().out.strip() == "clerk disabled"
+    assert _run(demo_sqlite, "--lang", "en", "user", "add", "tiny", "--role", "leader", "--password-stdin",
+                stdin="short\n", monkeypatch=monkeypatch) == 2
+    assert capsys.readouterr().err.strip() == "Error: A password has at least 8 characters"
+    assert _run(demo_sqlite, "user", "disable", "ghost", monkeypatch=monkeypatch) == 1
+    assert capsys.readouterr().err.strip() == "错误：没有用户 ghost"

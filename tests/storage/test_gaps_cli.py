@@ -47,3 +47,9 @@ def test_gaps_bad_input_exits_with_code_2(demo_sqlite, capsys, args, message) ->
     code, _, err = _run(capsys, demo_sqlite, *args)
     assert code == 2
     assert message in err
+
+
+def test_gaps_bad_input_is_explained_in_english_when_asked(demo_sqlite, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = main(["--database-url", demo_sqlite, "--lang", "en", "gaps", "--street", "999", "--street", "998"])
+    assert code == 2
+    assert capsys.readouterr().err.strip() == "Error: --street: no street has these codes: 999, 998"

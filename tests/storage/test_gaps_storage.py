@@ -13,6 +13,7 @@ from core.model.norms import DEFAULT_NORMS
 from core.services.gaps import gap_history, load_gaps
 from core.services.norms import norm_history, norms_for_day, save_norms
 from core.services.staffing import load_state
+from core.services.uow import unit_of_work
 from core.storage import rows as m
 from core.storage.db import session_scope
 from tests.conftest import DEMO_TODAY
@@ -22,8 +23,9 @@ FUTURE = DEMO_TODAY + dt.timedelta(days=3)
 
 
 def test_today_from_the_history_equals_the_current_tables(demo_db: str) -> None:
-    now = load_gaps(demo_db)
-    today = load_gaps(demo_db, DEMO_TODAY)
+    with unit_of_work(demo_db) as uow:
+        now = load_gaps(uow)
+        today = load_gaps(uow, DEMO_TODAY)
     assert now.district["required"] == today.district["required"]
     assert now.district["available"] == today.district["available"]
     assert now.district["communities"] == 180 and now.district["short_communities"] > 0
@@ -42,7 +44,8 @@ def test_a_past_day_uses_the_history_rows_of_that_day(demo_db: str) -> None:
                            on_duty=False))
         s.add(m.CommunityCondition(community_id=target, valid_from=FUTURE, risk_level="high", checkpoints=9,
                                    isolated_households=40, vulnerable_residents=0))
-    before, on, after = (load_state(demo_db, FUTURE + dt.timedelta(days=k)) for k in (-1, 0, 1))
+    with unit_of_work(demo_db) as uow:
+        before, on, after = (load_state(uow, FUTURE + dt.timedelta(days=k)) for k in (-1, 0, 1))
     where = {st.day: st.staff.set_index("staff_id").loc[person] for st in (before, on, after)}
     assert where[before.day]["community_id"] == home and where[before.day]["on_duty"]
     assert where[on.day]["community_id"] == target and where[on.day]["on_duty"]
@@ -52,20 +55,23 @@ def test_a_past_day_uses_the_history_rows_of_that_day(demo_db: str) -> None:
     # the grids' isolated households are rescaled to the community's count of the day
     grids_on = on.grids[on.grids["community_id"] == target]
     assert grids_on["isolated_households"].sum() == 40
-    g_before = load_gaps(demo_db, FUTURE - dt.timedelta(days=1)).community.set_index("community_id")
-    g_on = load_gaps(demo_db, FUTURE).community.set_index("community_id")
+    with unit_of_work(demo_db) as uow:
+        g_before = load_gaps(uow, FUTURE - dt.timedelta(days=1)).community.set_index("community_id")
+        g_on = load_gaps(uow, FUTURE).community.set_index("community_id")
     assert g_on.loc[target, "available"] == g_before.loc[target, "available"] + 1
     assert g_on.loc[home, "available"] == g_before.loc[home, "available"] - 1
     assert g_on.loc[target, "required"] > g_before.loc[target, "required"]
 
 
 def test_a_past_day_is_computed_with_the_norms_in_force_that_day(demo_db: str) -> None:
-    vid = save_norms(ADMIN, demo_db, {**DEFAULT_NORMS, "base_per_10k_residents": 30.0}, FUTURE, "高峰期提高基数")
+    with unit_of_work(demo_db) as uow:
+        vid = save_norms(uow, ADMIN, {**DEFAULT_NORMS, "base_per_10k_residents": 30.0}, FUTURE, "高峰期提高基数")
     assert vid > 0
-    assert norms_for_day(demo_db, FUTURE - dt.timedelta(days=1)).base_per_10k_residents == 18.0
-    assert norms_for_day(demo_db, FUTURE).base_per_10k_residents == 30.0
-    before = load_gaps(demo_db, FUTURE - dt.timedelta(days=1))
-    on = load_gaps(demo_db, FUTURE)
+    with unit_of_work(demo_db) as uow:
+        assert norms_for_day(uow, FUTURE - dt.timedelta(days=1)).base_per_10k_residents == 18.0
+        assert norms_for_day(uow, FUTURE).base_per_10k_residents == 30.0
+        before = load_gaps(uow, FUTURE - dt.timedelta(days=1))
+        on = load_gaps(uow, FUTURE)
     assert on.norms.base_per_10k_residents == 30.0 and before.norms.base_per_10k_residents == 18.0
     assert (on.community["required"] >= before.community["required"]).all()
     assert on.district["required"] > before.district["required"]
@@ -73,9 +79,10 @@ def test_a_past_day_is_computed_with_the_norms_in_force_that_day(demo_db: str) -
 
 
 def test_gap_history_gives_one_row_a_day_ending_today(demo_db: str) -> None:
-    totals, per_comm = gap_history(demo_db, days=14)
+    with unit_of_work(demo_db) as uow:
+        totals, per_comm = gap_history(uow, days=14)
+        now = load_gaps(uow)
     assert list(totals["day"]) == [DEMO_TODAY - dt.timedelta(days=k) for k in range(13, -1, -1)]
-    now = load_gaps(demo_db)
     assert totals["required"].iat[-1] == now.district["required"]
     assert totals["available"].iat[-1] == now.district["available"]
     # isolation grows over the fortnight in the demo, so need grows too
@@ -85,10 +92,13 @@ def test_gap_history_gives_one_row_a_day_ending_today(demo_db: str) -> None:
 
 
 def test_saving_norms_adds_a_version_and_an_audit_entry_and_never_edits_old_ones(demo_db: str) -> None:
-    first = norm_history(demo_db)
+    with unit_of_work(demo_db) as uow:
+        first = norm_history(uow)
     assert len(first) == 1
-    save_norms(ADMIN, demo_db, {**DEFAULT_NORMS, "people_per_checkpoint_shift": 3.0}, DEMO_TODAY, "卡点加强值守")
-    hist = norm_history(demo_db)
+    with unit_of_work(demo_db) as uow:
+        save_norms(uow, ADMIN, {**DEFAULT_NORMS, "people_per_checkpoint_shift": 3.0}, DEMO_TODAY, "卡点加强值守")
+    with unit_of_work(demo_db) as uow:
+        hist = norm_history(uow)
     assert len(hist) == 2
     assert hist["author"].iat[0] == "admin1" and hist["reason"].iat[0] == "卡点加强值守"
     assert dict(hist["params"].iat[1]) == dict(first["params"].iat[0])
@@ -109,8 +119,8 @@ def test_saving_norms_adds_a_version_and_an_audit_entry_and_never_edits_old_ones
 )
 def test_saving_norms_is_refused_without_the_role_valid_terms_or_a_reason(demo_db, actor, params, reason,
                                                                           error) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(error):
-        save_norms(actor, demo_db, params, DEMO_TODAY, reason)
+    with pytest.raises(error), unit_of_work(demo_db) as uow:
+        save_norms(uow, actor, params, DEMO_TODAY, reason)
     with session_scope(demo_db) as s:
         assert s.scalar(select(func.count()).select_from(m.NormVersion)) == 1
         assert s.scalar(select(func.count()).select_from(m.AuditLog).where(m.AuditLog.action == "norms.save")) == 0

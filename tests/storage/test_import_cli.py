@@ -61,3 +61,15 @@ def test_an_xlsx_with_excel_dates_and_a_named_sheet_imports(demo_db: str, tmp_pa
 def test_an_unknown_file_is_bad_input(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--database-url", demo_db, "import", "communities", "/nonexistent/x.csv"]) == 2
     assert "找不到文件" in capsys.readouterr().err
+
+
+def test_the_problems_and_the_summary_are_printed_in_english_when_asked(
+        demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database-url", demo_db, "--lang", "en", "import", "staff", str(FIXTURES / "staff_bad.csv")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0] == ("staff_bad.csv, row 2, column “联系电话”: “12345” is not a phone number "
+                        "(11-digit mobile or landline with area code)")
+    assert lines[-1] == "8 problems: the file was not imported, the database is unchanged."
+    assert main(["--database-url", demo_db, "--lang", "en", "import", "staff", str(FIXTURES / "staff_messy.csv"),
+                 "--dry-run"]) == 0
+    assert capsys.readouterr().out.startswith("Check passed (nothing written): staff_messy.csv 4 new, 0 updated")

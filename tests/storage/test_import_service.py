@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from core.i18n import translate
 from core.model.actor import Actor
 from core.model.errors import PermissionDenied
 from core.services.importer.problems import ImportRefused
 from core.services.importer.service import import_file
+from core.services.uow import unit_of_work
 from core.storage import rows as m
 from core.storage.db import session_scope
 from tests.unit.test_import_reading import FIXTURES, write_variants
@@ -37,8 +39,11 @@ def count(url: str, model: type[m.Base], *where: Any) -> int:
         return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
-def run(url: str, kind: str, path: Path, **kw: Any) -> Any:
-    return import_file(CLERK, kind, path, url=url, now=NOW, **kw)
+def run(url: str, kind: str, path: Path, *, actor: Actor = CLERK, **kw: Any) -> Any:
+    """One import as one unit of work (as the page and the CLI do it)."""
+    kw.setdefault("now", NOW)
+    with unit_of_work(url) as uow:
+        return import_file(uow, actor, kind, path, **kw)
 
 
 @pytest.mark.parametrize("variant", ["gbk", "bom", "xlsx"])
@@ -115,7 +120,8 @@ def test_a_dry_run_reports_the_counts_and_writes_nothing(demo_db: str) -> None:
     before = snapshot(demo_db)
     summary = run(demo_db, "communities", FIXTURES / "communities_messy.csv", dry_run=True)
     assert (summary.created, summary.updated, summary.unchanged) == (2, 1, 0)
-    assert "未写入数据库" in summary.text()
+    assert "未写入数据库" in summary.text(translate)
+    assert summary.text(lambda key, **params: translate(key, "en", **params)).startswith("Check passed")
     assert snapshot(demo_db) == before
 
 
@@ -138,7 +144,7 @@ def test_staff_import_keeps_assignment_and_duty_history_and_masks_phones(demo_db
                      "T0000001,张伟,下沉干部,420102001005,13900139000,否\n"
                      "T0000002,李娜,巾帼志愿者,420102001002,15912345678,是\n", encoding="utf-8")
     later = NOW + dt.timedelta(hours=3)
-    second = import_file(CLERK, "staff", moved, url=demo_db, now=later)
+    second = run(demo_db, "staff", moved, now=later)
     assert (second.created, second.updated, second.unchanged) == (0, 1, 1)
     with session_scope(demo_db) as s:
         p = s.execute(select(m.Staff).where(m.Staff.code == "T0000001")).scalar_one()
@@ -207,7 +213,7 @@ def test_boundaries_are_converted_stored_and_unknown_codes_refused(demo_db: str,
     with pytest.raises(ImportRefused) as err:
         run(demo_db, "boundaries", path)
     assert [(p.row, p.column) for p in err.value.problems] == [(2, "code"), (2, "geometry")]
-    assert str(err.value.problems[0]).startswith("b.geojson 第 2 个要素 「code」")
+    assert err.value.lines()[0].startswith("b.geojson 第 2 个要素 「code」")
     assert snapshot(demo_db) == before
 
 
@@ -215,10 +221,9 @@ def test_a_clerk_scoped_to_one_street_cannot_import_into_another(demo_db: str) -
     scoped = Actor("clerk-2", "街道录入员", frozenset({"clerk"}), streets=frozenset({"420102005"}))
     before = snapshot(demo_db)
     with pytest.raises(PermissionDenied):
-        import_file(scoped, "communities", FIXTURES / "communities_messy.csv", url=demo_db, now=NOW)
+        run(demo_db, "communities", FIXTURES / "communities_messy.csv", actor=scoped)
     with pytest.raises(PermissionDenied):
-        import_file(Actor("lead", "指挥长", frozenset({"leader"})), "staff", FIXTURES / "staff_messy.csv",
-                    url=demo_db)
+        run(demo_db, "staff", FIXTURES / "staff_messy.csv", actor=Actor("lead", "指挥长", frozenset({"leader"})))
     assert snapshot(demo_db) == before
 
 

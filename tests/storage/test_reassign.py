@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from core.i18n import error_text
 from core.model.actor import Actor
 from core.model.errors import ConcurrentChange, InvalidInput, PermissionDenied, RuleViolation
 from core.model.optimizer.network import PlanOptions
-from core.services import reassign as ra
+from core.services import reassign as reassign_service
 from core.services.gaps import load_gaps
+from core.services.uow import unit_of_work
 from core.storage import rows as m
 from core.storage.db import session_scope
 from core.storage.rows.reassign import MoveBatch
@@ -23,11 +25,23 @@ COORD = Actor("coord", "调度员甲", frozenset({"coordinator"}))
 COORD2 = Actor("coord2", "调度员乙", frozenset({"coordinator"}))
 
 
+def move(url: str, actor: Actor, *args: Any, **kwargs: Any) -> reassign_service.MoveResult:
+    """One user action: ``move_staff`` in a unit of work of its own."""
+    with unit_of_work(url) as uow:
+        return reassign_service.move_staff(uow, actor, *args, **kwargs)
+
+
+def undo(url: str, actor: Actor, batch_id: str, reason: str) -> str:
+    with unit_of_work(url) as uow:
+        return reassign_service.undo_batch(uow, actor, batch_id, reason)
+
+
 def _scenario(url: str) -> dict[str, Any]:
     """The worst community, a donor with movable surplus >= 2 and its movable cadres."""
     g = load_gaps(url).community
     worst = g.sort_values(["shortage", "community_id"], ascending=[False, True]).iloc[0]
-    cand = ra.candidates(url, int(worst["community_id"]))
+    with unit_of_work(url) as uow:
+        cand = reassign_service.candidates(uow, int(worst["community_id"]))
     donors = g.set_index("community_id")
     counts = cand.groupby("from_community_id").size()
     ok = [d for d in counts.index if donors.loc[d, "movable_surplus"] >= 2 and counts[d] >= donors.loc[d, "movable_surplus"] + 1]
@@ -60,7 +74,7 @@ def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: s
     sc = _scenario(demo_db)
     ids = sc["people"]["staff_id"].head(2).tolist()
     before = sc["gaps"].set_index("community_id").loc[sc["worst"], "available"]
-    res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "补充车站街道缺口",
+    res = move(demo_db, COORD, ids, sc["worst"], "补充车站街道缺口",
                         expected_versions=dict(zip(sc["people"]["staff_id"], sc["people"]["version"], strict=False)))
     after = load_gaps(demo_db).community.set_index("community_id").loc[sc["worst"], "available"]
     assert after == before + 2
@@ -82,30 +96,30 @@ def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: s
 def test_community_workers_and_grid_members_are_refused(demo_db: str, kind: str) -> None:
     sc = _scenario(demo_db)
     st = _staff_where(demo_db, kind)
-    with pytest.raises(RuleViolation, match="不可调配"):
-        ra.move_staff(COORD, demo_db, [st.id], sc["worst"], "试调")
+    with pytest.raises(RuleViolation, match="reassign.pinned"):
+        move(demo_db, COORD, [st.id], sc["worst"], "试调")
     assert _staff(demo_db, [st.id])[st.id].community_id == st.community_id
 
 
 def test_people_not_marked_movable_or_off_duty_are_refused(demo_db: str) -> None:
     sc = _scenario(demo_db)
     fixed = _staff_where(demo_db, "cadre", movable=False)
-    with pytest.raises(RuleViolation, match="未登记为可调配"):
-        ra.move_staff(COORD, demo_db, [fixed.id], sc["worst"], "试调")
+    with pytest.raises(RuleViolation, match="reassign.not_movable"):
+        move(demo_db, COORD, [fixed.id], sc["worst"], "试调")
     with session_scope(demo_db) as s:
         off = s.execute(select(m.Staff).where(m.Staff.kind == "cadre", m.Staff.movable.is_(True),
                                               m.Staff.on_duty.is_(False)).limit(1)).scalar_one()
-    with pytest.raises(RuleViolation, match="不在岗"):
-        ra.move_staff(COORD, demo_db, [off.id], sc["worst"], "试调")
+    with pytest.raises(RuleViolation, match="reassign.off_duty"):
+        move(demo_db, COORD, [off.id], sc["worst"], "试调")
 
 
 def test_a_move_that_leaves_the_origin_short_needs_an_override_reason(demo_db: str) -> None:
     sc = _scenario(demo_db)
     ids = sc["people"]["staff_id"].head(sc["surplus"] + 1).tolist()
-    with pytest.raises(RuleViolation, match="出现缺口"):
-        ra.move_staff(COORD, demo_db, ids, sc["worst"], "全部调走")
+    with pytest.raises(RuleViolation, match="reassign.origin_short"):
+        move(demo_db, COORD, ids, sc["worst"], "全部调走")
     assert all(st.community_id == sc["donor"] for st in _staff(demo_db, ids).values())
-    res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "全部调走", override_shortage_reason="书记同意临时抽调")
+    res = move(demo_db, COORD, ids, sc["worst"], "全部调走", override_shortage_reason="书记同意临时抽调")
     with session_scope(demo_db) as s:
         after = s.execute(select(m.AuditLog.after).where(m.AuditLog.batch_id == res.batch_id,
                                                          m.AuditLog.action == "move.manual")).scalar_one()
@@ -118,9 +132,9 @@ def test_a_party_member_moved_away_from_home_needs_a_reason(demo_db: str) -> Non
         pm = s.execute(select(m.Staff).where(m.Staff.kind == "party_member", m.Staff.movable.is_(True),
                                              m.Staff.on_duty.is_(True), m.Staff.community_id == m.Staff.home_community_id,
                                              m.Staff.community_id != sc["worst"]).order_by(m.Staff.id).limit(1)).scalar_one()
-    with pytest.raises(RuleViolation, match="在职党员"):
-        ra.move_staff(COORD, demo_db, [pm.id], sc["worst"], "支援", override_shortage_reason="临时")
-    ra.move_staff(COORD, demo_db, [pm.id], sc["worst"], "支援", override_shortage_reason="临时",
+    with pytest.raises(RuleViolation, match="reassign.party_home_reason"):
+        move(demo_db, COORD, [pm.id], sc["worst"], "支援", override_shortage_reason="临时")
+    move(demo_db, COORD, [pm.id], sc["worst"], "支援", override_shortage_reason="临时",
                   party_home_reason="本人同意到邻近社区支援")
     assert _staff(demo_db, [pm.id])[pm.id].community_id == sc["worst"]
 
@@ -133,33 +147,33 @@ def test_a_coordinator_moves_only_within_their_streets(demo_db: str) -> None:
     only_dest = Actor("c3", "调度员丙", frozenset({"coordinator"}), streets=frozenset({to_street}))
     only_origin = Actor("c4", "调度员丁", frozenset({"coordinator"}), streets=frozenset({from_street}))
     if to_street != from_street:
-        with pytest.raises(PermissionDenied, match="辖区外"):
-            ra.move_staff(only_dest, demo_db, [sid], sc["worst"], "跨街道")
-        with pytest.raises(PermissionDenied, match="辖区外"):
-            ra.move_staff(only_origin, demo_db, [sid], sc["worst"], "跨街道")
+        with pytest.raises(PermissionDenied, match="auth.denied.streets"):
+            move(demo_db, only_dest, [sid], sc["worst"], "跨街道")
+        with pytest.raises(PermissionDenied, match="auth.denied.streets"):
+            move(demo_db, only_origin, [sid], sc["worst"], "跨街道")
     elsewhere = Actor("c5", "调度员戊", frozenset({"coordinator"}), streets=frozenset({"999"}))
     with pytest.raises(PermissionDenied):
-        ra.move_staff(elsewhere, demo_db, [sid], sc["worst"], "跨街道")
+        move(demo_db, elsewhere, [sid], sc["worst"], "跨街道")
     leader = Actor("boss", "指挥长", frozenset({"leader"}))
     with pytest.raises(PermissionDenied):
-        ra.move_staff(leader, demo_db, [sid], sc["worst"], "越权")
+        move(demo_db, leader, [sid], sc["worst"], "越权")
     assert _staff(demo_db, [sid])[sid].community_id == sc["donor"]
 
 
 def test_a_move_without_a_reason_or_to_the_same_community_is_refused(demo_db: str) -> None:
     sc = _scenario(demo_db)
     sid = int(sc["people"]["staff_id"].iat[0])
-    with pytest.raises(InvalidInput, match="原因"):
-        ra.move_staff(COORD, demo_db, [sid], sc["worst"], "  ")
-    with pytest.raises(RuleViolation, match="已在目标社区"):
-        ra.move_staff(COORD, demo_db, [sid], sc["donor"], "原地")
+    with pytest.raises(InvalidInput, match="reassign.reason_missing"):
+        move(demo_db, COORD, [sid], sc["worst"], "  ")
+    with pytest.raises(RuleViolation, match="reassign.already_there"):
+        move(demo_db, COORD, [sid], sc["donor"], "原地")
 
 
 def test_a_stale_view_of_a_person_is_refused_as_a_concurrent_change(demo_db: str) -> None:
     sc = _scenario(demo_db)
     sid = int(sc["people"]["staff_id"].iat[0])
-    with pytest.raises(ConcurrentChange, match="刚被他人"):
-        ra.move_staff(COORD, demo_db, [sid], sc["worst"], "补缺", expected_versions={sid: 0})
+    with pytest.raises(ConcurrentChange, match="reassign.changed_by_other"):
+        move(demo_db, COORD, [sid], sc["worst"], "补缺", expected_versions={sid: 0})
 
 
 def test_the_database_refuses_a_second_open_assignment_for_one_person(demo_db: str) -> None:
@@ -174,8 +188,8 @@ def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
     sc = _scenario(demo_db)
     ids = sc["people"]["staff_id"].head(2).tolist()
     before = _staff(demo_db, ids)
-    res = ra.move_staff(COORD, demo_db, ids, sc["worst"], "补缺")
-    undo_id = ra.undo_batch(COORD2, demo_db, res.batch_id, "选错了人")
+    res = move(demo_db, COORD, ids, sc["worst"], "补缺")
+    undo_id = undo(demo_db, COORD2, res.batch_id, "选错了人")
     for sid, st in _staff(demo_db, ids).items():
         assert (st.community_id, st.grid_id) == (before[sid].community_id, before[sid].grid_id)
         [a] = _open_assignments(demo_db, sid)
@@ -192,28 +206,30 @@ def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
     assert history == 1  # the undone move stays in the history, closed
     assert load_gaps(demo_db).community.set_index("community_id").loc[sc["worst"], "available"] == \
         sc["gaps"].set_index("community_id").loc[sc["worst"], "available"]
-    with pytest.raises(RuleViolation, match="已于"):
-        ra.undo_batch(COORD, demo_db, res.batch_id, "再撤一次")
+    with pytest.raises(RuleViolation, match="reassign.batch_undone"):
+        undo(demo_db, COORD, res.batch_id, "再撤一次")
 
 
 def test_an_older_batch_cannot_be_undone_once_its_people_moved_again_but_an_unrelated_one_can(demo_db: str) -> None:
     sc = _scenario(demo_db)
     a, b = (int(x) for x in sc["people"]["staff_id"].head(2))
-    first = ra.move_staff(COORD, demo_db, [a], sc["worst"], "第一批")
-    other = ra.move_staff(COORD, demo_db, [b], sc["worst"], "第二批")
+    first = move(demo_db, COORD, [a], sc["worst"], "第一批")
+    other = move(demo_db, COORD, [b], sc["worst"], "第二批")
     g = sc["gaps"].sort_values("shortage", ascending=False)
     elsewhere = int(g[g["community_id"] != sc["worst"]]["community_id"].iat[0])
-    ra.move_staff(COORD, demo_db, [a], elsewhere, "第三批", override_shortage_reason="演练")
-    with pytest.raises(RuleViolation, match="又被调动过"):
-        ra.undo_batch(COORD, demo_db, first.batch_id, "撤销")
-    ra.undo_batch(COORD, demo_db, other.batch_id, "撤销第二批")
+    move(demo_db, COORD, [a], elsewhere, "第三批", override_shortage_reason="演练")
+    with pytest.raises(RuleViolation, match="reassign.moved_since"):
+        undo(demo_db, COORD, first.batch_id, "撤销")
+    undo(demo_db, COORD, other.batch_id, "撤销第二批")
     assert _staff(demo_db, [b])[b].community_id == sc["donor"]
 
 
 def test_accepting_part_of_a_plan_commits_those_rows_as_one_batch(demo_db: str) -> None:
-    p = ra.suggest_plan(demo_db, PlanOptions())
+    with unit_of_work(demo_db) as uow:
+        p = reassign_service.suggest_plan(uow, PlanOptions())
     assert p.totals.moves > 3 and p.totals.shortage_after < p.totals.shortage_before
-    res = ra.apply_plan(COORD, demo_db, p, [0, 1, 2], "采纳建议方案前三条")
+    with unit_of_work(demo_db) as uow:
+        res = reassign_service.apply_plan(uow, COORD, p, [0, 1, 2], "采纳建议方案前三条")
     rows = p.moves.iloc[[0, 1, 2]]
     placed = _staff(demo_db, rows["staff_id"].astype(int).tolist())
     assert all(placed[int(r.staff_id)].community_id == int(r.to_community_id) for r in rows.itertuples())
@@ -229,6 +245,7 @@ def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
     from core.storage.repositories import reassign_repo
+    from core.storage.repositories.base import bound
 
     original = reassign_repo.counted_on_duty
 
@@ -237,7 +254,7 @@ def slow_checks(monkeypatch: pytest.MonkeyPatch) -> None:
         time.sleep(0.6)
         return out
 
-    monkeypatch.setattr(reassign_repo, "counted_on_duty", slow)
+    monkeypatch.setattr(reassign_repo.ReassignRepository, "counted_on_duty", bound(slow))
 
 
 def _race(fns: list[Any]) -> list[Any]:
@@ -266,12 +283,13 @@ def test_two_coordinators_moving_the_same_cadre_at_once_exactly_one_succeeds(dem
     second = int(g[g["community_id"] != sc["worst"]]["community_id"].iat[0])
     row = sc["people"].iloc[0]
     sid, ver = int(row["staff_id"]), {int(row["staff_id"]): int(row["version"])}
-    out = _race([lambda: ra.move_staff(COORD, demo_db, [sid], sc["worst"], "甲调", expected_versions=ver),
-                 lambda: ra.move_staff(COORD2, demo_db, [sid], second, "乙调", expected_versions=ver)])
-    ok = [r for r in out if isinstance(r, ra.MoveResult)]
+    out = _race([lambda: move(demo_db, COORD, [sid], sc["worst"], "甲调", expected_versions=ver),
+                 lambda: move(demo_db, COORD2, [sid], second, "乙调", expected_versions=ver)])
+    ok = [r for r in out if isinstance(r, reassign_service.MoveResult)]
     lost = [r for r in out if isinstance(r, ConcurrentChange)]
     assert len(ok) == 1 and len(lost) == 1, out
-    assert "刚被他人" in lost[0].message
+    assert lost[0].key in {"reassign.moved_by_other", "reassign.changed_by_other"}
+    assert lost[0].params["staff"] == str(row["staff_code"])  # named by code only
     [a] = _open_assignments(demo_db, sid)
     assert _staff(demo_db, [sid])[sid].community_id == a.community_id in (sc["worst"], second)
     with session_scope(demo_db) as s:
@@ -286,19 +304,21 @@ def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds
     first_ids = people["staff_id"].head(sc["surplus"]).astype(int).tolist()
     other_id = int(people["staff_id"].iat[sc["surplus"]])
     versions = dict(zip(people["staff_id"].astype(int), people["version"].astype(int), strict=False))
-    view = ra.preview_moves(demo_db, first_ids, sc["worst"])
+    with unit_of_work(demo_db) as uow:
+        view = reassign_service.preview_moves(uow, first_ids, sc["worst"])
     cver = dict(zip(view["community_id"].astype(int), view["version"].astype(int), strict=False))
     headcount = len(sum(_staff_count(demo_db, sc["donor"]), []))
     out = _race([
-        lambda: ra.move_staff(COORD, demo_db, first_ids, sc["worst"], "甲调", expected_versions=versions,
+        lambda: move(demo_db, COORD, first_ids, sc["worst"], "甲调", expected_versions=versions,
                               expected_community_versions=cver),
-        lambda: ra.move_staff(COORD2, demo_db, [other_id], second, "乙调", expected_versions=versions,
+        lambda: move(demo_db, COORD2, [other_id], second, "乙调", expected_versions=versions,
                               expected_community_versions=cver),
     ])
-    ok = [r for r in out if isinstance(r, ra.MoveResult)]
+    ok = [r for r in out if isinstance(r, reassign_service.MoveResult)]
     lost = [r for r in out if isinstance(r, ConcurrentChange)]
     assert len(ok) == 1 and len(lost) == 1, out
-    assert "刚被他人调走" in lost[0].message
+    assert lost[0].key == "reassign.origin_drained"
+    assert "刚被他人调走" in error_text(lost[0])
     donor = load_gaps(demo_db).community.set_index("community_id").loc[sc["donor"]]
     assert donor["available"] >= donor["required"]  # the origin never went short
     moved = ok[0].moved

@@ -23,22 +23,11 @@ from core.model.scenarios.changes import (
     OffDuty,
     SetRisk,
 )
-from core.model.scenarios.evaluation import (
-    Scenario,
-    evaluate_live,
-    load_baseline,
-    real_moves,
-    to_batch,
-)
+from core.model.scenarios.evaluation import Scenario, evaluate_live, real_moves
 from core.model.scenarios.file_format import dumps
-from core.services.scenario_store import (
-    copy_scenario,
-    delete_scenario,
-    get_scenario,
-    list_scenarios,
-    lookup,
-    save_scenario,
-)
+from core.services import scenario_store
+from core.services import whatif as whatif_service
+from core.services.uow import unit_of_work
 from core.storage.db import get_engine, session_scope
 from core.storage.rows import AuditLog
 from core.storage.schema import metadata
@@ -59,6 +48,47 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
             out[table.name] = [tuple(r) for r in rows]
     return out
+
+
+def in_uow(url: str, service: Any, *args: Any, **kwargs: Any) -> Any:
+    """One user action: the service in a unit of work of its own."""
+    with unit_of_work(url) as uow:
+        return service(uow, *args, **kwargs)
+
+
+def load_baseline(url: str) -> Any:
+    return in_uow(url, whatif_service.load_baseline)
+
+
+def save_scenario(actor: Actor, url: str, *args: Any) -> str:
+    return in_uow(url, scenario_store.save_scenario, actor, *args)  # type: ignore[no-any-return]
+
+
+def copy_scenario(actor: Actor, url: str, *args: Any) -> str:
+    return in_uow(url, scenario_store.copy_scenario, actor, *args)  # type: ignore[no-any-return]
+
+
+def delete_scenario(actor: Actor, url: str, *args: Any) -> None:
+    in_uow(url, scenario_store.delete_scenario, actor, *args)
+
+
+def get_scenario(url: str, scenario_id: str) -> Scenario:
+    return in_uow(url, scenario_store.get_scenario, scenario_id)  # type: ignore[no-any-return]
+
+
+def list_scenarios(url: str) -> Any:
+    return in_uow(url, scenario_store.list_scenarios)
+
+
+def evaluate_saved(url: str, scenario_id: str) -> Any:
+    """Read a saved scenario and evaluate it with its bases, as the page does."""
+    with unit_of_work(url) as uow:
+        base = whatif_service.load_baseline(uow)
+        return evaluate_live(base, scenario_store.get_scenario(uow, scenario_id), scenario_store.lookup(uow))
+
+
+def to_batch(actor: Actor, url: str, *args: Any, **kwargs: Any) -> Any:
+    return in_uow(url, whatif_service.to_batch, actor, *args, **kwargs)
 
 
 def busy_scenario(url: str) -> Scenario:
@@ -84,7 +114,7 @@ def test_evaluating_and_saving_scenarios_never_write_live_tables(demo_db: str) -
     assert res.kpi("shortage")["delta"] != 0 and len(res.moves) > 0
     sid = save_scenario(PLANNER, demo_db, sc)
     copy_id = copy_scenario(PLANNER, demo_db, sid)
-    evaluate_live(load_baseline(demo_db), get_scenario(demo_db, copy_id), lookup(demo_db))
+    evaluate_saved(demo_db, copy_id)
     delete_scenario(PLANNER, demo_db, copy_id)
     assert snapshot(demo_db) == before
 
@@ -115,10 +145,11 @@ def test_a_scenario_built_on_another_applies_both_and_protects_its_base(demo_db:
     code = base.state.communities["code"].iat[0]
     parent = save_scenario(PLANNER, demo_db, Scenario("父情景", changes=(SetRisk("high", communities=(code,)),)))
     child = save_scenario(PLANNER, demo_db, Scenario("子情景", changes=(Checkpoints(code, 1),), base=parent))
-    res = evaluate_live(base, get_scenario(demo_db, child), lookup(demo_db))
+    res = evaluate_saved(demo_db, child)
     assert res.community.set_index("code").loc[code, "risk_level_after"] == "high"
-    with pytest.raises(RuleViolation, match="子情景"):
+    with pytest.raises(RuleViolation) as err:
         delete_scenario(PLANNER, demo_db, parent)
+    assert err.value.key == "whatif.base_of_others" and err.value.params["children"] == ["子情景"]
 
 
 @pytest.mark.parametrize("actor", [LEADER, COORDINATOR])

@@ -61,13 +61,31 @@ def test_demo_reset_rebuilds_the_demo_in_place(demo_db: str) -> None:
     assert is_demo(demo_db)
 
 
-def test_serve_hints_at_refreshing_a_demo_seeded_on_an_earlier_day(demo_sqlite: str, capsys) -> None:  # type: ignore[no-untyped-def]
-    from core.cli.cmd_setup import _hint_old_demo
+def test_serve_hints_at_refreshing_a_demo_seeded_on_an_earlier_day(demo_sqlite: str) -> None:
+    from core.cli.cmd_setup import old_demo_hint
     from core.storage.db import set_meta
 
-    _hint_old_demo(demo_sqlite)
-    assert "demo --reset" not in capsys.readouterr().out or dt.date(2026, 11, 29) < dt.date.today()
+    assert old_demo_hint(demo_sqlite) is None or dt.date(2026, 11, 29) < dt.date.today()
     with session_scope(demo_sqlite) as s:
         set_meta(s, "demo_today", "2020-01-01")
-    _hint_old_demo(demo_sqlite)
-    assert "演示数据生成于 2020-01-01" in capsys.readouterr().out
+    assert "演示数据生成于 2020-01-01" in (old_demo_hint(demo_sqlite) or "")
+    assert "generated on 2020-01-01" in (old_demo_hint(demo_sqlite, "en") or "")
+
+
+def test_init_says_in_the_chosen_language_that_the_database_is_ready(empty_sqlite: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    from core.cli.main import main
+
+    assert main(["--database-url", empty_sqlite, "init"]) == 0
+    assert capsys.readouterr().out.strip() == "数据库已就绪"
+    assert main(["--database-url", empty_sqlite, "--lang", "en", "init"]) == 0
+    assert capsys.readouterr().out.strip() == "The database is ready"
+
+
+def test_seeding_a_database_that_holds_a_district_is_refused_with_a_sentence(demo_sqlite: str) -> None:
+    from core.demo.seed import DatabaseNotEmpty
+    from core.i18n import error_text
+
+    with pytest.raises(DatabaseNotEmpty) as err:
+        seed_demo_database(demo_sqlite, today=dt.date(2026, 11, 29))
+    assert err.value.key == "demo.database_not_empty"
+    assert "演示数据只写入空数据库" in error_text(err.value)

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import text
 
 from core.model.actor import SYSTEM, Actor
+from core.model.alert_rules import for_display
 from core.model.errors import PermissionDenied
-from core.services import alerts as al
+from core.services import alerts as alert_service
 from core.services.gaps import load_gaps
 from core.services.read_models.wall import KPI_SPECS, load_wall, sync_now
+from core.services.uow import unit_of_work
 from core.storage.db import session_scope
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
@@ -32,8 +34,18 @@ def _strings(data) -> set[str]:  # type: ignore[no-untyped-def]
     return out
 
 
+def _wall(url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    with unit_of_work(url) as uow:
+        return load_wall(uow, **kwargs)  # type: ignore[arg-type]
+
+
+def _sync(url: str):  # type: ignore[no-untyped-def]
+    with unit_of_work(url) as uow:
+        return sync_now(uow)
+
+
 def test_the_payload_holds_no_name_phone_or_incident_description(demo_db: str) -> None:
-    data = load_wall(demo_db)
+    data = _wall(demo_db)
     with session_scope(demo_db) as s:
         names = {r[0] for r in s.execute(text("SELECT name FROM staff"))}
         phones = {r[0] for r in s.execute(text("SELECT phone FROM staff WHERE phone IS NOT NULL"))}
@@ -50,9 +62,10 @@ def test_the_payload_holds_no_name_phone_or_incident_description(demo_db: str) -
 
 
 def test_tiles_show_todays_gap_figures_and_yesterdays_from_the_dated_history(demo_db: str) -> None:
-    data = load_wall(demo_db)
-    today = load_gaps(demo_db)
-    yesterday = load_gaps(demo_db, data.day - dt.timedelta(days=1))
+    with unit_of_work(demo_db) as uow:
+        data = load_wall(uow)
+        today = load_gaps(uow)
+        yesterday = load_gaps(uow, data.day - dt.timedelta(days=1))
     assert [k.key for k in data.kpis] == list(KPI_SPECS)
     assert data.kpi("shortage").value == today.district["shortage"]
     assert data.kpi("shortage").previous == yesterday.district["shortage"]
@@ -71,7 +84,8 @@ def test_incident_tiles_count_open_and_overdue_like_the_overview(demo_db: str) -
     from core.services.read_models.overview import load_overview
 
     now = dt.datetime.now()
-    data, ov = load_wall(demo_db, now=now), load_overview(demo_db, now=now)
+    with unit_of_work(demo_db) as uow:
+        data, ov = load_wall(uow, now=now), load_overview(uow, now=now)
     assert data.kpi("open_incidents").value == ov.kpis.open_incidents
     assert data.kpi("overdue_incidents").value == ov.kpis.overdue_incidents
     assert data.communities["open_incidents"].sum() == ov.kpis.open_incidents
@@ -79,25 +93,30 @@ def test_incident_tiles_count_open_and_overdue_like_the_overview(demo_db: str) -
 
 
 def test_alerts_are_acknowledged_then_resolved_when_the_condition_clears(demo_db: str) -> None:
-    first = sync_now(demo_db)
+    first = _sync(demo_db)
     assert first.opened > 0 and first.resolved == 0
-    again = sync_now(demo_db)
+    again = _sync(demo_db)
     assert again.opened == 0 and again.still_open == first.opened
 
-    data = load_wall(demo_db)
-    worst = al.for_display(data.alerts).iloc[0]
+    data = _wall(demo_db)
+    worst = for_display(data.alerts).iloc[0]
     assert worst["kind"] == "community_short" and worst["level"] == "critical"
-    assert al.acknowledge(COORD, demo_db, [(worst["rule_code"], worst["subject"], worst["street_code"])], "已派人") == 1
-    shown = al.for_display(load_wall(demo_db).alerts)
+    with unit_of_work(demo_db) as uow:
+        acked = alert_service.acknowledge(uow, COORD, [(worst["rule_code"], worst["subject"], worst["street_code"])],
+                                          "已派人")
+    assert acked == 1
+    shown = for_display(_wall(demo_db).alerts)
     assert not ((shown["subject"] == worst["subject"]) & (shown["kind"] == worst["kind"])).any()
 
     # raise the thresholds above every community's shortage: the condition clears, the alert is resolved
-    rules = al.rules_in_force(demo_db)
+    with unit_of_work(demo_db) as uow:
+        rules = alert_service.rules_in_force(uow)
     raised = [{**r, "threshold": 10_000.0} if r["kind"] == "community_short" else r
               for r in rules.to_dict("records")]
-    assert al.save_rules(ADMIN, demo_db, raised, reason="演练") == 2
-    assert not (load_wall(demo_db).alerts["kind"] == "community_short").any()
-    cleared = sync_now(demo_db)
+    with unit_of_work(demo_db) as uow:
+        assert alert_service.save_rules(uow, ADMIN, raised, reason="演练") == 2
+    assert not (_wall(demo_db).alerts["kind"] == "community_short").any()
+    cleared = _sync(demo_db)
     assert cleared.resolved >= 1
     with session_scope(demo_db) as s:
         row = s.execute(text("SELECT acknowledged_by, resolved_at, open_key FROM alert_instance "
@@ -106,8 +125,9 @@ def test_alerts_are_acknowledged_then_resolved_when_the_condition_clears(demo_db
     assert row[0] == "coordinator" and row[1] is not None and row[2] is None
 
     # lowered again: it fires anew, unacknowledged and new
-    al.save_rules(ADMIN, demo_db, rules.to_dict("records"), reason="恢复")
-    back = load_wall(demo_db).alerts.set_index(["rule_code", "subject"]).loc[(worst["rule_code"], worst["subject"])]
+    with unit_of_work(demo_db) as uow:
+        alert_service.save_rules(uow, ADMIN, rules.to_dict("records"), reason="恢复")
+    back = _wall(demo_db).alerts.set_index(["rule_code", "subject"]).loc[(worst["rule_code"], worst["subject"])]
     assert not back["acknowledged"] and back["is_new"]
     with session_scope(demo_db) as s:
         actions = [r[0] for r in s.execute(text("SELECT action FROM audit_log WHERE action LIKE 'alert%' "
@@ -117,31 +137,35 @@ def test_alerts_are_acknowledged_then_resolved_when_the_condition_clears(demo_db
 
 
 def test_a_screen_cannot_acknowledge_or_edit_rules_and_a_coordinator_only_in_scope(demo_db: str) -> None:
-    firing = load_wall(demo_db).alerts
+    firing = _wall(demo_db).alerts
     row = firing.iloc[0]
     item = [(row["rule_code"], row["subject"], row["street_code"])]
-    with pytest.raises(PermissionDenied):
-        al.acknowledge(SCREEN, demo_db, item)
-    with pytest.raises(PermissionDenied):
-        al.save_rules(COORD, demo_db, [], reason="")
+    with pytest.raises(PermissionDenied), unit_of_work(demo_db) as uow:
+        alert_service.acknowledge(uow, SCREEN, item)
+    with pytest.raises(PermissionDenied), unit_of_work(demo_db) as uow:
+        alert_service.save_rules(uow, COORD, [], reason="")
     other = next(sc for sc in firing["street_code"] if sc != row["street_code"])
     scoped = Actor("coordinator2", "赵调度", frozenset({"coordinator"}), streets=frozenset({other}))
-    with pytest.raises(PermissionDenied):
-        al.acknowledge(scoped, demo_db, item)
-    with pytest.raises(PermissionDenied):
-        al.sync_alerts(SCREEN, demo_db, firing)
+    with pytest.raises(PermissionDenied), unit_of_work(demo_db) as uow:
+        alert_service.acknowledge(uow, scoped, item)
+    with pytest.raises(PermissionDenied), unit_of_work(demo_db) as uow:
+        alert_service.sync_alerts(uow, SCREEN, firing)
     firing = firing.drop(columns=["first_seen"]).assign(since=pd.NaT)
-    assert al.sync_alerts(SYSTEM, demo_db, firing).opened == len(firing.drop_duplicates(["rule_code", "subject"]))
+    with unit_of_work(demo_db) as uow:
+        opened = alert_service.sync_alerts(uow, SYSTEM, firing).opened
+    assert opened == len(firing.drop_duplicates(["rule_code", "subject"]))
 
 
 def test_a_move_committed_through_core_changes_the_screen(demo_db: str) -> None:
     from core.services.reassign import candidates, move_staff
 
-    before = load_wall(demo_db)
+    before = _wall(demo_db)
     target = before.communities.nlargest(1, "shortage").iloc[0]
-    people = candidates(demo_db, int(target["community_id"])).head(5)
-    move_staff(COORD, demo_db, people["staff_id"].astype(int).tolist(), int(target["community_id"]), "支援缺员社区")
-    after = load_wall(demo_db)
+    with unit_of_work(demo_db) as uow:
+        people = candidates(uow, int(target["community_id"])).head(5)
+    with unit_of_work(demo_db) as uow:
+        move_staff(uow, COORD, people["staff_id"].astype(int).tolist(), int(target["community_id"]), "支援缺员社区")
+    after = _wall(demo_db)
     row = after.communities.set_index("community_id").loc[int(target["community_id"])]
     assert row["shortage"] == target["shortage"] - 5
     assert after.kpi("shortage").value < before.kpi("shortage").value

@@ -7,12 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from core.services import alerts as al
+from core.i18n import error_text
+from core.model import alert_rules as rules_model
 
 NOW = dt.datetime(2026, 11, 29, 12, 0)
 
 
-def _inputs() -> al.AlertInputs:
+def _inputs() -> rules_model.AlertInputs:
     community = pd.DataFrame({
         "community_id": [1, 2, 3], "code": ["C1", "C2", "C3"], "name": ["甲社区", "乙社区", "丙社区"],
         "street_code": ["S1", "S1", "S2"], "street": ["一街道", "一街道", "二街道"],
@@ -30,7 +31,7 @@ def _inputs() -> al.AlertInputs:
     errands = pd.DataFrame({"code": ["R1", "R2"], "community_id": [2, 3], "kind": ["groceries", "medicine"],
                             "deadline": [NOW - dt.timedelta(hours=1), NOW - dt.timedelta(hours=8)],
                             "hours_late": [1.0, 8.0]})
-    return al.AlertInputs(community, grid, incidents, errands)
+    return rules_model.AlertInputs(community, grid, incidents, errands)
 
 
 def _rule(kind: str, threshold: float, level: str = "warning", enabled: bool = True) -> pd.DataFrame:
@@ -52,17 +53,17 @@ def _rule(kind: str, threshold: float, level: str = "warning", enabled: bool = T
     ("errand_overdue", 4, ["errand:R2"]),
 ])
 def test_each_rule_kind_fires_exactly_for_the_subjects_past_its_threshold(kind, threshold, subjects) -> None:  # type: ignore[no-untyped-def]
-    firing = al.evaluate(_rule(kind, threshold), _inputs(), NOW)
+    firing = rules_model.evaluate(_rule(kind, threshold), _inputs(), NOW)
     assert sorted(firing["subject"]) == subjects
     assert set(firing["kind"]) <= {kind}
 
 
 def test_a_disabled_rule_fires_nothing() -> None:
-    assert al.evaluate(_rule("community_short", 0, enabled=False), _inputs(), NOW).empty
+    assert rules_model.evaluate(_rule("community_short", 0, enabled=False), _inputs(), NOW).empty
 
 
 def test_firing_rows_carry_street_community_and_value_for_the_message() -> None:
-    firing = al.evaluate(pd.concat([_rule("community_short", 25), _rule("incident_overdue", 24)]), _inputs(), NOW)
+    firing = rules_model.evaluate(pd.concat([_rule("community_short", 25), _rule("incident_overdue", 24)]), _inputs(), NOW)
     by = firing.set_index("subject")
     assert by.at["community:C3", "value"] == 70 and by.at["community:C3", "street"] == "二街道"
     assert by.at["incident:E1", "community"] == "甲社区" and by.at["incident:E1", "value"] == pytest.approx(30.0)
@@ -71,21 +72,21 @@ def test_firing_rows_carry_street_community_and_value_for_the_message() -> None:
 
 
 def test_an_unstored_alert_is_new_and_a_stored_old_one_is_not() -> None:
-    firing = al.evaluate(_rule("community_short", 0), _inputs(), NOW)
+    firing = rules_model.evaluate(_rule("community_short", 0), _inputs(), NOW)
     stored = pd.DataFrame({"rule_code": ["community_short.0"], "subject": ["community:C2"],
                            "first_seen": [NOW - dt.timedelta(hours=3)], "acknowledged_by": [None],
                            "acknowledged_at": [None]})
-    merged = al.merge_instances(firing, stored, NOW, dt.timedelta(minutes=5)).set_index("subject")
+    merged = rules_model.merge_instances(firing, stored, NOW, dt.timedelta(minutes=5)).set_index("subject")
     assert merged.at["community:C3", "is_new"] and not merged.at["community:C2", "is_new"]
     assert merged.at["community:C2", "first_seen"] == pd.Timestamp(NOW - dt.timedelta(hours=3))
 
 
 def test_an_acknowledged_alert_leaves_the_display_and_each_subject_shows_once_at_its_worst_level() -> None:
     rules = pd.concat([_rule("community_short", 20, "warning"), _rule("community_short", 60, "critical")])
-    firing = al.evaluate(rules, _inputs(), NOW)
+    firing = rules_model.evaluate(rules, _inputs(), NOW)
     stored = pd.DataFrame({"rule_code": ["community_short.20"], "subject": ["community:C2"],
                            "first_seen": [NOW], "acknowledged_by": ["coordinator"], "acknowledged_at": [NOW]})
-    shown = al.for_display(al.merge_instances(firing, stored, NOW, dt.timedelta(minutes=5)))
+    shown = rules_model.for_display(rules_model.merge_instances(firing, stored, NOW, dt.timedelta(minutes=5)))
     assert list(zip(shown["subject"], shown["level"], strict=True)) == [("community:C3", "critical")]
 
 
@@ -93,14 +94,15 @@ def test_an_acknowledged_alert_leaves_the_display_and_each_subject_shows_once_at
     ("nonsense", 1, "warning"), ("community_short", -1, "warning"), ("community_short", float("nan"), "warning"),
     ("community_short", 1, "loud"),
 ])
-def test_a_bad_rule_is_refused_with_a_chinese_message(kind, threshold, level) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_rule_is_refused_with_a_key_that_reads_in_chinese(kind, threshold, level) -> None:  # type: ignore[no-untyped-def]
     from core.model.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as exc:
-        al.check_rule(kind, threshold, level)
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message)
+        rules_model.check_rule(kind, threshold, level)
+    assert exc.value.key.startswith("alerts.")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in error_text(exc.value))
 
 
 def test_the_default_rules_cover_every_kind_including_the_errand_slot() -> None:
-    assert set(al.DEFAULT_RULES["kind"]) == set(al.RULE_KINDS)
-    assert al.DEFAULT_RULES["code"].is_unique
+    assert set(rules_model.DEFAULT_RULES["kind"]) == set(rules_model.RULE_KINDS)
+    assert rules_model.DEFAULT_RULES["code"].is_unique

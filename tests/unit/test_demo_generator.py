@@ -9,7 +9,8 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from core.demo.generator import JIANGAN_STREETS, generate, load_outlines
+from core.demo.generator import generate
+from core.demo.geography import JIANGAN_STREETS, load_outlines
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from core.i18n import error_text
 from core.model.errors import InvalidInput
 from core.model.identity_policy import (
     actor_of,
@@ -34,10 +35,12 @@ def test_the_session_timeout_is_configurable(monkeypatch: pytest.MonkeyPatch) ->
     assert session_timeout() == dt.timedelta(minutes=30)
 
 
-def test_unknown_roles_are_refused_with_a_chinese_message() -> None:
+def test_unknown_roles_are_refused_with_the_unknown_codes() -> None:
     assert parse_roles("leader, admin") == {"leader", "admin"}
-    with pytest.raises(InvalidInput, match="未知角色"):
+    with pytest.raises(InvalidInput) as refused:
         parse_roles(["leader", "root"])
+    assert refused.value.key == "identity.unknown_roles" and refused.value.params["roles"] == ["root"]
+    assert error_text(refused.value).startswith("未知角色：root（可用：leader、")
 
 
 def test_group_mappings_read_from_text_json_or_a_table() -> None:

@@ -8,6 +8,8 @@ import unicodedata
 import pandas as pd
 import pytest
 
+from core.i18n import error_text
+from core.model.errors import InvalidInput
 from core.services.importer import cleaning as cl
 
 
@@ -29,11 +31,18 @@ def test_integers_accept_full_width_digits_separators_and_units(cell: str, value
 
 
 @pytest.mark.parametrize(("cell", "message"), [
-    ("abc", "“abc” 不是整数"), ("12.5", "“12.5” 不是整数"), ("-3", "“-3” 不能小于 0"),
+    ("abc", ("importer.not_integer", {"value": "abc"})), ("12.5", ("importer.not_integer", {"value": "12.5"})),
+    ("-3", ("importer.below_minimum", {"value": "-3", "minimum": 0})),
 ])
-def test_integers_report_what_they_cannot_read(cell: str, message: str) -> None:
+def test_integers_report_what_they_cannot_read(cell: str, message: tuple[str, dict[str, object]]) -> None:
     values, errors = cl.integers(_s(cell))
     assert errors.tolist() == [message] and values.isna().all()
+
+
+def test_a_bad_cell_message_is_a_key_that_renders_in_both_languages() -> None:
+    key, params = cl.integers(_s("abc"))[1].iat[0]
+    assert error_text(InvalidInput(key, **params), "zh") == "“abc” 不是整数"
+    assert error_text(InvalidInput(key, **params), "en") == "“abc” is not a whole number"
 
 
 @pytest.mark.parametrize(("cell", "value"), [
@@ -92,7 +101,9 @@ def test_skills_map_to_codes_and_unknown_words_are_named() -> None:
     values, errors = cl.skills(_s("驾驶、医护", "driving, IT", "", "厨师、驾驶"))
     assert [None if pd.isna(v) else v for v in values] == ["driving,medical", "driving,it", None, None]
     assert errors.isna().tolist() == [True, True, True, False]
-    assert "“厨师”" in errors.iat[3]
+    key, params = errors.iat[3]
+    assert key == "importer.bad_skills" and params["words"] == ["厨师"]
+    assert error_text(InvalidInput(key, **params)).startswith("“厨师” 不是已知的技能")
 
 
 def test_phones_are_masked_for_the_audit_log_and_exports() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from core.i18n import error_text
 from core.services.importer.problems import ImportRefused
 from core.services.importer.reading import read_table
 from core.services.importer.validate import validate
@@ -57,6 +58,14 @@ def test_problem_lines_name_file_row_column_and_cause() -> None:
     assert [int(line.split()[2]) for line in lines] == sorted(int(line.split()[2]) for line in lines)
 
 
+def test_problem_lines_are_given_in_english_too() -> None:
+    with pytest.raises(ImportRefused) as err:
+        validate(read_table(FIXTURES / "communities_bad.csv"), "communities")
+    lines = err.value.lines("en")
+    assert "communities_bad.csv, row 2, column “常住人口”: “abc” is not a whole number" in lines
+    assert error_text(err.value, "zh").startswith(f"导入被拒绝：共 {len(lines)} 处问题，数据库未改动（首个：")
+
+
 def test_messy_but_valid_staff_are_cleaned() -> None:
     v = validate(read_table(FIXTURES / "staff_messy.csv"), "staff", communities=KNOWN)
     f = v.frame
@@ -82,7 +91,8 @@ def test_a_community_may_be_named_instead_of_coded_unless_the_name_is_ambiguous(
     path.write_text("编号,姓名,类别,所在社区\nA1,甲,网格员,锦绣社区\nA2,乙,网格员,中山社区\n", encoding="utf-8")
     with pytest.raises(ImportRefused) as err:
         validate(read_table(path), "staff", communities=KNOWN)
-    assert [(p.row, p.message) for p in err.value.problems] == [(3, "社区名称“中山社区”有重名，请填写社区编码")]
+    assert [(p.row, p.key, dict(p.params)) for p in err.value.problems] == [
+        (3, "importer.community_name_ambiguous", {"name": "中山社区"})]
     path.write_text("编号,姓名,类别,所在社区\nA1,甲,网格员,锦绣社区\n", encoding="utf-8")
     assert validate(read_table(path), "staff", communities=KNOWN).frame["community_code"].tolist() == ["420102001002"]
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.i18n import TABLES, error_text
 from core.model.errors import InvalidInput, RuleViolation
 from core.model.incident_rules import (
     ANY_TYPE,
@@ -47,17 +48,27 @@ def test_each_allowed_step_leads_to_its_status(status: str, action: str, to: str
 
 
 @pytest.mark.parametrize(("status", "action"), REFUSED)
-def test_each_other_step_is_refused_with_a_chinese_reason(status: str, action: str) -> None:
+def test_each_other_step_is_refused_with_a_reason_in_both_languages(status: str, action: str) -> None:
     with pytest.raises(RuleViolation) as exc:
         transition_for(status, action)
-    assert "不能" in exc.value.message and "状态" in exc.value.message
+    assert exc.value.key == f"incident.cannot_{action}"
+    assert exc.value.params == {"status": status, "action": action, "offered": allowed_actions(status)}
+    assert "不能" in error_text(exc.value) and "状态" in error_text(exc.value)
+    assert "cannot" in error_text(exc.value, "en")
     assert action not in allowed_actions(status)
+
+
+def test_every_refusal_key_of_the_life_cycle_has_its_text() -> None:
+    for action in ACTIONS:
+        assert f"incident.cannot_{action}" in TABLES["zh"] and f"incident.cannot_{action}" in TABLES["en"]
+    assert {"incident.resolve_needs_note", "incident.reopen_needs_note"} <= set(TABLES["zh"])
 
 
 def test_a_closed_incident_offers_nothing_and_an_unknown_action_is_bad_input() -> None:
     assert allowed_actions("closed") == []
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as exc:
         transition_for("reported", "explode")
+    assert exc.value.key == "incident.unknown_action" and error_text(exc.value) == "未知的操作：explode"
 
 
 def test_dispatch_needs_an_assignee_and_resolve_and_reopen_need_a_note() -> None:
@@ -98,8 +109,10 @@ def test_an_empty_rule_table_falls_back_to_the_domain_figures() -> None:
                                                           ("other", "low", 0), ("other", "low", 10_000),
                                                           ("other", "low", float("nan"))])
 def test_bad_deadline_rules_are_refused(type_: str, severity: str, hours: float) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as exc:
         validate_rule(type_, severity, hours)
+    assert exc.value.key in {"incident.unknown_type", "incident.unknown_severity", "incident.deadline_hours_range"}
+    assert exc.value.key in TABLES["zh"]
 
 
 def test_overdue_means_open_and_past_the_deadline() -> None:

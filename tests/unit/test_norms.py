@@ -1,9 +1,11 @@
-"""Norms as data: typed, validated with clear Chinese messages, round-tripped through JSON params."""
+"""Norms as data: typed, validated with keyed errors (clear sentences in Chinese and English), round-tripped
+through JSON params."""
 
 from __future__ import annotations
 
 import pytest
 
+from core.i18n import error_text
 from core.model.errors import InvalidInput
 from core.model.norms import DEFAULT_NORMS, Norms, validate
 
@@ -37,8 +39,31 @@ def test_missing_terms_take_the_defaults() -> None:
 )
 def test_invalid_norms_are_refused_with_a_chinese_message(change, message) -> None:  # type: ignore[no-untyped-def]
     params = {**DEFAULT_NORMS, **change}
-    assert any(message in e for e in validate(params))
+    assert any(message in error_text(e) for e in validate(params))
     with pytest.raises(InvalidInput) as err:
         Norms.from_params(params)
-    assert message in err.value.message
-    assert err.value.message.startswith("人员配置标准有误")
+    assert err.value.key == "norms.invalid"
+    assert message in error_text(err.value)
+    assert error_text(err.value).startswith("人员配置标准有误")
+
+
+def test_every_problem_of_a_norm_set_is_in_the_one_error_in_either_language() -> None:
+    params = {**DEFAULT_NORMS, "max_hours_per_day": 30, "counted_kinds": [], "typo_term": 1}
+    with pytest.raises(InvalidInput) as err:
+        Norms.from_params(params)
+    zh, en = error_text(err.value), error_text(err.value, "en")
+    assert zh == ("人员配置标准有误：未知的参数：typo_term；每人每日最长工作时长应在 1–24 小时之间，现为 30 小时；"
+                  "至少选择一类计入在岗力量的人员")
+    assert en.startswith("The staffing norms are invalid: Unknown terms: typo_term; Maximum hours per person per day "
+                         "must be between 1 and 24 hours, not 30; ")
+    assert [e.key for e in err.value.params["errors"]] == [  # type: ignore[attr-defined]
+        "norms.unknown_terms", "norms.term.max_hours_per_day.out_of_range", "norms.counted_kinds_empty"]
+
+
+def test_every_validation_key_has_a_text_in_both_languages() -> None:
+    from core.i18n import TABLES
+    from core.model.norms import NUMERIC_TERMS
+
+    keys = {f"norms.term.{k}.{what}" for k in NUMERIC_TERMS for what in ("not_a_number", "out_of_range")}
+    keys |= {f"norms.risk.{r}.{what}" for r in ("low", "medium", "high") for what in ("not_a_number", "out_of_range")}
+    assert keys <= set(TABLES["zh"]) and keys <= set(TABLES["en"])

@@ -16,9 +16,9 @@ from core.model.optimizer.network import (
     build_network,
     eligible_mask,
     evaluate,
-    plan,
     plan_input,
 )
+from core.model.optimizer.planner import plan
 
 
 def instance(n: int, seed: int, spread: float = 0.05) -> pd.DataFrame:

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.i18n import error_text
 from core.model.errors import InvalidInput, NotFound
 from core.model.norms import Norms
+from core.model.scenarios.apply_staffing import worst_gap_allocation
 from core.model.scenarios.changes import (
     AddCadres,
     ApplyPlan,
@@ -27,7 +29,6 @@ from core.model.scenarios.changes import (
     NormChange,
     OffDuty,
     SetRisk,
-    worst_gap_allocation,
 )
 from core.model.scenarios.evaluation import Scenario, evaluate, flatten, real_moves, suggested_plan
 from core.model.scenarios.file_format import FORMAT, dumps, loads
@@ -212,7 +213,11 @@ def test_evaluating_never_alters_the_live_frames(base, ctx) -> None:  # type: ig
 def test_a_reference_that_no_longer_exists_is_a_clear_error(base, ctx, change, missing) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NotFound) as err:
         run(base, ctx, SetRisk("low", communities=("C1",)), change)
-    assert missing in err.value.message and "第 2 项变更" in err.value.message and "不存在" in err.value.message
+    assert err.value.key.startswith("whatif.change.") and err.value.params["position"] == 2
+    assert err.value.params["codes"] == [missing]
+    text = error_text(err.value)
+    assert missing in text and f"第 2 项变更（{change.kind}）" in text and "不存在" in text
+    assert missing in error_text(err.value, "en") and "Change 2" in error_text(err.value, "en")
 
 
 @pytest.mark.parametrize("change", [
@@ -220,10 +225,12 @@ def test_a_reference_that_no_longer_exists_is_a_clear_error(base, ctx, change, m
     Counts("C1", "isolated_households"), OffDuty(), OffDuty(share=1.5), NormChange(shift_hours=30),
     NormChange(params={"people_per_checkpoint_shift": -1}), ApplyPlan({"speed": 3}), AddCadres("U1", 0),
 ])
-def test_a_change_with_bad_values_is_refused_in_chinese(base, ctx, change) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_with_bad_values_is_refused_naming_the_change(base, ctx, change) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput) as err:
         run(base, ctx, change)
-    assert "第 1 项变更" in err.value.message
+    assert err.value.key.startswith("whatif.change.")
+    assert (err.value.params["position"], err.value.params["kind"]) == (1, change.kind)
+    assert error_text(err.value).startswith(f"第 1 项变更（{change.kind}）：")
 
 
 def test_a_scenario_on_another_scenario_applies_its_base_first(base, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -232,8 +239,9 @@ def test_a_scenario_on_another_scenario_applies_its_base_first(base, ctx) -> Non
     assert flatten(child, {"p1": parent}.get) == (*parent.changes, *child.changes)
     res = evaluate(base, Norms(), child, ctx, lookup={"p1": parent}.get)
     assert comm(res, "C2", "required_after") == 29  # 23 + 6 at low risk
-    with pytest.raises(NotFound, match="不存在"):
+    with pytest.raises(NotFound) as err:
         flatten(child, {}.get)
+    assert err.value.key == "whatif.base_gone" and err.value.params["codes"] == ["p1"]
 
 
 def test_a_scenario_file_round_trips() -> None:
@@ -265,7 +273,8 @@ def test_a_scenario_file_round_trips() -> None:
 def test_a_bad_scenario_file_names_the_place_of_the_problem(text, fragment) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput) as err:
         loads(text)
-    assert fragment in err.value.message
+    assert err.value.key.startswith("whatif.file.")
+    assert fragment in error_text(err.value)
 
 
 def test_the_format_description_documents_every_change_kind_and_field() -> None:

@@ -48,7 +48,11 @@ def test_the_loop_baseline_counts_screening_the_same_way() -> None:
 
 
 def test_the_screening_norm_is_validated() -> None:
+    from core.i18n import error_text
     from core.model.errors import InvalidInput
 
-    with pytest.raises(InvalidInput, match="入户排查"):
+    with pytest.raises(InvalidInput) as err:
         Norms.from_params({**DEFAULT_NORMS, "screening_households_per_person_per_day": 0})
+    assert [e.key for e in err.value.params["errors"]] == [  # type: ignore[attr-defined]
+        "norms.term.screening_households_per_person_per_day.out_of_range"]
+    assert "入户排查" in error_text(err.value)

@@ -9,16 +9,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.i18n import TABLES, error_text
+from core.i18n.volunteers import issue_text, weekdays_text
 from core.model.errors import InvalidInput, RuleViolation
 from core.model.volunteer_rules import (
     ERRAND_TRANSITIONS,
     check_assignments,
-    days_label,
     errand_deadline,
     errand_step,
     fatigue_table,
     flag_errands,
     hours_by_day,
+    weekdays,
 )
 
 D = dt.date(2026, 11, 23)  # a Monday
@@ -55,7 +57,8 @@ def test_an_overlapping_task_is_a_blocking_conflict_and_a_touching_one_is_not() 
     ex = existing((1, 0, 7, 15, -1), (2, 0, 15, 23, -1))
     issues = check([person(1), person(2)], ex, at(0, 14), at(0, 15))
     assert kinds(issues) == [(1, "conflict", True)]
-    assert "T0" in issues[0].message and "S001" in issues[0].message
+    assert issues[0].key == "volunteer.issue.conflict" and issues[0].params["code"] == "S001"
+    assert issue_text(issues[0]) == "S001 同一时段已有任务：T0 11-23 07:00–15:00"
 
 
 @pytest.mark.parametrize(("policy", "blocking"), [("warn", False), ("refuse", True)])
@@ -63,7 +66,8 @@ def test_more_hours_a_day_than_the_limit_is_refused_or_warned_by_policy(policy: 
     ex = existing((1, 0, 7, 15, -1))
     issues = check([person(1)], ex, at(0, 15), at(0, 20), policy=policy)
     assert kinds(issues) == [(1, "hours", blocking)]
-    assert "13.0 小时" in issues[0].message and "12 小时" in issues[0].message
+    assert "13.0 小时" in issue_text(issues[0]) and "12 小时" in issue_text(issues[0])
+    assert issue_text(issues[0], "en") == "S001 would serve 13.0 h on 11-23, above the daily limit of 12 h"
     assert check([person(1)], ex, at(0, 15), at(0, 19), policy=policy) == []  # 12 h exactly is allowed
 
 
@@ -82,7 +86,7 @@ def test_a_night_shift_counts_on_both_calendar_days() -> None:
 def test_days_in_a_row_count_across_the_new_task_and_a_gap_breaks_the_run() -> None:
     six = existing(*[(1, d, 9, 12, -1) for d in range(6)])
     issues = check([person(1)], six, at(6, 9), at(6, 12))
-    assert kinds(issues) == [(1, "streak", False)] and "连续服务 7 天" in issues[0].message
+    assert kinds(issues) == [(1, "streak", False)] and "连续服务 7 天" in issue_text(issues[0])
     with_gap = existing(*[(1, d, 9, 12, -1) for d in (0, 1, 2, 4, 5)])
     assert check([person(1)], with_gap, at(6, 9), at(6, 12)) == []
     # filling the gap joins two runs into one of 6 days (0..5): allowed; a 7th day on either side is not
@@ -94,7 +98,8 @@ def test_outside_the_registered_availability_is_a_warning_only() -> None:
                        {"staff_id": 2, "days": "0123456", "hour_from": 8, "hour_to": 12}])
     issues = check([person(1), person(2)], existing(), at(0, 9), at(0, 13), av=av)
     assert kinds(issues) == [(1, "availability", False), (2, "availability", False)]
-    assert "周六、周日" in issues[0].message
+    assert "周六、周日" in issue_text(issues[0]) and "Sat, Sun" in issue_text(issues[0], "en")
+    assert issues[0].params == {"code": "S001", "weekdays": "56", "hour_from": 8, "hour_to": 20}  # codes, no names
 
 
 def test_only_active_volunteers_and_party_members_can_be_deployed() -> None:
@@ -104,10 +109,12 @@ def test_only_active_volunteers_and_party_members_can_be_deployed() -> None:
 
 
 def test_a_task_window_must_end_after_it_starts_and_last_at_most_a_day() -> None:
-    with pytest.raises(InvalidInput, match="晚于开始"):
+    with pytest.raises(InvalidInput) as empty:
         check([person(1)], existing(), at(0, 9), at(0, 9))
-    with pytest.raises(InvalidInput, match="拆成多个班次"):
+    assert empty.value.key == "volunteer.window_empty" and "晚于开始" in error_text(empty.value)
+    with pytest.raises(InvalidInput) as long:
         check([person(1)], existing(), at(0, 9), at(1, 10))
+    assert long.value.key == "volunteer.window_too_long" and "24 小时，请拆成多个班次" in error_text(long.value)
 
 
 def test_worn_out_means_over_the_daily_hours_today_or_a_current_streak_over_the_limit() -> None:
@@ -120,9 +127,19 @@ def test_worn_out_means_over_the_daily_hours_today_or_a_current_streak_over_the_
     assert fat.loc[3, "streak"] == 0 and not bool(fat.loc[3, "worn_out"])
 
 
-@pytest.mark.parametrize("days,label", [("0123456", "每天"), ("01234", "周一至周五"), ("56", "周六、周日"), ("", "无")])
-def test_weekday_sets_read_as_chinese(days: str, label: str) -> None:
-    assert days_label(days) == label
+@pytest.mark.parametrize(("days", "zh", "en"), [("0123456", "每天", "every day"), ("01234", "周一至周五", "Mon–Fri"),
+                                              ("56", "周六、周日", "Sat, Sun"), ("", "无", "none")])
+def test_weekday_sets_read_as_words_in_each_language(days: str, zh: str, en: str) -> None:
+    assert weekdays_text(days) == zh and weekdays_text(days, "en") == en
+
+
+def test_weekday_digits_are_cleaned_and_sorted() -> None:
+    assert weekdays("6x05 5") == [0, 5, 6]
+
+
+def test_every_issue_kind_has_its_text_in_both_languages() -> None:
+    for kind in ("kind", "off_duty", "conflict", "hours", "streak", "availability"):
+        assert f"volunteer.issue.{kind}" in TABLES["zh"] and f"volunteer.issue.{kind}" in TABLES["en"]
 
 
 @pytest.mark.parametrize(("status", "action", "to"), [(s, a, t) for (a, s), t in ERRAND_TRANSITIONS.items()])
@@ -132,9 +149,11 @@ def test_every_allowed_errand_step_leads_where_the_table_says(status: str, actio
 
 @pytest.mark.parametrize(("status", "action"), [("new", "start"), ("new", "complete"), ("done", "assign"),
                                                 ("done", "cancel"), ("cancelled", "start"), ("in_progress", "start")])
-def test_other_errand_steps_are_refused_in_chinese(status: str, action: str) -> None:
-    with pytest.raises(RuleViolation, match="代办事项不能"):
+def test_other_errand_steps_are_refused_with_a_key_per_action(status: str, action: str) -> None:
+    with pytest.raises(RuleViolation) as exc:
         errand_step(status, action)
+    assert exc.value.key == f"errand.cannot_{action}" and exc.value.params == {"status": status, "action": action}
+    assert "代办事项" in error_text(exc.value) and "errand" in error_text(exc.value, "en")
 
 
 def test_errand_deadlines_default_by_kind_and_can_be_given() -> None:
@@ -142,8 +161,9 @@ def test_errand_deadlines_default_by_kind_and_can_be_given() -> None:
     assert errand_deadline("medicine", t0) == t0 + dt.timedelta(hours=4)
     assert errand_deadline("hospital", t0) == t0 + dt.timedelta(hours=2)
     assert errand_deadline("groceries", t0, 1.5) == t0 + dt.timedelta(hours=1.5)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as exc:
         errand_deadline("taxi", t0)
+    assert exc.value.key == "errand.unknown_kind" and exc.value.params == {"kind": "taxi"}
 
 
 def test_an_errand_is_overdue_only_while_open_and_past_its_deadline() -> None:

@@ -84,7 +84,8 @@ def run_plan(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
     from core.model.optimizer.baselines import greedy_flows, lp_shortage
-    from core.model.optimizer.network import PlanOptions, eligible_mask, evaluate, plan, plan_input
+    from core.model.optimizer.network import PlanOptions, eligible_mask, evaluate, plan_input
+    from core.model.optimizer.planner import plan
 
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:

@@ -17,6 +17,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from core.i18n import translate
+
 
 def add_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cycles", type=int, default=2000, help="刷新次数（默认 2000，按 30 秒一次约 17 小时）")
@@ -51,21 +53,24 @@ def _demo_url(args: argparse.Namespace) -> str:
 
 
 def run_wallscreen(args: argparse.Namespace) -> int:
-    from core.services.alerts import for_display
-    from core.services.read_models.wall import data_day, load_wall, past_totals
-    from core.storage.db import session_scope
-    from core.storage.repositories import tables_repo as repo
+    from core.model.alert_rules import for_display
+    from core.services import clock
+    from core.services.read_models.wall import data_version, load_wall, past_totals
+    from core.services.uow import unit_of_work
 
     url = _demo_url(args)
     n, window = max(2, args.cycles), max(1, min(args.window, args.cycles // 3 or 1))
-    print(f"database: {url}")
+    lang = getattr(args, "lang", "en")
+    print(translate("cli.bench.wall.database", lang, url=url))
     t0 = time.perf_counter()
-    past = past_totals(url, data_day(url))  # the dashboard keeps these 10 min (a write today leaves them)
+    with unit_of_work(url) as uow:  # the dashboard keeps these 10 min (a write today leaves them)
+        past = past_totals(uow, clock.reference_day(uow))
     t1 = time.perf_counter()
-    payload = load_wall(url, past=past)
+    with unit_of_work(url) as uow:
+        payload = load_wall(uow, past=past)
     cached = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    print(f"past 13 days {1000 * (t1 - t0):.0f} ms, today's payload {1000 * (time.perf_counter() - t1):.0f} ms; payload {len(cached) / 1024:.0f} KiB pickled; "
-          f"{len(payload.communities)} communities, {len(payload.alerts)} alerts firing")
+    print(translate("cli.bench.wall.first", lang, past_ms=1000 * (t1 - t0), today_ms=1000 * (time.perf_counter() - t1),
+                    kib=len(cached) / 1024, communities=len(payload.communities), alerts=len(payload.alerts)))
     trace = not args.no_tracemalloc
     if trace:
         tracemalloc.start()
@@ -75,10 +80,11 @@ def run_wallscreen(args: argparse.Namespace) -> int:
     rss: list[float] = []
     for i in range(n):
         t = time.perf_counter()
-        with session_scope(url) as s:
-            repo.data_version(s)
+        with unit_of_work(url) as uow:
+            data_version(uow)
         if i % args.recompute_every == args.recompute_every - 1:
-            payload = load_wall(url, past=past)
+            with unit_of_work(url) as uow:
+                payload = load_wall(uow, past=past)
             cached = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
             build_ms.append(1000 * (time.perf_counter() - t))
         else:
@@ -97,21 +103,21 @@ def run_wallscreen(args: argparse.Namespace) -> int:
         return sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
 
     hours = n * args.refresh / 3600
-    print(f"{n} refresh cycles = {hours:.1f} h of one screen at {args.refresh:.0f} s")
-    print(f"cache hit (version query + payload copy): median {statistics.median(hit_ms):.1f} ms, "
-          f"p95 {q(hit_ms, 0.95):.1f} ms")
+    print(translate("cli.bench.wall.cycles", lang, n=n, hours=hours, refresh=args.refresh))
+    print(translate("cli.bench.wall.hit", lang, median=statistics.median(hit_ms), p95=q(hit_ms, 0.95)))
     if build_ms:
-        print(f"rebuild after a write: median {statistics.median(build_ms):.0f} ms, max {max(build_ms):.0f} ms "
-              f"({len(build_ms)} rebuilds)")
+        print(translate("cli.bench.wall.rebuild", lang, median=statistics.median(build_ms), max=max(build_ms),
+                        n=len(build_ms)))
     first, last = slice(window, 2 * window), slice(n - window, n)
     rss_first, rss_last = statistics.median(rss[first]), statistics.median(rss[last])
-    print(f"RSS: median {rss_first:.1f} MiB over cycles {window}-{2 * window}, {rss_last:.1f} MiB over the last "
-          f"{window}; growth {rss_last - rss_first:+.1f} MiB")
+    print(translate("cli.bench.wall.rss", lang, first=rss_first, start=window, end=2 * window, last=rss_last,
+                    window=window, growth=rss_last - rss_first))
     ok = rss_last - rss_first < 20.0
     if trace:
         tr_first, tr_last = statistics.median(traced[first]), statistics.median(traced[last])
         per_k = (tr_last - tr_first) / max(1, n - 2 * window) * 1000
-        print(f"tracemalloc: {tr_first:.2f} MiB -> {tr_last:.2f} MiB ({per_k * 1024:+.0f} KiB per 1,000 cycles)")
+        print(translate("cli.bench.wall.traced", lang, first=tr_first, last=tr_last, per_k=per_k * 1024))
         ok = ok and (tr_last - tr_first) < 5.0
-    print(f"memory bounded (RSS growth < 20 MiB{', traced < 5 MiB' if trace else ''}): {'yes' if ok else 'NO'}")
+    print(translate("cli.bench.wall.bounded_traced" if trace else "cli.bench.wall.bounded", lang,
+                    answer=translate("cli.bench.yes" if ok else "cli.bench.no", lang)))
     return 0 if ok else 1

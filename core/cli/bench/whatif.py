@@ -69,9 +69,12 @@ def _fmt(x: float) -> str:
     return f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s"
 
 
-def bench_scale(scale: str, repeat: int, seed: int, workdir: Path) -> bool:
+def bench_scale(scale: str, repeat: int, seed: int, workdir: Path, lang: str = "zh") -> bool:
     from core.demo.seed import seed_demo_database
-    from core.model.scenarios.evaluation import evaluate_live, load_baseline
+    from core.i18n import translate
+    from core.model.scenarios.evaluation import evaluate_live
+    from core.services.uow import unit_of_work
+    from core.services.whatif import load_baseline
     from core.storage.db import dispose_engines, migrate
 
     url = f"sqlite:///{workdir / f'{scale}.db'}"
@@ -79,14 +82,16 @@ def bench_scale(scale: str, repeat: int, seed: int, workdir: Path) -> bool:
     migrate(url)
     counts = seed_demo_database(url, scale=scale, seed=seed)
     seeded = time.perf_counter() - t0
-    base = load_baseline(url)
+    with unit_of_work(url) as uow:
+        base = load_baseline(uow)
     scenario = ten_changes(base)
     n_c, n_s = len(base.state.communities), len(base.state.staff)
     print(f"\nscale={scale}: {n_c:,} communities, {len(base.state.grids):,} grids, {n_s:,} staff "
           f"(temporary SQLite seeded in {seeded:.1f} s: {counts.get('staff', n_s):,} staff rows)")
 
     def full() -> Any:
-        return evaluate_live(load_baseline(url), scenario)
+        with unit_of_work(url) as uow:
+            return evaluate_live(load_baseline(uow), scenario)
 
     evaluate_live(base, scenario)  # warm-up
     t_warm, t_warm_min, c_warm, res = _times(lambda: evaluate_live(base, scenario), repeat)
@@ -103,9 +108,12 @@ def bench_scale(scale: str, repeat: int, seed: int, workdir: Path) -> bool:
           f"deltas {_fmt(tm['total'] - tm['changes'] - tm['gaps'] - tm['baseline'])}")
     print(f"full / warm = {t_full / t_warm:.1f}x")
     k = res.district.set_index("key")
-    print("  " + "; ".join(f"{k.loc[key, 'name']} {int(k.loc[key, 'before']):,} -> {int(k.loc[key, 'after']):,} "
-                           f"{k.loc[key, 'unit']}" for key in ("shortage", "uncovered_grids", "unstaffed_shifts",
-                                                                "short_communities")))
+    figures = []
+    for key in ("shortage", "uncovered_grids", "unstaffed_shifts", "short_communities"):
+        unit = translate(f"whatif.unit.{k.loc[key, 'unit']}", lang)
+        figures.append(f"{translate(f'whatif.kpi.{key}', lang)} {int(k.loc[key, 'before']):,} -> "
+                       f"{int(k.loc[key, 'after']):,} {unit}")
+    print("  " + "; ".join(figures))
     print(f"  {len(res.moves):,} moves in the scenario's plan, {len(res.added):,} cadres added")
     target = TARGETS[scale]
     ok = t_warm < target
@@ -123,7 +131,7 @@ def run_whatif(args: argparse.Namespace) -> int:
     print(f"{os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; "
           f"{args.repeat} runs each (full recomputation: at most 5)")
     with tempfile.TemporaryDirectory(prefix="fangxian-bench-whatif-") as tmp:
-        results = [bench_scale(s, args.repeat, args.seed, Path(tmp)) for s in scales]
+        results = [bench_scale(s, args.repeat, args.seed, Path(tmp), getattr(args, "lang", "zh")) for s in scales]
     return 0 if all(results) else 1
 
 

@@ -1,9 +1,9 @@
 """What-if scenarios: an ordered list of changes on top of the live state (or of another scenario),
 evaluated with the same gap engine as live data, with deltas against the baseline.
 
-Pure: no database here except ``load_baseline`` (one read) and ``to_batch`` (which hands the
-scenario's moves to ``core.services.reassign.apply_plan``, with its checks, roles and audit). Evaluating
-never writes anything and never alters the frames it is given.
+Pure: the baseline is read by ``core.services.whatif.load_baseline``, and a scenario's moves become
+a real batch through ``core.services.whatif.to_batch``. Evaluating never writes anything and never
+alters the frames it is given.
 """
 
 from __future__ import annotations
@@ -11,29 +11,32 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.model.actor import Actor
 from core.model.errors import InvalidInput, NotFound
 from core.model.gaps import GapResult, compute_gaps
 from core.model.norms import Norms
-from core.model.scenarios.changes import Change, Context, apply_changes, scenario_plan
+from core.model.optimizer.network import Plan
+from core.model.scenarios.apply_plan import scenario_plan
+from core.model.scenarios.applying import apply_changes
+from core.model.scenarios.changes import Change, Context
 from core.model.state import StaffingState
 
 LIVE = "live"
-#: the KPIs compared (district level): key -> (Chinese name, unit); lower is better for all four
-KPIS: dict[str, tuple[str, str]] = {
-    "shortage": ("缺口合计", "人"),
-    "uncovered_grids": ("无人值守网格", "个"),
-    "unstaffed_shifts": ("无人值守卡点班次", "班"),
-    "short_communities": ("缺人社区", "个"),
+#: the KPIs compared (district level): key -> unit; lower is better for all four. Their names and
+#: units are texts of the catalogue: ``whatif.kpi.<key>``, ``whatif.unit.<unit>``
+KPIS: dict[str, str] = {
+    "shortage": "people",
+    "uncovered_grids": "grids",
+    "unstaffed_shifts": "shifts",
+    "short_communities": "communities",
 }
-EXTRA_TOTALS = ("required", "available", "gap", "movable_surplus")
+EXTRA_TOTALS = {"required": "people", "available": "people", "gap": "people", "movable_surplus": "people"}
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,11 @@ def flatten(scenario: Scenario, lookup: Callable[[str], Scenario | None] | None 
     base = scenario.base or LIVE
     while base != LIVE:
         if base in seen:
-            raise InvalidInput(f"情景「{scenario.name}」的基础情景形成了循环引用")
+            raise InvalidInput("whatif.base_cycle", name=scenario.name)
         seen.add(base)
         parent = lookup(base) if lookup else None
         if parent is None:
-            raise NotFound(f"情景「{scenario.name}」所基于的情景 {base} 不存在（可能已被删除）", codes=[base])
+            raise NotFound("whatif.base_gone", name=scenario.name, codes=[base])
         changes = (*parent.changes, *changes)
         base = parent.base or LIVE
     return changes
@@ -98,7 +101,7 @@ class ScenarioResult:
     norms: Norms
     community: pd.DataFrame  # one row per community: *_before, *_after, delta_*
     street: pd.DataFrame
-    district: pd.DataFrame  # key, name, unit, before, after, delta
+    district: pd.DataFrame  # key, unit, before, after, delta
     moves: pd.DataFrame  # staff_id, staff_code, from_community_id, to_community_id, source, change
     added: pd.DataFrame  # hypothetical cadres: staff_id (< 0), code, unit_code
     timings: dict[str, float] = field(default_factory=dict)
@@ -152,11 +155,12 @@ def street_deltas(before: GapResult, after: GapResult) -> pd.DataFrame:
 
 
 def district_deltas(before: GapResult, after: GapResult) -> pd.DataFrame:
+    """One row per district figure: key, unit (codes; the words are ``whatif.kpi.*`` / ``whatif.unit.*``),
+    before, after, delta."""
     kb, ka = _kpis(before), _kpis(after)
-    names = {**KPIS, "required": ("应配人数", "人"), "available": ("在岗人数", "人"), "gap": ("净缺口", "人"),
-             "movable_surplus": ("可调出富余", "人")}
-    return pd.DataFrame([{"key": k, "name": names[k][0], "unit": names[k][1], "before": kb[k], "after": ka[k],
-                          "delta": ka[k] - kb[k]} for k in names])
+    units = {**KPIS, **EXTRA_TOTALS}
+    return pd.DataFrame([{"key": k, "unit": u, "before": kb[k], "after": ka[k], "delta": ka[k] - kb[k]}
+                         for k, u in units.items()])
 
 
 def evaluate(base_state: StaffingState, base_norms: Norms, scenario: Scenario, ctx: Context | None = None, *,
@@ -177,12 +181,12 @@ def evaluate(base_state: StaffingState, base_norms: Norms, scenario: Scenario, c
     return out
 
 
-def suggested_plan(result: ScenarioResult, ctx: Context | None = None, options: dict[str, Any] | None = None) -> Any:
+def suggested_plan(result: ScenarioResult, ctx: Context | None = None, options: dict[str, Any] | None = None) -> Plan:
     """The optimiser's plan on the scenario state (computed on demand; nothing applied)."""
     return scenario_plan(result.state, result.norms, ctx or Context(), result.added, dict(options or {}))
 
 
-# --- from the database, and back to it through the reassignment path ------------------------------
+# --- against today's live data --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -194,20 +198,6 @@ class Baseline:
     norms: Norms
     context: Context
     gaps: GapResult
-
-
-def load_baseline(url: str | None) -> Baseline:
-    """Today's live state and norms, units and people (no names or phones) in one read."""
-    from core.services.norms import norms_for_day
-    from core.services.staffing import load_state
-    from core.storage.db import session_scope
-    from core.storage.repositories import scenario_repo
-
-    state = load_state(url)
-    norms = norms_for_day(url, dt.date.today())
-    with session_scope(url) as s:
-        ctx = Context(units=scenario_repo.units(s), people=scenario_repo.people(s))
-    return Baseline(state, norms, ctx, compute_gaps(state, norms))
 
 
 def evaluate_live(base: Baseline, scenario: Scenario,
@@ -229,21 +219,3 @@ def real_moves(result: ScenarioResult) -> pd.DataFrame:
                         "to_community_id": last.loc[first.index, "to_community_id"].to_numpy(np.int64),
                         "source": last.loc[first.index, "source"].to_numpy()})
     return out[out["from_community_id"] != out["to_community_id"]].reset_index(drop=True)
-
-
-def to_batch(actor: Actor, url: str | None, result: ScenarioResult, reason: str,
-             override_shortage_reason: str | None = None, staff_ids: Sequence[int] | None = None) -> Any:
-    """Turn the scenario's moves into one real, audited batch through ``core.services.reassign.apply_plan``
-    (its roles, rules and locks decide; a planner without the coordinator role is refused there)."""
-    from core.model.optimizer.network import Plan, PlanOptions, PlanTotals
-    from core.services.reassign import apply_plan
-
-    mv = real_moves(result)
-    if staff_ids is not None:
-        mv = mv[mv["staff_id"].isin([int(i) for i in staff_ids])]
-    if mv.empty:
-        raise InvalidInput("该情景中没有可转为实际调配的人员调动（新增的假设人员不能实际调配）")
-    moves = mv.assign(kind="cadre", km=0.0, home_km=0.0).reset_index(drop=True)
-    plan = Plan(flows=pd.DataFrame(columns=["from_community_id", "to_community_id", "n", "km"]), moves=moves,
-                totals=PlanTotals(0, 0, 0, 0, len(moves), 0.0), options=PlanOptions())
-    return apply_plan(actor, url, plan, None, reason, override_shortage_reason)

@@ -2,8 +2,9 @@
 
 Reading checks everything it can without a database (format marker, change kinds, field names and
 types) and names the place of a problem: the JSON line and column, or the change and field
-(``changes[3].level``). References to communities, streets, units and people are checked when the
-scenario is evaluated against a state.
+(``changes[3].level``), prefixed by the source (a file's path, a saved scenario's name) when given;
+the errors carry it as the parameter ``where``. References to communities, streets, units and people
+are checked when the scenario is evaluated against a state.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from core.model.scenarios.evaluation import LIVE, Scenario
 
 FORMAT = "fangxian-scenario/1"
 TOP_FIELDS = {"format", "id", "name", "author", "created_at", "base", "description", "changes"}
+
+
+def _at(source: str, path: str = "") -> str:
+    """The place of a problem: ``source.path`` (either may be empty; both empty: "JSON")."""
+    return ".".join(p for p in (source, path) if p) or "JSON"
 
 
 def change_to_dict(change: Change) -> dict[str, Any]:
@@ -39,49 +45,50 @@ def _coerce(value: Any, annotation: str, where: str) -> Any:
     if value is None:
         if optional:
             return None
-        raise InvalidInput(f"{where}：不能为空")
+        raise InvalidInput("whatif.file.empty_value", where=where)
     if ann == "str":
         if not isinstance(value, str) or not value.strip():
-            raise InvalidInput(f"{where}：应为非空文字，现为 {value!r}")
+            raise InvalidInput("whatif.file.not_text", where=where, value=repr(value))
         return value.strip()
     if ann == "int":
         if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
-            raise InvalidInput(f"{where}：应为整数，现为 {value!r}")
+            raise InvalidInput("whatif.file.not_integer", where=where, value=repr(value))
         return int(value)
     if ann == "float":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidInput(f"{where}：应为数字，现为 {value!r}")
+            raise InvalidInput("whatif.file.not_number", where=where, value=repr(value))
         return float(value)
     if ann == "tuple[str, ...]":
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise InvalidInput(f"{where}：应为编码列表（文字），现为 {value!r}")
+            raise InvalidInput("whatif.file.not_codes", where=where, value=repr(value))
         return tuple(v.strip() for v in value)
     if ann.startswith("dict"):
         if not isinstance(value, dict):
-            raise InvalidInput(f"{where}：应为对象（键值对），现为 {value!r}")
+            raise InvalidInput("whatif.file.not_object", where=where, value=repr(value))
         return dict(value)
     raise TypeError(f"unsupported annotation {annotation}")
 
 
 def change_from_dict(data: Any, where: str) -> Change:
     if not isinstance(data, dict):
-        raise InvalidInput(f"{where}：每项变更应为对象，现为 {data!r}")
+        raise InvalidInput("whatif.file.change_not_object", where=where, value=repr(data))
     kind = data.get("kind")
     cls = CHANGE_TYPES.get(str(kind))
     if cls is None:
-        raise InvalidInput(f"{where}.kind：未知的变更类型 {kind!r}（可用：{'、'.join(CHANGE_TYPES)}）")
+        raise InvalidInput("whatif.file.unknown_kind", where=f"{where}.kind", kind=repr(kind), allowed=list(CHANGE_TYPES))
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields) - {"kind"})
     if unknown:
-        raise InvalidInput(f"{where}：未知的字段 {'、'.join(unknown)}（{kind} 可用：{'、'.join(fields)}）")
+        raise InvalidInput("whatif.file.unknown_fields", where=where, fields=unknown, kind=kind,
+                           allowed=list(fields))
     kwargs: dict[str, Any] = {}
     for name, f in fields.items():
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         if name not in data:
             if required:
-                raise InvalidInput(f"{where}.{name}：缺少必填字段")
+                raise InvalidInput("whatif.file.field_missing", where=f"{where}.{name}")
             continue
         kwargs[name] = _coerce(data[name], str(f.type), f"{where}.{name}")
     return cls(**kwargs)  # type: ignore[no-any-return]
@@ -101,42 +108,43 @@ def dumps(scenario: Scenario, changes: tuple[Change, ...] | None = None) -> str:
     return json.dumps(to_dict(scenario, changes), ensure_ascii=False, indent=2) + "\n"
 
 
-def from_dict(data: Any, source: str = "情景文件") -> Scenario:
+def from_dict(data: Any, source: str = "") -> Scenario:
     if not isinstance(data, dict):
-        raise InvalidInput(f"{source}：顶层应为对象（{{...}}）")
+        raise InvalidInput("whatif.file.top_not_object", where=_at(source))
     if data.get("format") != FORMAT:
-        raise InvalidInput(f"{source}：format 应为 {FORMAT!r}，现为 {data.get('format')!r}")
+        raise InvalidInput("whatif.file.bad_format", where=_at(source, "format"), expected=repr(FORMAT),
+                           value=repr(data.get("format")))
     unknown = sorted(set(data) - TOP_FIELDS)
     if unknown:
-        raise InvalidInput(f"{source}：未知的字段 {'、'.join(unknown)}")
+        raise InvalidInput("whatif.file.unknown_top_fields", where=_at(source), fields=unknown)
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput(f"{source}.name：请填写情景名称")
+        raise InvalidInput("whatif.file.name_missing", where=_at(source, "name"))
     changes = data.get("changes", [])
     if not isinstance(changes, list):
-        raise InvalidInput(f"{source}.changes：应为变更列表（[...]）")
+        raise InvalidInput("whatif.file.changes_not_list", where=_at(source, "changes"))
     created = data.get("created_at")
     try:
         created_at = dt.datetime.fromisoformat(created) if created else None
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{source}.created_at：时间格式应为 ISO 8601，现为 {created!r}") from exc
+        raise InvalidInput("whatif.file.bad_time", where=_at(source, "created_at"), value=repr(created)) from exc
     base = data.get("base") or LIVE
     return Scenario(name=name.strip()[:100], author=str(data.get("author") or ""), created_at=created_at,
                     base=str(base), id=str(data["id"]) if data.get("id") else None,
                     description=str(data.get("description") or ""),
-                    changes=tuple(change_from_dict(c, f"{source}.changes[{k}]") for k, c in enumerate(changes, 1)))
+                    changes=tuple(change_from_dict(c, _at(source, f"changes[{k}]")) for k, c in enumerate(changes, 1)))
 
 
-def loads(text: str | bytes, source: str = "情景文件") -> Scenario:
+def loads(text: str | bytes, source: str = "") -> Scenario:
     """Parse a scenario file; a JSON error names its line and column."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{source}：文件应为 UTF-8 编码的 JSON") from exc
+            raise InvalidInput("whatif.file.not_utf8", where=_at(source)) from exc
     try:
         data = json.loads(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{source} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）",
-                           line=exc.lineno, column=exc.colno) from exc
+        raise InvalidInput("whatif.file.bad_json", where=_at(source), line=exc.lineno, column=exc.colno,
+                           detail=exc.msg) from exc
     return from_dict(data, source)

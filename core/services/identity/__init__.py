@@ -14,6 +14,7 @@ from core.model.identity_policy import (
     split_groups,
 )
 from core.services.identity.accounts import (
+    SignIn,
     add_user,
     authenticate,
     count_users,
@@ -38,7 +39,7 @@ from core.services.identity.kiosk import (
 
 __all__ = [
     "AccountDisabled", "AccountLocked",
-    "AuthenticationFailed", "NewToken", "add_user", "authenticate", "count_users", "create_kiosk_token", "disable_user", "enable_user", "external_actor", "hash_password",
+    "AuthenticationFailed", "NewToken", "SignIn", "add_user", "authenticate", "count_users", "create_kiosk_token", "disable_user", "enable_user", "external_actor", "hash_password",
     "kiosk_actor", "kiosk_actor_by_id", "list_kiosk_tokens", "list_users", "load_actor",
     "parse_group_mapping", "revoke_kiosk_token", "session_expired", "session_timeout", "set_password",
     "set_roles", "split_groups", "verify_password",

@@ -10,11 +10,10 @@ from collections.abc import Iterable, Mapping
 
 from core.model.actor import Actor
 from core.model.identity_policy import actor_of, roles_from_groups
-from core.storage.db import session_scope
-from core.storage.repositories import identity_repo as repo
+from core.services.uow import UnitOfWork
 
 
-def external_actor(url: str | None, username: str, display_name: str | None, groups: Iterable[str],
+def external_actor(uow: UnitOfWork, username: str, display_name: str | None, groups: Iterable[str],
                    mapping: Mapping[str, frozenset[str]]) -> Actor | None:
     """The Actor for an externally authenticated user, or None when they hold no role here."""
     username = (username or "").strip()
@@ -22,8 +21,7 @@ def external_actor(url: str | None, username: str, display_name: str | None, gro
         return None
     roles = set(roles_from_groups(groups, mapping)) - {"wallscreen"}  # screens only sign in by token
     streets = None
-    with session_scope(url) as s:
-        local = repo.get_user(s, username)
+    local = uow.identity.get_user(username)
     if local is not None:
         if local["disabled"]:
             return None

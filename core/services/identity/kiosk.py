@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from core.i18n import translate
 from core.model.actor import Actor, require, write_service
 from core.model.errors import InvalidInput, NotFound
-from core.model.identity_policy import KIOSK_TOUCH_EVERY, utcnow
+from core.model.identity_policy import KIOSK_TOUCH_EVERY
+from core.services import clock
 from core.services.audit import new_batch_id, record
-from core.storage.db import session_scope
-from core.storage.repositories import identity_repo as repo
+from core.services.uow import UnitOfWork
 
 TOKEN_BYTES = 32
 
@@ -27,7 +30,8 @@ def token_hash(token: str) -> str:
 
 
 def wallscreen_actor(token_id: int, name: str) -> Actor:
-    return Actor(username=f"kiosk:{token_id}", display_name=name or "大屏", roles=frozenset({"wallscreen"}))
+    return Actor(username=f"kiosk:{token_id}", display_name=name or translate("role.wallscreen"),
+                 roles=frozenset({"wallscreen"}))
 
 
 @dataclass(frozen=True)
@@ -38,65 +42,62 @@ class NewToken:
 
 
 @write_service("admin")
-def create_kiosk_token(actor: Actor, url: str | None, name: str, reason: str = "") -> NewToken:
+def create_kiosk_token(uow: UnitOfWork, actor: Actor, name: str, reason: str = "") -> NewToken:
     """Create a wall-screen token; the secret is in the result and nowhere else."""
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("请给大屏令牌起一个名字（如：指挥中心大屏）")
+        raise InvalidInput("identity.kiosk_name_missing")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    with session_scope(url) as s:
-        token_id = repo.add_kiosk_token(s, name=name, token_hash=token_hash(token), created_by=actor.username)
-        record(s, actor, "kiosk.create", "kiosk_token", token_id, after={"name": name}, reason=reason,
-               batch_id=new_batch_id())
+    token_id = uow.identity.add_kiosk_token(name=name, token_hash=token_hash(token), created_by=actor.username)
+    record(uow, actor, "kiosk.create", "kiosk_token", token_id, after={"name": name}, reason=reason,
+           batch_id=new_batch_id())
     return NewToken(token_id, name, token)
 
 
 @write_service("admin")
-def revoke_kiosk_token(actor: Actor, url: str | None, token: int | str, reason: str = "") -> int:
+def revoke_kiosk_token(uow: UnitOfWork, actor: Actor, token: int | str, reason: str = "") -> int:
     """Revoke a token by id or name (every live token of that name); returns how many were revoked."""
-    now = utcnow()
-    with session_scope(url) as s:
-        if isinstance(token, int) or str(token).isdigit():
-            row = repo.kiosk_by_id(s, int(token))
-            rows = [row] if row is not None else []
-        else:
-            rows = repo.kiosk_by_name(s, str(token))
-        live = [r for r in rows if r.revoked_at is None]
-        if not rows:
-            raise NotFound(f"没有大屏令牌 {token}", token=str(token))
-        batch = new_batch_id()
-        for r in live:
-            r.revoked_at = now
-            record(s, actor, "kiosk.revoke", "kiosk_token", r.id, before={"name": r.name, "revoked": False},
-                   after={"name": r.name, "revoked": True}, reason=reason, batch_id=batch)
-        return len(live)
+    now = clock.utc_now()
+    if isinstance(token, int) or str(token).isdigit():
+        row = uow.identity.kiosk_by_id(int(token))
+        rows = [row] if row is not None else []
+    else:
+        rows = uow.identity.kiosk_by_name(str(token))
+    if not rows:
+        raise NotFound("identity.kiosk_missing", token=str(token))
+    live = [r for r in rows if r.revoked_at is None]
+    batch = new_batch_id()
+    for r in live:
+        r.revoked_at = now
+        record(uow, actor, "kiosk.revoke", "kiosk_token", r.id, before={"name": r.name, "revoked": False},
+               after={"name": r.name, "revoked": True}, reason=reason, batch_id=batch)
+    return len(live)
 
 
-def list_kiosk_tokens(actor: Actor, url: str | None) -> pd.DataFrame:
-    """Every token (id, name, who made it, when, revoked, last used); never the secret."""
+def list_kiosk_tokens(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
+    """Every token (id, name, who made it, when, revoked, last used); never the secret (admins only)."""
     require(actor, "admin")
-    with session_scope(url) as s:
-        return repo.list_kiosk_tokens(s)
+    return uow.identity.list_kiosk_tokens()
 
 
-def kiosk_actor(url: str | None, token: str) -> Actor | None:
+def kiosk_actor(uow: UnitOfWork, token: str) -> Actor | None:
     """The wall-screen Actor for a live token, or None (unknown or revoked)."""
     if not token or len(token) > 200:
         return None
-    return _check(url, lambda s: repo.kiosk_by_hash(s, token_hash(token)))
+    return _live(uow, lambda: uow.identity.kiosk_by_hash(token_hash(token)))
 
 
-def kiosk_actor_by_id(url: str | None, token_id: int) -> Actor | None:
+def kiosk_actor_by_id(uow: UnitOfWork, token_id: int) -> Actor | None:
     """Re-validate a signed-in screen on every run (revocation ends it at once)."""
-    return _check(url, lambda s: repo.kiosk_by_id(s, token_id))
+    return _live(uow, lambda: uow.identity.kiosk_by_id(token_id))
 
 
-def _check(url: str | None, find) -> Actor | None:  # type: ignore[no-untyped-def]
-    now = utcnow()
-    with session_scope(url) as s:
-        row = find(s)
-        if row is None or row.revoked_at is not None:
-            return None
-        if row.last_used_at is None or now - row.last_used_at > KIOSK_TOUCH_EVERY:
-            row.last_used_at = now
-        return wallscreen_actor(int(row.id), row.name)
+def _live(uow: UnitOfWork, find: Callable[[], Any]) -> Actor | None:
+    """The screen's Actor when its token is live; its last use is noted at most every few minutes."""
+    now = clock.utc_now()
+    row = find()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > KIOSK_TOUCH_EVERY:
+        row.last_used_at = now
+    return wallscreen_actor(int(row.id), row.name)

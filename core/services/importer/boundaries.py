@@ -19,20 +19,20 @@ from core.services.importer.cleaning import in_china
 from core.services.importer.context import Context
 from core.services.importer.problems import ImportRefused, Problem
 from core.services.importer.reading import decode
-from core.storage.repositories import import_repo as repo
+from core.services.uow import UnitOfWork
 
 CODE_KEYS = ("code", "社区编码", "街道编码", "编码")
-FEATURE = "个要素"
+FEATURE = "feature"
 
 
 def _load(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(decode(path.read_bytes()))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportRefused([Problem(path.name, 0, "", f"不是有效的 GeoJSON 文件（{exc}）")]) from exc
+        raise ImportRefused([Problem(path.name, 0, "", "importer.geojson_invalid", {"cause": str(exc)})]) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
             data.get("features"), list):
-        raise ImportRefused([Problem(path.name, 0, "", "须为 GeoJSON FeatureCollection（含 features 列表）")])
+        raise ImportRefused([Problem(path.name, 0, "", "importer.geojson_not_collection")])
     return data
 
 
@@ -48,45 +48,45 @@ def _convert(geom: Any, datum: str) -> Any:
     return shapely.transform(geom, to_wgs)
 
 
-def read(path: Path, datum: str, session: Any) -> pd.DataFrame:
+def read(path: Path, datum: str, uow: UnitOfWork) -> pd.DataFrame:
     """Validate every feature; returns code, level ("community"/"street"), geometry, lon, lat, _row."""
     data = _load(path)
-    comm = set(repo.community_refs(session)["code"].astype(str))
-    streets = set(repo.streets(session)["code"].astype(str))
+    comm = set(uow.imports.community_refs()["code"].astype(str))
+    streets = set(uow.imports.streets()["code"].astype(str))
     problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for n, feat in enumerate(data["features"], start=1):
-        def bad(column: str, message: str, n: int = n) -> None:
-            problems.append(Problem(path.name, n, column, message, FEATURE))
+        def bad(column: str, key: str, n: int = n, **params: Any) -> None:
+            problems.append(Problem(path.name, n, column, key, params, FEATURE))
 
         props = (feat or {}).get("properties") or {}
         key = next((k for k in CODE_KEYS if props.get(k) not in (None, "")), None)
         code = str(props[key]).strip() if key else ""
         if not code:
-            bad("code", "缺少 code 属性（社区或街道编码）")
+            bad("code", "importer.feature_code_missing")
         elif code in seen:
-            bad(key or "code", f"“{code}” 在本文件中重复（第 {seen[code]} 个要素已有）")
+            bad(key or "code", "importer.feature_duplicate", value=code, first=seen[code])
         elif code not in comm and code not in streets:
-            bad(key or "code", f"“{code}” 既不是已知的社区编码，也不是街道编码（请先导入社区）")
+            bad(key or "code", "importer.feature_code_unknown", value=code)
         seen.setdefault(code, n)
         try:
             geom = shape(feat["geometry"])
         except Exception:  # shapely raises several kinds for malformed GeoJSON
-            bad("geometry", "几何图形无法读取")
+            bad("geometry", "importer.geometry_unreadable")
             continue
         if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
-            bad("geometry", f"须为多边形（Polygon 或 MultiPolygon），不是 {geom.geom_type}")
+            bad("geometry", "importer.geometry_not_polygon", geom_type=geom.geom_type)
             continue
         geom = _convert(geom, datum)
         xy = shapely.get_coordinates(geom)
         if not in_china(xy[:, 0], xy[:, 1]).all():
-            bad("geometry", "坐标不在中国境内（请检查经纬度顺序和 --datum 坐标系）")
+            bad("geometry", "importer.geometry_outside_china")
             continue
         if not geom.is_valid:
             geom = shapely.make_valid(geom).buffer(0)
         if geom.is_empty or geom.area == 0:
-            bad("geometry", "多边形无效（自相交或面积为零）")
+            bad("geometry", "importer.geometry_invalid")
             continue
         point = geom.representative_point()
         rows.append({"code": code, "level": "community" if code in comm else "street",
@@ -94,16 +94,15 @@ def read(path: Path, datum: str, session: Any) -> pd.DataFrame:
                      "lon": round(point.x, 6), "lat": round(point.y, 6), "_row": n,
                      "vertices": int(len(xy))})
     if not data["features"]:
-        problems.append(Problem(path.name, 0, "", "文件中没有任何要素"))
+        problems.append(Problem(path.name, 0, "", "importer.no_features"))
     if problems:
         raise ImportRefused(problems)
     return pd.DataFrame(rows)
 
 
 def write(ctx: Context, features: pd.DataFrame) -> None:
-    s = ctx.session
-    comms = repo.communities(s, with_geometry=True)
-    streets = repo.streets(s)
+    comms = ctx.uow.imports.communities(with_geometry=True)
+    streets = ctx.uow.imports.streets()
     tables = {"community": comms, "street": streets}
     touched = list(comms.loc[comms["code"].isin(features["code"]), "street_code"])
     touched += list(streets.loc[streets["code"].isin(features["code"]), "code"])
@@ -136,6 +135,6 @@ def write(ctx: Context, features: pd.DataFrame) -> None:
     if ctx.dry_run:
         return
     for level, rows in plan.items():
-        repo.update_rows(s, level, rows)
+        ctx.uow.imports.update_rows(level, rows)
     for entity, code, before, after, cc in audits:
         ctx.audit(entity, code, before=before, after=after, community_code=cc)

@@ -1,8 +1,10 @@
-"""Vectorised cell cleaners: text in, typed values out, plus a Chinese message for each bad cell.
+"""Vectorised cell cleaners: text in, typed values out, plus a message for each bad cell.
 
 Every cleaner takes a Series of stripped, NFKC-normalised strings ("" = blank) and returns
 ``(values, errors)``: ``values`` holds the typed value (NA where blank or bad) and ``errors``
-holds a message where the cell has text that could not be read (None elsewhere).
+holds a message where the cell has text that could not be read (None elsewhere). A message is a
+catalogue key with its parameters, ``("importer.not_integer", {"value": "abc"})`` (texts in
+core/i18n/importer.py); the words a cell may hold are in ``vocabulary``.
 """
 
 from __future__ import annotations
@@ -14,38 +16,46 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.model.vocab import (
+from core.services.importer.vocabulary import (
+    FALSE_WORDS,
     INCIDENT_STATUS_ALIASES,
-    INCIDENT_STATUS_ZH,
+    INCIDENT_STATUS_WORDS,
     INCIDENT_TYPE_ALIASES,
-    INCIDENT_TYPE_ZH,
+    INCIDENT_TYPE_WORDS,
     RISK_LEVEL_ALIASES,
-    RISK_LEVEL_ZH,
+    RISK_LEVEL_WORDS,
     SEVERITY_ALIASES,
-    SEVERITY_ZH,
-    SKILLS_ZH,
+    SEVERITY_WORDS,
+    SKILL_WORDS,
     STAFF_KIND_ALIASES,
-    STAFF_KIND_ZH,
-    VOLUNTEER_TYPE_ZH,
-    StaffKind,
+    STAFF_KIND_WORDS,
+    TRUE_WORDS,
+    VOLUNTEER_TYPE_WORDS,
 )
 
 Cleaned = tuple[pd.Series, pd.Series]
+#: a cell's problem: a catalogue key and its parameters
+Message = tuple[str, dict[str, Any]]
 
-TRUE_WORDS = ("是", "yes", "y", "1", "true", "t", "√", "✓", "✔", "对", "有", "可", "在岗", "可调配")
-FALSE_WORDS = ("否", "no", "n", "0", "false", "f", "×", "✗", "✘", "x", "不", "无", "不可", "离岗", "不在岗",
-               "不可调配")
 _UNITS = "人户个起处名位"
 
 
-def _quoted(raw: pd.Series) -> pd.Series:
-    return "“" + raw + "”"
-
-
-def _errors(raw: pd.Series, bad: pd.Series, text: str) -> pd.Series:
-    out = pd.Series(None, index=raw.index, dtype=object)
-    out[bad] = _quoted(raw[bad]) + " " + text
+def messages(index: pd.Index, bad: pd.Series | np.ndarray, key: str, **columns: Any) -> pd.Series:
+    """A message ``(key, params)`` for each ``bad`` cell (None elsewhere). A parameter given as a
+    Series takes each bad cell's own value; any other value is the same for every cell."""
+    mask = np.asarray(bad, dtype=bool)
+    out = pd.Series(None, index=index, dtype=object)
+    if not mask.any():
+        return out
+    per_cell = {k: list(v[mask]) for k, v in columns.items() if isinstance(v, pd.Series)}
+    fixed = {k: v for k, v in columns.items() if not isinstance(v, pd.Series)}
+    rows = [{**fixed, **{k: values[i] for k, values in per_cell.items()}} for i in range(int(mask.sum()))]
+    out[mask] = pd.Series([(key, params) for params in rows], index=index[mask], dtype=object)
     return out
+
+
+def _errors(raw: pd.Series, bad: pd.Series, key: str, **params: Any) -> pd.Series:
+    return messages(raw.index, bad, key, value=raw, **params)
 
 
 def _number_text(raw: pd.Series) -> pd.Series:
@@ -59,10 +69,10 @@ def integers(raw: pd.Series, *, minimum: int | None = 0) -> Cleaned:
     num = pd.to_numeric(_number_text(raw), errors="coerce")
     blank = raw == ""
     not_int = ~blank & (num.isna() | (num.notna() & (num != np.floor(num.fillna(0)))))
-    errors = _errors(raw, not_int, "不是整数")
+    errors = _errors(raw, not_int, "importer.not_integer")
     if minimum is not None:
-        low = ~blank & ~not_int & (num < minimum)
-        errors = errors.where(~low, _quoted(raw) + " 不能小于 " + str(minimum))
+        low = (~blank & ~not_int & (num < minimum)).fillna(False).astype(bool)
+        errors = errors.where(~low, _errors(raw, low, "importer.below_minimum", minimum=minimum))
     values = num.where(~blank & errors.isna()).astype("Int64")
     return values, errors
 
@@ -70,66 +80,68 @@ def integers(raw: pd.Series, *, minimum: int | None = 0) -> Cleaned:
 def floats(raw: pd.Series) -> Cleaned:
     num = pd.to_numeric(raw.str.replace("°", "", regex=False).str.replace(",", "", regex=False), errors="coerce")
     bad = (raw != "") & num.isna()
-    return num.where(~bad).astype("Float64"), _errors(raw, bad, "不是数字")
+    return num.where(~bad).astype("Float64"), _errors(raw, bad, "importer.not_number")
 
 
 def booleans(raw: pd.Series) -> Cleaned:
     words = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
     values = raw.str.lower().map(words)
     bad = (raw != "") & values.isna()
-    return values.astype("boolean"), _errors(raw, bad, "不是“是/否”（可填 是、否、yes、no、1、0、√、×）")
+    return values.astype("boolean"), _errors(raw, bad, "importer.not_yes_no")
 
 
 def texts(raw: pd.Series) -> Cleaned:
     return raw.where(raw != "").astype(object), pd.Series(None, index=raw.index, dtype=object)
 
 
-def vocabulary(codes: Iterable[Any], zh: Mapping[Any, str], aliases: Mapping[str, Any]) -> dict[str, str]:
-    """Accepted word (lower case) → code: every code, its Chinese word and the aliases."""
-    table = {str(c).lower(): str(c) for c in codes}
-    table.update({w.lower(): str(c) for c, w in zh.items()})
-    table.update({w.lower(): str(c) for w, c in aliases.items()})
+def vocabulary(words_of: Mapping[str, str], aliases: Mapping[str, str]) -> dict[str, str]:
+    """Accepted word (lower case) → code: every code, its word and the aliases."""
+    table = {c.lower(): c for c in words_of}
+    table.update({w.lower(): c for c, w in words_of.items()})
+    table.update({w.lower(): c for w, c in aliases.items()})
     return table
 
 
-def words(raw: pd.Series, table: Mapping[str, str], what: str, shown: Iterable[str]) -> Cleaned:
+def words(raw: pd.Series, table: Mapping[str, str], key: str, shown: Iterable[str]) -> Cleaned:
+    """Codes for the words of ``table``; a word it does not know gets ``key`` with the words shown."""
     values = raw.str.lower().str.replace(r"\s+", "", regex=True).map(table)
     bad = (raw != "") & values.isna()
-    return values.astype(object), _errors(raw, bad, f"不是有效的{what}（可填：{'、'.join(shown)}）")
+    return values.astype(object), _errors(raw, bad, key, choices=list(shown))
 
 
-RISK_WORDS = vocabulary(RISK_LEVEL_ZH, RISK_LEVEL_ZH, RISK_LEVEL_ALIASES)
-SEVERITY_WORDS = vocabulary(SEVERITY_ZH, SEVERITY_ZH, SEVERITY_ALIASES)
-STATUS_WORDS = vocabulary(INCIDENT_STATUS_ZH, INCIDENT_STATUS_ZH, INCIDENT_STATUS_ALIASES)
-INCIDENT_TYPE_WORDS = vocabulary(INCIDENT_TYPE_ZH, INCIDENT_TYPE_ZH, INCIDENT_TYPE_ALIASES)
+RISK_WORDS = vocabulary(RISK_LEVEL_WORDS, RISK_LEVEL_ALIASES)
+SEVERITY_TABLE = vocabulary(SEVERITY_WORDS, SEVERITY_ALIASES)
+STATUS_WORDS = vocabulary(INCIDENT_STATUS_WORDS, INCIDENT_STATUS_ALIASES)
+INCIDENT_TYPE_TABLE = vocabulary(INCIDENT_TYPE_WORDS, INCIDENT_TYPE_ALIASES)
 #: staff kind words; a volunteer type word ("巾帼志愿者") means a volunteer of that type
-KIND_WORDS = {**vocabulary(STAFF_KIND_ZH, STAFF_KIND_ZH, STAFF_KIND_ALIASES),
-              **{w.lower(): f"volunteer:{c}" for c, w in VOLUNTEER_TYPE_ZH.items()},
-              **{f"volunteer:{c}": f"volunteer:{c}" for c in VOLUNTEER_TYPE_ZH}}
-SKILL_WORDS = vocabulary(SKILLS_ZH, SKILLS_ZH, {})
+KIND_WORDS = {**vocabulary(STAFF_KIND_WORDS, STAFF_KIND_ALIASES),
+              **{w.lower(): f"volunteer:{c}" for c, w in VOLUNTEER_TYPE_WORDS.items()},
+              **{f"volunteer:{c}": f"volunteer:{c}" for c in VOLUNTEER_TYPE_WORDS}}
+SKILL_TABLE = vocabulary(SKILL_WORDS, {})
 
 
 def risk_levels(raw: pd.Series) -> Cleaned:
-    return words(raw, RISK_WORDS, "风险等级", [*RISK_LEVEL_ZH.values(), *RISK_LEVEL_ZH])
+    return words(raw, RISK_WORDS, "importer.bad_risk_level", [*RISK_LEVEL_WORDS.values(), *RISK_LEVEL_WORDS])
 
 
 def severities(raw: pd.Series) -> Cleaned:
-    return words(raw, SEVERITY_WORDS, "严重程度", [*SEVERITY_ZH.values(), *SEVERITY_ZH])
+    return words(raw, SEVERITY_TABLE, "importer.bad_severity", [*SEVERITY_WORDS.values(), *SEVERITY_WORDS])
 
 
 def statuses(raw: pd.Series) -> Cleaned:
-    return words(raw, STATUS_WORDS, "状态", [*INCIDENT_STATUS_ZH.values(), *INCIDENT_STATUS_ZH])
+    return words(raw, STATUS_WORDS, "importer.bad_status", [*INCIDENT_STATUS_WORDS.values(), *INCIDENT_STATUS_WORDS])
 
 
 def incident_types(raw: pd.Series) -> Cleaned:
-    return words(raw, INCIDENT_TYPE_WORDS, "事件类型", [*INCIDENT_TYPE_ZH.values()])
+    return words(raw, INCIDENT_TYPE_TABLE, "importer.bad_incident_type", [*INCIDENT_TYPE_WORDS.values()])
 
 
 def staff_kinds(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(kind, volunteer_type, errors): "巾帼志愿者" gives ("volunteer", "women")."""
-    values, errors = words(raw, KIND_WORDS, "人员类别", [*STAFF_KIND_ZH.values(), *VOLUNTEER_TYPE_ZH.values()])
+    values, errors = words(raw, KIND_WORDS, "importer.bad_staff_kind",
+                           [*STAFF_KIND_WORDS.values(), *VOLUNTEER_TYPE_WORDS.values()])
     is_vt = values.fillna("").str.startswith("volunteer:")
-    kind = values.where(~is_vt, StaffKind.VOLUNTEER.value)
+    kind = values.where(~is_vt, "volunteer")
     vtype = values.where(is_vt).str.removeprefix("volunteer:").astype(object)
     return kind.astype(object), vtype, errors
 
@@ -139,21 +151,21 @@ _SPLIT = re.compile(r"[,;/\s、]+")
 
 def skills(raw: pd.Series) -> Cleaned:
     """A list of skills ("驾驶、医护", "driving,medical") → "driving,medical" (codes, in the
-    order of SKILLS_ZH); unknown words are reported."""
+    order of the skill vocabulary); unknown words are reported."""
     tokens = raw.str.lower().str.split(_SPLIT).explode()
     tokens = tokens[tokens.notna() & (tokens != "")]
-    mapped = tokens.map(SKILL_WORDS)
+    mapped = tokens.map(SKILL_TABLE)
     unknown = tokens[mapped.isna()]
-    order = {c: i for i, c in enumerate(SKILLS_ZH)}
+    order = {c: i for i, c in enumerate(SKILL_WORDS)}
     known = mapped.dropna().to_frame("code").assign(o=lambda f: f["code"].map(order))
     joined = (known.reset_index().drop_duplicates().sort_values(["index", "o"])
               .groupby("index")["code"].agg(",".join))
     values = joined.reindex(raw.index).where(raw != "").astype(object)
-    bad_words = unknown.groupby(level=0).agg("、".join)
-    errors = pd.Series(None, index=raw.index, dtype=object)
+    bad_words = unknown.groupby(level=0).agg(list)
+    bad = pd.Series(raw.index.isin(bad_words.index), index=raw.index)
+    errors = messages(raw.index, bad, "importer.bad_skills", words=bad_words.reindex(raw.index),
+                      choices=list(SKILL_WORDS.values()))
     if len(bad_words):
-        errors[bad_words.index] = ("“" + bad_words + "” 不是已知的技能（可填：" + "、".join(SKILLS_ZH.values())
-                                   + "）")
         values[bad_words.index] = None
     return values, errors
 
@@ -171,7 +183,7 @@ def phones(raw: pd.Series) -> Cleaned:
     # a masked number (138****5678, from our own export) means "not given": the stored one is kept
     masked = digits.str.match(_MASKED)
     bad = (raw != "") & ~ok & ~masked
-    return digits.where((raw != "") & ok).astype(object), _errors(raw, bad, "不是有效的电话号码（11 位手机号或带区号的固话）")
+    return digits.where((raw != "") & ok).astype(object), _errors(raw, bad, "importer.not_phone")
 
 
 def mask_phone(phone: object) -> str | None:
@@ -207,7 +219,7 @@ def datetimes(raw: pd.Series) -> Cleaned:
     from_serial = _EXCEL_EPOCH + pd.to_timedelta(serial.where(is_serial), unit="D")
     values = parsed.where(~is_serial, from_serial.dt.round("s"))
     bad = (raw != "") & values.isna()
-    return values, _errors(raw, bad, "不是有效的日期时间（如 2026-11-28 08:30）")
+    return values, _errors(raw, bad, "importer.not_datetime")
 
 
 CHINA_LON = (73.4, 135.1)

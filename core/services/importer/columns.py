@@ -102,10 +102,10 @@ def map_headers(file: str, headers: list[str], spec: tuple[Column, ...]) -> tupl
         if name is None:
             continue
         if name in found:
-            problems.append(Problem(file, 1, header, f"与「{headers[found[name]]}」是同一列，只能出现一次"))
+            problems.append(Problem(file, 1, header, "importer.column_twice", {"other": headers[found[name]]}))
             continue
         found[name] = i
     for col in spec:
         if col.required and col.name not in found:
-            problems.append(Problem(file, 1, col.zh, f"缺少必填列「{col.zh}」（也可写作 {col.name}）"))
+            problems.append(Problem(file, 1, col.zh, "importer.column_missing", {"header": col.zh, "name": col.name}))
     return found, problems

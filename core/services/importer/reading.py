@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.services.importer.problems import ImportRefused, Problem
+from core.services.importer.vocabulary import NO_WORD, YES_WORD
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -48,7 +49,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES_WORD if value else NO_WORD
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -64,7 +65,7 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         text = decode(path.read_bytes())
     except UnicodeDecodeError as exc:
-        raise ImportRefused([Problem(path.name, 0, "", "文件编码无法识别（请另存为 UTF-8 或 GBK 编码的 CSV）")]) from exc
+        raise ImportRefused([Problem(path.name, 0, "", "importer.encoding_unknown")]) from exc
     first_line = text.split("\n", 1)[0]
     # tab-separated when the header has tabs and no commas (Excel's "Unicode text" export)
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
@@ -77,11 +78,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)  # cached values, never formulas
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportRefused([Problem(path.name, 0, "", f"无法读取 Excel 文件（{type(exc).__name__}）")]) from exc
+        problem = Problem(path.name, 0, "", "importer.xlsx_unreadable", {"cause": type(exc).__name__})
+        raise ImportRefused([problem]) from exc
     try:
         if sheet is not None and sheet not in wb.sheetnames:
-            names = "、".join(wb.sheetnames)
-            raise ImportRefused([Problem(path.name, 0, "", f"没有名为“{sheet}”的工作表（现有：{names}）")])
+            raise ImportRefused([Problem(path.name, 0, "", "importer.sheet_missing",
+                                         {"sheet": sheet, "sheets": list(wb.sheetnames)})])
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # files from other tools often carry a wrong <dimension> tag
@@ -96,20 +98,20 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         grid = _read_xlsx(path, sheet)
     elif path.suffix.lower() == ".xls":
-        raise ImportRefused([Problem(path.name, 0, "", "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV")])
+        raise ImportRefused([Problem(path.name, 0, "", "importer.xls_unsupported")])
     else:
         grid = _read_csv(path)
     width = max((len(r) for r in grid), default=0)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in grid], dtype=object)
     if frame.empty:
-        raise ImportRefused([Problem(path.name, 0, "", "文件是空的")])
+        raise ImportRefused([Problem(path.name, 0, "", "importer.file_empty")])
     frame = frame.fillna("").astype(str)
     written = frame.apply(lambda c: c.str.strip())
     frame = frame.apply(lambda c: c.str.normalize("NFKC").str.strip())
     numbers = np.arange(1, len(frame) + 1)
     filled = (frame != "").any(axis=1).to_numpy()
     if not filled.any():
-        raise ImportRefused([Problem(path.name, 0, "", "文件是空的")])
+        raise ImportRefused([Problem(path.name, 0, "", "importer.file_empty")])
     first = int(np.argmax(filled))  # a title row above the header is not supported; blank rows are
     headers = list(written.iloc[first])  # as written, for messages
     body = frame.iloc[first + 1:]

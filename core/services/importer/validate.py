@@ -14,15 +14,16 @@ import numpy as np
 import pandas as pd
 
 from core.model.geo import DATUM_TO_WGS84
-from core.services.importer import cleaning as cl
+from core.services.importer import cleaning
 from core.services.importer.columns import SPECS, Column, map_headers
 from core.services.importer.problems import ImportRefused, Problem
 from core.services.importer.reading import RawTable
 
-CLEANERS: dict[str, Callable[[pd.Series], cl.Cleaned]] = {
-    "text": cl.texts, "int": cl.integers, "float": cl.floats, "bool": cl.booleans, "datetime": cl.datetimes,
-    "risk": cl.risk_levels, "skills": cl.skills, "phone": cl.phones, "incident_type": cl.incident_types,
-    "severity": cl.severities, "status": cl.statuses, "community_ref": cl.texts,
+CLEANERS: dict[str, Callable[[pd.Series], cleaning.Cleaned]] = {
+    "text": cleaning.texts, "int": cleaning.integers, "float": cleaning.floats, "bool": cleaning.booleans,
+    "datetime": cleaning.datetimes, "risk": cleaning.risk_levels, "skills": cleaning.skills,
+    "phone": cleaning.phones, "incident_type": cleaning.incident_types, "severity": cleaning.severities,
+    "status": cleaning.statuses, "community_ref": cleaning.texts,
 }
 #: free text keeps full-width punctuation as written (codes and words are normalised)
 FREE_TEXT = frozenset({"name", "street", "unit", "description"})
@@ -45,17 +46,15 @@ class _Collector:
         self.bad: dict[str, pd.Series] = {}  # canonical column → cells already reported
 
     def add(self, header: str, errors: pd.Series) -> None:
+        """One problem per cell of ``errors`` that holds a message ``(key, params)``."""
         bad = errors.notna().to_numpy()
         rows = self.table.rows[bad]
-        self.problems.extend(Problem(self.table.file, int(r), header, str(m))
-                             for r, m in zip(rows, errors[bad], strict=True))
+        self.problems.extend(Problem(self.table.file, int(r), header, key, params)
+                             for r, (key, params) in zip(rows, errors[bad], strict=True))
 
-    def add_mask(self, header: str, mask: pd.Series | np.ndarray, messages: pd.Series | str) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        msg = messages if isinstance(messages, pd.Series) else pd.Series(messages, index=range(len(mask)))
-        errors = pd.Series(None, index=range(len(mask)), dtype=object)
-        errors[mask] = msg[mask]
-        self.add(header, errors)
+    def add_mask(self, header: str, mask: pd.Series | np.ndarray, key: str, **params: object) -> None:
+        """``key`` for every cell of ``mask``; a parameter given as a Series is taken per cell."""
+        self.add(header, cleaning.messages(pd.RangeIndex(len(mask)), mask, key, **params))
 
 
 def validate(table: RawTable, kind: str, *, datum: str = "wgs84",
@@ -67,7 +66,7 @@ def validate(table: RawTable, kind: str, *, datum: str = "wgs84",
     out = _Collector(table)
     out.problems.extend(header_problems)
     if table.cells.empty:
-        out.problems.append(Problem(table.file, 0, "", "只有表头，没有数据行"))
+        out.problems.append(Problem(table.file, 0, "", "importer.header_only"))
     frame = pd.DataFrame(index=range(len(table.cells)))
     headers: dict[str, str] = {}
     for col in spec:
@@ -88,7 +87,7 @@ def validate(table: RawTable, kind: str, *, datum: str = "wgs84",
             _resolve_communities(frame, name, headers[name], communities, out)
     if kind == "incidents" and {"reported_at", "resolved_at"} <= set(frame):
         early = (frame["resolved_at"] < frame["reported_at"]).fillna(False)
-        out.add_mask(headers["resolved_at"], early, "办结时间早于上报时间")
+        out.add_mask(headers["resolved_at"], early, "importer.resolved_before_reported")
     if out.problems:
         raise ImportRefused(out.problems)
     frame["_row"] = table.rows
@@ -97,12 +96,12 @@ def validate(table: RawTable, kind: str, *, datum: str = "wgs84",
 
 def _clean_column(col: Column, raw: pd.Series, frame: pd.DataFrame, header: str, out: _Collector) -> None:
     if col.kind == "staff_kind":
-        values, vtype, errors = cl.staff_kinds(raw)
+        values, vtype, errors = cleaning.staff_kinds(raw)
         frame["volunteer_type"] = vtype
     else:
         values, errors = CLEANERS[col.kind](raw)
     if col.required:
-        errors = errors.where(raw != "", "缺少必填值")
+        errors = errors.where(raw != "", cleaning.messages(raw.index, raw == "", "importer.value_missing"))
     out.add(header, errors)
     out.bad[col.name] = errors.notna()
     frame[col.name] = values
@@ -116,8 +115,8 @@ def _check_keys(frame: pd.DataFrame, key: str, headers: dict[str, str], out: _Co
     if dup.any():
         first_pos = codes[codes.notna()].drop_duplicates(keep="first")
         first_row = pd.Series(out.table.rows[first_pos.index.to_numpy()], index=first_pos.to_numpy())
-        msg = "“" + codes.astype(str) + "” 在本文件中重复（第 " + codes.map(first_row).astype("Int64").astype(str) + " 行已有）"
-        out.add_mask(headers[key], dup, msg)
+        out.add_mask(headers[key], dup, "importer.duplicate_code", value=codes.astype(str),
+                     first_row=codes.map(first_row).astype("Int64").astype(str))
 
 
 def _check_coordinates(frame: pd.DataFrame, lon: str, lat: str, headers: dict[str, str], datum: str,
@@ -126,12 +125,12 @@ def _check_coordinates(frame: pd.DataFrame, lon: str, lat: str, headers: dict[st
         return
     if lon not in frame or lat not in frame:
         present = lon if lon in frame else lat
-        out.add_mask(headers[present], frame[present].notna(), "经度和纬度须同时提供")
+        out.add_mask(headers[present], frame[present].notna(), "importer.lon_lat_together")
         return
     x, y = frame[lon], frame[lat]
     reported = out.bad[lon] | out.bad[lat]
-    out.add_mask(headers[lat], x.notna() & y.isna() & ~reported, "填了经度却缺少纬度")
-    out.add_mask(headers[lon], x.isna() & y.notna() & ~reported, "填了纬度却缺少经度")
+    out.add_mask(headers[lat], x.notna() & y.isna() & ~reported, "importer.lat_missing")
+    out.add_mask(headers[lon], x.isna() & y.notna() & ~reported, "importer.lon_missing")
     both = (x.notna() & y.notna()).to_numpy()
     xs = x.astype(float).fillna(0.0).to_numpy(dtype=float, copy=True)
     ys = y.astype(float).fillna(0.0).to_numpy(dtype=float, copy=True)
@@ -139,12 +138,11 @@ def _check_coordinates(frame: pd.DataFrame, lon: str, lat: str, headers: dict[st
     if convert is not None and both.any():
         cx, cy = convert(xs[both], ys[both])
         xs[both], ys[both] = cx, cy
-    inside = cl.in_china(xs, ys)
-    swapped = cl.in_china(ys, xs)
+    inside = cleaning.in_china(xs, ys)
+    swapped = cleaning.in_china(ys, xs)
     bad = both & ~inside
-    shown = "(" + x.astype(str) + ", " + y.astype(str) + ")"
-    msg = pd.Series(np.where(swapped, "经纬度可能填反了：", ""), index=frame.index) + shown + " 不在中国境内"
-    out.add_mask(headers[lon], bad, msg)
+    out.add_mask(headers[lon], bad & swapped, "importer.outside_china_swapped", lon=x.astype(str), lat=y.astype(str))
+    out.add_mask(headers[lon], bad & ~swapped, "importer.outside_china", lon=x.astype(str), lat=y.astype(str))
     frame[lon] = pd.array(np.where(both, xs, np.nan), dtype="Float64")
     frame[lat] = pd.array(np.where(both, ys, np.nan), dtype="Float64")
     frame.loc[~both, [lon, lat]] = pd.NA
@@ -161,7 +159,7 @@ def _resolve_communities(frame: pd.DataFrame, name: str, header: str, communitie
     resolved = ref.where(ref.isin(codes), ref.map(by_name))
     given = ref.notna()
     amb = given & ~ref.isin(codes) & ref.isin(ambiguous)
-    out.add_mask(header, amb, "社区名称“" + ref.astype(str) + "”有重名，请填写社区编码")
+    out.add_mask(header, amb, "importer.community_name_ambiguous", name=ref.astype(str))
     missing = given & resolved.isna() & ~amb
-    out.add_mask(header, missing, "社区“" + ref.astype(str) + "”不存在（请先导入社区）")
+    out.add_mask(header, missing, "importer.community_unknown", name=ref.astype(str))
     frame[name] = resolved.astype(object)

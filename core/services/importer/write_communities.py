@@ -11,7 +11,6 @@ from core.model.actor import require
 from core.services.importer.context import Context
 from core.services.importer.diff import Diff, FieldKind, compare, overlay, plain, records
 from core.services.importer.validate import Validated
-from core.storage.repositories import import_repo as repo
 
 FIELDS: dict[str, FieldKind] = {
     "name": "text", "street": "text", "population": "num", "households": "num", "lon": "num", "lat": "num",
@@ -31,33 +30,33 @@ def next_codes(prefix: str, existing: pd.Series, n: int, width: int) -> list[str
 
 
 def write(ctx: Context, v: Validated, *, district_name: str, district_code: str) -> None:
-    s = ctx.session
+    imports = ctx.uow.imports
     inc = v.frame
-    stored = repo.communities(s)
+    stored = imports.communities()
     diff = compare(inc, stored, "code", FIELDS)
-    streets = repo.streets(s)
+    streets = imports.streets()
     moved = diff.changed[[f for f in ["street"] if f in diff.changed]]
     wanted = pd.concat([diff.new["street"], moved["street"] if "street" in moved else pd.Series([], dtype=object)])
     missing = [n for n in dict.fromkeys(wanted.dropna()) if n not in set(streets["name"])]  # file order
     touched = list(stored.set_index("code").loc[diff.changed["code"], "street_code"]) if len(diff.changed) else []
     touched += list(streets.loc[streets["name"].isin(wanted), "code"]) + [None] * bool(missing)
     require(ctx.actor, "clerk", "admin", streets=touched)
-    dist = repo.district(s)
+    dist = imports.district()
     ctx.counts.update(created=len(diff.new), updated=len(diff.changed), unchanged=diff.unchanged,
                       streets_created=len(missing), district_created=int(dist is None))
     if ctx.dry_run:
         return
     if dist is None:
-        repo.insert_rows(s, "district", [{"code": district_code, "name": district_name}])
-        dist = repo.district(s)
+        imports.insert_rows("district", [{"code": district_code, "name": district_name}])
+        dist = imports.district()
         ctx.audit("district", district_code, after={"code": district_code, "name": district_name})
     assert dist is not None
     new_streets = [{"code": c, "name": n, "district_id": dist["id"]}
                    for c, n in zip(next_codes(dist["code"], streets["code"].astype(str), len(missing), 3), missing, strict=True)]
-    repo.insert_rows(s, "street", new_streets)
+    imports.insert_rows("street", new_streets)
     for row in new_streets:
         ctx.audit("street", row["code"], after={"code": row["code"], "name": row["name"]})
-    street_id = repo.streets(s).drop_duplicates("name").set_index("name")["id"]
+    street_id = imports.streets().drop_duplicates("name").set_index("name")["id"]
     _create(ctx, diff.new, street_id)
     _update(ctx, diff, stored, street_id)
 
@@ -70,9 +69,9 @@ def _create(ctx: Context, new: pd.DataFrame, street_id: pd.Series) -> None:
         rows[col] = rows[col].astype(object).where(rows[col].notna(), default) if col in rows else default
     rows["street_id"] = rows["street"].map(street_id)
     data = records(rows.drop(columns=["street"]).assign(version=1))
-    ids = repo.insert_rows(ctx.session, "community", data)
+    ids = ctx.uow.imports.insert_rows("community", data)
     cond = rows[["code", *CONDITION]].assign(community_id=rows["code"].map(ids), valid_from=ctx.today)
-    repo.insert_rows(ctx.session, "community_condition", records(cond.drop(columns=["code"])))
+    ctx.uow.imports.insert_rows("community_condition", records(cond.drop(columns=["code"])))
     audit_rows = [{k: plain(v, k) for k, v in r.items() if k != "street_id"} for r in records(rows)]
     ctx.audit_created("community", audit_rows, list(rows["code"]))
 
@@ -91,18 +90,18 @@ def _update(ctx: Context, diff: Diff, stored: pd.DataFrame, street_id: pd.Series
             else:
                 row[f] = value
         updates.append(row)
-    repo.update_rows(ctx.session, "community", updates)
+    ctx.uow.imports.update_rows("community", updates)
     touched = [i for i, fs in enumerate(diff.changed_fields) if set(fs) & set(CONDITION)]
     if touched:
         sub = ch.iloc[touched]
         after = overlay(sub, stored, CONDITION).assign(community_id=sub["id"].to_numpy().astype(int),
                                                        valid_from=ctx.today)
-        today = repo.conditions_on(ctx.session, ctx.today, list(after["community_id"]))
+        today = ctx.uow.imports.conditions_on(ctx.today, list(after["community_id"]))
         existing = after["community_id"].map(today.set_index("community_id")["id"] if len(today) else {})
         ins = after[existing.isna()].drop(columns=["code"])
         upd = after[existing.notna()].drop(columns=["code", "community_id", "valid_from"])
-        repo.insert_rows(ctx.session, "community_condition", records(ins))
-        repo.update_rows(ctx.session, "community_condition",
+        ctx.uow.imports.insert_rows("community_condition", records(ins))
+        ctx.uow.imports.update_rows("community_condition",
                          records(upd.assign(id=existing.dropna().astype(int).to_numpy())))
     ctx.audit_changed("community", diff, list(ch["code"]))
 

@@ -11,7 +11,6 @@ from core.model.vocab import SEVERITY_DEADLINE_HOURS
 from core.services.importer.context import Context
 from core.services.importer.diff import FieldKind, compare, overlay, plain, records
 from core.services.importer.validate import Validated
-from core.storage.repositories import import_repo as repo
 
 FIELDS: dict[str, FieldKind] = {
     "community_code": "text", "type": "text", "severity": "text", "status": "text", "reported_at": "time",
@@ -25,11 +24,11 @@ def _deadline(reported: pd.Series, severity: pd.Series) -> pd.Series:
 
 
 def write(ctx: Context, v: Validated) -> None:
-    s = ctx.session
+    imports = ctx.uow.imports
     inc = v.frame.rename(columns={"id": "code"})
-    stored = repo.incidents(s, list(inc["code"]))
+    stored = imports.incidents(list(inc["code"]))
     diff = compare(inc, stored, "code", FIELDS)
-    refs = repo.community_refs(s).set_index("code")
+    refs = imports.community_refs().set_index("code")
     old_cc = stored.set_index("code")["community_code"]
     touched = pd.concat([inc["community_code"], diff.changed["code"].map(old_cc)]).dropna()
     require(ctx.actor, "clerk", "admin", streets=sorted(set(touched.map(refs["street_code"]).dropna())))
@@ -43,7 +42,7 @@ def write(ctx: Context, v: Validated) -> None:
             community_id=rows["community_code"].map(refs["id"]), grid_id=None,
             deadline=_deadline(rows["reported_at"], rows["severity"]), version=1)
         out["description"] = out["description"].fillna("") if "description" in out else ""
-        repo.insert_rows(s, "incident", records(out))
+        imports.insert_rows("incident", records(out))
         audit_rows = [{k: plain(val, k) for k, val in r.items()} for r in records(rows)]
         ctx.audit_created("incident", audit_rows, rows["community_code"].tolist())
     ch = diff.changed
@@ -67,5 +66,5 @@ def write(ctx: Context, v: Validated) -> None:
         if {"reported_at", "severity"} & set(fields):
             row["deadline"] = deadline
         updates.append(row)
-    repo.update_rows(s, "incident", updates)
+    imports.update_rows("incident", updates)
     ctx.audit_changed("incident", diff, ch["community_code"].tolist())

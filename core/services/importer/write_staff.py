@@ -15,7 +15,6 @@ from core.services.importer.context import Context
 from core.services.importer.diff import Diff, FieldKind, compare, plain, records
 from core.services.importer.validate import Validated
 from core.services.importer.write_communities import next_codes
-from core.storage.repositories import import_repo as repo
 
 FIELDS: dict[str, FieldKind] = {
     "name": "text", "kind": "text", "volunteer_type": "text", "unit": "text", "community_code": "text",
@@ -33,12 +32,12 @@ def _incoming(v: Validated) -> pd.DataFrame:
 
 
 def write(ctx: Context, v: Validated) -> None:
-    s = ctx.session
+    imports = ctx.uow.imports
     inc = _incoming(v)
-    stored = repo.staff(s, list(inc["code"]))
+    stored = imports.staff(list(inc["code"]))
     stored["volunteer_type"] = stored["volunteer_type"].fillna("")
     diff = compare(inc, stored, "code", FIELDS)
-    refs = repo.community_refs(s)
+    refs = imports.community_refs()
     street_of = refs.set_index("code")["street_code"]
     comm_id = refs.set_index("code")["id"]
     old_cc = stored.set_index("code")["community_code"]
@@ -46,7 +45,7 @@ def write(ctx: Context, v: Validated) -> None:
                             diff.changed.get("community_code", pd.Series(dtype=object)),
                             diff.changed["code"].map(old_cc)]).dropna()
     require(ctx.actor, "clerk", "admin", streets=sorted(set(touched_cc.map(street_of).dropna())))
-    units = repo.units(s)
+    units = imports.units()
     wanted = pd.concat([diff.new.get("unit", pd.Series(dtype=object)),
                         diff.changed.get("unit", pd.Series(dtype=object))]).dropna()
     missing = [n for n in dict.fromkeys(wanted) if n not in set(units["name"])]  # file order
@@ -56,10 +55,10 @@ def write(ctx: Context, v: Validated) -> None:
         return
     new_units = [{"code": c, "name": n} for c, n in zip(next_codes("U", units["code"].astype(str), len(missing), 5),
                                                          missing, strict=True)]
-    repo.insert_rows(s, "unit", new_units)
+    imports.insert_rows("unit", new_units)
     for row in new_units:
         ctx.audit("unit", row["code"], after=row)
-    unit_id = repo.units(s).set_index("name")["id"]
+    unit_id = imports.units().set_index("name")["id"]
     _create(ctx, diff.new, unit_id, comm_id)
     _update(ctx, diff, unit_id, comm_id)
 
@@ -79,13 +78,13 @@ def _create(ctx: Context, new: pd.DataFrame, unit_id: pd.Series, comm_id: pd.Ser
     out["movable"] = rows["movable"].fillna(default_movable) if "movable" in rows else default_movable
     out["on_duty"] = rows["on_duty"].fillna(True) if "on_duty" in rows else True
     out["skills"] = rows["skills"].fillna("") if "skills" in rows else ""
-    ids = repo.insert_rows(ctx.session, "staff", records(out.assign(hours_week=0.0, version=1)))
+    ids = ctx.uow.imports.insert_rows("staff", records(out.assign(hours_week=0.0, version=1)))
     staff_id = out["code"].map(ids)
     placed = out["community_id"].notna()
-    repo.insert_rows(ctx.session, "assignment", records(pd.DataFrame({
+    ctx.uow.imports.insert_rows("assignment", records(pd.DataFrame({
         "staff_id": staff_id[placed], "community_id": out["community_id"][placed], "grid_id": None,
         "valid_from": ctx.now, "valid_to": None, "batch_id": ctx.batch})))
-    repo.insert_rows(ctx.session, "duty_change", records(pd.DataFrame({
+    ctx.uow.imports.insert_rows("duty_change", records(pd.DataFrame({
         "staff_id": staff_id, "at": ctx.now, "on_duty": out["on_duty"].astype(bool)})))
     audit_rows = [{k: plain(val, k) or (None if val == "" else val) for k, val in r.items()}
                   for r in records(rows)]
@@ -112,18 +111,18 @@ def _update(ctx: Context, diff: Diff, unit_id: pd.Series, comm_id: pd.Series) ->
             else:
                 row[f] = value
         updates.append(row)
-    repo.update_rows(ctx.session, "staff", updates)
+    ctx.uow.imports.update_rows("staff", updates)
     flags = pd.DataFrame([{f: True for f in fs} for fs in diff.changed_fields], index=ch.index).fillna(False)
     moved = flags["community_code"].to_numpy(bool) if "community_code" in flags else np.zeros(len(ch), bool)
     if moved.any():
         ids = ch["id"][moved].astype(int).tolist()
-        repo.close_assignments(ctx.session, ids, ctx.now)
-        repo.insert_rows(ctx.session, "assignment", records(pd.DataFrame({
+        ctx.uow.imports.close_assignments(ids, ctx.now)
+        ctx.uow.imports.insert_rows("assignment", records(pd.DataFrame({
             "staff_id": ids, "community_id": ch["community_code"][moved].map(comm_id).to_numpy(), "grid_id": None,
             "valid_from": ctx.now, "valid_to": None, "batch_id": ctx.batch})))
     duty = flags["on_duty"].to_numpy(bool) if "on_duty" in flags else np.zeros(len(ch), bool)
     if duty.any():
-        repo.insert_rows(ctx.session, "duty_change", records(pd.DataFrame({
+        ctx.uow.imports.insert_rows("duty_change", records(pd.DataFrame({
             "staff_id": ch["id"][duty].astype(int).to_numpy(), "at": ctx.now,
             "on_duty": ch["on_duty"][duty].astype(bool).to_numpy()})))
     cc = ch["community_code"].tolist() if "community_code" in ch else [None] * len(ch)

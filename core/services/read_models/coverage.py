@@ -8,9 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.model.vocab import OPEN_INCIDENT_STATUSES
-from core.storage.db import session_scope
-from core.storage.repositories import state_repo
-from core.storage.repositories import tables_repo as repo
+from core.services.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -28,19 +26,16 @@ class CommunityDetail:
     open_incidents: pd.DataFrame  # code, type, severity, status, reported_at, deadline
 
 
-def load_geometry(url: str | None) -> MapGeometry:
+def load_geometry(uow: UnitOfWork) -> MapGeometry:
     """District outline, street boundaries and community polygons (simplified GeoJSON text)."""
-    with session_scope(url) as s:
-        d = repo.district(s) or {"code": "", "name": "", "geometry": None}
-        return MapGeometry(district=d, streets=repo.streets(s, with_geometry=True),
-                           communities=state_repo.community_geometry(s))
+    d = uow.tables.district() or {"code": "", "name": "", "geometry": None}
+    return MapGeometry(district=d, streets=uow.tables.streets(with_geometry=True),
+                       communities=uow.state.community_geometry())
 
 
-def load_community_detail(url: str | None, community_id: int) -> CommunityDetail:
+def load_community_detail(uow: UnitOfWork, community_id: int) -> CommunityDetail:
     """Grids (with polygons), checkpoints and open incidents of one community."""
-    with session_scope(url) as s:
-        return CommunityDetail(
-            community_id=community_id, grids=state_repo.grid_geometry(s, community_id),
-            checkpoints=state_repo.checkpoints_of(s, community_id),
-            open_incidents=state_repo.open_incidents_of(s, community_id,
-                                                        sorted(x.value for x in OPEN_INCIDENT_STATUSES)))
+    return CommunityDetail(
+        community_id=community_id, grids=uow.state.grid_geometry(community_id),
+        checkpoints=uow.state.checkpoints_of(community_id),
+        open_incidents=uow.state.open_incidents_of(community_id, sorted(x.value for x in OPEN_INCIDENT_STATUSES)))

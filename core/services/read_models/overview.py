@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.model.vocab import StaffKind
-from core.storage.db import session_scope
-from core.storage.repositories import tables_repo as repo
+from core.services import clock
+from core.services.uow import UnitOfWork, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -77,17 +77,19 @@ def community_table(communities: pd.DataFrame, staff_counts: pd.DataFrame, open_
     return out
 
 
-def load_overview(url: str | None = None, now: dt.datetime | None = None) -> OverviewData:
-    """Everything the overview page shows, in one read transaction."""
-    now = now or dt.datetime.now()
-    with session_scope(url) as s:
-        d = repo.district(s) or {"code": "", "name": "", "geometry": None}
-        comms = repo.communities(s, with_geometry=True)
-        counts = repo.staff_counts(s)
-        inc = repo.open_incidents(s)
-        n_grids = len(repo.grids(s))
-        streets = repo.streets(s, with_geometry=True)
-        demo = repo.demo_info(s)["demo"] == "1"
+def load_overview(uow: UnitOfWork | str | None, now: dt.datetime | None = None) -> OverviewData:
+    """Everything the overview page shows (``now``: the clock's, by default)."""
+    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
+        with unit_of_work(uow) as own:
+            return load_overview(own, now)
+    now = now or clock.reference_now(uow)
+    d = uow.tables.district() or {"code": "", "name": "", "geometry": None}
+    comms = uow.tables.communities(with_geometry=True)
+    counts = uow.tables.staff_counts()
+    inc = uow.tables.open_incidents()
+    n_grids = len(uow.tables.grids())
+    streets = uow.tables.streets(with_geometry=True)
+    demo = uow.meta.get("demo") == "1"
     kpis = compute_kpis(comms, counts, inc, n_grids, now)
     return OverviewData(district=d, kpis=kpis, communities=community_table(comms, counts, inc),
                         streets=streets, demo=demo, as_of=now)

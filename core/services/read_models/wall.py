@@ -1,8 +1,8 @@
 """Everything the wall screen (指挥大屏) shows, as plain data, with no personal data at all.
 
-``load_wall(url)`` reads today's staffing state and gaps, the 14-day gap history (yesterday's values
+``load_wall(uow)`` reads today's staffing state and gaps, the 14-day gap history (yesterday's values
 come from it: the history rebuilds each past day from the dated assignment/duty/condition tables,
-exactly as ``load_state(url, day=yesterday)`` does), the incidents open at any time in that window,
+exactly as ``load_state(uow, day=yesterday)`` does), the incidents open at any time in that window,
 and the alerts (evaluated on read; no write). Rows carry community, grid and street names, codes and
 counts only: never a person's name, phone or an incident's free-text description.
 """
@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.model import alert_rules
+from core.model.alert_rules import AlertInputs
 from core.model.gaps import GapResult, compute_gaps
 from core.model.vocab import OPEN_INCIDENT_STATUSES
-from core.services import alerts as al
+from core.services import clock
+from core.services.alerts import SyncResult, sync_alerts
 from core.services.gaps import gap_history
 from core.services.norms import norms_for_day
 from core.services.staffing import load_state
-from core.storage.db import session_scope
-from core.storage.repositories import alerts_repo
-from core.storage.repositories import tables_repo as repo
+from core.services.uow import UnitOfWork, unit_of_work
 
 TREND_DAYS = 14
 #: tile key -> (unit key, which direction is good)
@@ -165,51 +166,45 @@ def _volunteers(state_staff: pd.DataFrame, comm: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _errands(url: str | None, now: dt.datetime) -> pd.DataFrame | None:
+def _errands(uow: UnitOfWork, now: dt.datetime) -> pd.DataFrame | None:
     """Overdue errands for the errand_overdue rule (codes, community, kind, hours late; no personal data)."""
     from core.services.errands import overdue_alert_inputs
 
-    return overdue_alert_inputs(url, now)
+    return overdue_alert_inputs(uow, now)
 
 
-def data_day(url: str | None) -> dt.date:
-    """The day the data describes: the demo's own "today" on the demo district, else today."""
-    with session_scope(url) as s:
-        info = repo.demo_info(s)
-    if info.get("demo") == "1" and info.get("today"):
-        return dt.date.fromisoformat(str(info["today"]))
-    return dt.date.today()
-
-
-def past_totals(url: str | None, today: dt.date, days: int = TREND_DAYS) -> pd.DataFrame:
+def past_totals(uow: UnitOfWork, today: dt.date, days: int = TREND_DAYS) -> pd.DataFrame:
     """District totals of the ``days - 1`` days before ``today``, rebuilt from the dated history (the
-    gap engine's ``gap_history``, i.e. ``load_state(url, day)`` for each day). A write made today does
+    gap engine's ``gap_history``, i.e. ``load_state(uow, day)`` for each day). A write made today does
     not change them, so a caller may keep them longer than today's figures."""
     # computed up to today and today's row dropped: the engine treats its last day as "now" (running
     # screening campaigns), so asking it for "today = yesterday" would give yesterday today's campaigns
-    totals, _ = gap_history(url, days, today=today)
+    totals, _ = gap_history(uow, days, today=today)
     return totals.iloc[:-1].reset_index(drop=True)
 
 
-def load_wall(url: str | None, now: dt.datetime | None = None,
+def load_wall(uow: UnitOfWork | str | None, now: dt.datetime | None = None,
               new_within: dt.timedelta = dt.timedelta(minutes=10), past: pd.DataFrame | None = None) -> WallData:
-    """The wall screen's whole payload (reads only). ``past``: ``past_totals`` if the caller has them."""
-    now = now or dt.datetime.now()
-    today = data_day(url)
+    """The wall screen's whole payload (reads only). ``now``: the clock's by default; ``past``:
+    ``past_totals`` if the caller has them."""
+    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
+        with unit_of_work(uow) as own:
+            return load_wall(own, now, new_within, past)
+    now = now or clock.reference_now(uow)
+    today = clock.reference_day(uow)
     if past is None:
-        past = past_totals(url, today)
-    state = load_state(url)
-    res = compute_gaps(state, norms_for_day(url, today))
+        past = past_totals(uow, today)
+    state = load_state(uow)
+    res = compute_gaps(state, norms_for_day(uow, today))
     totals = pd.concat([past, pd.DataFrame([{"day": today, **res.district, **res.coverage}])], ignore_index=True)
     start = dt.datetime.combine(today - dt.timedelta(days=TREND_DAYS), dt.time())
-    with session_scope(url) as s:
-        d = repo.district(s) or {"name": ""}
-        demo = repo.demo_info(s)["demo"] == "1"
-        inc = alerts_repo.incidents_open_since(s, start)
-        streets = repo.streets(s)
-        stored = alerts_repo.rules(s)
-        instances = alerts_repo.open_instances(s)
-    rules = stored if len(stored) else al.DEFAULT_RULES
+    d = uow.tables.district() or {"name": ""}
+    demo = uow.meta.get("demo") == "1"
+    inc = uow.alerts.incidents_open_since(start)
+    streets = uow.tables.streets()
+    stored = uow.alerts.rules()
+    instances = uow.alerts.open_instances()
+    rules = stored if len(stored) else alert_rules.DEFAULT_RULES
     open_now = inc[inc["status"].isin(OPEN)]
     trend = _trend(totals, inc, now)
     values = _today_values(res, open_now, now)
@@ -220,8 +215,8 @@ def load_wall(url: str | None, now: dt.datetime | None = None,
                      None if prev is None else float(prev[k]), unit, better)
                  for k, (unit, better) in KPI_SPECS.items())
     comm = res.community
-    firing = al.evaluate(rules, al.AlertInputs(comm, res.grid, open_now, _errands(url, now)), now)
-    alerts = al.merge_instances(firing, instances, now, new_within)
+    firing = alert_rules.evaluate(rules, AlertInputs(comm, res.grid, open_now, _errands(uow, now)), now)
+    alerts = alert_rules.merge_instances(firing, instances, now, new_within)
     st_tot = res.street.merge(streets[["code", "lon", "lat"]], on="code", how="left")
     return WallData(
         district=str(d.get("name") or ""), demo=demo, day=today, computed_at=now, kpis=kpis,
@@ -234,26 +229,28 @@ def load_wall(url: str | None, now: dt.datetime | None = None,
     )
 
 
-def firing_now(url: str | None, now: dt.datetime | None = None) -> pd.DataFrame:
+def firing_now(uow: UnitOfWork, now: dt.datetime | None = None) -> pd.DataFrame:
     """The firing set for ``sync_alerts`` (today's gaps and open incidents; no history needed)."""
-    now = now or dt.datetime.now()
-    with session_scope(url) as s:
-        open_now = repo.open_incidents(s)
-        stored = alerts_repo.rules(s)
-    res = compute_gaps(load_state(url), norms_for_day(url, data_day(url)))
-    return al.evaluate(stored if len(stored) else al.DEFAULT_RULES,
-                       al.AlertInputs(res.community, res.grid, open_now, _errands(url, now)), now)
+    now = now or clock.reference_now(uow)
+    open_now = uow.tables.open_incidents()
+    stored = uow.alerts.rules()
+    res = compute_gaps(load_state(uow), norms_for_day(uow, clock.reference_day(uow)))
+    return alert_rules.evaluate(stored if len(stored) else alert_rules.DEFAULT_RULES,
+                                AlertInputs(res.community, res.grid, open_now, _errands(uow, now)), now)
 
 
-def sync_now(url: str | None, now: dt.datetime | None = None) -> al.SyncResult:
+def sync_now(uow: UnitOfWork | str | None, now: dt.datetime | None = None) -> SyncResult:
     """The system job: evaluate and persist alert instances as ``SYSTEM`` (never a screen's identity)."""
     from core.model.actor import SYSTEM
 
-    now = now or dt.datetime.now()
-    return al.sync_alerts(SYSTEM, url, firing_now(url, now), now)
+    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
+        with unit_of_work(uow) as own:
+            return sync_now(own, now)
+    now = now or clock.reference_now(uow)
+    firing = firing_now(uow, now)
+    return sync_alerts(uow, SYSTEM, firing, now)
 
 
-def data_version(url: str | None) -> str:
+def data_version(uow: UnitOfWork) -> str:
     """The database's data version, read fresh (one tiny query): a screen sees a write on its next tick."""
-    with session_scope(url) as s:
-        return repo.data_version(s)
+    return uow.tables.data_version()

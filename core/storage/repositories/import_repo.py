@@ -138,7 +138,7 @@ def update_rows(session: Session, entity: str, rows: list[dict[str, Any]]) -> No
         for part in _chunks(rows):
             session.execute(update(model), list(part))
     except StaleDataError as exc:
-        raise ConcurrentChange("导入期间有人修改了同一批数据，请重新导入") from exc
+        raise ConcurrentChange("importer.concurrent_change") from exc
 
 
 def close_assignments(session: Session, staff_ids: Sequence[int], at: dt.datetime) -> None:

@@ -13,10 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.model.errors import ConcurrentChange
 from core.storage import rows as m
 from core.storage.repositories.base import Repository, bound
-from core.storage.repositories.tables_repo import (
-    community_ref,  # noqa: F401  (re-exported for the services)
-    frame,
-)
+from core.storage.repositories.tables_repo import frame
 from core.storage.rows.incident_details import IncidentDeadlineRule, IncidentDetail, IncidentEvent
 
 
@@ -68,8 +65,8 @@ def add_incident(session: Session, **fields: Any) -> m.Incident:
     return row
 
 
-def add(session: Session, row: Any) -> None:
-    session.add(row)
+def add_detail(session: Session, **fields: Any) -> None:
+    session.add(IncidentDetail(**fields))
 
 
 def add_event(session: Session, **fields: Any) -> None:
@@ -81,7 +78,7 @@ def flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
-        raise ConcurrentChange("事件已被他人修改，请刷新后重试") from exc
+        raise ConcurrentChange("incident.changed_meanwhile") from exc
 
 
 def deadline_rules(session: Session) -> pd.DataFrame:
@@ -91,15 +88,15 @@ def deadline_rules(session: Session) -> pd.DataFrame:
     return frame(session, stmt)
 
 
-def upsert_rule(session: Session, type_: str, severity: str, hours: float, by: str) -> float | None:
-    """Set a rule; returns the previous hours (None if it was a default)."""
+def upsert_rule(session: Session, type_: str, severity: str, hours: float, by: str, at: dt.datetime) -> float | None:
+    """Set a rule (stamped ``at``, naive UTC); returns the previous hours (None if it was a default)."""
     row = session.execute(select(IncidentDeadlineRule).where(
         IncidentDeadlineRule.type == type_, IncidentDeadlineRule.severity == severity)).scalar_one_or_none()
     if row is None:
-        session.add(IncidentDeadlineRule(type=type_, severity=severity, hours=hours, updated_by=by))
+        session.add(IncidentDeadlineRule(type=type_, severity=severity, hours=hours, updated_by=by, updated_at=at))
         return None
     before = row.hours
-    row.hours, row.updated_by, row.updated_at = hours, by, dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    row.hours, row.updated_by, row.updated_at = hours, by, at
     return before
 
 
@@ -170,7 +167,7 @@ class IncidentRepository(Repository):
     staff_ref = bound(staff_ref)
     next_code = bound(next_code)
     add_incident = bound(add_incident)
-    add = bound(add)
+    add_detail = bound(add_detail)
     add_event = bound(add_event)
     flush = bound(flush)
     deadline_rules = bound(deadline_rules)

@@ -68,15 +68,15 @@ def get_household(session: Session, household_id: int) -> IsolatedHousehold | No
     return session.execute(stmt).scalar_one_or_none()
 
 
-def add(session: Session, row: Any) -> None:
-    session.add(row)
+def add_household(session: Session, **fields: Any) -> None:
+    session.add(IsolatedHousehold(**fields))
 
 
 def flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
-        raise ConcurrentChange("隔离户信息已被他人修改，请刷新后重试") from exc
+        raise ConcurrentChange("isolation.changed_meanwhile") from exc
 
 
 def next_household_code(session: Session) -> str:
@@ -162,7 +162,7 @@ class IsolationRepository(Repository):
     checks_between = bound(checks_between)
     alerts_on = bound(alerts_on)
     get_household = bound(get_household)
-    add = bound(add)
+    add_household = bound(add_household)
     flush = bound(flush)
     next_household_code = bound(next_household_code)
     add_check = bound(add_check)

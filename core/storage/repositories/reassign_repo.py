@@ -79,13 +79,29 @@ def flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
-        raise ConcurrentChange("人员信息刚被他人修改，请刷新后重试") from exc
+        raise ConcurrentChange("reassign.stale_row") from exc
 
 
-def add_batch(session: Session, batch: MoveBatch, items: list[MoveItem]) -> None:
-    session.add(batch)
+def close_open_assignments(session: Session, staff_ids: Iterable[int], when: dt.datetime) -> None:
+    """End everyone's open assignment at ``when`` (flushed: the new ones may then be opened)."""
+    for a in open_assignments(session, staff_ids):
+        a.valid_to = when
+    flush(session)
+
+
+def add_assignment(session: Session, *, staff_id: int, community_id: int | None, grid_id: int | None,
+                   valid_from: dt.datetime, batch_id: str) -> None:
+    session.add(m.Assignment(staff_id=staff_id, community_id=community_id, grid_id=grid_id, valid_from=valid_from,
+                             batch_id=batch_id))
+
+
+def add_batch(session: Session, *, batch_id: str, actor: str, reason: str, kind: str, created_at: dt.datetime,
+              items: Sequence[dict[str, Any]]) -> None:
+    """A move batch and its items (``staff_id``, ``from_community_id``, ``from_grid_id``, ``to_community_id``)."""
+    session.add(MoveBatch(id=batch_id, actor=actor, reason=reason, kind=kind, created_at=created_at,
+                          moves=len(items)))
     session.flush()
-    session.add_all(items)
+    session.add_all([MoveItem(batch_id=batch_id, **item) for item in items])
 
 
 def get_batch(session: Session, batch_id: str, *, lock: bool = False) -> MoveBatch | None:
@@ -141,14 +157,6 @@ def community_versions(session: Session, ids: Iterable[int]) -> dict[int, int]:
     return {int(r[0]): int(r[1]) for r in rows}
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def as_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return df.astype(object).where(df.notna(), None).to_dict("records")  # type: ignore[return-value]
-
-
 class ReassignRepository(Repository):
     """``uow.reassign``: the functions above, bound to the unit of work's session."""
 
@@ -161,6 +169,8 @@ class ReassignRepository(Repository):
     bump_versions = bound(bump_versions)
     open_assignments = bound(open_assignments)
     flush = bound(flush)
+    close_open_assignments = bound(close_open_assignments)
+    add_assignment = bound(add_assignment)
     add_batch = bound(add_batch)
     get_batch = bound(get_batch)
     batch_items = bound(batch_items)

@@ -3,6 +3,7 @@ phones) and the saved scenarios themselves. Only the ``scenario`` table is ever 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -40,6 +41,12 @@ def get(session: Session, scenario_id: str, *, lock: bool = False) -> ScenarioRo
     return session.execute(stmt).scalar_one_or_none()
 
 
+def find(session: Session, scenario_id: str) -> dict[str, Any] | None:
+    """A saved scenario as plain data (``as_dict``), or None."""
+    row = get(session, scenario_id)
+    return None if row is None else as_dict(row)
+
+
 def listing(session: Session) -> pd.DataFrame:
     stmt = (select(ScenarioRow.id, ScenarioRow.name, ScenarioRow.author, ScenarioRow.base, ScenarioRow.created_at,
                     ScenarioRow.updated_at, ScenarioRow.updated_by, ScenarioRow.changes)
@@ -59,6 +66,22 @@ def add(session: Session, row: ScenarioRow) -> None:
     session.flush()
 
 
+def create(session: Session, *, scenario_id: str, name: str, description: str, author: str, base: str,
+           changes: list[dict[str, Any]], when: dt.datetime) -> ScenarioRow:
+    """A new saved scenario (authored and last changed by ``author`` at ``when``)."""
+    row = ScenarioRow(id=scenario_id, name=name, description=description, author=author, base=base,
+                      changes=changes, created_at=when, updated_at=when, updated_by=author)
+    add(session, row)
+    return row
+
+
+def update(session: Session, row: ScenarioRow, *, name: str, description: str, base: str,
+           changes: list[dict[str, Any]], by: str, when: dt.datetime) -> None:
+    row.name, row.description, row.base = name, description, base
+    row.changes, row.updated_at, row.updated_by = changes, when, by
+    session.flush()
+
+
 def delete(session: Session, row: ScenarioRow) -> None:
     session.delete(row)
     session.flush()
@@ -70,7 +93,10 @@ class ScenarioRepository(Repository):
     units = bound(units)
     people = bound(people)
     get = bound(get)
+    find = bound(find)
     listing = bound(listing)
     children = bound(children)
     add = bound(add)
+    create = bound(create)
+    update = bound(update)
     delete = bound(delete)

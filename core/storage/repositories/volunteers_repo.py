@@ -11,12 +11,8 @@ from sqlalchemy import false, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from core.storage import rows as m
-from core.storage.db import get_meta
 from core.storage.repositories.base import Repository, bound
-from core.storage.repositories.tables_repo import (
-    community_ref,  # noqa: F401  (re-exported for the services)
-    frame,
-)
+from core.storage.repositories.tables_repo import frame
 from core.storage.rows.volunteers import (
     ServiceRequest,
     TaskAssignment,
@@ -31,15 +27,6 @@ def serialise_writers(session: Session) -> None:
     """On SQLite take the write lock first so that check-then-insert cannot interleave."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(update(VolunteerTask).where(false()).values(note=VolunteerTask.note))
-
-
-def reference_day(session: Session) -> dt.date:
-    """Today, or the demo's own "today" when the database holds the demo district."""
-    if get_meta(session, "demo") == "1":
-        day = get_meta(session, "demo_today")
-        if day:
-            return dt.date.fromisoformat(day)
-    return dt.date.today()
 
 
 def deployments(session: Session) -> pd.DataFrame:
@@ -192,8 +179,40 @@ def next_code(session: Session, model: type[VolunteerTask] | type[ServiceRequest
     return f"{prefix}{day:%Y%m%d}-{int(last) + 1:05d}"
 
 
-def add(session: Session, row: Any) -> None:
+def next_task_code(session: Session, day: dt.date) -> str:
+    return next_code(session, VolunteerTask, "T", day)
+
+
+def next_errand_code(session: Session, day: dt.date) -> str:
+    return next_code(session, ServiceRequest, "R", day)
+
+
+def add_task(session: Session, **fields: Any) -> VolunteerTask:
+    """Insert a task (flushed: its id is known)."""
+    row = VolunteerTask(**fields)
     session.add(row)
+    session.flush()
+    return row
+
+
+def add_assignment(session: Session, task_id: int, staff_id: int) -> TaskAssignment:
+    row = TaskAssignment(task_id=task_id, staff_id=staff_id)
+    session.add(row)
+    return row
+
+
+def add_availability(session: Session, staff_id: int) -> VolunteerAvailability:
+    row = VolunteerAvailability(staff_id=staff_id)
+    session.add(row)
+    return row
+
+
+def add_errand(session: Session, **fields: Any) -> ServiceRequest:
+    """Insert an errand (flushed: its id is known)."""
+    row = ServiceRequest(**fields)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def flush(session: Session) -> None:
@@ -281,7 +300,6 @@ class VolunteerRepository(Repository):
     """``uow.volunteers``: the functions above, bound to the unit of work's session."""
 
     serialise_writers = bound(serialise_writers)
-    reference_day = bound(reference_day)
     deployments = bound(deployments)
     people = bound(people)
     availability = bound(availability)
@@ -297,8 +315,12 @@ class VolunteerRepository(Repository):
     checkpoint_ref = bound(checkpoint_ref)
     grid_ref = bound(grid_ref)
     checkpoints = bound(checkpoints)
-    next_code = bound(next_code)
-    add = bound(add)
+    next_task_code = bound(next_task_code)
+    next_errand_code = bound(next_errand_code)
+    add_task = bound(add_task)
+    add_assignment = bound(add_assignment)
+    add_availability = bound(add_availability)
+    add_errand = bound(add_errand)
     flush = bound(flush)
     bulk_insert = bound(bulk_insert)
     ids_by_code = bound(ids_by_code)

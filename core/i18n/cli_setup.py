@@ -1,0 +1,36 @@
+"""Texts of `fangxian init | demo | serve` and of the demo seeding."""
+
+ZH = {
+    "cli.setup.ready": "数据库已就绪",
+    "cli.setup.ready_seeded": "数据库已就绪，已写入演示数据",
+    "cli.setup.demo_done": "演示数据已生成（{scale}，种子 {seed}，用时 {seconds:.1f} 秒）：",
+    "cli.setup.count_line": "  {name}：{n:,}",
+    "cli.setup.count.streets": "街道",
+    "cli.setup.count.communities": "社区",
+    "cli.setup.count.grids": "网格",
+    "cli.setup.count.checkpoints": "卡点",
+    "cli.setup.count.staff": "人员",
+    "cli.setup.count.incidents": "事件",
+    "cli.setup.first_run": "首次运行：已创建数据库并写入演示数据（演示数据）",
+    "cli.setup.address": "指挥台地址：http://{address}:{port}",
+    "cli.setup.old_demo": "提示：演示数据生成于 {day}；运行 fangxian demo --reset 可重新生成到今天。",
+    "demo.database_not_empty": "数据库中已有辖区数据：演示数据只写入空数据库（可用 fangxian demo --reset 清空后重建）",
+}
+
+EN = {
+    "cli.setup.ready": "The database is ready",
+    "cli.setup.ready_seeded": "The database is ready; the demo data was written",
+    "cli.setup.demo_done": "Demo data generated ({scale}, seed {seed}, took {seconds:.1f} s):",
+    "cli.setup.count_line": "  {name}: {n:,}",
+    "cli.setup.count.streets": "streets",
+    "cli.setup.count.communities": "communities",
+    "cli.setup.count.grids": "grids",
+    "cli.setup.count.checkpoints": "checkpoints",
+    "cli.setup.count.staff": "staff",
+    "cli.setup.count.incidents": "incidents",
+    "cli.setup.first_run": "First run: the database was created and the demo data written (demo data)",
+    "cli.setup.address": "Command desk at http://{address}:{port}",
+    "cli.setup.old_demo": "Note: the demo data was generated on {day}; run fangxian demo --reset to rebuild it for today.",
+    "demo.database_not_empty": "The database already holds a district: the demo is only written into an empty "
+                               "database (fangxian demo --reset empties it first)",
+}
