@@ -8,7 +8,6 @@ are listed below, one line each; what a read computes lives in the service, neve
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -75,18 +74,17 @@ def clear() -> None:
 
 
 def cached(ttl: float, max_entries: int, *, shared: bool = False,
-           takes_url: bool = False) -> Callable[[Callable[Concatenate[Any, P], R]], Callable[P, R]]:
-    """Cache a service read. ``shared`` keeps one object for every session (``cache_resource``: for
-    large read-only results that pickling would cost more than computing); ``takes_url`` is for the
-    few reads that open several units of work of their own (they get the URL, not a unit of work)."""
+           versioned: bool = True) -> Callable[[Callable[Concatenate[UnitOfWork, P], R]], Callable[P, R]]:
+    """Cache a service read ``f(uow, *args)``. ``shared`` keeps one object for every session
+    (``cache_resource``: for large read-only results that pickling would cost more than computing);
+    ``versioned=False`` keeps a result across writes until its ttl (for what a write today cannot
+    change, such as the days before today)."""
 
     def wrap(service: Callable[Concatenate[Any, P], R]) -> Callable[P, R]:
         name = f"{service.__module__}.{service.__qualname__}"
 
         def run(service_name: str, url: str, version: str, *args: Any, **kwargs: Any) -> R:
             del service_name, version  # parts of the cache key only
-            if takes_url:
-                return service(url, *args, **kwargs)
             with unit_of_work(url) as uow:
                 return service(uow, *args, **kwargs)
 
@@ -101,7 +99,7 @@ def cached(ttl: float, max_entries: int, *, shared: bool = False,
             if not made:
                 made.append(store(ttl=ttl, max_entries=max_entries, show_spinner=False)(run))  # type: ignore[operator]
             url = db_url()
-            return made[0](name, url, data_version(url), *args, **kwargs)
+            return made[0](name, url, data_version(url) if versioned else "", *args, **kwargs)
 
         return read
 
@@ -118,7 +116,7 @@ community_detail = cached(60, 32)(coverage.load_community_detail)
 norm_versions = cached(60, 8)(norm_service.norm_history)
 #: the wall's days before today (dated history): a write today does not change them, so a write costs
 #: the wall only today's figures; a backdated correction shows within the ttl
-wall_past = cached(600, 4)(wall_service.past_totals)
+wall_past = cached(600, 4, versioned=False)(wall_service.past_totals)
 move_batches = cached(30, 8)(reassign_service.recent_batches)
 alert_rules = cached(30, 8)(alert_service.rules_in_force)
 users = cached(10, 8)(account_service.list_users)
@@ -126,6 +124,7 @@ user_count = cached(10, 4)(account_service.count_users)
 kiosk_tokens = cached(10, 8)(kiosk_service.list_kiosk_tokens)
 audit_entries = cached(10, 16)(audit_report.entries)
 audit_choices = cached(30, 8)(audit_report.choices)
+incidents = cached(30, 16)(incident_service.recent_incidents)
 incident_history = cached(30, 32)(incident_service.incident_history)
 dispatch_options = cached(60, 32)(incident_service.dispatch_options)
 deadline_rules = cached(300, 4)(incident_service.deadline_rules)
@@ -170,15 +169,6 @@ def suggested_plan(uow: UnitOfWork, options: tuple[tuple[str, object], ...], str
 def wall(uow: UnitOfWork) -> object:
     """The wall screen's payload (core.services.read_models.wall.WallData)."""
     return wall_service.load_wall(uow, past=wall_past(clock.reference_day(uow)))
-
-
-@cached(30, 16)
-def incidents(uow: UnitOfWork, days: int = 14) -> pd.DataFrame:
-    """Incidents reported in the last ``days`` days plus every older one still open."""
-    now = clock.wall_now()
-    df = incident_service.list_incidents(uow, now=now)
-    cutoff = pd.Timestamp(now - dt.timedelta(days=days))
-    return df[(pd.to_datetime(df["reported_at"]) >= cutoff) | df["open"]].reset_index(drop=True)
 
 
 @cached(120, 8)

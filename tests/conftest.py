@@ -20,6 +20,10 @@ from pathlib import Path
 
 import pytest
 
+# a translation key without text in the language asked for raises instead of showing the key (also in
+# the app servers the browser tests start, which inherit the environment)
+os.environ["FANGXIAN_I18N_STRICT"] = "1"
+
 PG_BIN = Path(os.environ.get("FANGXIAN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 REQUIRE_ALL = os.environ.get("FANGXIAN_REQUIRE_ALL") == "1"
 DEMO_TODAY = dt.date(2026, 11, 29)  # fixed so that every run sees the same demo

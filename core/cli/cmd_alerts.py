@@ -13,8 +13,10 @@ from core.i18n import translate
 def _list(args: argparse.Namespace) -> int:
     from core.model.alert_rules import for_display
     from core.services.read_models.wall import load_wall
+    from core.services.uow import unit_of_work
 
-    data = load_wall(args.database_url)
+    with unit_of_work(args.database_url) as uow:
+        data = load_wall(uow)
     shown = data.alerts if args.all else for_display(data.alerts)
     out = shown[["level", "kind", "street", "community", "target", "value", "threshold", "first_seen",
                  "acknowledged", "is_new", "rule_code", "subject"]].copy()
@@ -38,9 +40,11 @@ def _rules(args: argparse.Namespace) -> int:
 def _sync(args: argparse.Namespace) -> int:
     """Persist alert instances as the SYSTEM actor; ``--every S`` repeats (for a service unit)."""
     from core.services.read_models.wall import sync_now
+    from core.services.uow import unit_of_work
 
     while True:
-        r = sync_now(args.database_url)
+        with unit_of_work(args.database_url) as uow:  # one transaction per round
+            r = sync_now(uow)
         print(translate("cli_alerts.synced", args.lang, opened=r.opened, still_open=r.still_open,
                         resolved=r.resolved), flush=True)
         if not args.every:

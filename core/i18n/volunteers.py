@@ -116,11 +116,6 @@ EN = {
     "volunteer.volunteer_missing": "Volunteer {id} does not exist",
 }
 
-#: TRANSITIONAL: the demo generator (core.demo.volunteers_demo) builds its task titles from this table;
-#: everything else translates ``vol.task.<code>``
-TASK_TYPE_ZH = {k.removeprefix("vol.task."): v for k, v in ZH.items() if k.startswith("vol.task.")}
-
-
 def weekdays_text(days: str, lang: str = "zh", tables: Mapping[str, Mapping[str, str]] | None = None) -> str:
     """Weekday digits as words: "0123456" -> 每天, "01234" -> 周一至周五, "56" -> 周六、周日, "" -> 无."""
     from core.i18n import LIST_SEPARATOR, translate

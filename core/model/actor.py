@@ -9,6 +9,7 @@ or a set of street codes.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -81,18 +82,17 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def write_service(*roles: str) -> Callable[[_F], _F]:
     """Mark a service that writes, ``f(uow, actor, ...)``: the role is checked before anything else
-    runs (street scope is checked by the service, which knows the streets).
-
-    TRANSITIONAL: services not yet on units of work take the actor first, ``f(actor, url, ...)``;
-    both are recognised by where the ``Actor`` is."""
+    runs (street scope is checked by the service, which knows the streets)."""
 
     def wrap(fn: _F) -> _F:
+        names = list(inspect.signature(fn).parameters)
+        if names[:2] != ["uow", "actor"]:  # the guard finds the actor by position
+            raise TypeError(f"{fn.__qualname__}: a write service takes (uow, actor, ...), not {names[:2]}")
         WRITE_SERVICES[f"{fn.__module__}.{fn.__qualname__}"] = frozenset(roles)
 
         @functools.wraps(fn)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            first_is_actor = bool(args) and (args[0] is None or isinstance(args[0], Actor))
-            actor = args[0] if first_is_actor else (args[1] if len(args) > 1 else kwargs.get("actor"))
+            actor = args[1] if len(args) > 1 else kwargs.get("actor")
             require(actor, *roles)
             return fn(*args, **kwargs)
 

@@ -19,10 +19,6 @@ class FangxianError(Exception):
         self.params = params
         super().__init__(self.key)
 
-    @property
-    def message(self) -> str:  # TRANSITIONAL: removed once every raise passes a key
-        return self.key
-
     def __str__(self) -> str:  # keys only: parameters may hold personal data, logs must not
         return self.key
 

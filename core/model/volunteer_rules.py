@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.i18n.volunteers import TASK_TYPE_ZH  # noqa: F401  TRANSITIONAL: core.demo.volunteers_demo (H1) reads it
 from core.model.errors import InvalidInput, RuleViolation
 
 TASK_TYPES = ("checkpoint", "door_to_door", "delivery", "elderly_care", "disinfection", "publicity")

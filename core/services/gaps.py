@@ -14,14 +14,11 @@ from core.model.state import state_on
 from core.services import clock
 from core.services.norms import norm_history, norms_for_day
 from core.services.staffing import load_state, read_tables, screening_by_day
-from core.services.uow import UnitOfWork, unit_of_work
+from core.services.uow import UnitOfWork
 
 
-def load_gaps(uow: UnitOfWork | str | None, day: dt.date | None = None) -> GapResult:
+def load_gaps(uow: UnitOfWork, day: dt.date | None = None) -> GapResult:
     """Gaps of today (``day=None``) or of a past day, with the norms in force that day."""
-    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
-        with unit_of_work(uow) as own:
-            return load_gaps(own, day)
     state = load_state(uow, day)
     return compute_gaps(state, norms_for_day(uow, day or clock.reference_day(uow)))
 

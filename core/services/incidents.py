@@ -190,6 +190,14 @@ def list_incidents(uow: UnitOfWork, *, now: dt.datetime | None = None, since: dt
     return flag_overdue(df, now or clock.wall_now())
 
 
+def recent_incidents(uow: UnitOfWork, days: int = 14, *, now: dt.datetime | None = None) -> pd.DataFrame:
+    """What the incident desk lists: reported in the last ``days`` days, plus every older one still open."""
+    now = now or clock.wall_now()
+    df = list_incidents(uow, now=now)
+    cutoff = pd.Timestamp(now - dt.timedelta(days=days))
+    return df[(pd.to_datetime(df["reported_at"]) >= cutoff) | df["open"]].reset_index(drop=True)
+
+
 def filter_incidents(df: pd.DataFrame, *, types: list[str] | None = None, severities: list[str] | None = None,
                      statuses: list[str] | None = None, streets: list[str] | None = None,
                      start: dt.datetime | None = None, end: dt.datetime | None = None,

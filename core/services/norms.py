@@ -13,31 +13,22 @@ from core.model.errors import InvalidInput
 from core.model.norms import Norms
 from core.services import clock
 from core.services.audit import new_batch_id, record
-from core.services.uow import UnitOfWork, unit_of_work
+from core.services.uow import UnitOfWork
 
 
-def norms_for_day(uow: UnitOfWork | str | None, day: dt.date | None = None) -> Norms:
+def norms_for_day(uow: UnitOfWork, day: dt.date | None = None) -> Norms:
     """The norms in force on ``day`` (the version with the latest valid_from <= day); defaults if none."""
-    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
-        with unit_of_work(uow) as own:
-            return norms_for_day(own, day)
     return Norms.from_params(uow.state.norm_params_for_day(day or clock.reference_day(uow)))
 
 
-def norm_history(uow: UnitOfWork | str | None) -> pd.DataFrame:
+def norm_history(uow: UnitOfWork) -> pd.DataFrame:
     """Every stored norm version (newest first): id, valid_from, params, author, reason, created_at."""
-    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
-        with unit_of_work(uow) as own:
-            return norm_history(own)
     return uow.state.norm_versions()
 
 
 @write_service("admin")
 def save_norms(uow: UnitOfWork, actor: Actor, params: dict[str, Any], valid_from: dt.date, reason: str) -> int:
     """Store a new norm version (old versions are never edited); returns its id."""
-    if isinstance(uow, Actor):  # TRANSITIONAL: the old order save_norms(actor, url, ...)
-        with unit_of_work(actor) as own:  # type: ignore[arg-type]
-            return save_norms(own, uow, params, valid_from, reason)  # type: ignore[arg-type]
     if not reason or not reason.strip():
         raise InvalidInput("norms.reason_missing")
     norms = Norms.from_params(params)

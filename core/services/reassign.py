@@ -15,10 +15,9 @@ inside the transaction.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,31 +40,12 @@ from core.services.audit import new_batch_id, record
 from core.services.gaps import load_gaps
 from core.services.norms import norms_for_day
 from core.services.staffing import load_state
-from core.services.uow import UnitOfWork, unit_of_work
+from core.services.uow import UnitOfWork
 
 ROLES = ("coordinator", "admin")
 PREVIEW_COLUMNS = ["community_id", "code", "name", "street_code", "street", "required", "available_before",
                    "available_after", "gap_before", "gap_after", "shortage_before", "shortage_after", "role"]
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _url_accepted(fn: _F) -> _F:
-    """TRANSITIONAL, for callers outside reassignment not yet on units of work (screening's helpers,
-    the wall's tests): ``f(url, ...)`` and ``f(actor, url, ...)`` open one unit of work for the call.
-    Remove once every caller passes a unit of work."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if args and (args[0] is None or isinstance(args[0], str)):
-            with unit_of_work(args[0]) as uow:
-                return fn(uow, *args[1:], **kwargs)
-        if args and isinstance(args[0], Actor) and len(args) > 1 and (args[1] is None or isinstance(args[1], str)):
-            with unit_of_work(args[1]) as uow:
-                return fn(uow, args[0], *args[2:], **kwargs)
-        return fn(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -78,7 +58,6 @@ class MoveResult:
 # --- reads ---------------------------------------------------------------------------------------
 
 
-@_url_accepted
 def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = False,
                streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None) -> pd.DataFrame:
     """Who could go to ``community_id``: movable, on-duty cadres (and party members if allowed) of
@@ -273,7 +252,6 @@ def _check_rules(staff: Mapping[int, Any], dest: Mapping[int, int], party_home_r
 
 
 @write_service(*ROLES)
-@_url_accepted
 def move_staff(uow: UnitOfWork, actor: Actor, staff_ids: Sequence[int], to_community_id: int, reason: str,
                override_shortage_reason: str | None = None, expected_versions: Mapping[int, int] | None = None,
                expected_community_versions: Mapping[int, int] | None = None,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.model.state import RawTables, StaffingState, end_of, grid_checkpoints, state_on
 from core.services import clock
-from core.services.uow import UnitOfWork, unit_of_work
+from core.services.uow import UnitOfWork
 
 
 def read_tables(uow: UnitOfWork, until: dt.date | None = None) -> RawTables:
@@ -27,13 +27,10 @@ def read_tables(uow: UnitOfWork, until: dt.date | None = None) -> RawTables:
                      deployments=deployments, today=today)
 
 
-def load_state(uow: UnitOfWork | str | None, day: dt.date | None = None) -> StaffingState:
+def load_state(uow: UnitOfWork, day: dt.date | None = None) -> StaffingState:
     """The staffing state now (``day=None``) or as of the end of a past ``day``, with the screening
     workload of the campaigns running that day (so the gap engine asks for the people a campaign
     needs to meet its deadline)."""
-    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
-        with unit_of_work(uow) as own:
-            return load_state(own, day)
     raw = read_tables(uow, day)
     state = state_on(raw, day)
     return with_screening(state, uow, day or raw.today or clock.reference_day(uow))

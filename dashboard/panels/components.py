@@ -38,6 +38,6 @@ def legend(items: Sequence[tuple[list[int], str]], title: str) -> None:
         for c, label in items
     )
     st.markdown(
-        f'<div style="font-size:14px;margin:4px 0 8px 0;"><b>{html.escape(title)}</b>：{cells}</div>',
+        f'<div style="font-size:14px;margin:4px 0 8px 0;"><b>{html.escape(title)}</b>{html.escape(t("punct.colon"))}{cells}</div>',
         unsafe_allow_html=True,
     )

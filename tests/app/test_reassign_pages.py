@@ -11,6 +11,7 @@ from core.services.gaps import load_gaps
 from core.storage.db import session_scope
 from core.storage.repositories import tables_repo as repo
 from core.storage.rows.reassign import MoveBatch
+from tests.db import call
 
 REASSIGN, PLAN = "app_pages/reassign.py", "app_pages/plan.py"
 
@@ -37,7 +38,7 @@ def _batches(url: str) -> list[MoveBatch]:
 def test_reassign_page_opens_on_the_worst_community_with_ranked_candidates(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = _open(app, REASSIGN)
     assert at.title[0].value == "人员调配"
-    worst = load_gaps(demo_sqlite).community.sort_values(["shortage", "code"], ascending=[False, True]).iloc[0]
+    worst = call(demo_sqlite, load_gaps).community.sort_values(["shortage", "code"], ascending=[False, True]).iloc[0]
     picker = at.selectbox(key="ra_target")
     assert picker.value == worst["community_id"]
     assert picker.format_func(picker.value) == f"{worst['name']}（{worst['street']}，{worst['code']}）"
@@ -60,7 +61,7 @@ def test_a_leader_does_not_get_the_reassign_or_plan_pages(app) -> None:  # type:
 def test_moving_two_selected_cadres_then_undoing_the_batch(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = _open(app, REASSIGN)
     target = at.selectbox(key="ra_target").value
-    before = load_gaps(demo_sqlite).community.set_index("community_id").loc[target, "available"]
+    before = call(demo_sqlite, load_gaps).community.set_index("community_id").loc[target, "available"]
     at.session_state[f"ra_cand_{target}_{_version(demo_sqlite)}"] = {
         "selection": {"rows": [0, 1], "columns": [], "cells": []}}
     at.run()
@@ -76,7 +77,7 @@ def test_moving_two_selected_cadres_then_undoing_the_batch(app, demo_sqlite) -> 
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("已调配 2 人" in s.value for s in at.success)
-    after = load_gaps(demo_sqlite).community.set_index("community_id").loc[target, "available"]
+    after = call(demo_sqlite, load_gaps).community.set_index("community_id").loc[target, "available"]
     assert after == before + 2
     [batch] = _batches(demo_sqlite)
     at.text_input(key="ra_undo_reason").input("选错人了")
@@ -87,7 +88,7 @@ def test_moving_two_selected_cadres_then_undoing_the_batch(app, demo_sqlite) -> 
     assert any("已撤销" in s.value for s in at.success)
     [batch] = _batches(demo_sqlite)
     assert batch.undone_by == "coordinator"
-    assert load_gaps(demo_sqlite).community.set_index("community_id").loc[target, "available"] == before
+    assert call(demo_sqlite, load_gaps).community.set_index("community_id").loc[target, "available"] == before
 
 
 def test_plan_page_shows_totals_and_arcs_and_accepts_the_whole_plan(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +116,7 @@ def test_a_coordinator_scoped_to_two_streets_plans_only_within_them(app, demo_sq
     at = _open(app, PLAN, user="coordinator2")
     options = at.multiselect(key="plan_streets").options
     assert len(options) == 2
-    gaps = load_gaps(demo_sqlite).community
+    gaps = call(demo_sqlite, load_gaps).community
     names = set(gaps[gaps["street"].isin(options)]["name"])
     table = at.dataframe[0].value
     assert len(table) > 0

@@ -9,6 +9,7 @@ import pandas as pd
 from core.services import errands, volunteers
 from core.services.uow import unit_of_work
 from tests.app.conftest import open_page
+from tests.db import call
 
 VOLUNTEERS, ERRANDS = "app_pages/volunteers.py", "app_pages/errands.py"
 
@@ -102,6 +103,6 @@ def test_an_admin_chooses_on_the_norms_page_which_volunteer_tasks_count_and_the_
     at.text_input(key="norms_reason").set_value("入户排查的志愿者也计入")
     at.button[0].click().run()
     assert not at.exception
-    params = dict(norm_history(demo_sqlite)["params"].iat[0])
+    params = dict(call(demo_sqlite, norm_history)["params"].iat[0])
     assert params["volunteers_count_for"] == ["checkpoint", "door_to_door"] and params["fatigue_policy"] == "refuse"
     assert params["max_consecutive_days"] == 6.0

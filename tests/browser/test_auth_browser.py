@@ -17,6 +17,7 @@ from core.demo import accounts as demo_accounts
 from dashboard.i18n import t
 from dashboard.navigation import visible_pages
 from tests.browser.conftest import ROOT, Server, screenshot, sign_in, start_server, wait_for_app
+from tests.db import call
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -102,7 +103,7 @@ def hostile_server(demo_template: Path, tmp_path: Path) -> Iterator[tuple[Server
     db = tmp_path / "hostile.db"
     shutil.copy(demo_template, db)
     url = f"sqlite:///{db}"
-    data = load_overview(url)
+    data = call(url, load_overview)
     row = data.communities.nlargest(8, ["open_incidents", "isolated_households"]).iloc[0]
     risk = {"low": "低", "medium": "中", "high": "高"}[row["risk_level"]]
     csv = tmp_path / "communities.csv"

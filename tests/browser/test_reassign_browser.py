@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     sign_in,
     wait_for_app,
 )
+from tests.db import call
 
 
 def _nav(page, title: str) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +49,7 @@ def _fill(page, label: str, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_coordinator_moves_two_cadres_undoes_and_accepts_a_plan(page, own_server, recorder) -> None:  # type: ignore[no-untyped-def]
-    worst = load_gaps(own_server.db_url).community.sort_values(["shortage", "code"], ascending=[False, True]).iloc[0]
+    worst = call(own_server.db_url, load_gaps).community.sort_values(["shortage", "code"], ascending=[False, True]).iloc[0]
     sign_in(page, own_server.url, "coordinator")
     _nav(page, "人员调配")
     page.get_by_role("heading", name="人员调配").first.wait_for(state="visible", timeout=60_000)
@@ -96,8 +97,8 @@ def test_coordinator_moves_two_cadres_undoes_and_accepts_a_plan(page, own_server
     page.get_by_role("button", name=re.compile(r"采纳全部")).click()
     wait_for_app(page)
     page.get_by_text(re.compile(r"已采纳 \d+ 条调配")).wait_for(state="visible", timeout=60_000)
-    after = load_gaps(own_server.db_url).community
-    assert after["shortage"].sum() < load_gaps(own_server.db_url).community["required"].sum()
+    after = call(own_server.db_url, load_gaps).community
+    assert after["shortage"].sum() < call(own_server.db_url, load_gaps).community["required"].sum()
     assert page.get_by_test_id("stException").count() == 0
     assert recorder.external == []
     assert recorder.page_errors == []

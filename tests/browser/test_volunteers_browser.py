@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     sign_in,
     wait_for_app,
 )
+from tests.db import call
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
 
@@ -32,7 +33,7 @@ def _metric(page, name: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _checkpoint_task(db_url: str) -> tuple[str, int, int]:
-    c = load_gaps(db_url).community
+    c = call(db_url, load_gaps).community
     comm = c[(c["risk_level"] == "low") & (c["checkpoint_shifts"] - c["checkpoint_shifts_staffed"] >= 2)
              ].sort_values("code").iloc[0]
     with session_scope(db_url) as s:
@@ -46,7 +47,7 @@ def _checkpoint_task(db_url: str) -> tuple[str, int, int]:
 
 def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(page, own_server, recorder) -> None:  # type: ignore[no-untyped-def]
     code, task_id, cid = _checkpoint_task(own_server.db_url)
-    before = load_gaps(own_server.db_url).community.set_index("community_id").loc[cid]
+    before = call(own_server.db_url, load_gaps).community.set_index("community_id").loc[cid]
     sign_in(page, own_server.url, "coordinator")
     page.get_by_test_id("stSidebarNav").get_by_text("志愿者调度").click()
     wait_for_app(page)
@@ -82,7 +83,7 @@ def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(
     wait_for_app(page)
     page.get_by_text("已派 3 人").first.wait_for(state="visible", timeout=30_000)
 
-    after = load_gaps(own_server.db_url).community.set_index("community_id").loc[cid]
+    after = call(own_server.db_url, load_gaps).community.set_index("community_id").loc[cid]
     assert after["volunteers_deployed_counted"] == before["volunteers_deployed_counted"] + 3
     assert after["checkpoint_shifts_staffed"] > before["checkpoint_shifts_staffed"]
     page.get_by_role("tab", name="📋 任务派岗").click()

@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     start_server,
     wait_for_app,
 )
+from tests.db import call
 
 KIOSK = "/?kiosk=demo-wallscreen&embed=true"
 LABELS = ("网格覆盖率", "缺员人数", "缺员社区", "卡点缺岗班次", "未办结事件", "超时事件", "居家隔离", "在岗志愿者")
@@ -83,12 +84,12 @@ def test_a_move_committed_through_core_appears_within_one_refresh_without_a_relo
         tile = page.locator("[data-testid='fx-kpi-shortage'] .fx-num")
         before = int(tile.inner_text().replace(",", ""))
         page.evaluate("window.__fx_same_page = 1")  # a reload would drop this
-        data = load_wall(db)
+        data = call(db, load_wall)
         target = data.communities.nlargest(1, "shortage").iloc[0]
-        people = candidates(db, int(target["community_id"])).head(5)["staff_id"].astype(int).tolist()
+        people = call(db, candidates, int(target["community_id"])).head(5)["staff_id"].astype(int).tolist()
         coordinator = Actor("coordinator", "李调度", frozenset({"coordinator"}))
         t0 = time.monotonic()
-        move_staff(coordinator, db, people, int(target["community_id"]), "支援缺员社区（大屏测试）")
+        call(db, move_staff, coordinator, people, int(target["community_id"]), "支援缺员社区（大屏测试）")
         expected = f"{before - 5:,}"
         page.locator("[data-testid='fx-kpi-shortage'] .fx-num", has_text=expected).wait_for(timeout=30_000)
         latency = time.monotonic() - t0

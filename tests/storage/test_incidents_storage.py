@@ -23,6 +23,7 @@ from core.storage.db import session_scope
 from core.storage.repositories import tables_repo as repo
 from core.storage.rows.isolation import IsolatedHousehold
 from tests.conftest import DEMO_TODAY
+from tests.db import call
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
 CLERK = Actor("clerk", "刘录入", frozenset({"clerk"}))
@@ -188,7 +189,7 @@ def test_isolation_counts_follow_the_households_into_the_gap_engine(demo_db) -> 
         comms["isolated_households"]).all()
     c = comms.loc[active.sort_values("n")["id"].iat[-1]]
     cid, grid_id = int(c.name), int(grids[grids["community_id"] == c.name]["id"].iat[0])
-    gaps_before = load_gaps(demo_db).community.set_index("community_id").loc[cid]
+    gaps_before = call(demo_db, load_gaps).community.set_index("community_id").loc[cid]
     code = run(isolation.add_household, demo_db, CLERK, community_id=cid, grid_id=grid_id, address="幸福里1栋1单元101",
                                    head_name="张三", phone="13800001111", members=3, start_date=DEMO_TODAY,
                                    planned_end=DEMO_TODAY + dt.timedelta(days=14), now=NOW)
@@ -200,7 +201,7 @@ def test_isolation_counts_follow_the_households_into_the_gap_engine(demo_db) -> 
         hid, ver = s.execute(select(IsolatedHousehold.id, IsolatedHousehold.version)
                              .where(IsolatedHousehold.code == code)).one()
     assert cond == c["isolated_households"] + 1
-    gaps_after = load_gaps(demo_db).community.set_index("community_id").loc[cid]
+    gaps_after = call(demo_db, load_gaps).community.set_index("community_id").loc[cid]
     assert gaps_after["isolated_households"] == gaps_before["isolated_households"] + 1
     with pytest.raises(ConcurrentChange):
         run(isolation.end_household, demo_db, CLERK, hid, expected_version=ver + 1, reason="过期页面", now=NOW)

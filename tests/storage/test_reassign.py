@@ -20,6 +20,7 @@ from core.services.uow import unit_of_work
 from core.storage import rows as m
 from core.storage.db import session_scope
 from core.storage.rows.reassign import MoveBatch
+from tests.db import call
 
 COORD = Actor("coord", "调度员甲", frozenset({"coordinator"}))
 COORD2 = Actor("coord2", "调度员乙", frozenset({"coordinator"}))
@@ -38,7 +39,7 @@ def undo(url: str, actor: Actor, batch_id: str, reason: str) -> str:
 
 def _scenario(url: str) -> dict[str, Any]:
     """The worst community, a donor with movable surplus >= 2 and its movable cadres."""
-    g = load_gaps(url).community
+    g = call(url, load_gaps).community
     worst = g.sort_values(["shortage", "community_id"], ascending=[False, True]).iloc[0]
     with unit_of_work(url) as uow:
         cand = reassign_service.candidates(uow, int(worst["community_id"]))
@@ -76,7 +77,7 @@ def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: s
     before = sc["gaps"].set_index("community_id").loc[sc["worst"], "available"]
     res = move(demo_db, COORD, ids, sc["worst"], "补充车站街道缺口",
                         expected_versions=dict(zip(sc["people"]["staff_id"], sc["people"]["version"], strict=False)))
-    after = load_gaps(demo_db).community.set_index("community_id").loc[sc["worst"], "available"]
+    after = call(demo_db, load_gaps).community.set_index("community_id").loc[sc["worst"], "available"]
     assert after == before + 2
     assert res.moved == 2
     to_row = res.preview[res.preview["role"] == "to"].iloc[0]
@@ -204,7 +205,7 @@ def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
     assert sorted(a[0] for a in acts) == ["move.undo", "staff.move_undo", "staff.move_undo"]
     assert {a[1] for a in acts} == {"coord2"} and {a[2] for a in acts} == {"选错了人"}
     assert history == 1  # the undone move stays in the history, closed
-    assert load_gaps(demo_db).community.set_index("community_id").loc[sc["worst"], "available"] == \
+    assert call(demo_db, load_gaps).community.set_index("community_id").loc[sc["worst"], "available"] == \
         sc["gaps"].set_index("community_id").loc[sc["worst"], "available"]
     with pytest.raises(RuleViolation, match="reassign.batch_undone"):
         undo(demo_db, COORD, res.batch_id, "再撤一次")
@@ -319,7 +320,7 @@ def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds
     assert len(ok) == 1 and len(lost) == 1, out
     assert lost[0].key == "reassign.origin_drained"
     assert "刚被他人调走" in error_text(lost[0])
-    donor = load_gaps(demo_db).community.set_index("community_id").loc[sc["donor"]]
+    donor = call(demo_db, load_gaps).community.set_index("community_id").loc[sc["donor"]]
     assert donor["available"] >= donor["required"]  # the origin never went short
     moved = ok[0].moved
     assert len(sum(_staff_count(demo_db, sc["donor"]), [])) == headcount - moved  # nothing lost or double-counted

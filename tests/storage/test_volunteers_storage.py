@@ -27,6 +27,7 @@ from core.storage.repositories import tables_repo as repo
 from core.storage.rows.isolation import IsolatedHousehold
 from core.storage.rows.volunteers import ServiceRequest, TaskAssignment, VolunteerTask
 from tests.conftest import DEMO_TODAY
+from tests.db import call
 
 COORD = Actor("coordinator", "李调度", frozenset({"coordinator"}))
 CLERK = Actor("clerk", "刘录入", frozenset({"clerk"}))
@@ -56,7 +57,7 @@ def _audit(url: str, action: str) -> pd.DataFrame:
 
 
 def _low_risk_community_short_of_checkpoint_shifts(url: str) -> pd.Series:
-    c = load_gaps(url).community
+    c = call(url, load_gaps).community
     ok = c[(c["risk_level"] == "low") & (c["checkpoint_shifts"] - c["checkpoint_shifts_staffed"] >= 2)]
     return ok.sort_values("code").iloc[0]
 
@@ -81,7 +82,7 @@ def _clean(url: str, task_id: int, n: int, not_deployed_today: bool = True) -> l
 
 
 def test_the_demo_deploys_volunteers_without_conflicts_and_counts_checkpoint_duty(demo_db: str) -> None:
-    assert norms_for_day(demo_db, DEMO_TODAY).volunteers_count_for == ("checkpoint",)
+    assert call(demo_db, norms_for_day, DEMO_TODAY).volunteers_count_for == ("checkpoint",)
     with session_scope(demo_db) as s:
         a = repo.frame(s, select(TaskAssignment.staff_id, VolunteerTask.starts_at, VolunteerTask.ends_at,
                                  TaskAssignment.hours, TaskAssignment.override_reason)
@@ -95,7 +96,7 @@ def test_the_demo_deploys_volunteers_without_conflicts_and_counts_checkpoint_dut
     assert view.kpis["deployed_today"] > 500 and view.kpis["worn_out"] > 0 and view.kpis["unmet_seats"] > 0
     assert (view.tasks["overbooked"]).any() and view.tasks.loc[view.tasks["overbooked"], "fill"].str.match(r"\d+ / \d+").all()
     assert view.people["staff_name"].str.contains("*", regex=False).all()  # masked for this read
-    g = load_gaps(demo_db)
+    g = call(demo_db, load_gaps)
     assert g.community["volunteers_deployed_counted"].sum() > 0
     q = run(errands.list_errands, demo_db, personal=True, now=NOW)
     assert q["overdue"].sum() > 0 and (q["status"] == "done").sum() > 0
@@ -108,7 +109,7 @@ def test_assigning_three_volunteers_to_a_checkpoint_task_raises_its_checkpoint_c
     people = _clean(demo_db, made.id, 3)
     res = run(volunteer_tasks.assign_volunteers, demo_db, COORD, made.id, people)
     assert (res.assigned, res.total, res.fill) == (3, 3, "3 / 2")
-    after = load_gaps(demo_db).community.set_index("community_id").loc[int(comm["community_id"])]
+    after = call(demo_db, load_gaps).community.set_index("community_id").loc[int(comm["community_id"])]
     assert after["available"] == comm["available"] + 3
     assert after["volunteers_deployed_counted"] == comm["volunteers_deployed_counted"] + 3
     assert after["checkpoint_shifts_staffed"] >= comm["checkpoint_shifts_staffed"] + 1
@@ -155,7 +156,7 @@ def test_too_many_hours_a_day_needs_a_reason_under_warn_and_is_refused_under_ref
     assert res.assigned == 1 and len(res.warnings) == 1
     audit = _audit(demo_db, "task.assign").iloc[-1]
     assert audit["reason"] == "夜间消杀人手不足，本人同意" and "超过每日上限" in audit["after"]["warnings"][0]
-    save_norms(ADMIN, demo_db, {**DEFAULT_NORMS, "volunteers_count_for": ["checkpoint"], "fatigue_policy": "refuse"},
+    call(demo_db, save_norms, ADMIN, {**DEFAULT_NORMS, "volunteers_count_for": ["checkpoint"], "fatigue_policy": "refuse"},
                DEMO_TODAY, "严格执行休息制度")
     late = run(volunteer_tasks.create_task, demo_db, COORD, type_="publicity", community_id=cid, starts_at=at(21),
                                   ends_at=at(23), needed=1)
@@ -261,9 +262,9 @@ def test_overdue_errands_become_incidents_once_and_reach_the_wall_screen(demo_db
         inc = s.execute(select(m.Incident).where(m.Incident.code == code)).scalar_one()
         assert (inc.type, inc.severity, inc.status) == ("service_overdue", "high", "reported")
         deadline = inc.deadline
-    wall = load_wall(demo_db, now=later)
+    wall = call(demo_db, load_wall, now=later)
     assert code in set(wall.incidents["code"])
-    past_due = load_wall(demo_db, now=deadline + dt.timedelta(hours=1))
+    past_due = call(demo_db, load_wall, now=deadline + dt.timedelta(hours=1))
     assert f"incident:{code}" in set(past_due.alerts["subject"])
     with pytest.raises(PermissionDenied):
         run(errands.escalate_overdue, demo_db, CLERK, now=later)

@@ -77,7 +77,7 @@ class Sentinel:
 
 def _call(fn: Callable[..., Any], actor: Actor | None) -> Any:
     """Call a write service with ``actor`` and a Sentinel for every other required argument (the unit
-    of work first, ``f(uow, actor, ...)``; or, TRANSITIONALLY, ``f(actor, url, ...)``)."""
+    of work first, ``f(uow, actor, ...)``)."""
     inner = inspect.unwrap(fn)
     args: list[Any] = []
     kwargs: dict[str, Any] = {}

@@ -130,28 +130,12 @@ def _offenders(prefix: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-# Violations that existed when the layers were introduced and are being removed; the list may only
-# shrink (a test below fails when an entry is fixed but still listed).
-KNOWN: dict[str, set[str]] = {
-    "model": set(),
-    "sqlalchemy": set(),
-    "dashboard": set(),
-    "cjk_raise": set(),
-    "model_text": set(),
-}
-
-
-KNOWN_CYCLES: list[list[str]] = []
-
-
 def _check(rule: str, offenders: dict[str, list[str]]) -> None:
-    known = KNOWN.get(rule, set())
-    assert set(offenders) - known == set(), offenders
-    assert known - set(offenders) == set(), f"fixed, remove from KNOWN[{rule!r}]: {known - set(offenders)}"
+    assert offenders == {}, f"{rule}: {offenders}"
 
 
 def test_there_are_no_import_cycles_in_core() -> None:
-    assert cycles(CORE) == KNOWN_CYCLES
+    assert cycles(CORE) == []
 
 
 def test_the_cycle_finder_finds_a_cycle_in_a_fixture_package(tmp_path: Path) -> None:
@@ -242,3 +226,25 @@ def test_the_model_holds_no_display_text(name: str) -> None:
         if lines:
             offenders[module_name(p, ROOT)] = [str(x) for x in lines]
     _check("model_text", offenders)
+
+
+def opens_transactions(path: Path) -> list[int]:
+    """Lines where a module opens a unit of work or a session itself."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sorted(n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
+                  and getattr(n.func, "id", getattr(n.func, "attr", None)) in {"unit_of_work", "session_scope",
+                                                                               "session_factory", "Session"})
+
+
+def test_services_never_open_their_own_transaction() -> None:
+    """The caller owns the transaction: one user action is one unit of work, opened by the page or the
+    CLI command and handed to every service it calls."""
+    offenders = {module_name(p, ROOT): opens_transactions(p) for p in (ROOT / "core" / "services").rglob("*.py")
+                 if opens_transactions(p)}
+    assert offenders == {}
+
+
+def test_the_transaction_check_sees_a_service_opening_one(tmp_path: Path) -> None:
+    bad = tmp_path / "svc.py"
+    bad.write_text("def f(url):\n    with unit_of_work(url) as uow:\n        return uow\n")
+    assert opens_transactions(bad) == [2]

@@ -50,13 +50,25 @@ def test_write_service_checks_the_role_before_running() -> None:
     ran: list[int] = []
 
     @write_service("clerk")
-    def do(actor: Actor, x: int) -> int:
+    def do(uow: object, actor: Actor, x: int) -> int:
         ran.append(x)
         return x
 
     with pytest.raises(PermissionDenied):
-        do(_actor("leader"), 1)
+        do(None, _actor("leader"), 1)
     assert ran == []
-    assert do(_actor("clerk"), 2) == 2 and ran == [2]
+    assert do(None, _actor("clerk"), 2) == 2 and ran == [2]
+    assert do(None, actor=_actor("clerk"), x=4) == 4
     with pytest.raises(PermissionDenied):
-        do(None, 3)
+        do(None, None, 3)
+
+
+def test_a_write_service_must_take_the_unit_of_work_then_the_actor() -> None:
+    import pytest
+
+    from core.model.actor import write_service
+
+    with pytest.raises(TypeError):
+        @write_service("admin")
+        def wrong(actor, uow) -> None:  # type: ignore[no-untyped-def]
+            pass

@@ -9,7 +9,7 @@ import pandas as pd
 
 from core.model.vocab import StaffKind
 from core.services import clock
-from core.services.uow import UnitOfWork, unit_of_work
+from core.services.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,8 @@ def community_table(communities: pd.DataFrame, staff_counts: pd.DataFrame, open_
     return out
 
 
-def load_overview(uow: UnitOfWork | str | None, now: dt.datetime | None = None) -> OverviewData:
+def load_overview(uow: UnitOfWork, now: dt.datetime | None = None) -> OverviewData:
     """Everything the overview page shows (``now``: the clock's, by default)."""
-    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
-        with unit_of_work(uow) as own:
-            return load_overview(own, now)
     now = now or clock.reference_now(uow)
     d = uow.tables.district() or {"code": "", "name": "", "geometry": None}
     comms = uow.tables.communities(with_geometry=True)

@@ -24,7 +24,7 @@ from core.services.alerts import SyncResult, sync_alerts
 from core.services.gaps import gap_history
 from core.services.norms import norms_for_day
 from core.services.staffing import load_state
-from core.services.uow import UnitOfWork, unit_of_work
+from core.services.uow import UnitOfWork
 
 TREND_DAYS = 14
 #: tile key -> (unit key, which direction is good)
@@ -183,13 +183,10 @@ def past_totals(uow: UnitOfWork, today: dt.date, days: int = TREND_DAYS) -> pd.D
     return totals.iloc[:-1].reset_index(drop=True)
 
 
-def load_wall(uow: UnitOfWork | str | None, now: dt.datetime | None = None,
+def load_wall(uow: UnitOfWork, now: dt.datetime | None = None,
               new_within: dt.timedelta = dt.timedelta(minutes=10), past: pd.DataFrame | None = None) -> WallData:
     """The wall screen's whole payload (reads only). ``now``: the clock's by default; ``past``:
     ``past_totals`` if the caller has them."""
-    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
-        with unit_of_work(uow) as own:
-            return load_wall(own, now, new_within, past)
     now = now or clock.reference_now(uow)
     today = clock.reference_day(uow)
     if past is None:
@@ -239,13 +236,10 @@ def firing_now(uow: UnitOfWork, now: dt.datetime | None = None) -> pd.DataFrame:
                                 AlertInputs(res.community, res.grid, open_now, _errands(uow, now)), now)
 
 
-def sync_now(uow: UnitOfWork | str | None, now: dt.datetime | None = None) -> SyncResult:
+def sync_now(uow: UnitOfWork, now: dt.datetime | None = None) -> SyncResult:
     """The system job: evaluate and persist alert instances as ``SYSTEM`` (never a screen's identity)."""
     from core.model.actor import SYSTEM
 
-    if uow is None or isinstance(uow, str):  # TRANSITIONAL: callers still passing a database URL
-        with unit_of_work(uow) as own:
-            return sync_now(own, now)
     now = now or clock.reference_now(uow)
     firing = firing_now(uow, now)
     return sync_alerts(uow, SYSTEM, firing, now)
