@@ -13,7 +13,7 @@ SURPLUS_BLUE = "#4575b4"
 TREND_HEIGHT = 320
 
 
-def _configure(chart: alt.Chart | alt.LayerChart) -> alt.Chart:
+def configure(chart: alt.Chart | alt.LayerChart) -> alt.Chart:
     return (chart.configure(font=CJK_FONT)
             .configure_axis(labelFont=CJK_FONT, titleFont=CJK_FONT, labelFontSize=13, titleFontSize=14)
             .configure_legend(labelFont=CJK_FONT, titleFont=CJK_FONT, labelFontSize=13, titleFontSize=14,
@@ -22,7 +22,7 @@ def _configure(chart: alt.Chart | alt.LayerChart) -> alt.Chart:
             .configure_view(stroke=None))
 
 
-def _flat_title(side: str = "left") -> dict[str, object]:
+def flat_title(side: str = "left") -> dict[str, object]:
     """Axis title written horizontally above the axis (rotated CJK reads sideways)."""
     return {"titleAngle": 0, "titleY": -14, "titleX": 0, "titleAlign": "right" if side == "left" else "left",
             "titleBaseline": "bottom"}
@@ -41,7 +41,7 @@ def street_gap_bars(street: pd.DataFrame) -> alt.Chart:
     df["kind"] = [short if g > 0 else surplus for g in df["gap"]]
     df["label"] = [f"{int(g):+,} {p}" for g in df["gap"]]
     order = df.sort_values("gap", ascending=False)["name"].tolist()
-    y = alt.Y("name:N", sort=order, title=t("col.street"), axis=alt.Axis(labelOverlap=False, labelLimit=160, **_flat_title()))
+    y = alt.Y("name:N", sort=order, title=t("col.street"), axis=alt.Axis(labelOverlap=False, labelLimit=160, **flat_title()))
     bars = alt.Chart(df).mark_bar().encode(
         y=y, x=alt.X("gap:Q", title=t("gaps.axis.gap_people")),
         color=alt.Color("kind:N", title=t("gaps.legend.title"),
@@ -54,7 +54,7 @@ def street_gap_bars(street: pd.DataFrame) -> alt.Chart:
     text = alt.Chart(df).mark_text(align="left", dx=4, fontSize=12, font=CJK_FONT).encode(
         y=y, x=alt.X("gap:Q"), text="label:N")
     chart = alt.layer(bars, text).properties(title=t("gaps.chart.by_street"), height=bars_height(len(df)))
-    return _configure(chart)
+    return configure(chart)
 
 
 def gap_trend(totals: pd.DataFrame) -> alt.Chart:
@@ -69,7 +69,7 @@ def gap_trend(totals: pd.DataFrame) -> alt.Chart:
     x = alt.X("day:O", title=t("gaps.axis.day"), axis=alt.Axis(labelAngle=0))
     lines = alt.Chart(long).mark_line(point=True, strokeWidth=3).encode(
         x=x, y=alt.Y("people:Q", title=t("gaps.axis.people"), scale=alt.Scale(zero=False),
-                                  axis=alt.Axis(orient="right", **_flat_title("right"))),
+                                  axis=alt.Axis(orient="right", **flat_title("right"))),
         color=alt.Color("series:N", title=t("gaps.legend.series"),
                         scale=alt.Scale(domain=[req, avail], range=["#334155", "#1a9850"])),
         tooltip=[alt.Tooltip("day:O", title=t("gaps.axis.day")), alt.Tooltip("series:N", title=t("gaps.legend.series")),
@@ -78,9 +78,9 @@ def gap_trend(totals: pd.DataFrame) -> alt.Chart:
     short = pd.DataFrame({"day": day, "shortage": totals["shortage"],
                           "label": [f"{int(v):,}" for v in totals["shortage"]]})
     bars = alt.Chart(short).mark_bar(color=SHORT_RED, opacity=0.35).encode(
-        x=x, y=alt.Y("shortage:Q", title=t("gaps.axis.shortage_people"), axis=alt.Axis(**_flat_title())),
+        x=x, y=alt.Y("shortage:Q", title=t("gaps.axis.shortage_people"), axis=alt.Axis(**flat_title())),
         tooltip=[alt.Tooltip("day:O", title=t("gaps.axis.day")), alt.Tooltip("shortage:Q", title=t("gaps.col.shortage"))],
     )
     chart = alt.layer(bars, lines).resolve_scale(y="independent").properties(
         title=t("gaps.chart.trend", n=len(totals)), height=TREND_HEIGHT)
-    return _configure(chart)
+    return configure(chart)

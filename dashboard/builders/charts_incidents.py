@@ -7,7 +7,7 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from dashboard.builders.charts import CJK_FONT, _configure, _flat_title
+from dashboard.builders.charts import CJK_FONT, configure, flat_title
 from dashboard.builders.incident_maps import SEVERITY_COLORS, SEVERITY_ORDER
 from dashboard.i18n import t
 
@@ -31,14 +31,14 @@ def incident_timeline(incidents: pd.DataFrame, label: Callable[[str, str], str],
         x=alt.X("bin:T", title=t("inc.axis.time"), axis=alt.Axis(format=t("inc.axis.hour_format"), labelAngle=0, tickCount=5, labelOverlap=True)),
         x2="end:T",
         y=alt.Y("sum(n):Q", title=t("inc.with_unit", label=t("inc.series.count"), unit=unit) if unit else t("inc.series.count"),
-                axis=alt.Axis(**_flat_title())),  # type: ignore[arg-type]
+                axis=alt.Axis(**flat_title())),  # type: ignore[arg-type]
         color=alt.Color("sev:N", title=t("inc.legend.severity"), scale=alt.Scale(domain=domain, range=colors),
                         sort=domain),
         order=alt.Order("severity:N"),
         tooltip=[alt.Tooltip("bin:T", title=t("inc.axis.time"), format="%m-%d %H:%M"),
                  alt.Tooltip("sev:N", title=t("inc.legend.severity")), alt.Tooltip("n:Q", title=t("inc.series.count"))],
     ).properties(height=300)
-    return _configure(chart)
+    return configure(chart)
 
 
 def burn_down_chart(burn: pd.DataFrame) -> alt.Chart:
@@ -51,7 +51,7 @@ def burn_down_chart(burn: pd.DataFrame) -> alt.Chart:
     chart = alt.Chart(df).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=30)).encode(
         x=alt.X("at:T", title=t("scr.axis.time"), axis=alt.Axis(format=t("inc.axis.hour_format"), labelAngle=0, tickCount=6)),
         y=alt.Y("remaining:Q", title=t("inc.with_unit", label=t("scr.axis.remaining"), unit=unit),
-                axis=alt.Axis(format=",.0f", **_flat_title())),  # type: ignore[arg-type]
+                axis=alt.Axis(format=",.0f", **flat_title())),  # type: ignore[arg-type]
         color=alt.Color("name:N", title=None, scale=alt.Scale(domain=list(names.values()),
                                                               range=["#dc2626", "#64748b"])),
         strokeDash=alt.StrokeDash("name:N", title=None,
@@ -59,7 +59,7 @@ def burn_down_chart(burn: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("at:T", title=t("scr.axis.time"), format="%m-%d %H:%M"),
                  alt.Tooltip("name:N", title=" "), alt.Tooltip("remaining:Q", title=unit, format=",.0f")],
     ).properties(height=320)
-    return _configure(chart)
+    return configure(chart)
 
 
 __all__ = ["CJK_FONT", "burn_down_chart", "incident_timeline"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
@@ -16,7 +16,7 @@ USERS_PAGE = "app_pages/users.py"
 
 def _count_communities(url: str) -> int:
     with session_scope(url) as s:
-        return int(s.scalar(select(func.count()).select_from(m.Community)) or 0)
+        return int(s.scalar(select(func.count()).select_from(orm.Community)) or 0)
 
 
 def test_a_clerk_sees_the_import_page_and_a_leader_does_not(app) -> None:  # type: ignore[no-untyped-def]

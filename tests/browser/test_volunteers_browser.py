@@ -13,7 +13,7 @@ from core.services import clock
 from core.services.gaps import load_gaps
 from core.services.uow import unit_of_work
 from core.services.volunteer_tasks import candidates, create_task
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 from tests.browser.conftest import (
     canvas_is_painted,
@@ -37,7 +37,7 @@ def _checkpoint_task(db_url: str) -> tuple[str, int, int]:
     comm = c[(c["risk_level"] == "low") & (c["checkpoint_shifts"] - c["checkpoint_shifts_staffed"] >= 2)
              ].sort_values("code").iloc[0]
     with session_scope(db_url) as s:
-        cp = int(s.scalar(select(func.min(m.Checkpoint.id)).where(m.Checkpoint.community_id == int(comm["community_id"]))))
+        cp = int(s.scalar(select(func.min(orm.Checkpoint.id)).where(orm.Checkpoint.community_id == int(comm["community_id"]))))
     with unit_of_work(db_url) as uow:
         day = clock.reference_day(uow)
         made = create_task(uow, COORD, type_="checkpoint", checkpoint_id=cp, needed=3,
@@ -62,6 +62,12 @@ def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(
     box.fill(code)
     page.get_by_role("option").filter(has_text=code).first.click()
     wait_for_app(page)
+    # wait for the state: our task picked and its panel drawn (a new task has nobody assigned yet)
+    page.wait_for_function("c => [...document.querySelectorAll('[data-testid=stSelectbox] input')]"
+                           ".some(i => i.value.includes(c) || i.getAttribute('aria-label') !== null && "
+                           "i.closest('[data-testid=stSelectbox]').innerText.includes(c))", arg=code, timeout=30_000)
+    page.get_by_test_id("stMetric").filter(has_text="已派 / 需要").filter(has_text="0 / 3 人").first.wait_for(
+        state="visible", timeout=30_000)
     page.get_by_test_id("stMetricLabel").get_by_text("本社区卡点班次覆盖率").wait_for(state="visible", timeout=30_000)
     cov_before = _metric(page, "本社区卡点班次覆盖率")
     assert cov_before == f"{before['checkpoint_shift_coverage']:.0f} %"

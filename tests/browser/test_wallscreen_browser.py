@@ -106,17 +106,24 @@ def test_a_move_committed_through_core_appears_within_one_refresh_without_a_relo
 
 
 def test_rotation_swaps_the_views_in_place_while_panels_keep_refreshing(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
+    # every wait is for a state, never for a time: a slow first load may already have rotated once
     _open(page, f"{server.url}{KIOSK}&refresh=4&rotate=overview,incidents&every=10")
-    header = page.locator(".st-key-wall-map .fx-panel-h").first
-    assert "总体态势 · 1/2" in header.inner_text()
+    views = {"总体态势 · 1/2": "缺员人数", "事件处置 · 2/2": "未办结与超时事件"}  # map header -> trend title
+    map_header = page.locator(".st-key-wall-map .fx-panel-h").first
+    map_header.wait_for(timeout=30_000)
+    first = next(v for v in views if v in map_header.inner_text())
+    other = next(v for v in views if v != first)
+    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[first]).wait_for(timeout=10_000)
     page.evaluate("window.__fx_same_page = 1")
     stamp = page.locator(".st-key-wall-kpis .fx-fresh").inner_text()
-    page.locator(".st-key-wall-map .fx-panel-h", has_text="事件处置 · 2/2").wait_for(timeout=30_000)
-    assert "未办结与超时事件" in page.locator(".st-key-wall-trend .fx-panel-h").inner_text()
-    page.wait_for_timeout(1500)
-    screenshot(page, "wallscreen-rotated-incidents")
-    assert page.locator(".st-key-wall-kpis .fx-fresh").inner_text() != stamp  # the tiles refreshed meanwhile
-    page.locator(".st-key-wall-map .fx-panel-h", has_text="总体态势 · 1/2").wait_for(timeout=30_000)
+    page.locator(".st-key-wall-map .fx-panel-h", has_text=other).wait_for(timeout=30_000)
+    # the trend belongs to the same view and switches in the same step
+    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[other]).wait_for(timeout=10_000)
+    screenshot(page, "wallscreen-rotated")
+    page.wait_for_function("s => document.querySelector('.st-key-wall-kpis .fx-fresh').innerText !== s", arg=stamp,
+                           timeout=30_000)  # the tiles refresh on their own meanwhile
+    page.locator(".st-key-wall-map .fx-panel-h", has_text=first).wait_for(timeout=30_000)
+    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[first]).wait_for(timeout=10_000)
     assert page.evaluate("window.__fx_same_page") == 1
     assert page.get_by_test_id("stException").count() == 0
     assert recorder.page_errors == [] and recorder.external == []

@@ -14,7 +14,7 @@ from core.services.gaps import gap_history, load_gaps
 from core.services.norms import norm_history, norms_for_day, save_norms
 from core.services.staffing import load_state
 from core.services.uow import unit_of_work
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 from tests.conftest import DEMO_TODAY
 
@@ -33,16 +33,16 @@ def test_today_from_the_history_equals_the_current_tables(demo_db: str) -> None:
 
 def test_a_past_day_uses_the_history_rows_of_that_day(demo_db: str) -> None:
     with session_scope(demo_db) as s:
-        person, home = s.execute(select(m.Staff.id, m.Staff.community_id)
-                                 .where(m.Staff.kind == "cadre", m.Staff.on_duty.is_(True)).limit(1)).one()
-        target = s.scalar(select(m.Community.id).where(m.Community.id != home).limit(1))
+        person, home = s.execute(select(orm.Staff.id, orm.Staff.community_id)
+                                 .where(orm.Staff.kind == "cadre", orm.Staff.on_duty.is_(True)).limit(1)).one()
+        target = s.scalar(select(orm.Community.id).where(orm.Community.id != home).limit(1))
         moved_at = dt.datetime.combine(FUTURE, dt.time(12, 0))
-        s.execute(update(m.Assignment).where(m.Assignment.staff_id == person, m.Assignment.valid_to.is_(None))
+        s.execute(update(orm.Assignment).where(orm.Assignment.staff_id == person, orm.Assignment.valid_to.is_(None))
                   .values(valid_to=moved_at))
-        s.add(m.Assignment(staff_id=person, community_id=target, valid_from=moved_at))
-        s.add(m.DutyChange(staff_id=person, at=dt.datetime.combine(FUTURE + dt.timedelta(days=1), dt.time(9)),
+        s.add(orm.Assignment(staff_id=person, community_id=target, valid_from=moved_at))
+        s.add(orm.DutyChange(staff_id=person, at=dt.datetime.combine(FUTURE + dt.timedelta(days=1), dt.time(9)),
                            on_duty=False))
-        s.add(m.CommunityCondition(community_id=target, valid_from=FUTURE, risk_level="high", checkpoints=9,
+        s.add(orm.CommunityCondition(community_id=target, valid_from=FUTURE, risk_level="high", checkpoints=9,
                                    isolated_households=40, vulnerable_residents=0))
     with unit_of_work(demo_db) as uow:
         before, on, after = (load_state(uow, FUTURE + dt.timedelta(days=k)) for k in (-1, 0, 1))
@@ -103,7 +103,7 @@ def test_saving_norms_adds_a_version_and_an_audit_entry_and_never_edits_old_ones
     assert hist["author"].iat[0] == "admin1" and hist["reason"].iat[0] == "卡点加强值守"
     assert dict(hist["params"].iat[1]) == dict(first["params"].iat[0])
     with session_scope(demo_db) as s:
-        entry = s.execute(select(m.AuditLog).where(m.AuditLog.action == "norms.save")).scalar_one()
+        entry = s.execute(select(orm.AuditLog).where(orm.AuditLog.action == "norms.save")).scalar_one()
         assert entry.actor == "admin1" and entry.reason == "卡点加强值守"
         assert entry.before and entry.before["people_per_checkpoint_shift"] == 2.0
         assert entry.after and entry.after["people_per_checkpoint_shift"] == 3.0
@@ -122,5 +122,5 @@ def test_saving_norms_is_refused_without_the_role_valid_terms_or_a_reason(demo_d
     with pytest.raises(error), unit_of_work(demo_db) as uow:
         save_norms(uow, actor, params, DEMO_TODAY, reason)
     with session_scope(demo_db) as s:
-        assert s.scalar(select(func.count()).select_from(m.NormVersion)) == 1
-        assert s.scalar(select(func.count()).select_from(m.AuditLog).where(m.AuditLog.action == "norms.save")) == 0
+        assert s.scalar(select(func.count()).select_from(orm.NormVersion)) == 1
+        assert s.scalar(select(func.count()).select_from(orm.AuditLog).where(orm.AuditLog.action == "norms.save")) == 0

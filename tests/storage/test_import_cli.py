@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from core.cli.main import main
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 from tests.storage.test_import_service import snapshot
 from tests.unit.test_import_reading import FIXTURES
@@ -36,7 +36,7 @@ def test_a_good_file_prints_the_chinese_summary_and_audits_the_named_user(
     assert code == 0
     assert out.strip().startswith("导入完成：staff_messy.csv 新增 4 条，更新 0 条，未变 0 条（新建派出单位 1 个）（用时 ")
     with session_scope(demo_db) as s:
-        actors = set(s.scalars(select(m.AuditLog.actor).where(m.AuditLog.action == "import.staff")))
+        actors = set(s.scalars(select(orm.AuditLog.actor).where(orm.AuditLog.action == "import.staff")))
     assert actors == {"王录入"}
 
 
@@ -53,7 +53,7 @@ def test_an_xlsx_with_excel_dates_and_a_named_sheet_imports(demo_db: str, tmp_pa
     assert main(["--database-url", demo_db, "import", "incidents", str(path), "--sheet", "事件"]) == 0
     assert "新增 1 条" in capsys.readouterr().out
     with session_scope(demo_db) as s:
-        row = s.execute(select(m.Incident).where(m.Incident.code == "Y1")).scalar_one()
+        row = s.execute(select(orm.Incident).where(orm.Incident.code == "Y1")).scalar_one()
     assert (row.type, row.severity, row.status, row.reported_at) == (
         "checkpoint_conflict", "medium", "reported", dt.datetime(2026, 11, 29, 7, 45))
 

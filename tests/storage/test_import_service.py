@@ -17,14 +17,14 @@ from core.model.errors import PermissionDenied
 from core.services.importer.problems import ImportRefused
 from core.services.importer.service import import_file
 from core.services.uow import unit_of_work
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 from tests.unit.test_import_reading import FIXTURES, write_variants
 
 CLERK = Actor("clerk-test", "录入员", frozenset({"clerk"}))
 NOW = dt.datetime(2026, 11, 29, 10, 0)
-TABLES = [m.District, m.Street, m.Community, m.CommunityCondition, m.Unit, m.Staff, m.Assignment, m.DutyChange,
-          m.Incident, m.AuditLog]
+TABLES = [orm.District, orm.Street, orm.Community, orm.CommunityCondition, orm.Unit, orm.Staff, orm.Assignment, orm.DutyChange,
+          orm.Incident, orm.AuditLog]
 
 
 def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -34,7 +34,7 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
                 for t in TABLES}
 
 
-def count(url: str, model: type[m.Base], *where: Any) -> int:
+def count(url: str, model: type[orm.Base], *where: Any) -> int:
     with session_scope(url) as s:
         return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
@@ -50,16 +50,16 @@ def run(url: str, kind: str, path: Path, *, actor: Actor = CLERK, **kw: Any) -> 
 def test_messy_communities_are_imported_and_a_reimport_changes_nothing(demo_db: str, variant: str,
                                                                       tmp_path: Path) -> None:
     path = write_variants(FIXTURES / "communities_messy.csv", tmp_path)[variant]
-    n_comm = count(demo_db, m.Community)
+    n_comm = count(demo_db, orm.Community)
     first = run(demo_db, "communities", path)
     assert (first.created, first.updated, first.unchanged) == (2, 1, 0)
     assert first.extra["streets_created"] == 1
     with session_scope(demo_db) as s:
-        street = s.execute(select(m.Street).where(m.Street.name == "新建街道")).scalar_one()
-        new = s.execute(select(m.Community).where(m.Community.code == "420102901002")).scalar_one()
-        old = s.execute(select(m.Community).where(m.Community.code == "420102001001")).scalar_one()
-        cond = s.execute(select(m.CommunityCondition).where(
-            m.CommunityCondition.community_id == old.id, m.CommunityCondition.valid_from == NOW.date())).scalar_one()
+        street = s.execute(select(orm.Street).where(orm.Street.name == "新建街道")).scalar_one()
+        new = s.execute(select(orm.Community).where(orm.Community.code == "420102901002")).scalar_one()
+        old = s.execute(select(orm.Community).where(orm.Community.code == "420102001001")).scalar_one()
+        cond = s.execute(select(orm.CommunityCondition).where(
+            orm.CommunityCondition.community_id == old.id, orm.CommunityCondition.valid_from == NOW.date())).scalar_one()
     assert street.code == "420102017"  # the demo has 16 streets: district code + next number
     assert (new.name, new.population, new.risk_level, new.checkpoints, new.street_id) == (
         "江滩社区（东）", 10240, "medium", 6, street.id)
@@ -69,7 +69,7 @@ def test_messy_communities_are_imported_and_a_reimport_changes_nothing(demo_db: 
     second = run(demo_db, "communities", path)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
     after = snapshot(demo_db)
-    assert count(demo_db, m.Community) == n_comm + 2
+    assert count(demo_db, orm.Community) == n_comm + 2
     # only the summary entry of the second import was added
     assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
     assert len(after["audit_log"]) == len(before["audit_log"]) + 1
@@ -83,16 +83,16 @@ MESSY_ROW = {"name": "中山社区", "street": "大智街道", "population": 123
 
 def test_the_audit_trail_holds_one_summary_and_one_entry_per_changed_row(demo_db: str) -> None:
     with session_scope(demo_db) as s:
-        c, street = s.execute(select(m.Community, m.Street.name).join(m.Street, m.Street.id == m.Community.street_id)
-                              .where(m.Community.code == "420102001001")).one()
+        c, street = s.execute(select(orm.Community, orm.Street.name).join(orm.Street, orm.Street.id == orm.Community.street_id)
+                              .where(orm.Community.code == "420102001001")).one()
         stored = {f: getattr(c, f) for f in MESSY_ROW if f != "street"} | {"street": street}
     differs = {f for f, v in MESSY_ROW.items()
                if (abs(stored[f] - v) > 1e-7 if isinstance(v, float) else stored[f] != v)}
     assert "population" in differs  # the demo never has exactly 12,345 residents there
     run(demo_db, "communities", FIXTURES / "communities_messy.csv", district_name="不用")
     with session_scope(demo_db) as s:
-        rows = s.execute(select(m.AuditLog).where(m.AuditLog.action == "import.communities")
-                         .order_by(m.AuditLog.id)).scalars().all()
+        rows = s.execute(select(orm.AuditLog).where(orm.AuditLog.action == "import.communities")
+                         .order_by(orm.AuditLog.id)).scalars().all()
     assert [(r.entity, r.entity_id) for r in rows] == [
         ("street", "420102017"), ("community", "420102901001"), ("community", "420102901002"),
         ("community", "420102001001"), ("file", None)]
@@ -129,15 +129,15 @@ def test_staff_import_keeps_assignment_and_duty_history_and_masks_phones(demo_db
     first = run(demo_db, "staff", FIXTURES / "staff_messy.csv")
     assert (first.created, first.updated, first.extra["units_created"]) == (4, 0, 1)
     with session_scope(demo_db) as s:
-        p = s.execute(select(m.Staff).where(m.Staff.code == "T0000001")).scalar_one()
-        unit = s.get(m.Unit, p.unit_id)
-        comm = {c.code: c.id for c in s.execute(select(m.Community)).scalars()}
-        assigned = s.execute(select(m.Assignment).where(m.Assignment.staff_id == p.id)).scalars().all()
+        p = s.execute(select(orm.Staff).where(orm.Staff.code == "T0000001")).scalar_one()
+        unit = s.get(orm.Unit, p.unit_id)
+        comm = {c.code: c.id for c in s.execute(select(orm.Community)).scalars()}
+        assigned = s.execute(select(orm.Assignment).where(orm.Assignment.staff_id == p.id)).scalars().all()
     assert (p.name, p.kind, p.phone, p.movable, p.on_duty, p.skills) == (
         "张 伟", "cadre", "13800138000", True, True, "driving,medical")
     assert unit is not None and unit.name == "江岸区新设局" and unit.code == "U00056"
     assert [(a.community_id, a.valid_from, a.valid_to) for a in assigned] == [(comm["420102001001"], NOW, None)]
-    assert count(demo_db, m.DutyChange, m.DutyChange.staff_id == p.id) == 1
+    assert count(demo_db, orm.DutyChange, orm.DutyChange.staff_id == p.id) == 1
 
     moved = tmp_path / "staff.csv"
     moved.write_text("编号,姓名,类别,所在社区,联系电话,在岗\n"
@@ -147,13 +147,13 @@ def test_staff_import_keeps_assignment_and_duty_history_and_masks_phones(demo_db
     second = run(demo_db, "staff", moved, now=later)
     assert (second.created, second.updated, second.unchanged) == (0, 1, 1)
     with session_scope(demo_db) as s:
-        p = s.execute(select(m.Staff).where(m.Staff.code == "T0000001")).scalar_one()
-        history = s.execute(select(m.Assignment).where(m.Assignment.staff_id == p.id)
-                            .order_by(m.Assignment.valid_from)).scalars().all()
-        duty = s.execute(select(m.DutyChange).where(m.DutyChange.staff_id == p.id)
-                         .order_by(m.DutyChange.at)).scalars().all()
-        entry = s.execute(select(m.AuditLog).where(m.AuditLog.entity == "staff", m.AuditLog.entity_id == "T0000001")
-                          .order_by(m.AuditLog.id.desc()).limit(1)).scalar_one()
+        p = s.execute(select(orm.Staff).where(orm.Staff.code == "T0000001")).scalar_one()
+        history = s.execute(select(orm.Assignment).where(orm.Assignment.staff_id == p.id)
+                            .order_by(orm.Assignment.valid_from)).scalars().all()
+        duty = s.execute(select(orm.DutyChange).where(orm.DutyChange.staff_id == p.id)
+                         .order_by(orm.DutyChange.at)).scalars().all()
+        entry = s.execute(select(orm.AuditLog).where(orm.AuditLog.entity == "staff", orm.AuditLog.entity_id == "T0000001")
+                          .order_by(orm.AuditLog.id.desc()).limit(1)).scalar_one()
     assert (p.community_id, p.on_duty, p.phone, p.unit_id) == (comm["420102001005"], False, "13900139000", unit.id)
     assert [(a.community_id, a.valid_to) for a in history] == [(comm["420102001001"], later),
                                                                (comm["420102001005"], None)]
@@ -175,7 +175,7 @@ def test_staff_referring_to_an_unknown_community_are_refused(demo_db: str, tmp_p
 
 
 def test_incidents_are_upserted_by_code_with_a_deadline_from_their_severity(demo_db: str, tmp_path: Path) -> None:
-    n = count(demo_db, m.Incident)
+    n = count(demo_db, orm.Incident)
     first = run(demo_db, "incidents", FIXTURES / "incidents_messy.csv")
     assert (first.created, first.updated) == (3, 0)
     path = tmp_path / "i.csv"
@@ -183,9 +183,9 @@ def test_incidents_are_upserted_by_code_with_a_deadline_from_their_severity(demo
                     encoding="utf-8")
     second = run(demo_db, "incidents", path)
     assert (second.created, second.updated, second.unchanged) == (0, 1, 2)
-    assert count(demo_db, m.Incident) == n + 3
+    assert count(demo_db, orm.Incident) == n + 3
     with session_scope(demo_db) as s:
-        rows = {i.code: i for i in s.execute(select(m.Incident).where(m.Incident.code.like("X%"))).scalars()}
+        rows = {i.code: i for i in s.execute(select(orm.Incident).where(orm.Incident.code.like("X%"))).scalars()}
     assert rows["X0000001"].deadline == dt.datetime(2026, 11, 28, 16, 30)  # high: 8 hours
     assert rows["X0000002"].status == "closed" and rows["X0000002"].version == 2
 
@@ -202,7 +202,7 @@ def test_boundaries_are_converted_stored_and_unknown_codes_refused(demo_db: str,
     summary = run(demo_db, "boundaries", path, datum="gcj02")
     assert (summary.created, summary.updated) == (0, 1)  # the demo community already had a polygon
     with session_scope(demo_db) as s:
-        c = s.execute(select(m.Community).where(m.Community.code == "420102001001")).scalar_one()
+        c = s.execute(select(orm.Community).where(orm.Community.code == "420102001001")).scalar_one()
     ring = json.loads(c.geometry or "{}")["coordinates"][0]
     assert 114.29 < ring[0][0] < 114.30 and 30.60 < ring[0][1] < 30.61  # moved west and north to WGS-84
     bad = {"type": "FeatureCollection", "features": [
@@ -238,6 +238,6 @@ def test_the_templates_load_into_an_empty_database_and_create_the_district(empty
     assert {k: v.created for k, v in got.items()} == {"communities": 2, "staff": 2, "incidents": 2, "boundaries": 2}
     assert got["communities"].extra == {"streets_created": 1, "district_created": 1}
     with session_scope(empty_db) as s:
-        assert s.execute(select(m.District.code, m.District.name)).one() == ("420102", "江岸区")
-        assert s.scalars(select(m.Street.code)).all() == ["420102001"]
-        assert s.scalar(select(func.count()).select_from(m.Assignment)) == 2
+        assert s.execute(select(orm.District.code, orm.District.name)).one() == ("420102", "江岸区")
+        assert s.scalars(select(orm.Street.code)).all() == ["420102001"]
+        assert s.scalar(select(func.count()).select_from(orm.Assignment)) == 2

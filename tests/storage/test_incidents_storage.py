@@ -18,7 +18,7 @@ from core.model.errors import ConcurrentChange, InvalidInput, PermissionDenied, 
 from core.services import incidents, isolation, screening, screening_helpers
 from core.services.gaps import load_gaps
 from core.services.uow import unit_of_work
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 from core.storage.repositories import tables_repo as repo
 from core.storage.rows.isolation import IsolatedHousehold
@@ -40,9 +40,9 @@ def run(service, url: str, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 def _audit(url: str, prefix: str) -> pd.DataFrame:
     with session_scope(url) as s:
-        return repo.frame(s, select(m.AuditLog.action, m.AuditLog.entity_id, m.AuditLog.before, m.AuditLog.after,
-                                    m.AuditLog.batch_id).where(m.AuditLog.action.like(f"{prefix}%"))
-                          .order_by(m.AuditLog.id))
+        return repo.frame(s, select(orm.AuditLog.action, orm.AuditLog.entity_id, orm.AuditLog.before, orm.AuditLog.after,
+                                    orm.AuditLog.batch_id).where(orm.AuditLog.action.like(f"{prefix}%"))
+                          .order_by(orm.AuditLog.id))
 
 
 def _first_community(url: str, street_index: int = 0) -> dict:
@@ -196,8 +196,8 @@ def test_isolation_counts_follow_the_households_into_the_gap_engine(demo_db) -> 
     with session_scope(demo_db) as s:
         assert repo.communities(s).set_index("id").loc[cid, "isolated_households"] == c["isolated_households"] + 1
         assert repo.grids(s).set_index("id").loc[grid_id, "isolated_households"] >= 1
-        cond = s.execute(select(m.CommunityCondition.isolated_households).where(
-            m.CommunityCondition.community_id == cid, m.CommunityCondition.valid_from == DEMO_TODAY)).scalar_one()
+        cond = s.execute(select(orm.CommunityCondition.isolated_households).where(
+            orm.CommunityCondition.community_id == cid, orm.CommunityCondition.valid_from == DEMO_TODAY)).scalar_one()
         hid, ver = s.execute(select(IsolatedHousehold.id, IsolatedHousehold.version)
                              .where(IsolatedHousehold.code == code)).one()
     assert cond == c["isolated_households"] + 1

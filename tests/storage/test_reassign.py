@@ -17,7 +17,7 @@ from core.model.optimizer.network import PlanOptions
 from core.services import reassign as reassign_service
 from core.services.gaps import load_gaps
 from core.services.uow import unit_of_work
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 from core.storage.rows.reassign import MoveBatch
 from tests.db import call
@@ -52,23 +52,23 @@ def _scenario(url: str) -> dict[str, Any]:
             "people": people, "gaps": g}
 
 
-def _staff(url: str, ids: list[int]) -> dict[int, m.Staff]:
+def _staff(url: str, ids: list[int]) -> dict[int, orm.Staff]:
     with session_scope(url) as s:
-        return {st.id: st for st in s.execute(select(m.Staff).where(m.Staff.id.in_(ids))).scalars()}
+        return {st.id: st for st in s.execute(select(orm.Staff).where(orm.Staff.id.in_(ids))).scalars()}
 
 
-def _open_assignments(url: str, sid: int) -> list[m.Assignment]:
+def _open_assignments(url: str, sid: int) -> list[orm.Assignment]:
     with session_scope(url) as s:
-        return list(s.execute(select(m.Assignment).where(m.Assignment.staff_id == sid,
-                                                         m.Assignment.valid_to.is_(None))).scalars())
+        return list(s.execute(select(orm.Assignment).where(orm.Assignment.staff_id == sid,
+                                                         orm.Assignment.valid_to.is_(None))).scalars())
 
 
-def _staff_where(url: str, kind: str, **extra: Any) -> m.Staff:
+def _staff_where(url: str, kind: str, **extra: Any) -> orm.Staff:
     with session_scope(url) as s:
-        stmt = select(m.Staff).where(m.Staff.kind == kind, m.Staff.on_duty.is_(True))
+        stmt = select(orm.Staff).where(orm.Staff.kind == kind, orm.Staff.on_duty.is_(True))
         for k, v in extra.items():
-            stmt = stmt.where(getattr(m.Staff, k) == v)
-        return s.execute(stmt.order_by(m.Staff.id).limit(1)).scalar_one()
+            stmt = stmt.where(getattr(orm.Staff, k) == v)
+        return s.execute(stmt.order_by(orm.Staff.id).limit(1)).scalar_one()
 
 
 def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: str) -> None:
@@ -89,7 +89,7 @@ def test_moving_two_cadres_closes_the_gap_by_two_in_one_audited_batch(demo_db: s
     with session_scope(demo_db) as s:
         batch = s.get(MoveBatch, res.batch_id)
         assert (batch.actor, batch.kind, batch.moves, batch.reason) == ("coord", "manual", 2, "补充车站街道缺口")
-        actions = s.execute(select(m.AuditLog.action).where(m.AuditLog.batch_id == res.batch_id)).scalars().all()
+        actions = s.execute(select(orm.AuditLog.action).where(orm.AuditLog.batch_id == res.batch_id)).scalars().all()
     assert sorted(actions) == ["move.manual", "staff.move", "staff.move"]
 
 
@@ -108,8 +108,8 @@ def test_people_not_marked_movable_or_off_duty_are_refused(demo_db: str) -> None
     with pytest.raises(RuleViolation, match="reassign.not_movable"):
         move(demo_db, COORD, [fixed.id], sc["worst"], "试调")
     with session_scope(demo_db) as s:
-        off = s.execute(select(m.Staff).where(m.Staff.kind == "cadre", m.Staff.movable.is_(True),
-                                              m.Staff.on_duty.is_(False)).limit(1)).scalar_one()
+        off = s.execute(select(orm.Staff).where(orm.Staff.kind == "cadre", orm.Staff.movable.is_(True),
+                                              orm.Staff.on_duty.is_(False)).limit(1)).scalar_one()
     with pytest.raises(RuleViolation, match="reassign.off_duty"):
         move(demo_db, COORD, [off.id], sc["worst"], "试调")
 
@@ -122,17 +122,17 @@ def test_a_move_that_leaves_the_origin_short_needs_an_override_reason(demo_db: s
     assert all(st.community_id == sc["donor"] for st in _staff(demo_db, ids).values())
     res = move(demo_db, COORD, ids, sc["worst"], "全部调走", override_shortage_reason="书记同意临时抽调")
     with session_scope(demo_db) as s:
-        after = s.execute(select(m.AuditLog.after).where(m.AuditLog.batch_id == res.batch_id,
-                                                         m.AuditLog.action == "move.manual")).scalar_one()
+        after = s.execute(select(orm.AuditLog.after).where(orm.AuditLog.batch_id == res.batch_id,
+                                                         orm.AuditLog.action == "move.manual")).scalar_one()
     assert after["override_shortage_reason"] == "书记同意临时抽调"
 
 
 def test_a_party_member_moved_away_from_home_needs_a_reason(demo_db: str) -> None:
     sc = _scenario(demo_db)
     with session_scope(demo_db) as s:
-        pm = s.execute(select(m.Staff).where(m.Staff.kind == "party_member", m.Staff.movable.is_(True),
-                                             m.Staff.on_duty.is_(True), m.Staff.community_id == m.Staff.home_community_id,
-                                             m.Staff.community_id != sc["worst"]).order_by(m.Staff.id).limit(1)).scalar_one()
+        pm = s.execute(select(orm.Staff).where(orm.Staff.kind == "party_member", orm.Staff.movable.is_(True),
+                                             orm.Staff.on_duty.is_(True), orm.Staff.community_id == orm.Staff.home_community_id,
+                                             orm.Staff.community_id != sc["worst"]).order_by(orm.Staff.id).limit(1)).scalar_one()
     with pytest.raises(RuleViolation, match="reassign.party_home_reason"):
         move(demo_db, COORD, [pm.id], sc["worst"], "支援", override_shortage_reason="临时")
     move(demo_db, COORD, [pm.id], sc["worst"], "支援", override_shortage_reason="临时",
@@ -182,7 +182,7 @@ def test_the_database_refuses_a_second_open_assignment_for_one_person(demo_db: s
     sid = int(sc["people"]["staff_id"].iat[0])
     with pytest.raises(IntegrityError):
         with session_scope(demo_db) as s:
-            s.add(m.Assignment(staff_id=sid, community_id=sc["worst"], valid_from=m.now()))
+            s.add(orm.Assignment(staff_id=sid, community_id=sc["worst"], valid_from=orm.now()))
 
 
 def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
@@ -198,10 +198,10 @@ def test_undo_puts_everyone_back_and_audits_the_undo(demo_db: str) -> None:
     with session_scope(demo_db) as s:
         batch = s.get(MoveBatch, res.batch_id)
         assert batch.undone_by == "coord2" and batch.undone_at is not None and batch.undo_batch_id == undo_id
-        acts = s.execute(select(m.AuditLog.action, m.AuditLog.actor, m.AuditLog.reason)
-                         .where(m.AuditLog.batch_id == undo_id)).all()
-        history = s.scalar(select(func.count()).select_from(m.Assignment).where(
-            m.Assignment.staff_id == ids[0], m.Assignment.batch_id == res.batch_id))
+        acts = s.execute(select(orm.AuditLog.action, orm.AuditLog.actor, orm.AuditLog.reason)
+                         .where(orm.AuditLog.batch_id == undo_id)).all()
+        history = s.scalar(select(func.count()).select_from(orm.Assignment).where(
+            orm.Assignment.staff_id == ids[0], orm.Assignment.batch_id == res.batch_id))
     assert sorted(a[0] for a in acts) == ["move.undo", "staff.move_undo", "staff.move_undo"]
     assert {a[1] for a in acts} == {"coord2"} and {a[2] for a in acts} == {"选错了人"}
     assert history == 1  # the undone move stays in the history, closed
@@ -328,4 +328,4 @@ def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds
 
 def _staff_count(url: str, community_id: int) -> list[list[int]]:
     with session_scope(url) as s:
-        return [list(s.execute(select(m.Staff.id).where(m.Staff.community_id == community_id)).scalars())]
+        return [list(s.execute(select(orm.Staff.id).where(orm.Staff.community_id == community_id)).scalars())]

@@ -9,20 +9,20 @@ from sqlalchemy import func, select
 
 from core.demo.seed import seed_demo_database
 from core.demo.setup import ensure_ready
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import is_demo, session_scope
 
 
 def test_first_run_creates_and_seeds_then_leaves_data_alone(empty_db: str) -> None:
     assert ensure_ready(empty_db) is True
     with session_scope(empty_db) as s:
-        n_staff = s.scalar(select(func.count()).select_from(m.Staff))
-        n_comm = s.scalar(select(func.count()).select_from(m.Community))
+        n_staff = s.scalar(select(func.count()).select_from(orm.Staff))
+        n_comm = s.scalar(select(func.count()).select_from(orm.Community))
     assert n_comm and n_comm > 150 and n_staff and n_staff > 10_000
     assert is_demo(empty_db)
     assert ensure_ready(empty_db) is False
     with session_scope(empty_db) as s:
-        assert s.scalar(select(func.count()).select_from(m.Staff)) == n_staff
+        assert s.scalar(select(func.count()).select_from(orm.Staff)) == n_staff
 
 
 def test_seeding_refuses_a_database_that_holds_a_district(demo_db: str) -> None:
@@ -33,18 +33,18 @@ def test_seeding_refuses_a_database_that_holds_a_district(demo_db: str) -> None:
 def test_ids_continue_after_the_seed(demo_db: str) -> None:
     # on PostgreSQL the sequences must have been moved past the explicit ids
     with session_scope(demo_db) as s:
-        s.add(m.AuditLog(actor="test", action="test", entity="x", reason="sequence check"))
+        s.add(orm.AuditLog(actor="test", action="test", entity="x", reason="sequence check"))
     with session_scope(demo_db) as s:
-        ids = s.scalars(select(m.AuditLog.id).order_by(m.AuditLog.id)).all()
+        ids = s.scalars(select(orm.AuditLog.id).order_by(orm.AuditLog.id)).all()
     assert len(ids) == len(set(ids)) == 2
 
 
 def test_who_was_where_on_a_past_day_is_answerable(demo_db: str) -> None:
     with session_scope(demo_db) as s:
-        moved = s.execute(select(m.Assignment.staff_id, m.Assignment.valid_from)
-                          .where(m.Assignment.batch_id == "demo-history").limit(1)).one()
-        rows = s.execute(select(m.Assignment.community_id, m.Assignment.valid_from, m.Assignment.valid_to)
-                         .where(m.Assignment.staff_id == moved.staff_id).order_by(m.Assignment.valid_from)).all()
+        moved = s.execute(select(orm.Assignment.staff_id, orm.Assignment.valid_from)
+                          .where(orm.Assignment.batch_id == "demo-history").limit(1)).one()
+        rows = s.execute(select(orm.Assignment.community_id, orm.Assignment.valid_from, orm.Assignment.valid_to)
+                         .where(orm.Assignment.staff_id == moved.staff_id).order_by(orm.Assignment.valid_from)).all()
     assert len(rows) == 2
     assert rows[0].valid_to == rows[1].valid_from and rows[0].community_id != rows[1].community_id
 
@@ -53,11 +53,11 @@ def test_demo_reset_rebuilds_the_demo_in_place(demo_db: str) -> None:
     from core.cli.main import main
 
     with session_scope(demo_db) as s:
-        s.add(m.AuditLog(actor="test", action="test", entity="x", reason="gone after the reset"))
+        s.add(orm.AuditLog(actor="test", action="test", entity="x", reason="gone after the reset"))
     assert main(["--database-url", demo_db, "demo", "--reset"]) == 0
     with session_scope(demo_db) as s:
-        assert s.scalar(select(func.count()).select_from(m.AuditLog).where(m.AuditLog.actor == "test")) == 0
-        assert s.scalar(select(func.count()).select_from(m.Community)) == 180
+        assert s.scalar(select(func.count()).select_from(orm.AuditLog).where(orm.AuditLog.actor == "test")) == 0
+        assert s.scalar(select(func.count()).select_from(orm.Community)) == 180
     assert is_demo(demo_db)
 
 

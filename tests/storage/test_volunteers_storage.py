@@ -21,7 +21,7 @@ from core.services.gaps import load_gaps
 from core.services.norms import norms_for_day, save_norms
 from core.services.read_models.wall import load_wall
 from core.services.uow import unit_of_work
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import session_scope
 from core.storage.repositories import tables_repo as repo
 from core.storage.rows.isolation import IsolatedHousehold
@@ -52,8 +52,8 @@ def _count(url: str, model: type) -> int:
 
 def _audit(url: str, action: str) -> pd.DataFrame:
     with session_scope(url) as s:
-        return repo.frame(s, select(m.AuditLog.actor, m.AuditLog.entity_id, m.AuditLog.after, m.AuditLog.reason,
-                                    m.AuditLog.batch_id).where(m.AuditLog.action == action).order_by(m.AuditLog.id))
+        return repo.frame(s, select(orm.AuditLog.actor, orm.AuditLog.entity_id, orm.AuditLog.after, orm.AuditLog.reason,
+                                    orm.AuditLog.batch_id).where(orm.AuditLog.action == action).order_by(orm.AuditLog.id))
 
 
 def _low_risk_community_short_of_checkpoint_shifts(url: str) -> pd.Series:
@@ -64,7 +64,7 @@ def _low_risk_community_short_of_checkpoint_shifts(url: str) -> pd.Series:
 
 def _checkpoint_of(url: str, community_id: int) -> int:
     with session_scope(url) as s:
-        return int(s.scalar(select(func.min(m.Checkpoint.id)).where(m.Checkpoint.community_id == community_id)))
+        return int(s.scalar(select(func.min(orm.Checkpoint.id)).where(orm.Checkpoint.community_id == community_id)))
 
 
 def _clean(url: str, task_id: int, n: int, not_deployed_today: bool = True) -> list[int]:
@@ -216,9 +216,9 @@ def test_an_errand_goes_from_new_to_done_with_versions_and_audit(demo_db: str) -
     with session_scope(demo_db) as s:
         row = s.get(ServiceRequest, made.id)
         assert row is not None and row.resident_name and row.status == "new"
-        vol = int(s.scalar(select(func.min(m.Staff.id)).where(m.Staff.kind == "volunteer", m.Staff.on_duty.is_(True),
-                                                                m.Staff.community_id == row.community_id)))
-        cadre = int(s.scalar(select(func.min(m.Staff.id)).where(m.Staff.kind == "cadre")))
+        vol = int(s.scalar(select(func.min(orm.Staff.id)).where(orm.Staff.kind == "volunteer", orm.Staff.on_duty.is_(True),
+                                                                orm.Staff.community_id == row.community_id)))
+        cadre = int(s.scalar(select(func.min(orm.Staff.id)).where(orm.Staff.kind == "cadre")))
     with pytest.raises(RuleViolation, match="errand.cannot_start"):
         run(errands.act_on_errand, demo_db, COORD, made.id, "start", expected_version=1)
     with pytest.raises(RuleViolation, match="errand.not_deployable"):
@@ -241,8 +241,8 @@ def test_an_errand_goes_from_new_to_done_with_versions_and_audit(demo_db: str) -
 
 def _audit_actions(url: str) -> list[str]:
     with session_scope(url) as s:
-        return list(s.scalars(select(m.AuditLog.action).where(m.AuditLog.entity == "service_request")
-                              .order_by(m.AuditLog.id)))
+        return list(s.scalars(select(orm.AuditLog.action).where(orm.AuditLog.entity == "service_request")
+                              .order_by(orm.AuditLog.id)))
 
 
 def test_overdue_errands_become_incidents_once_and_reach_the_wall_screen(demo_db: str) -> None:
@@ -259,7 +259,7 @@ def test_overdue_errands_become_incidents_once_and_reach_the_wall_screen(demo_db
     code = q.loc[made.code, "incident_code"]
     assert isinstance(code, str) and code in first.incident_codes
     with session_scope(demo_db) as s:
-        inc = s.execute(select(m.Incident).where(m.Incident.code == code)).scalar_one()
+        inc = s.execute(select(orm.Incident).where(orm.Incident.code == code)).scalar_one()
         assert (inc.type, inc.severity, inc.status) == ("service_overdue", "high", "reported")
         deadline = inc.deadline
     wall = call(demo_db, load_wall, now=later)

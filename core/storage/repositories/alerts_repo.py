@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 from core.storage.rows.alerts import AlertInstance, AlertRule
@@ -94,10 +94,10 @@ def resolve_instances(session: Session, ids: Iterable[int], now: dt.datetime) ->
 def incidents_open_since(session: Session, start: dt.datetime) -> pd.DataFrame:
     """Every incident that was open at some moment since ``start`` (reported before now and not
     resolved before ``start``): enough to count open and overdue incidents at the end of each day."""
-    stmt = (select(m.Incident.id, m.Incident.code, m.Incident.community_id, m.Incident.type, m.Incident.severity,
-                   m.Incident.status, m.Incident.reported_at, m.Incident.resolved_at, m.Incident.deadline)
-            .where(or_(m.Incident.resolved_at.is_(None), m.Incident.resolved_at >= start))
-            .order_by(m.Incident.reported_at))
+    stmt = (select(orm.Incident.id, orm.Incident.code, orm.Incident.community_id, orm.Incident.type, orm.Incident.severity,
+                   orm.Incident.status, orm.Incident.reported_at, orm.Incident.resolved_at, orm.Incident.deadline)
+            .where(or_(orm.Incident.resolved_at.is_(None), orm.Incident.resolved_at >= start))
+            .order_by(orm.Incident.reported_at))
     return frame(session, stmt)
 
 

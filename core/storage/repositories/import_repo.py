@@ -17,15 +17,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.errors import ConcurrentChange
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 
 CHUNK = 5_000
-MODELS: dict[str, type[m.Base]] = {
-    "district": m.District, "street": m.Street, "community": m.Community, "unit": m.Unit, "staff": m.Staff,
-    "incident": m.Incident, "assignment": m.Assignment, "duty_change": m.DutyChange,
-    "community_condition": m.CommunityCondition,
+MODELS: dict[str, type[orm.Base]] = {
+    "district": orm.District, "street": orm.Street, "community": orm.Community, "unit": orm.Unit, "staff": orm.Staff,
+    "incident": orm.Incident, "assignment": orm.Assignment, "duty_change": orm.DutyChange,
+    "community_condition": orm.CommunityCondition,
 }
 
 
@@ -38,69 +38,69 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 
 def district(session: Session) -> dict[str, Any] | None:
-    row = session.execute(select(m.District.id, m.District.code, m.District.name)
-                          .order_by(m.District.id).limit(1)).first()
+    row = session.execute(select(orm.District.id, orm.District.code, orm.District.name)
+                          .order_by(orm.District.id).limit(1)).first()
     return None if row is None else dict(row._mapping)
 
 
 def streets(session: Session) -> pd.DataFrame:
-    return frame(session, select(m.Street.id, m.Street.code, m.Street.name, m.Street.lon, m.Street.lat,
-                                 m.Street.geometry).order_by(m.Street.code))
+    return frame(session, select(orm.Street.id, orm.Street.code, orm.Street.name, orm.Street.lon, orm.Street.lat,
+                                 orm.Street.geometry).order_by(orm.Street.code))
 
 
 def units(session: Session) -> pd.DataFrame:
-    return frame(session, select(m.Unit.id, m.Unit.code, m.Unit.name).order_by(m.Unit.code))
+    return frame(session, select(orm.Unit.id, orm.Unit.code, orm.Unit.name).order_by(orm.Unit.code))
 
 
 def community_refs(session: Session) -> pd.DataFrame:
     """(id, code, name, street_code, lon, lat) of every community: what references resolve to."""
-    return frame(session, select(m.Community.id, m.Community.code, m.Community.name,
-                                 m.Street.code.label("street_code"), m.Community.lon, m.Community.lat)
-                 .join(m.Street, m.Street.id == m.Community.street_id).order_by(m.Community.code))
+    return frame(session, select(orm.Community.id, orm.Community.code, orm.Community.name,
+                                 orm.Street.code.label("street_code"), orm.Community.lon, orm.Community.lat)
+                 .join(orm.Street, orm.Street.id == orm.Community.street_id).order_by(orm.Community.code))
 
 
 def communities(session: Session, *, with_geometry: bool = False) -> pd.DataFrame:
-    cols = [m.Community.id, m.Community.code, m.Community.name, m.Street.name.label("street"),
-            m.Street.code.label("street_code"), m.Community.population, m.Community.households,
-            m.Community.lon, m.Community.lat, m.Community.risk_level, m.Community.checkpoints,
-            m.Community.isolated_households, m.Community.vulnerable_residents, m.Community.version]
+    cols = [orm.Community.id, orm.Community.code, orm.Community.name, orm.Street.name.label("street"),
+            orm.Street.code.label("street_code"), orm.Community.population, orm.Community.households,
+            orm.Community.lon, orm.Community.lat, orm.Community.risk_level, orm.Community.checkpoints,
+            orm.Community.isolated_households, orm.Community.vulnerable_residents, orm.Community.version]
     if with_geometry:
-        cols.append(m.Community.geometry)
-    return frame(session, select(*cols).join(m.Street, m.Street.id == m.Community.street_id)
-                 .order_by(m.Community.code))
+        cols.append(orm.Community.geometry)
+    return frame(session, select(*cols).join(orm.Street, orm.Street.id == orm.Community.street_id)
+                 .order_by(orm.Community.code))
 
 
 def staff(session: Session, codes: Sequence[str] | None = None) -> pd.DataFrame:
     """Stored staff (all, or those with ``codes``), with unit name and community code."""
-    stmt = (select(m.Staff.id, m.Staff.code, m.Staff.name, m.Staff.kind, m.Staff.volunteer_type,
-                   m.Unit.name.label("unit"), m.Community.code.label("community_code"), m.Staff.phone,
-                   m.Staff.home_lon, m.Staff.home_lat, m.Staff.movable, m.Staff.on_duty, m.Staff.skills,
-                   m.Staff.community_id, m.Staff.version)
-            .outerjoin(m.Unit, m.Unit.id == m.Staff.unit_id)
-            .outerjoin(m.Community, m.Community.id == m.Staff.community_id))
+    stmt = (select(orm.Staff.id, orm.Staff.code, orm.Staff.name, orm.Staff.kind, orm.Staff.volunteer_type,
+                   orm.Unit.name.label("unit"), orm.Community.code.label("community_code"), orm.Staff.phone,
+                   orm.Staff.home_lon, orm.Staff.home_lat, orm.Staff.movable, orm.Staff.on_duty, orm.Staff.skills,
+                   orm.Staff.community_id, orm.Staff.version)
+            .outerjoin(orm.Unit, orm.Unit.id == orm.Staff.unit_id)
+            .outerjoin(orm.Community, orm.Community.id == orm.Staff.community_id))
     if codes is None:
-        return frame(session, stmt.order_by(m.Staff.code))
-    parts = [frame(session, stmt.where(m.Staff.code.in_(list(c)))) for c in _chunks(list(codes))]
-    return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(m.Staff.id < 0))
+        return frame(session, stmt.order_by(orm.Staff.code))
+    parts = [frame(session, stmt.where(orm.Staff.code.in_(list(c)))) for c in _chunks(list(codes))]
+    return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(orm.Staff.id < 0))
 
 
 def incidents(session: Session, codes: Sequence[str] | None = None) -> pd.DataFrame:
-    stmt = (select(m.Incident.id, m.Incident.code, m.Community.code.label("community_code"), m.Incident.type,
-                   m.Incident.severity, m.Incident.status, m.Incident.reported_at, m.Incident.resolved_at,
-                   m.Incident.deadline, m.Incident.lon, m.Incident.lat, m.Incident.description,
-                   m.Incident.version)
-            .join(m.Community, m.Community.id == m.Incident.community_id))
+    stmt = (select(orm.Incident.id, orm.Incident.code, orm.Community.code.label("community_code"), orm.Incident.type,
+                   orm.Incident.severity, orm.Incident.status, orm.Incident.reported_at, orm.Incident.resolved_at,
+                   orm.Incident.deadline, orm.Incident.lon, orm.Incident.lat, orm.Incident.description,
+                   orm.Incident.version)
+            .join(orm.Community, orm.Community.id == orm.Incident.community_id))
     if codes is None:
-        return frame(session, stmt.order_by(m.Incident.reported_at))
-    parts = [frame(session, stmt.where(m.Incident.code.in_(list(c)))) for c in _chunks(list(codes))]
-    return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(m.Incident.id < 0))
+        return frame(session, stmt.order_by(orm.Incident.reported_at))
+    parts = [frame(session, stmt.where(orm.Incident.code.in_(list(c)))) for c in _chunks(list(codes))]
+    return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(orm.Incident.id < 0))
 
 
 def conditions_on(session: Session, day: dt.date, community_ids: Sequence[int]) -> pd.DataFrame:
     """The condition rows already recorded for ``day`` (so a second import that day updates them)."""
-    stmt = select(m.CommunityCondition.id, m.CommunityCondition.community_id).where(
-        m.CommunityCondition.valid_from == day)
-    parts = [frame(session, stmt.where(m.CommunityCondition.community_id.in_(list(c))))
+    stmt = select(orm.CommunityCondition.id, orm.CommunityCondition.community_id).where(
+        orm.CommunityCondition.valid_from == day)
+    parts = [frame(session, stmt.where(orm.CommunityCondition.community_id.in_(list(c))))
              for c in _chunks(list(community_ids))]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"id": [], "community_id": []})
 
@@ -144,8 +144,8 @@ def update_rows(session: Session, entity: str, rows: list[dict[str, Any]]) -> No
 def close_assignments(session: Session, staff_ids: Sequence[int], at: dt.datetime) -> None:
     """End the open assignment of each person (they are about to get a new one)."""
     for part in _chunks(list(staff_ids)):
-        session.execute(update(m.Assignment)
-                        .where(m.Assignment.staff_id.in_(list(part)), m.Assignment.valid_to.is_(None))
+        session.execute(update(orm.Assignment)
+                        .where(orm.Assignment.staff_id.in_(list(part)), orm.Assignment.valid_to.is_(None))
                         .values(valid_to=at))
 
 

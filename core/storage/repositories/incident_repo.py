@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.errors import ConcurrentChange
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 from core.storage.rows.incident_details import IncidentDeadlineRule, IncidentDetail, IncidentEvent
@@ -23,8 +23,8 @@ def serialise_writers(session: Session) -> None:
         session.execute(update(IncidentDeadlineRule).where(false()).values(hours=IncidentDeadlineRule.hours))
 
 
-def lock_incident(session: Session, incident_id: int) -> m.Incident | None:
-    stmt = (select(m.Incident).where(m.Incident.id == incident_id).with_for_update()
+def lock_incident(session: Session, incident_id: int) -> orm.Incident | None:
+    stmt = (select(orm.Incident).where(orm.Incident.id == incident_id).with_for_update()
             .execution_options(populate_existing=True))
     return session.execute(stmt).scalar_one_or_none()
 
@@ -42,24 +42,24 @@ def ensure_detail(session: Session, incident_id: int) -> IncidentDetail:
 
 
 def grid_ref(session: Session, grid_id: int) -> dict[str, Any] | None:
-    row = session.execute(select(m.Grid.id, m.Grid.community_id, m.Grid.lon, m.Grid.lat, m.Grid.name)
-                          .where(m.Grid.id == grid_id)).mappings().first()
+    row = session.execute(select(orm.Grid.id, orm.Grid.community_id, orm.Grid.lon, orm.Grid.lat, orm.Grid.name)
+                          .where(orm.Grid.id == grid_id)).mappings().first()
     return dict(row) if row else None
 
 
 def staff_ref(session: Session, staff_id: int) -> dict[str, Any] | None:
-    row = session.execute(select(m.Staff.id, m.Staff.code, m.Staff.name, m.Staff.on_duty, m.Staff.community_id)
-                          .where(m.Staff.id == staff_id)).mappings().first()
+    row = session.execute(select(orm.Staff.id, orm.Staff.code, orm.Staff.name, orm.Staff.on_duty, orm.Staff.community_id)
+                          .where(orm.Staff.id == staff_id)).mappings().first()
     return dict(row) if row else None
 
 
 def next_code(session: Session, now: dt.datetime) -> str:
-    last = session.scalar(select(func.max(m.Incident.id))) or 0
+    last = session.scalar(select(func.max(orm.Incident.id))) or 0
     return f"E{now:%Y%m%d}-{int(last) + 1:05d}"
 
 
-def add_incident(session: Session, **fields: Any) -> m.Incident:
-    row = m.Incident(**fields)
+def add_incident(session: Session, **fields: Any) -> orm.Incident:
+    row = orm.Incident(**fields)
     session.add(row)
     session.flush()
     return row
@@ -107,24 +107,24 @@ def insert_rules(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def incidents(session: Session, since: dt.datetime | None = None, statuses: list[str] | None = None) -> pd.DataFrame:
     """Incidents with community, street, place, assignee (name of the person or the team) and source."""
-    assignee = m.Staff.__table__.alias("assignee")
-    stmt = (select(m.Incident.id, m.Incident.code, m.Incident.community_id, m.Incident.grid_id,
-                   m.Community.code.label("community_code"), m.Community.name.label("community"),
-                   m.Street.code.label("street_code"), m.Street.name.label("street"),
-                   m.Incident.type, m.Incident.severity, m.Incident.status, m.Incident.reported_at,
-                   m.Incident.resolved_at, m.Incident.deadline, m.Incident.lon, m.Incident.lat,
-                   m.Incident.description, m.Incident.version, IncidentDetail.place,
+    assignee = orm.Staff.__table__.alias("assignee")
+    stmt = (select(orm.Incident.id, orm.Incident.code, orm.Incident.community_id, orm.Incident.grid_id,
+                   orm.Community.code.label("community_code"), orm.Community.name.label("community"),
+                   orm.Street.code.label("street_code"), orm.Street.name.label("street"),
+                   orm.Incident.type, orm.Incident.severity, orm.Incident.status, orm.Incident.reported_at,
+                   orm.Incident.resolved_at, orm.Incident.deadline, orm.Incident.lon, orm.Incident.lat,
+                   orm.Incident.description, orm.Incident.version, IncidentDetail.place,
                    IncidentDetail.assignee_staff_id, assignee.c.name.label("assignee_name"),
                    IncidentDetail.assignee_team, IncidentDetail.reported_by, IncidentDetail.source)
-            .join(m.Community, m.Community.id == m.Incident.community_id)
-            .join(m.Street, m.Street.id == m.Community.street_id)
-            .outerjoin(IncidentDetail, IncidentDetail.incident_id == m.Incident.id)
+            .join(orm.Community, orm.Community.id == orm.Incident.community_id)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .outerjoin(IncidentDetail, IncidentDetail.incident_id == orm.Incident.id)
             .outerjoin(assignee, assignee.c.id == IncidentDetail.assignee_staff_id)
-            .order_by(m.Incident.reported_at.desc(), m.Incident.id.desc()))
+            .order_by(orm.Incident.reported_at.desc(), orm.Incident.id.desc()))
     if since is not None:
-        stmt = stmt.where(m.Incident.reported_at >= since)
+        stmt = stmt.where(orm.Incident.reported_at >= since)
     if statuses:
-        stmt = stmt.where(m.Incident.status.in_(statuses))
+        stmt = stmt.where(orm.Incident.status.in_(statuses))
     return frame(session, stmt)
 
 
@@ -137,14 +137,14 @@ def events(session: Session, incident_id: int) -> pd.DataFrame:
 
 def dispatchable_staff(session: Session, community_id: int) -> pd.DataFrame:
     """On-duty people of a community (id, name, kind) to dispatch an incident to."""
-    stmt = (select(m.Staff.id, m.Staff.code, m.Staff.name, m.Staff.kind)
-            .where(m.Staff.community_id == community_id, m.Staff.on_duty.is_(True), m.Staff.kind != "volunteer")
-            .order_by(m.Staff.kind, m.Staff.id))
+    stmt = (select(orm.Staff.id, orm.Staff.code, orm.Staff.name, orm.Staff.kind)
+            .where(orm.Staff.community_id == community_id, orm.Staff.on_duty.is_(True), orm.Staff.kind != "volunteer")
+            .order_by(orm.Staff.kind, orm.Staff.id))
     return frame(session, stmt)
 
 
 def ids_by_code(session: Session) -> dict[str, int]:
-    return {str(c): int(i) for i, c in session.execute(select(m.Incident.id, m.Incident.code)).all()}
+    return {str(c): int(i) for i, c in session.execute(select(orm.Incident.id, orm.Incident.code)).all()}
 
 
 def bulk_insert(session: Session, model: str, rows: list[dict[str, Any]]) -> None:

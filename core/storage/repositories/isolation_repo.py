@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.errors import ConcurrentChange
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import get_meta, set_meta
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
@@ -31,15 +31,15 @@ def set_setting(session: Session, name: str, value: str) -> None:
 
 def households(session: Session, *, active_only: bool = False) -> pd.DataFrame:
     stmt = (select(IsolatedHousehold.id, IsolatedHousehold.code, IsolatedHousehold.community_id,
-                   IsolatedHousehold.grid_id, m.Community.code.label("community_code"),
-                   m.Community.name.label("community"), m.Street.code.label("street_code"),
-                   m.Street.name.label("street"), m.Grid.name.label("grid"), IsolatedHousehold.address,
+                   IsolatedHousehold.grid_id, orm.Community.code.label("community_code"),
+                   orm.Community.name.label("community"), orm.Street.code.label("street_code"),
+                   orm.Street.name.label("street"), orm.Grid.name.label("grid"), IsolatedHousehold.address,
                    IsolatedHousehold.head_name, IsolatedHousehold.phone, IsolatedHousehold.members,
                    IsolatedHousehold.start_date, IsolatedHousehold.planned_end, IsolatedHousehold.status,
-                   IsolatedHousehold.version, m.Community.lon, m.Community.lat)
-            .join(m.Community, m.Community.id == IsolatedHousehold.community_id)
-            .join(m.Street, m.Street.id == m.Community.street_id)
-            .outerjoin(m.Grid, m.Grid.id == IsolatedHousehold.grid_id)
+                   IsolatedHousehold.version, orm.Community.lon, orm.Community.lat)
+            .join(orm.Community, orm.Community.id == IsolatedHousehold.community_id)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .outerjoin(orm.Grid, orm.Grid.id == IsolatedHousehold.grid_id)
             .order_by(IsolatedHousehold.community_id, IsolatedHousehold.id))
     if active_only:
         stmt = stmt.where(IsolatedHousehold.status == "active")
@@ -114,22 +114,22 @@ def sync_counts(session: Session, community_ids: Iterable[int], day: dt.date) ->
                                            IsolatedHousehold.grid_id.is_not(None))
                                     .group_by(IsolatedHousehold.grid_id)).all())
     changes = []
-    comms = session.execute(select(m.Community).where(m.Community.id.in_(ids)).order_by(m.Community.id)
+    comms = session.execute(select(orm.Community).where(orm.Community.id.in_(ids)).order_by(orm.Community.id)
                             .with_for_update()).scalars().all()
     for c in comms:
         new = int(per_comm.get(c.id, 0))
         changes.append({"community_id": c.id, "code": c.code, "before": c.isolated_households, "after": new})
         if c.isolated_households != new:
             c.isolated_households = new
-        cond = session.execute(select(m.CommunityCondition).where(
-            m.CommunityCondition.community_id == c.id, m.CommunityCondition.valid_from == day)).scalar_one_or_none()
+        cond = session.execute(select(orm.CommunityCondition).where(
+            orm.CommunityCondition.community_id == c.id, orm.CommunityCondition.valid_from == day)).scalar_one_or_none()
         if cond is None:
-            session.add(m.CommunityCondition(community_id=c.id, valid_from=day, risk_level=c.risk_level,
+            session.add(orm.CommunityCondition(community_id=c.id, valid_from=day, risk_level=c.risk_level,
                                              checkpoints=c.checkpoints, isolated_households=new,
                                              vulnerable_residents=c.vulnerable_residents))
         else:
             cond.isolated_households = new
-    for g in session.execute(select(m.Grid).where(m.Grid.community_id.in_(ids))).scalars().all():
+    for g in session.execute(select(orm.Grid).where(orm.Grid.community_id.in_(ids))).scalars().all():
         n = int(per_grid.get(g.id, 0))
         if g.isolated_households != n:
             g.isolated_households = n
@@ -138,7 +138,7 @@ def sync_counts(session: Session, community_ids: Iterable[int], day: dt.date) ->
 
 
 def grid_ids_of(session: Session, community_id: int) -> list[int]:
-    return [int(x) for x in session.scalars(select(m.Grid.id).where(m.Grid.community_id == community_id))]
+    return [int(x) for x in session.scalars(select(orm.Grid.id).where(orm.Grid.community_id == community_id))]
 
 
 def set_grid_counts(session: Session, rows: list[dict[str, int]]) -> None:
@@ -146,7 +146,7 @@ def set_grid_counts(session: Session, rows: list[dict[str, int]]) -> None:
     from sqlalchemy import update
 
     if rows:
-        session.execute(update(m.Grid), rows)
+        session.execute(update(orm.Grid), rows)
 
 
 def household_ids_by_code(session: Session) -> dict[str, int]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.model.errors import ConcurrentChange
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 from core.storage.rows.reassign import MoveBatch, MoveItem
@@ -30,47 +30,47 @@ def lock_for_moves(session: Session) -> None:
         session.execute(update(MoveBatch).where(false()).values(reason=MoveBatch.reason))
 
 
-def lock_communities(session: Session, ids: Iterable[int]) -> dict[int, m.Community]:
-    stmt = select(m.Community).where(m.Community.id.in_(sorted(set(ids)))).order_by(m.Community.id)
+def lock_communities(session: Session, ids: Iterable[int]) -> dict[int, orm.Community]:
+    stmt = select(orm.Community).where(orm.Community.id.in_(sorted(set(ids)))).order_by(orm.Community.id)
     rows = session.execute(stmt.with_for_update()).scalars().all()
     return {c.id: c for c in rows}
 
 
-def lock_staff(session: Session, ids: Iterable[int]) -> dict[int, m.Staff]:
-    stmt = select(m.Staff).where(m.Staff.id.in_(sorted(set(ids)))).order_by(m.Staff.id)
+def lock_staff(session: Session, ids: Iterable[int]) -> dict[int, orm.Staff]:
+    stmt = select(orm.Staff).where(orm.Staff.id.in_(sorted(set(ids)))).order_by(orm.Staff.id)
     rows = session.execute(stmt.with_for_update().execution_options(populate_existing=True)).scalars().all()
     return {s.id: s for s in rows}
 
 
 def staff_places(session: Session, ids: Sequence[int]) -> dict[int, int | None]:
-    rows = session.execute(select(m.Staff.id, m.Staff.community_id).where(m.Staff.id.in_(list(ids)))).all()
+    rows = session.execute(select(orm.Staff.id, orm.Staff.community_id).where(orm.Staff.id.in_(list(ids)))).all()
     return {int(r[0]): r[1] for r in rows}
 
 
 def street_codes(session: Session, community_ids: Iterable[int]) -> dict[int, str]:
-    stmt = (select(m.Community.id, m.Street.code).join(m.Street, m.Street.id == m.Community.street_id)
-            .where(m.Community.id.in_(list(set(community_ids)))))
+    stmt = (select(orm.Community.id, orm.Street.code).join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .where(orm.Community.id.in_(list(set(community_ids)))))
     return {int(r[0]): str(r[1]) for r in session.execute(stmt).all()}
 
 
 def counted_on_duty(session: Session, community_ids: Iterable[int], kinds: Sequence[str]) -> dict[int, int]:
     """Counted on-duty headcount per community, read inside the caller's (locked) transaction."""
-    stmt = (select(m.Staff.community_id, func.count())
-            .where(m.Staff.community_id.in_(list(set(community_ids))), m.Staff.on_duty.is_(True),
-                   m.Staff.kind.in_(list(kinds)))
-            .group_by(m.Staff.community_id))
+    stmt = (select(orm.Staff.community_id, func.count())
+            .where(orm.Staff.community_id.in_(list(set(community_ids))), orm.Staff.on_duty.is_(True),
+                   orm.Staff.kind.in_(list(kinds)))
+            .group_by(orm.Staff.community_id))
     return {int(r[0]): int(r[1]) for r in session.execute(stmt).all() if r[0] is not None}
 
 
 def bump_versions(session: Session, community_ids: Iterable[int]) -> None:
     """Mark the communities changed (their staffing): a stale view of them is detected by version."""
-    session.execute(update(m.Community).where(m.Community.id.in_(sorted(set(community_ids))))
-                    .values(version=m.Community.version + 1))
+    session.execute(update(orm.Community).where(orm.Community.id.in_(sorted(set(community_ids))))
+                    .values(version=orm.Community.version + 1))
 
 
-def open_assignments(session: Session, staff_ids: Iterable[int]) -> list[m.Assignment]:
-    stmt = (select(m.Assignment).where(m.Assignment.staff_id.in_(list(staff_ids)), m.Assignment.valid_to.is_(None))
-            .order_by(m.Assignment.id))
+def open_assignments(session: Session, staff_ids: Iterable[int]) -> list[orm.Assignment]:
+    stmt = (select(orm.Assignment).where(orm.Assignment.staff_id.in_(list(staff_ids)), orm.Assignment.valid_to.is_(None))
+            .order_by(orm.Assignment.id))
     return list(session.execute(stmt).scalars().all())
 
 
@@ -91,7 +91,7 @@ def close_open_assignments(session: Session, staff_ids: Iterable[int], when: dt.
 
 def add_assignment(session: Session, *, staff_id: int, community_id: int | None, grid_id: int | None,
                    valid_from: dt.datetime, batch_id: str) -> None:
-    session.add(m.Assignment(staff_id=staff_id, community_id=community_id, grid_id=grid_id, valid_from=valid_from,
+    session.add(orm.Assignment(staff_id=staff_id, community_id=community_id, grid_id=grid_id, valid_from=valid_from,
                              batch_id=batch_id))
 
 
@@ -133,27 +133,27 @@ def recent_batches(session: Session, limit: int = 20) -> pd.DataFrame:
 
 def movable_people(session: Session, community_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """On-duty movable people (with names, for the coordinator) and their current version."""
-    stmt = (select(m.Staff.id, m.Staff.code, m.Staff.name, m.Staff.kind, m.Staff.community_id, m.Staff.grid_id,
-                   m.Staff.movable, m.Staff.on_duty, m.Staff.home_lon, m.Staff.home_lat,
-                   m.Staff.home_community_id, m.Staff.skills, m.Staff.hours_week, m.Staff.version,
-                   m.Unit.name.label("unit"))
-            .outerjoin(m.Unit, m.Unit.id == m.Staff.unit_id)
-            .where(m.Staff.movable.is_(True), m.Staff.on_duty.is_(True))
-            .order_by(m.Staff.id))
+    stmt = (select(orm.Staff.id, orm.Staff.code, orm.Staff.name, orm.Staff.kind, orm.Staff.community_id, orm.Staff.grid_id,
+                   orm.Staff.movable, orm.Staff.on_duty, orm.Staff.home_lon, orm.Staff.home_lat,
+                   orm.Staff.home_community_id, orm.Staff.skills, orm.Staff.hours_week, orm.Staff.version,
+                   orm.Unit.name.label("unit"))
+            .outerjoin(orm.Unit, orm.Unit.id == orm.Staff.unit_id)
+            .where(orm.Staff.movable.is_(True), orm.Staff.on_duty.is_(True))
+            .order_by(orm.Staff.id))
     if community_ids is not None:
-        stmt = stmt.where(m.Staff.community_id.in_(list(community_ids)))
+        stmt = stmt.where(orm.Staff.community_id.in_(list(community_ids)))
     return frame(session, stmt)
 
 
 def people(session: Session, staff_ids: Sequence[int]) -> pd.DataFrame:
-    stmt = (select(m.Staff.id, m.Staff.code, m.Staff.name, m.Staff.kind, m.Staff.community_id, m.Staff.on_duty,
-                   m.Staff.movable, m.Staff.version)
-            .where(m.Staff.id.in_(list(staff_ids))).order_by(m.Staff.id))
+    stmt = (select(orm.Staff.id, orm.Staff.code, orm.Staff.name, orm.Staff.kind, orm.Staff.community_id, orm.Staff.on_duty,
+                   orm.Staff.movable, orm.Staff.version)
+            .where(orm.Staff.id.in_(list(staff_ids))).order_by(orm.Staff.id))
     return frame(session, stmt)
 
 
 def community_versions(session: Session, ids: Iterable[int]) -> dict[int, int]:
-    rows = session.execute(select(m.Community.id, m.Community.version).where(m.Community.id.in_(list(set(ids))))).all()
+    rows = session.execute(select(orm.Community.id, orm.Community.version).where(orm.Community.id.in_(list(set(ids))))).all()
     return {int(r[0]): int(r[1]) for r in rows}
 
 

@@ -10,21 +10,21 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 from core.storage.rows.scenarios import ScenarioRow
 
 
 def units(session: Session) -> pd.DataFrame:
-    return frame(session, select(m.Unit.code, m.Unit.name).order_by(m.Unit.code))
+    return frame(session, select(orm.Unit.code, orm.Unit.name).order_by(orm.Unit.code))
 
 
 def people(session: Session) -> pd.DataFrame:
     """Everyone's code, unit, home and hours (what the optimiser needs; no names, no phones)."""
-    stmt = (select(m.Staff.id.label("staff_id"), m.Staff.code, m.Unit.code.label("unit_code"), m.Staff.home_lon,
-                   m.Staff.home_lat, m.Staff.home_community_id, m.Staff.skills, m.Staff.hours_week)
-            .outerjoin(m.Unit, m.Unit.id == m.Staff.unit_id).order_by(m.Staff.id))
+    stmt = (select(orm.Staff.id.label("staff_id"), orm.Staff.code, orm.Unit.code.label("unit_code"), orm.Staff.home_lon,
+                   orm.Staff.home_lat, orm.Staff.home_community_id, orm.Staff.skills, orm.Staff.hours_week)
+            .outerjoin(orm.Unit, orm.Unit.id == orm.Staff.unit_id).order_by(orm.Staff.id))
     return frame(session, stmt)
 
 

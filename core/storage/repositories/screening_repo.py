@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 from core.storage.rows.screening import ScreeningCampaign, ScreeningProgress, ScreeningTarget
@@ -27,14 +27,14 @@ def campaign(session: Session, campaign_id: int) -> ScreeningCampaign | None:
 
 def targets(session: Session, campaign_id: int) -> pd.DataFrame:
     """Targets with grid, community and street (names, codes, centroids, geometry)."""
-    stmt = (select(ScreeningTarget.grid_id, ScreeningTarget.target_households, m.Grid.code.label("grid_code"),
-                   m.Grid.name.label("grid"), m.Grid.lon, m.Grid.lat, m.Grid.geometry, m.Grid.community_id,
-                   m.Community.code.label("community_code"), m.Community.name.label("community"),
-                   m.Street.code.label("street_code"), m.Street.name.label("street"))
-            .join(m.Grid, m.Grid.id == ScreeningTarget.grid_id)
-            .join(m.Community, m.Community.id == m.Grid.community_id)
-            .join(m.Street, m.Street.id == m.Community.street_id)
-            .where(ScreeningTarget.campaign_id == campaign_id).order_by(m.Grid.code))
+    stmt = (select(ScreeningTarget.grid_id, ScreeningTarget.target_households, orm.Grid.code.label("grid_code"),
+                   orm.Grid.name.label("grid"), orm.Grid.lon, orm.Grid.lat, orm.Grid.geometry, orm.Grid.community_id,
+                   orm.Community.code.label("community_code"), orm.Community.name.label("community"),
+                   orm.Street.code.label("street_code"), orm.Street.name.label("street"))
+            .join(orm.Grid, orm.Grid.id == ScreeningTarget.grid_id)
+            .join(orm.Community, orm.Community.id == orm.Grid.community_id)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .where(ScreeningTarget.campaign_id == campaign_id).order_by(orm.Grid.code))
     return frame(session, stmt)
 
 
@@ -47,16 +47,16 @@ def progress(session: Session, campaign_id: int) -> pd.DataFrame:
 
 
 def grid_households(session: Session, community_ids: list[int] | None = None) -> pd.DataFrame:
-    stmt = select(m.Grid.id.label("grid_id"), m.Grid.households, m.Grid.community_id)
+    stmt = select(orm.Grid.id.label("grid_id"), orm.Grid.households, orm.Grid.community_id)
     if community_ids is not None:
-        stmt = stmt.where(m.Grid.community_id.in_(community_ids))
+        stmt = stmt.where(orm.Grid.community_id.in_(community_ids))
     return frame(session, stmt)
 
 
 def grid_street(session: Session, grid_id: int) -> dict[str, Any] | None:
-    stmt = (select(m.Grid.id, m.Grid.code, m.Community.code.label("community_code"), m.Street.code.label("street_code"))
-            .join(m.Community, m.Community.id == m.Grid.community_id)
-            .join(m.Street, m.Street.id == m.Community.street_id).where(m.Grid.id == grid_id))
+    stmt = (select(orm.Grid.id, orm.Grid.code, orm.Community.code.label("community_code"), orm.Street.code.label("street_code"))
+            .join(orm.Community, orm.Community.id == orm.Grid.community_id)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id).where(orm.Grid.id == grid_id))
     row = session.execute(stmt).mappings().first()
     return dict(row) if row else None
 

@@ -10,18 +10,18 @@ from typing import Any
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage import schema
 from core.storage.repositories.base import Repository, bound
 
 CHUNK = 20_000
 
 #: the tables the demo seeding fills directly (the others through their own repositories)
-TABLES: dict[str, type[m.Base]] = {
-    "district": m.District, "street": m.Street, "community": m.Community,
-    "community_condition": m.CommunityCondition, "grid": m.Grid, "compound": m.Compound,
-    "checkpoint": m.Checkpoint, "unit": m.Unit, "pairing": m.Pairing, "staff": m.Staff,
-    "assignment": m.Assignment, "duty_change": m.DutyChange, "incident": m.Incident,
+TABLES: dict[str, type[orm.Base]] = {
+    "district": orm.District, "street": orm.Street, "community": orm.Community,
+    "community_condition": orm.CommunityCondition, "grid": orm.Grid, "compound": orm.Compound,
+    "checkpoint": orm.Checkpoint, "unit": orm.Unit, "pairing": orm.Pairing, "staff": orm.Staff,
+    "assignment": orm.Assignment, "duty_change": orm.DutyChange, "incident": orm.Incident,
 }
 
 
@@ -36,7 +36,7 @@ def insert_rows(session: Session, table: str, rows: Iterable[dict[str, Any]]) ->
 
 def add_audit_entry(session: Session, **fields: Any) -> None:
     """One audit entry written by the seeding itself (``demo.seed``)."""
-    session.add(m.AuditLog(**fields))
+    session.add(orm.AuditLog(**fields))
 
 
 def reset_sequences(engine: Engine) -> None:

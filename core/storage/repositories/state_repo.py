@@ -11,59 +11,59 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 
 
 def communities(session: Session) -> pd.DataFrame:
-    stmt = (select(m.Community.id.label("community_id"), m.Community.code, m.Community.name,
-                   m.Community.street_id, m.Street.code.label("street_code"), m.Street.name.label("street"),
-                   m.Community.population, m.Community.households, m.Community.lon, m.Community.lat,
-                   m.Community.risk_level, m.Community.checkpoints, m.Community.isolated_households,
-                   m.Community.vulnerable_residents)
-            .join(m.Street, m.Street.id == m.Community.street_id).order_by(m.Community.id))
+    stmt = (select(orm.Community.id.label("community_id"), orm.Community.code, orm.Community.name,
+                   orm.Community.street_id, orm.Street.code.label("street_code"), orm.Street.name.label("street"),
+                   orm.Community.population, orm.Community.households, orm.Community.lon, orm.Community.lat,
+                   orm.Community.risk_level, orm.Community.checkpoints, orm.Community.isolated_households,
+                   orm.Community.vulnerable_residents)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id).order_by(orm.Community.id))
     return frame(session, stmt)
 
 
 def grids(session: Session) -> pd.DataFrame:
-    stmt = select(m.Grid.id.label("grid_id"), m.Grid.code, m.Grid.name, m.Grid.community_id, m.Grid.population,
-                  m.Grid.households, m.Grid.isolated_households, m.Grid.vulnerable_residents).order_by(m.Grid.id)
+    stmt = select(orm.Grid.id.label("grid_id"), orm.Grid.code, orm.Grid.name, orm.Grid.community_id, orm.Grid.population,
+                  orm.Grid.households, orm.Grid.isolated_households, orm.Grid.vulnerable_residents).order_by(orm.Grid.id)
     return frame(session, stmt)
 
 
 def active_checkpoints_per_grid(session: Session) -> pd.DataFrame:
     """Active checkpoint rows counted per (community, grid); grid_id may be null."""
-    stmt = (select(m.Checkpoint.community_id, m.Checkpoint.grid_id, func.count().label("n"))
-            .where(m.Checkpoint.active.is_(True))
-            .group_by(m.Checkpoint.community_id, m.Checkpoint.grid_id))
+    stmt = (select(orm.Checkpoint.community_id, orm.Checkpoint.grid_id, func.count().label("n"))
+            .where(orm.Checkpoint.active.is_(True))
+            .group_by(orm.Checkpoint.community_id, orm.Checkpoint.grid_id))
     return frame(session, stmt)
 
 
 def staff(session: Session) -> pd.DataFrame:
     """Current state of every person (no names or phones)."""
-    stmt = select(m.Staff.id.label("staff_id"), m.Staff.community_id, m.Staff.grid_id, m.Staff.kind,
-                  m.Staff.on_duty, m.Staff.movable, m.Staff.volunteer_type, m.Staff.hours_week).order_by(m.Staff.id)
+    stmt = select(orm.Staff.id.label("staff_id"), orm.Staff.community_id, orm.Staff.grid_id, orm.Staff.kind,
+                  orm.Staff.on_duty, orm.Staff.movable, orm.Staff.volunteer_type, orm.Staff.hours_week).order_by(orm.Staff.id)
     return frame(session, stmt)
 
 
 def assignments_started_before(session: Session, end: dt.datetime) -> pd.DataFrame:
-    stmt = (select(m.Assignment.staff_id, m.Assignment.community_id, m.Assignment.grid_id,
-                   m.Assignment.valid_from, m.Assignment.valid_to)
-            .where(m.Assignment.valid_from < end))
+    stmt = (select(orm.Assignment.staff_id, orm.Assignment.community_id, orm.Assignment.grid_id,
+                   orm.Assignment.valid_from, orm.Assignment.valid_to)
+            .where(orm.Assignment.valid_from < end))
     return frame(session, stmt)
 
 
 def duty_changes_before(session: Session, end: dt.datetime) -> pd.DataFrame:
-    stmt = select(m.DutyChange.staff_id, m.DutyChange.at, m.DutyChange.on_duty).where(m.DutyChange.at < end)
+    stmt = select(orm.DutyChange.staff_id, orm.DutyChange.at, orm.DutyChange.on_duty).where(orm.DutyChange.at < end)
     return frame(session, stmt)
 
 
 def conditions_until(session: Session, day: dt.date) -> pd.DataFrame:
-    stmt = (select(m.CommunityCondition.community_id, m.CommunityCondition.valid_from,
-                   m.CommunityCondition.risk_level, m.CommunityCondition.checkpoints,
-                   m.CommunityCondition.isolated_households, m.CommunityCondition.vulnerable_residents)
-            .where(m.CommunityCondition.valid_from <= day))
+    stmt = (select(orm.CommunityCondition.community_id, orm.CommunityCondition.valid_from,
+                   orm.CommunityCondition.risk_level, orm.CommunityCondition.checkpoints,
+                   orm.CommunityCondition.isolated_households, orm.CommunityCondition.vulnerable_residents)
+            .where(orm.CommunityCondition.valid_from <= day))
     return frame(session, stmt)
 
 
@@ -72,23 +72,23 @@ def conditions_until(session: Session, day: dt.date) -> pd.DataFrame:
 
 def norm_versions(session: Session) -> pd.DataFrame:
     """Every stored version, newest first."""
-    stmt = (select(m.NormVersion.id, m.NormVersion.valid_from, m.NormVersion.params, m.NormVersion.author,
-                   m.NormVersion.reason, m.NormVersion.created_at)
-            .order_by(m.NormVersion.valid_from.desc(), m.NormVersion.id.desc()))
+    stmt = (select(orm.NormVersion.id, orm.NormVersion.valid_from, orm.NormVersion.params, orm.NormVersion.author,
+                   orm.NormVersion.reason, orm.NormVersion.created_at)
+            .order_by(orm.NormVersion.valid_from.desc(), orm.NormVersion.id.desc()))
     return frame(session, stmt)
 
 
 def norm_params_for_day(session: Session, day: dt.date) -> dict[str, Any] | None:
     """The parameters of the version with the latest valid_from <= day (newest id on a tie)."""
-    stmt = (select(m.NormVersion.params).where(m.NormVersion.valid_from <= day)
-            .order_by(m.NormVersion.valid_from.desc(), m.NormVersion.id.desc()).limit(1))
+    stmt = (select(orm.NormVersion.params).where(orm.NormVersion.valid_from <= day)
+            .order_by(orm.NormVersion.valid_from.desc(), orm.NormVersion.id.desc()).limit(1))
     params = session.scalar(stmt)
     return dict(params) if params is not None else None
 
 
 def add_norm_version(session: Session, *, params: dict[str, Any], valid_from: dt.date, author: str,
                      reason: str) -> int:
-    row = m.NormVersion(params=params, valid_from=valid_from, author=author, reason=reason)
+    row = orm.NormVersion(params=params, valid_from=valid_from, author=author, reason=reason)
     session.add(row)
     session.flush()
     return int(row.id)
@@ -98,28 +98,28 @@ def add_norm_version(session: Session, *, params: dict[str, Any], valid_from: dt
 
 
 def community_geometry(session: Session) -> pd.DataFrame:
-    return frame(session, select(m.Community.id.label("community_id"), m.Community.code, m.Community.geometry)
-                 .order_by(m.Community.id))
+    return frame(session, select(orm.Community.id.label("community_id"), orm.Community.code, orm.Community.geometry)
+                 .order_by(orm.Community.id))
 
 
 def grid_geometry(session: Session, community_id: int) -> pd.DataFrame:
-    return frame(session, select(m.Grid.id.label("grid_id"), m.Grid.code, m.Grid.lon, m.Grid.lat, m.Grid.geometry)
-                 .where(m.Grid.community_id == community_id).order_by(m.Grid.code))
+    return frame(session, select(orm.Grid.id.label("grid_id"), orm.Grid.code, orm.Grid.lon, orm.Grid.lat, orm.Grid.geometry)
+                 .where(orm.Grid.community_id == community_id).order_by(orm.Grid.code))
 
 
 def checkpoints_of(session: Session, community_id: int) -> pd.DataFrame:
-    stmt = (select(m.Checkpoint.code, m.Checkpoint.name, m.Grid.name.label("grid"), m.Checkpoint.active,
-                   m.Checkpoint.lon, m.Checkpoint.lat)
-            .outerjoin(m.Grid, m.Grid.id == m.Checkpoint.grid_id)
-            .where(m.Checkpoint.community_id == community_id).order_by(m.Checkpoint.code))
+    stmt = (select(orm.Checkpoint.code, orm.Checkpoint.name, orm.Grid.name.label("grid"), orm.Checkpoint.active,
+                   orm.Checkpoint.lon, orm.Checkpoint.lat)
+            .outerjoin(orm.Grid, orm.Grid.id == orm.Checkpoint.grid_id)
+            .where(orm.Checkpoint.community_id == community_id).order_by(orm.Checkpoint.code))
     return frame(session, stmt)
 
 
 def open_incidents_of(session: Session, community_id: int, statuses: list[str]) -> pd.DataFrame:
-    stmt = (select(m.Incident.code, m.Incident.type, m.Incident.severity, m.Incident.status,
-                   m.Incident.reported_at, m.Incident.deadline)
-            .where(m.Incident.community_id == community_id, m.Incident.status.in_(statuses))
-            .order_by(m.Incident.reported_at.desc()))
+    stmt = (select(orm.Incident.code, orm.Incident.type, orm.Incident.severity, orm.Incident.status,
+                   orm.Incident.reported_at, orm.Incident.deadline)
+            .where(orm.Incident.community_id == community_id, orm.Incident.status.in_(statuses))
+            .order_by(orm.Incident.reported_at.desc()))
     return frame(session, stmt)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from core.model.vocab import OPEN_INCIDENT_STATUSES
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.db import get_meta
 from core.storage.repositories.base import Repository, bound
 
@@ -25,89 +25,89 @@ def frame(session: Session, stmt: Select[Any] | Any) -> pd.DataFrame:
 
 
 def district(session: Session) -> dict[str, Any] | None:
-    row = session.execute(select(m.District).order_by(m.District.id).limit(1)).scalar_one_or_none()
+    row = session.execute(select(orm.District).order_by(orm.District.id).limit(1)).scalar_one_or_none()
     if row is None:
         return None
     return {"code": row.code, "name": row.name, "geometry": row.geometry}
 
 
 def streets(session: Session, *, with_geometry: bool = False) -> pd.DataFrame:
-    cols = [m.Street.id, m.Street.code, m.Street.name, m.Street.lon, m.Street.lat]
+    cols = [orm.Street.id, orm.Street.code, orm.Street.name, orm.Street.lon, orm.Street.lat]
     if with_geometry:
-        cols.append(m.Street.geometry)
-    return frame(session, select(*cols).order_by(m.Street.code))
+        cols.append(orm.Street.geometry)
+    return frame(session, select(*cols).order_by(orm.Street.code))
 
 
 def communities(session: Session, *, with_geometry: bool = False) -> pd.DataFrame:
     """Communities with their street's code and name."""
     cols = [
-        m.Community.id, m.Community.code, m.Community.name, m.Community.street_id,
-        m.Street.code.label("street_code"), m.Street.name.label("street"),
-        m.Community.population, m.Community.households, m.Community.lon, m.Community.lat,
-        m.Community.risk_level, m.Community.checkpoints, m.Community.isolated_households,
-        m.Community.vulnerable_residents,
+        orm.Community.id, orm.Community.code, orm.Community.name, orm.Community.street_id,
+        orm.Street.code.label("street_code"), orm.Street.name.label("street"),
+        orm.Community.population, orm.Community.households, orm.Community.lon, orm.Community.lat,
+        orm.Community.risk_level, orm.Community.checkpoints, orm.Community.isolated_households,
+        orm.Community.vulnerable_residents,
     ]
     if with_geometry:
-        cols.append(m.Community.geometry)
-    stmt = select(*cols).join(m.Street, m.Street.id == m.Community.street_id).order_by(m.Community.code)
+        cols.append(orm.Community.geometry)
+    stmt = select(*cols).join(orm.Street, orm.Street.id == orm.Community.street_id).order_by(orm.Community.code)
     return frame(session, stmt)
 
 
 def grids(session: Session, *, with_geometry: bool = False) -> pd.DataFrame:
-    cols = [m.Grid.id, m.Grid.code, m.Grid.name, m.Grid.community_id, m.Grid.population, m.Grid.households,
-            m.Grid.isolated_households, m.Grid.vulnerable_residents, m.Grid.lon, m.Grid.lat]
+    cols = [orm.Grid.id, orm.Grid.code, orm.Grid.name, orm.Grid.community_id, orm.Grid.population, orm.Grid.households,
+            orm.Grid.isolated_households, orm.Grid.vulnerable_residents, orm.Grid.lon, orm.Grid.lat]
     if with_geometry:
-        cols.append(m.Grid.geometry)
-    return frame(session, select(*cols).order_by(m.Grid.code))
+        cols.append(orm.Grid.geometry)
+    return frame(session, select(*cols).order_by(orm.Grid.code))
 
 
 def staff(session: Session) -> pd.DataFrame:
     """Every person's current state (no names or phones: use ``staff_people`` where allowed)."""
     stmt = select(
-        m.Staff.id, m.Staff.code, m.Staff.kind, m.Staff.volunteer_type, m.Staff.unit_id, m.Staff.movable,
-        m.Staff.on_duty, m.Staff.skills, m.Staff.hours_week, m.Staff.community_id, m.Staff.grid_id,
-        m.Staff.home_lon, m.Staff.home_lat, m.Staff.home_community_id,
-    ).order_by(m.Staff.id)
+        orm.Staff.id, orm.Staff.code, orm.Staff.kind, orm.Staff.volunteer_type, orm.Staff.unit_id, orm.Staff.movable,
+        orm.Staff.on_duty, orm.Staff.skills, orm.Staff.hours_week, orm.Staff.community_id, orm.Staff.grid_id,
+        orm.Staff.home_lon, orm.Staff.home_lat, orm.Staff.home_community_id,
+    ).order_by(orm.Staff.id)
     return frame(session, stmt)
 
 
 def staff_counts(session: Session) -> pd.DataFrame:
     """Headcount per community, kind and duty status."""
-    stmt = (select(m.Staff.community_id, m.Staff.kind, m.Staff.on_duty, func.count().label("n"))
-            .group_by(m.Staff.community_id, m.Staff.kind, m.Staff.on_duty))
+    stmt = (select(orm.Staff.community_id, orm.Staff.kind, orm.Staff.on_duty, func.count().label("n"))
+            .group_by(orm.Staff.community_id, orm.Staff.kind, orm.Staff.on_duty))
     return frame(session, stmt)
 
 
 def open_incidents(session: Session) -> pd.DataFrame:
-    stmt = (select(m.Incident.id, m.Incident.code, m.Incident.community_id, m.Incident.type,
-                   m.Incident.severity, m.Incident.status, m.Incident.reported_at, m.Incident.deadline,
-                   m.Incident.lon, m.Incident.lat)
-            .where(m.Incident.status.in_([s.value for s in OPEN_INCIDENT_STATUSES]))
-            .order_by(m.Incident.reported_at))
+    stmt = (select(orm.Incident.id, orm.Incident.code, orm.Incident.community_id, orm.Incident.type,
+                   orm.Incident.severity, orm.Incident.status, orm.Incident.reported_at, orm.Incident.deadline,
+                   orm.Incident.lon, orm.Incident.lat)
+            .where(orm.Incident.status.in_([s.value for s in OPEN_INCIDENT_STATUSES]))
+            .order_by(orm.Incident.reported_at))
     return frame(session, stmt)
 
 
 def incidents_between(session: Session, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
-    stmt = (select(m.Incident.id, m.Incident.code, m.Incident.community_id, m.Incident.type,
-                   m.Incident.severity, m.Incident.status, m.Incident.reported_at, m.Incident.resolved_at,
-                   m.Incident.deadline)
-            .where(m.Incident.reported_at >= start, m.Incident.reported_at < end)
-            .order_by(m.Incident.reported_at))
+    stmt = (select(orm.Incident.id, orm.Incident.code, orm.Incident.community_id, orm.Incident.type,
+                   orm.Incident.severity, orm.Incident.status, orm.Incident.reported_at, orm.Incident.resolved_at,
+                   orm.Incident.deadline)
+            .where(orm.Incident.reported_at >= start, orm.Incident.reported_at < end)
+            .order_by(orm.Incident.reported_at))
     return frame(session, stmt)
 
 
 def community_ref(session: Session, community_id: int) -> dict[str, Any] | None:
     """A community's id, code, name, position and street code (for scope checks), or None."""
-    stmt = (select(m.Community.id, m.Community.code, m.Community.name, m.Community.lon, m.Community.lat,
-                   m.Street.code.label("street_code"))
-            .join(m.Street, m.Street.id == m.Community.street_id).where(m.Community.id == community_id))
+    stmt = (select(orm.Community.id, orm.Community.code, orm.Community.name, orm.Community.lon, orm.Community.lat,
+                   orm.Street.code.label("street_code"))
+            .join(orm.Street, orm.Street.id == orm.Community.street_id).where(orm.Community.id == community_id))
     row = session.execute(stmt).mappings().first()
     return dict(row) if row else None
 
 
 def data_version(session: Session) -> str:
     """A cheap fingerprint that changes with every write (max audit id); caches key on it."""
-    last = session.scalar(select(func.max(m.AuditLog.id)))
+    last = session.scalar(select(func.max(orm.AuditLog.id)))
     return str(last or 0)
 
 

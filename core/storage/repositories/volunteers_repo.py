@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import false, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from core.storage import rows as m
+from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 from core.storage.rows.volunteers import (
@@ -40,21 +40,21 @@ def deployments(session: Session) -> pd.DataFrame:
 
 def people(session: Session, kinds: Sequence[str] = DEPLOYABLE, staff_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """Volunteers and party members with community, street, contact and availability."""
-    home = aliased(m.Community)
-    stmt = (select(m.Staff.id.label("staff_id"), m.Staff.code, m.Staff.name.label("staff_name"), m.Staff.phone,
-                   m.Staff.kind, m.Staff.volunteer_type, m.Staff.on_duty, m.Staff.skills, m.Staff.hours_week,
-                   m.Staff.community_id, m.Staff.home_lon, m.Staff.home_lat,
-                   m.Community.code.label("community_code"), m.Community.name.label("community"),
-                   m.Street.code.label("street_code"), m.Street.name.label("street"),
+    home = aliased(orm.Community)
+    stmt = (select(orm.Staff.id.label("staff_id"), orm.Staff.code, orm.Staff.name.label("staff_name"), orm.Staff.phone,
+                   orm.Staff.kind, orm.Staff.volunteer_type, orm.Staff.on_duty, orm.Staff.skills, orm.Staff.hours_week,
+                   orm.Staff.community_id, orm.Staff.home_lon, orm.Staff.home_lat,
+                   orm.Community.code.label("community_code"), orm.Community.name.label("community"),
+                   orm.Street.code.label("street_code"), orm.Street.name.label("street"),
                    home.name.label("home_community"),
                    VolunteerAvailability.days, VolunteerAvailability.hour_from, VolunteerAvailability.hour_to)
-            .outerjoin(m.Community, m.Community.id == m.Staff.community_id)
-            .outerjoin(m.Street, m.Street.id == m.Community.street_id)
-            .outerjoin(home, home.id == m.Staff.home_community_id)
-            .outerjoin(VolunteerAvailability, VolunteerAvailability.staff_id == m.Staff.id)
-            .where(m.Staff.kind.in_(list(kinds))).order_by(m.Staff.id))
+            .outerjoin(orm.Community, orm.Community.id == orm.Staff.community_id)
+            .outerjoin(orm.Street, orm.Street.id == orm.Community.street_id)
+            .outerjoin(home, home.id == orm.Staff.home_community_id)
+            .outerjoin(VolunteerAvailability, VolunteerAvailability.staff_id == orm.Staff.id)
+            .where(orm.Staff.kind.in_(list(kinds))).order_by(orm.Staff.id))
     if staff_ids is not None:
-        stmt = stmt.where(m.Staff.id.in_(list(staff_ids)))
+        stmt = stmt.where(orm.Staff.id.in_(list(staff_ids)))
     return frame(session, stmt)
 
 
@@ -75,19 +75,19 @@ def tasks(session: Session, start: dt.datetime, end: dt.datetime) -> pd.DataFram
                          func.count(TaskAssignment.checked_out_at).label("checked_out"))
                   .where(TaskAssignment.status == "assigned").group_by(TaskAssignment.task_id).subquery())
     stmt = (select(VolunteerTask.id, VolunteerTask.code, VolunteerTask.type, VolunteerTask.title,
-                   VolunteerTask.community_id, m.Community.code.label("community_code"),
-                   m.Community.name.label("community"), m.Street.code.label("street_code"),
-                   m.Street.name.label("street"), VolunteerTask.grid_id, m.Grid.name.label("grid"),
-                   VolunteerTask.checkpoint_id, m.Checkpoint.name.label("checkpoint"), VolunteerTask.lon,
+                   VolunteerTask.community_id, orm.Community.code.label("community_code"),
+                   orm.Community.name.label("community"), orm.Street.code.label("street_code"),
+                   orm.Street.name.label("street"), VolunteerTask.grid_id, orm.Grid.name.label("grid"),
+                   VolunteerTask.checkpoint_id, orm.Checkpoint.name.label("checkpoint"), VolunteerTask.lon,
                    VolunteerTask.lat, VolunteerTask.starts_at, VolunteerTask.ends_at, VolunteerTask.needed,
                    VolunteerTask.status, VolunteerTask.note, VolunteerTask.version,
                    func.coalesce(n_assigned.c.assigned, 0).label("assigned"),
                    func.coalesce(n_assigned.c.checked_in, 0).label("checked_in"),
                    func.coalesce(n_assigned.c.checked_out, 0).label("checked_out"))
-            .join(m.Community, m.Community.id == VolunteerTask.community_id)
-            .join(m.Street, m.Street.id == m.Community.street_id)
-            .outerjoin(m.Grid, m.Grid.id == VolunteerTask.grid_id)
-            .outerjoin(m.Checkpoint, m.Checkpoint.id == VolunteerTask.checkpoint_id)
+            .join(orm.Community, orm.Community.id == VolunteerTask.community_id)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .outerjoin(orm.Grid, orm.Grid.id == VolunteerTask.grid_id)
+            .outerjoin(orm.Checkpoint, orm.Checkpoint.id == VolunteerTask.checkpoint_id)
             .outerjoin(n_assigned, n_assigned.c.task_id == VolunteerTask.id)
             .where(VolunteerTask.starts_at < end, VolunteerTask.ends_at > start)
             .order_by(VolunteerTask.starts_at, VolunteerTask.code))
@@ -99,13 +99,13 @@ def assignments(session: Session, start: dt.datetime, end: dt.datetime, *, staff
     """Assignments on open tasks overlapping [start, end): who, which task, window, check-in/out, hours."""
     stmt = (select(TaskAssignment.id, TaskAssignment.task_id, VolunteerTask.code.label("task_code"),
                    VolunteerTask.type.label("task_type"), VolunteerTask.community_id, TaskAssignment.staff_id,
-                   m.Staff.code.label("staff_code"), m.Staff.name.label("staff_name"), m.Staff.phone,
-                   m.Staff.kind, VolunteerTask.starts_at, VolunteerTask.ends_at, TaskAssignment.status,
+                   orm.Staff.code.label("staff_code"), orm.Staff.name.label("staff_name"), orm.Staff.phone,
+                   orm.Staff.kind, VolunteerTask.starts_at, VolunteerTask.ends_at, TaskAssignment.status,
                    TaskAssignment.assigned_at, TaskAssignment.assigned_by, TaskAssignment.override_reason,
                    TaskAssignment.checked_in_at, TaskAssignment.checked_out_at, TaskAssignment.hours,
                    VolunteerTask.lon, VolunteerTask.lat)
             .join(VolunteerTask, VolunteerTask.id == TaskAssignment.task_id)
-            .join(m.Staff, m.Staff.id == TaskAssignment.staff_id)
+            .join(orm.Staff, orm.Staff.id == TaskAssignment.staff_id)
             .where(VolunteerTask.starts_at < end, VolunteerTask.ends_at > start, VolunteerTask.status == "open")
             .order_by(VolunteerTask.starts_at, TaskAssignment.id))
     if live_only:
@@ -125,8 +125,8 @@ def lock_task(session: Session, task_id: int) -> VolunteerTask | None:
 
 def lock_people(session: Session, staff_ids: Sequence[int]) -> pd.DataFrame:
     """The people about to be assigned, row-locked (PostgreSQL) so two coordinators queue up."""
-    stmt = (select(m.Staff.id.label("staff_id"), m.Staff.code, m.Staff.kind, m.Staff.on_duty)
-            .where(m.Staff.id.in_(list(staff_ids))).order_by(m.Staff.id).with_for_update())
+    stmt = (select(orm.Staff.id.label("staff_id"), orm.Staff.code, orm.Staff.kind, orm.Staff.on_duty)
+            .where(orm.Staff.id.in_(list(staff_ids))).order_by(orm.Staff.id).with_for_update())
     return frame(session, stmt)
 
 
@@ -153,24 +153,24 @@ def task_ref(session: Session, task_id: int) -> VolunteerTask | None:
 
 
 def checkpoint_ref(session: Session, checkpoint_id: int) -> dict[str, Any] | None:
-    stmt = select(m.Checkpoint.id, m.Checkpoint.code, m.Checkpoint.name, m.Checkpoint.community_id,
-                  m.Checkpoint.grid_id, m.Checkpoint.lon, m.Checkpoint.lat, m.Checkpoint.active).where(
-        m.Checkpoint.id == checkpoint_id)
+    stmt = select(orm.Checkpoint.id, orm.Checkpoint.code, orm.Checkpoint.name, orm.Checkpoint.community_id,
+                  orm.Checkpoint.grid_id, orm.Checkpoint.lon, orm.Checkpoint.lat, orm.Checkpoint.active).where(
+        orm.Checkpoint.id == checkpoint_id)
     row = session.execute(stmt).mappings().first()
     return dict(row) if row else None
 
 
 def grid_ref(session: Session, grid_id: int) -> dict[str, Any] | None:
-    row = session.execute(select(m.Grid.id, m.Grid.community_id, m.Grid.lon, m.Grid.lat)
-                          .where(m.Grid.id == grid_id)).mappings().first()
+    row = session.execute(select(orm.Grid.id, orm.Grid.community_id, orm.Grid.lon, orm.Grid.lat)
+                          .where(orm.Grid.id == grid_id)).mappings().first()
     return dict(row) if row else None
 
 
 def checkpoints(session: Session) -> pd.DataFrame:
-    stmt = (select(m.Checkpoint.id, m.Checkpoint.code, m.Checkpoint.name, m.Checkpoint.community_id,
-                   m.Community.name.label("community"), m.Checkpoint.lon, m.Checkpoint.lat)
-            .join(m.Community, m.Community.id == m.Checkpoint.community_id)
-            .where(m.Checkpoint.active.is_(True)).order_by(m.Checkpoint.code))
+    stmt = (select(orm.Checkpoint.id, orm.Checkpoint.code, orm.Checkpoint.name, orm.Checkpoint.community_id,
+                   orm.Community.name.label("community"), orm.Checkpoint.lon, orm.Checkpoint.lat)
+            .join(orm.Community, orm.Community.id == orm.Checkpoint.community_id)
+            .where(orm.Checkpoint.active.is_(True)).order_by(orm.Checkpoint.code))
     return frame(session, stmt)
 
 
@@ -237,19 +237,19 @@ def ids_by_code(session: Session) -> dict[str, int]:
 def errands(session: Session, since: dt.datetime | None = None) -> pd.DataFrame:
     """Errands (open ones always; closed ones created since ``since``) with place and assignee."""
     stmt = (select(ServiceRequest.id, ServiceRequest.code, ServiceRequest.kind, ServiceRequest.community_id,
-                   m.Community.code.label("community_code"), m.Community.name.label("community"),
-                   m.Street.code.label("street_code"), m.Street.name.label("street"), ServiceRequest.household_id,
+                   orm.Community.code.label("community_code"), orm.Community.name.label("community"),
+                   orm.Street.code.label("street_code"), orm.Street.name.label("street"), ServiceRequest.household_id,
                    ServiceRequest.resident_name, ServiceRequest.phone, ServiceRequest.address, ServiceRequest.detail,
                    ServiceRequest.status, ServiceRequest.created_at, ServiceRequest.created_by,
-                   ServiceRequest.deadline, ServiceRequest.assignee_staff_id, m.Staff.code.label("assignee_code"),
-                   m.Staff.name.label("staff_name"), ServiceRequest.assigned_at, ServiceRequest.started_at,
+                   ServiceRequest.deadline, ServiceRequest.assignee_staff_id, orm.Staff.code.label("assignee_code"),
+                   orm.Staff.name.label("staff_name"), ServiceRequest.assigned_at, ServiceRequest.started_at,
                    ServiceRequest.closed_at, ServiceRequest.note, ServiceRequest.incident_id,
-                   m.Incident.code.label("incident_code"), ServiceRequest.version,
-                   m.Community.lon, m.Community.lat)
-            .join(m.Community, m.Community.id == ServiceRequest.community_id)
-            .join(m.Street, m.Street.id == m.Community.street_id)
-            .outerjoin(m.Staff, m.Staff.id == ServiceRequest.assignee_staff_id)
-            .outerjoin(m.Incident, m.Incident.id == ServiceRequest.incident_id)
+                   orm.Incident.code.label("incident_code"), ServiceRequest.version,
+                   orm.Community.lon, orm.Community.lat)
+            .join(orm.Community, orm.Community.id == ServiceRequest.community_id)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .outerjoin(orm.Staff, orm.Staff.id == ServiceRequest.assignee_staff_id)
+            .outerjoin(orm.Incident, orm.Incident.id == ServiceRequest.incident_id)
             .order_by(ServiceRequest.deadline, ServiceRequest.id))
     if since is not None:
         stmt = stmt.where((ServiceRequest.created_at >= since)
@@ -279,14 +279,14 @@ def household_ref(session: Session, household_id: int) -> dict[str, Any] | None:
 
 
 def staff_ref(session: Session, staff_id: int) -> dict[str, Any] | None:
-    row = session.execute(select(m.Staff.id, m.Staff.code, m.Staff.kind, m.Staff.on_duty, m.Staff.community_id)
-                          .where(m.Staff.id == staff_id)).mappings().first()
+    row = session.execute(select(orm.Staff.id, orm.Staff.code, orm.Staff.kind, orm.Staff.on_duty, orm.Staff.community_id)
+                          .where(orm.Staff.id == staff_id)).mappings().first()
     return dict(row) if row else None
 
 
 def checkpoint_ids(session: Session) -> dict[str, int]:
     """Demo seeding: checkpoint code -> id."""
-    return dict(session.execute(select(m.Checkpoint.code, m.Checkpoint.id)).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(orm.Checkpoint.code, orm.Checkpoint.id)).all())  # type: ignore[arg-type]
 
 
 def households_for_demo(session: Session) -> pd.DataFrame:
