@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -20,11 +20,14 @@ DEFAULT_LANG = "zh"
 LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 
-def _load() -> tuple[dict[str, dict[str, str]], list[str]]:
-    tables: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+def load_tables(package: str, path: Iterable[str],
+                base: Mapping[str, Mapping[str, str]] | None = None) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Merge the ``ZH`` / ``EN`` dicts of every module of ``package`` (on ``path``) onto ``base``;
+    returns the tables and the keys defined twice (``module:key``)."""
+    tables: dict[str, dict[str, str]] = {lang: dict((base or {}).get(lang, {})) for lang in LANGS}
     duplicates: list[str] = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
+        mod = importlib.import_module(f"{package}.{info.name}")
         for lang, attr in (("zh", "ZH"), ("en", "EN")):
             table = getattr(mod, attr, {})
             duplicates += [f"{info.name}:{k}" for k in table if k in tables[lang]]
@@ -32,7 +35,7 @@ def _load() -> tuple[dict[str, dict[str, str]], list[str]]:
     return tables, duplicates
 
 
-TABLES, DUPLICATE_KEYS = _load()
+TABLES, DUPLICATE_KEYS = load_tables(__name__, __path__)
 
 
 def cli_lang(explicit: str | None = None) -> str:

@@ -7,9 +7,7 @@ key defined twice is an error, caught by the tests. zh-CN is the default languag
 
 from __future__ import annotations
 
-import importlib
 import os
-import pkgutil
 from typing import Any
 
 import core.i18n as core_i18n
@@ -19,19 +17,8 @@ DEFAULT_LANG = "zh"
 LANG_KEY = "lang"  # session-state key of the chosen language
 
 
-def _load() -> tuple[dict[str, dict[str, str]], list[str]]:
-    tables: dict[str, dict[str, str]] = {lang: dict(core_i18n.TABLES[lang]) for lang in LANGS}
-    duplicates: list[str] = list(core_i18n.DUPLICATE_KEYS)
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        mod = importlib.import_module(f"{__name__}.{info.name}")
-        for lang, attr in (("zh", "ZH"), ("en", "EN")):
-            table = getattr(mod, attr, {})
-            duplicates += [f"{info.name}:{k}" for k in table if k in tables[lang]]
-            tables[lang].update(table)
-    return tables, duplicates
-
-
-TABLES, DUPLICATE_KEYS = _load()
+_tables, _duplicates = core_i18n.load_tables(__name__, __path__, base=core_i18n.TABLES)
+TABLES, DUPLICATE_KEYS = _tables, [*core_i18n.DUPLICATE_KEYS, *_duplicates]
 
 
 def current_lang() -> str:
