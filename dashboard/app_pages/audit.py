@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+from core.services import clock
 from core.services.audit_report import AuditFilter
 from dashboard import auth, cache
 from dashboard.i18n import TABLES, t
@@ -33,7 +34,7 @@ community = c2.selectbox(t("audit.filter.community"), ["", *names], key="audit_c
                          format_func=lambda v: f"{names[v]}（{v}）" if v else all_)
 actions = c3.multiselect(t("audit.filter.actions"), choices["actions"], key="audit_actions",
                          format_func=action_label, placeholder=all_)
-today = dt.date.today()
+today = clock.wall_now().date()
 period = c4.date_input(t("audit.filter.period"), value=(today - dt.timedelta(days=30), today), key="audit_period")
 start, end = (tuple(period) + (None, None))[:2] if isinstance(period, tuple | list) else (period, period)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
+from core.services import clock
 from dashboard import auth, cache, state_keys
 from dashboard.builders import charts, coverage_maps
 from dashboard.i18n import label, t
@@ -14,7 +13,7 @@ from dashboard.navigation import PAGES_DIR
 from dashboard.panels.components import fmt_int, fmt_people, legend
 
 totals, _ = cache.gap_trend(14)
-today = totals["day"].iat[-1] if len(totals) else dt.date.today()
+today = totals["day"].iat[-1] if len(totals) else clock.wall_now().date()
 
 st.title(t("gaps.title"))
 st.caption(t("gaps.caption"))

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from core.model.errors import FangxianError
 from core.model.norms import FATIGUE_POLICIES, NUMERIC_TERMS, Norms
 from core.model.volunteer_rules import TASK_TYPES
+from core.services import clock
 from core.services.norms import save_norms
 from dashboard import auth, cache, feedback, state_keys
 from dashboard.i18n import label, t
 
 actor = auth.guard("admin")
 history = cache.norm_versions()
-today = dt.date.today()
+today = clock.wall_now().date()
 in_force = history[pd.to_datetime(history["valid_from"]).dt.date <= today] if len(history) else history
 current = Norms.from_params(dict(in_force["params"].iat[0])) if len(in_force) else Norms()
 

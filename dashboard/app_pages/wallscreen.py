@@ -8,12 +8,12 @@ documented in dashboard/panels/wall_live.py.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import streamlit as st
 
 from core.model.alert_rules import for_display, summary
+from core.services import clock
 from dashboard import auth, cache
 from dashboard.builders import wall_view
 from dashboard.context import db_url
@@ -54,7 +54,7 @@ def header() -> None:
     data, _, _ = fetch(_wall)
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.title(t("wall.title", district=getattr(data, "district", "")))
-    now = dt.datetime.now()
+    now = clock.wall_now()
     demo = f'<span class="fx-demo">{wall_view.esc(t("app.demo_badge"))}</span>' if getattr(data, "demo", False) else ""
     right.markdown(f'<div class="fx-clock" style="text-align:right">{wall_view.esc(now.strftime("%Y-%m-%d %H:%M"))}'
                    f'{demo}</div>', unsafe_allow_html=True)
