@@ -73,7 +73,7 @@ def type_text(kind: pd.Series, volunteer_type: pd.Series) -> pd.Series:
 
 def availability_text(days: pd.Series, hour_from: pd.Series, hour_to: pd.Series) -> pd.Series:
     """Weekdays and hours in words (one label per distinct weekday set); "not registered" when none."""
-    labels = days.map({d: weekdays_text(str(d), current_lang(), TABLES) for d in days.dropna().unique()})
+    labels = days.map({d: weekdays_text(str(d), current_lang(), TABLES) for d in days.dropna().unique()}).astype(object)
     hours = (hour_from.fillna(0).astype(int).astype(str).str.zfill(2) + "–"
              + hour_to.fillna(0).astype(int).astype(str).str.zfill(2) + " " + t("vol.unit.hour_of_day"))
     return (labels + " " + hours).where(days.notna(), t("vol.avail.none"))

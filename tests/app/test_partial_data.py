@@ -1,0 +1,65 @@
+"""Every page renders on a database a district filled from its own files, before it has everything:
+only a community list (codes, names, streets; no coordinates, no boundaries, no grids), then that list
+plus a staff roster. Filled through the importer, as a clerk would (no demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.cli.main import main
+from core.model.actor import SYSTEM
+from core.services.identity import add_user
+from core.services.uow import unit_of_work
+from dashboard.auth import SESSION_KEY, new_session
+from dashboard.navigation import PAGES
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
+COMMUNITIES = ("社区编码,社区名称,街道,常住人口\n"
+               "420102001001,大智社区,大智街道,8000\n420102001002,球场社区,大智街道,9000\n"
+               "420102002001,一元社区,一元街道,7000\n")
+STAFF = ("编号,姓名,类别,所在社区,可调配,在岗\n"
+         "S1,张伟,下沉干部,420102001001,是,是\nS2,李娜,社区工作者,420102001002,否,是\n"
+         "S3,王芳,下沉干部,420102002001,是,否\n")
+
+
+def _district(tmp_path: Path, *, staff: bool) -> str:
+    url = f"sqlite:///{tmp_path / 'district.db'}"
+    (tmp_path / "c.csv").write_text(COMMUNITIES, encoding="utf-8")
+    assert main(["--database-url", url, "init"]) == 0
+    assert main(["--database-url", url, "import", "communities", str(tmp_path / "c.csv"),
+                 "--district-name", "江岸区", "--district-code", "420102"]) == 0
+    if staff:
+        (tmp_path / "s.csv").write_text(STAFF, encoding="utf-8")
+        assert main(["--database-url", url, "import", "staff", str(tmp_path / "s.csv")]) == 0
+    with unit_of_work(url) as uow:
+        add_user(uow, SYSTEM, "admin", "管理员", "a-long-password", ["admin"])
+    return url
+
+
+@pytest.fixture(params=["communities only", "communities and staff"])
+def district(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from core.storage.db import dispose_engines
+
+    url = _district(tmp_path, staff=request.param != "communities only")
+    monkeypatch.setenv("FANGXIAN_DATABASE_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield url
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    dispose_engines()
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_every_page_renders_before_the_district_has_loaded_everything(district: str, spec: object) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state[SESSION_KEY] = new_session("local", username="admin")
+    at.run()
+    at.switch_page(f"app_pages/{spec.file}")  # type: ignore[attr-defined]
+    at.run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
