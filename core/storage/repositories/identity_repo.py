@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select, update
 from sqlalchemy.orm import Session
 
 from core.storage.repositories.base import Repository, bound
@@ -29,8 +29,14 @@ def get_user(session: Session, username: str) -> dict[str, Any] | None:
 
 
 def user_row(session: Session, username: str) -> AppUser | None:
-    """The row itself, for a service that changes it in its own transaction."""
-    return session.scalar(select(AppUser).where(AppUser.username == username).with_for_update())
+    """The row itself, locked, for a service that changes it in its own transaction (a sign-in counts
+    failures: a read-modify-write that must not interleave). PostgreSQL locks the row; SQLite ignores
+    FOR UPDATE, so its one write lock is taken first (a no-op UPDATE, like BEGIN IMMEDIATE), before the
+    row is read — concurrent attempts then queue on busy_timeout instead of counting from the same value."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(AppUser).where(false()).values(username=AppUser.username))
+    stmt = select(AppUser).where(AppUser.username == username).with_for_update()
+    return session.scalar(stmt.execution_options(populate_existing=True))
 
 
 def add_user(session: Session, **fields: Any) -> None:
