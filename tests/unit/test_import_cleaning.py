@@ -10,7 +10,7 @@ import pytest
 
 from core.i18n import error_text
 from core.model.errors import InvalidInput
-from core.services.importer import cleaning as cl
+from core.services.importer import cleaning
 
 
 def _s(*values: str) -> pd.Series:
@@ -27,7 +27,7 @@ def _ok(values: pd.Series, errors: pd.Series) -> list[object]:
     ("3 人", 3), ("120户", 120), (" 7 ", 7), ("", None),
 ])
 def test_integers_accept_full_width_digits_separators_and_units(cell: str, value: int | None) -> None:
-    assert _ok(*cl.integers(_s(cell))) == [value]
+    assert _ok(*cleaning.integers(_s(cell))) == [value]
 
 
 @pytest.mark.parametrize(("cell", "message"), [
@@ -35,12 +35,12 @@ def test_integers_accept_full_width_digits_separators_and_units(cell: str, value
     ("-3", ("importer.below_minimum", {"value": "-3", "minimum": 0})),
 ])
 def test_integers_report_what_they_cannot_read(cell: str, message: tuple[str, dict[str, object]]) -> None:
-    values, errors = cl.integers(_s(cell))
+    values, errors = cleaning.integers(_s(cell))
     assert errors.tolist() == [message] and values.isna().all()
 
 
 def test_a_bad_cell_message_is_a_key_that_renders_in_both_languages() -> None:
-    key, params = cl.integers(_s("abc"))[1].iat[0]
+    key, params = cleaning.integers(_s("abc"))[1].iat[0]
     assert error_text(InvalidInput(key, **params), "zh") == "“abc” 不是整数"
     assert error_text(InvalidInput(key, **params), "en") == "“abc” is not a whole number"
 
@@ -50,7 +50,7 @@ def test_a_bad_cell_message_is_a_key_that_renders_in_both_languages() -> None:
     ("0", False), ("√", True), ("×", False), ("Ｙ", True), ("true", True), ("", None),
 ])
 def test_booleans_accept_chinese_english_and_tick_marks(cell: str, value: bool | None) -> None:
-    assert _ok(*cl.booleans(_s(cell))) == [value]
+    assert _ok(*cleaning.booleans(_s(cell))) == [value]
 
 
 @pytest.mark.parametrize(("cell", "value"), [
@@ -58,7 +58,7 @@ def test_booleans_accept_chinese_english_and_tick_marks(cell: str, value: bool |
     ("HIGH", "high"), ("medium", "medium"),
 ])
 def test_risk_levels_accept_the_chinese_words(cell: str, value: str) -> None:
-    assert _ok(*cl.risk_levels(_s(cell))) == [value]
+    assert _ok(*cleaning.risk_levels(_s(cell))) == [value]
 
 
 @pytest.mark.parametrize(("cell", "kind", "vtype"), [
@@ -67,7 +67,7 @@ def test_risk_levels_accept_the_chinese_words(cell: str, value: str) -> None:
     ("志愿者", "volunteer", None), ("巾帼志愿者", "volunteer", "women"), ("民兵", "volunteer", "militia"),
 ])
 def test_staff_kinds_accept_codes_chinese_words_and_volunteer_types(cell: str, kind: str, vtype: str | None) -> None:
-    kinds, vtypes, errors = cl.staff_kinds(_s(cell))
+    kinds, vtypes, errors = cleaning.staff_kinds(_s(cell))
     assert errors.isna().all()
     assert kinds.iat[0] == kind and (None if pd.isna(vtypes.iat[0]) else vtypes.iat[0]) == vtype
 
@@ -81,7 +81,7 @@ def test_staff_kinds_accept_codes_chinese_words_and_volunteer_types(cell: str, k
     ("46354.5", dt.datetime(2026, 11, 28, 12, 0)),  # an Excel serial date that lost its format
 ])
 def test_datetimes_accept_text_dates_and_excel_serials(cell: str, value: dt.datetime) -> None:
-    assert _ok(*cl.datetimes(_s(cell))) == [pd.Timestamp(value)]
+    assert _ok(*cleaning.datetimes(_s(cell))) == [pd.Timestamp(value)]
 
 
 @pytest.mark.parametrize(("cell", "value"), [
@@ -89,16 +89,16 @@ def test_datetimes_accept_text_dates_and_excel_serials(cell: str, value: dt.date
     ("027-82345678", "02782345678"), ("(027)82345678", "02782345678"),
 ])
 def test_phones_are_stored_as_digits(cell: str, value: str) -> None:
-    assert _ok(*cl.phones(_s(cell))) == [value]
+    assert _ok(*cleaning.phones(_s(cell))) == [value]
 
 
 @pytest.mark.parametrize("cell", ["12345", "23800138000", "1380013800a"])
 def test_malformed_phones_are_refused(cell: str) -> None:
-    assert cl.phones(_s(cell))[1].notna().all()
+    assert cleaning.phones(_s(cell))[1].notna().all()
 
 
 def test_skills_map_to_codes_and_unknown_words_are_named() -> None:
-    values, errors = cl.skills(_s("驾驶、医护", "driving, IT", "", "厨师、驾驶"))
+    values, errors = cleaning.skills(_s("驾驶、医护", "driving, IT", "", "厨师、驾驶"))
     assert [None if pd.isna(v) else v for v in values] == ["driving,medical", "driving,it", None, None]
     assert errors.isna().tolist() == [True, True, True, False]
     key, params = errors.iat[3]
@@ -107,10 +107,10 @@ def test_skills_map_to_codes_and_unknown_words_are_named() -> None:
 
 
 def test_phones_are_masked_for_the_audit_log_and_exports() -> None:
-    assert cl.mask_phone("13812345678") == "138****5678"
-    assert cl.mask_phones(pd.Series(["13812345678", None])).tolist() == ["138****5678", None]
+    assert cleaning.mask_phone("13812345678") == "138****5678"
+    assert cleaning.mask_phones(pd.Series(["13812345678", None])).tolist() == ["138****5678", None]
 
 
 def test_a_masked_phone_from_an_export_counts_as_not_given() -> None:
-    values, errors = cl.phones(_s("138****5678"))
+    values, errors = cleaning.phones(_s("138****5678"))
     assert errors.isna().all() and values.isna().all()

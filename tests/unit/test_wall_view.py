@@ -10,24 +10,24 @@ import pytest
 
 from core.services.read_models.coverage import MapGeometry
 from core.services.read_models.wall import Kpi
-from dashboard.builders import wall_view as wv
+from dashboard.builders import wall_view
 from dashboard.panels.wall_live import settings
 
 
 @pytest.mark.parametrize(("kpi", "text", "colour"), [
-    (Kpi("shortage", 3326, 3212, "people", "down"), "较昨日 ▲ 114 人", wv.BAD),
-    (Kpi("open_incidents", 31, 36, "items", "down"), "较昨日 ▼ 5 起", wv.GOOD),
-    (Kpi("grid_coverage", 89.64, 90.80, "percent", "up"), "较昨日 ▼ 1.2 个百分点", wv.BAD),
-    (Kpi("volunteers_on_duty", 4800, 4687, "people", "up"), "较昨日 ▲ 113 人", wv.GOOD),
-    (Kpi("short_communities", 144, 144, "communities", "down"), "较昨日持平", wv.FLAT),
-    (Kpi("short_communities", 144, None, "communities", "down"), "昨日无数据", wv.FLAT),
+    (Kpi("shortage", 3326, 3212, "people", "down"), "较昨日 ▲ 114 人", wall_view.BAD),
+    (Kpi("open_incidents", 31, 36, "items", "down"), "较昨日 ▼ 5 起", wall_view.GOOD),
+    (Kpi("grid_coverage", 89.64, 90.80, "percent", "up"), "较昨日 ▼ 1.2 个百分点", wall_view.BAD),
+    (Kpi("volunteers_on_duty", 4800, 4687, "people", "up"), "较昨日 ▲ 113 人", wall_view.GOOD),
+    (Kpi("short_communities", 144, 144, "communities", "down"), "较昨日持平", wall_view.FLAT),
+    (Kpi("short_communities", 144, None, "communities", "down"), "昨日无数据", wall_view.FLAT),
 ])
 def test_the_change_since_yesterday_reads_in_chinese_with_unit_and_colour(kpi, text, colour) -> None:  # type: ignore[no-untyped-def]
-    assert wv.fmt_delta(kpi) == (text, colour)
+    assert wall_view.fmt_delta(kpi) == (text, colour)
 
 
 def test_tiles_carry_chinese_labels_units_and_thousands_separators() -> None:
-    html = wv.kpi_tiles_html([Kpi("shortage", 3326, 3212, "people", "down"),
+    html = wall_view.kpi_tiles_html([Kpi("shortage", 3326, 3212, "people", "down"),
                               Kpi("grid_coverage", 89.64, 90.8, "percent", "up")])
     assert "缺员人数" in html and "3,326" in html and ">人<" in html
     assert "网格覆盖率" in html and "89.6" in html and ">%<" in html
@@ -41,12 +41,12 @@ def test_alert_lines_are_escaped_badged_and_capped() -> None:
         "target": ["甲社区", "E1", "三网格"], "value": [70.0, 30.04, 0.0], "threshold": [60.0, 24.0, 0.0],
         "first_seen": [dt.datetime(2026, 11, 29, 9, 5)] * 3, "is_new": [True, False, False],
     })
-    html = wv.alerts_html(alerts, max_rows=2)
+    html = wall_view.alerts_html(alerts, max_rows=2)
     assert "&lt;b&gt;甲社区&lt;/b&gt;（一街道）缺员 70 人，超过 60 人" in html
     assert "乙社区（一街道）事件 E1 超时 30.0 小时" in html
     assert html.count('data-testid="fx-alert"') == 2 and "另有 1 条预警" in html
     assert html.count("fx-badge new") == 1 and "严重" in html and "11-29 09:05 起" in html
-    assert "当前没有需要处理的预警" in wv.alerts_html(alerts.head(0), 5)
+    assert "当前没有需要处理的预警" in wall_view.alerts_html(alerts.head(0), 5)
 
 
 @pytest.mark.parametrize(("age", "failed", "cls", "text"), [
@@ -55,7 +55,7 @@ def test_alert_lines_are_escaped_badged_and_capped() -> None:
     (700, True, "fx-fresh bad", "数据已 11 分钟未更新"),
 ])
 def test_freshness_turns_amber_then_red(age, failed, cls, text) -> None:  # type: ignore[no-untyped-def]
-    html = wv.freshness_html(1_000_000.0 - age, failed, 1_000_000.0, stale_after=300)
+    html = wall_view.freshness_html(1_000_000.0 - age, failed, 1_000_000.0, stale_after=300)
     assert f'class="{cls}"' in html and text in html
 
 
@@ -79,22 +79,22 @@ def test_the_map_is_offline_dark_coloured_by_gap_and_labels_streets() -> None:
     comm = pd.DataFrame({"community_id": [1, 2], "code": ["C1", "C2"], "name": ["甲社区", "乙社区"], "lon": [114.3, 114.31], "lat": [30.6, 30.6],
                          "gap": [60, -30], "grid_coverage": [100.0, None], "volunteers_per_1k": [4.5, 2.0],
                          "open_incidents": [0, 5]})
-    spec = json.loads(wv.wall_deck(geo, comm, "gap", width_px=1000, height_px=700, scale=2).to_json())
+    spec = json.loads(wall_view.wall_deck(geo, comm, "gap", width_px=1000, height_px=700, scale=2).to_json())
     assert spec.get("mapProvider") is None  # offline: no tile host
     ids = [layer["id"] for layer in spec["layers"]]
     assert ids == ["district-outline", "wall-communities", "street-boundaries", "street-labels"]
     fills = [f["properties"]["fill"] for f in spec["layers"][1]["data"]["features"]]
     assert fills[0][0] > fills[0][2] and fills[1][2] > fills[1][0]  # short red, surplus blue
     assert spec["layers"][3]["getSize"] == 38
-    cov = json.loads(wv.wall_deck(geo, comm, "coverage", width_px=1000, height_px=700).to_json())
-    assert [f["properties"]["fill"] for f in cov["layers"][1]["data"]["features"]][1] == wv.NO_DATA
+    cov = json.loads(wall_view.wall_deck(geo, comm, "coverage", width_px=1000, height_px=700).to_json())
+    assert [f["properties"]["fill"] for f in cov["layers"][1]["data"]["features"]][1] == wall_view.NO_DATA
 
 
 def test_the_trend_is_dark_chinese_and_labels_the_last_day() -> None:
     trend = pd.DataFrame({"day": pd.date_range("2026-11-16", periods=14).date, "shortage": range(900, 3700, 200),
                           "open_incidents": range(14), "overdue_incidents": range(14)})
-    spec = wv.trend_chart(trend, "overview", height_px=300, scale=1).to_dict()
+    spec = wall_view.trend_chart(trend, "overview", height_px=300, scale=1).to_dict()
     text = json.dumps(spec, ensure_ascii=False)
     assert spec["background"] == "transparent" and "缺员人数" in text and "3,500" in text
-    two = json.dumps(wv.trend_chart(trend, "incidents", height_px=300).to_dict(), ensure_ascii=False)
+    two = json.dumps(wall_view.trend_chart(trend, "incidents", height_px=300).to_dict(), ensure_ascii=False)
     assert "未办结" in two and "超时" in two
