@@ -51,6 +51,11 @@ def ready(url: str) -> bool:
 
 @st.cache_data(ttl=3, max_entries=16, show_spinner=False)
 def data_version(url: str) -> str:
+    return current_version(url)
+
+
+def current_version(url: str) -> str:
+    """The data version read now (one tiny query), for a read that must see a write on its next tick."""
     with unit_of_work(url) as uow:
         return wall_service.data_version(uow)
 
@@ -74,11 +79,12 @@ def clear() -> None:
 
 
 def cached(ttl: float, max_entries: int, *, shared: bool = False,
-           versioned: bool = True) -> Callable[[Callable[Concatenate[UnitOfWork, P], R]], Callable[P, R]]:
+           versioned: bool = True, fresh: bool = False) -> Callable[[Callable[Concatenate[UnitOfWork, P], R]], Callable[P, R]]:
     """Cache a service read ``f(uow, *args)``. ``shared`` keeps one object for every session
     (``cache_resource``: for large read-only results that pickling would cost more than computing);
     ``versioned=False`` keeps a result across writes until its ttl (for what a write today cannot
-    change, such as the days before today)."""
+    change, such as the days before today); ``fresh`` reads the version uncached on every call (the wall:
+    a write made anywhere shows on its next refresh, not up to the version cache's 3 s later)."""
 
     def wrap(service: Callable[Concatenate[Any, P], R]) -> Callable[P, R]:
         name = f"{service.__module__}.{service.__qualname__}"
@@ -99,7 +105,8 @@ def cached(ttl: float, max_entries: int, *, shared: bool = False,
             if not made:
                 made.append(store(ttl=ttl, max_entries=max_entries, show_spinner=False)(run))  # type: ignore[operator]
             url = db_url()
-            return made[0](name, url, data_version(url) if versioned else "", *args, **kwargs)
+            version = (current_version(url) if fresh else data_version(url)) if versioned else ""
+            return made[0](name, url, version, *args, **kwargs)
 
         return read
 
@@ -165,7 +172,7 @@ def suggested_plan(uow: UnitOfWork, options: tuple[tuple[str, object], ...], str
     return reassign_service.suggest_plan(uow, PlanOptions(**dict(options)), streets=streets, gaps=gaps())
 
 
-@cached(60, 8)
+@cached(60, 8, fresh=True)
 def wall(uow: UnitOfWork) -> object:
     """The wall screen's payload (core.services.read_models.wall.WallData)."""
     return wall_service.load_wall(uow, past=wall_past(clock.reference_day(uow)))
