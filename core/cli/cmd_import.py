@@ -8,6 +8,7 @@ import time
 
 from core.cli.common import cli_actor
 from core.i18n import translate
+from core.services.importer.registry import KINDS
 
 KIND_HELP = {
     "communities": "社区（社区编码、社区名称、街道、常住人口、户数、经纬度、风险等级、卡点数、居家隔离户数、重点关爱人数）",
@@ -24,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                     "整个文件都不导入（数据库不变），并逐条列出文件、行号、列名和原因；退出码 2。"
                     "再次导入同一文件只会更新，不会重复。",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(f"  {k:<12}{v}" for k, v in KIND_HELP.items()))
-    p.add_argument("kind", choices=list(KIND_HELP), help="导入类型")
+        epilog="\n".join(f"  {k:<12}{KIND_HELP.get(k, '')}" for k in KINDS))
+    p.add_argument("kind", choices=list(KINDS), help="导入类型")
     p.add_argument("file", help="文件路径（.csv / .xlsx / .geojson）")
     p.add_argument("--datum", choices=["wgs84", "gcj02", "bd09"], default="wgs84",
                    help="文件中坐标的坐标系：wgs84（GPS，默认）、gcj02（高德、腾讯）、bd09（百度）")

@@ -8,6 +8,4 @@ transaction (``service`` over ``core.storage.repositories.import_repo``). Any pr
 
 from core.services.importer.problems import ImportRefused, Problem
 
-KINDS = ("communities", "staff", "incidents", "boundaries")
-
-__all__ = ["KINDS", "ImportRefused", "Problem"]
+__all__ = ["ImportRefused", "Problem"]

@@ -222,6 +222,13 @@ def datetimes(raw: pd.Series) -> Cleaned:
     return values, _errors(raw, bad, "importer.not_datetime")
 
 
+def dates(raw: pd.Series) -> Cleaned:
+    """Calendar days, written as the dates of ``datetimes`` are (a time of day, if any, is dropped)."""
+    values, errors = datetimes(raw)
+    days = pd.Series([v.date() if pd.notna(v) else None for v in values], index=raw.index, dtype=object)
+    return days, errors
+
+
 CHINA_LON = (73.4, 135.1)
 CHINA_LAT = (3.8, 53.6)
 

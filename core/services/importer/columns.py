@@ -14,8 +14,9 @@ from typing import Literal
 
 from core.services.importer.problems import Problem
 
-Kind = Literal["text", "int", "float", "bool", "datetime", "risk", "staff_kind", "skills", "phone",
-               "incident_type", "severity", "status", "community_ref"]
+Kind = Literal["text", "int", "float", "bool", "datetime", "date", "risk", "staff_kind", "skills", "phone",
+               "incident_type", "severity", "status", "community_ref", "compound_kind", "vulnerable_category",
+               "off_duty_reason"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,28 @@ INCIDENTS = (
     Column("description", "描述", "text", aliases=("事件描述", "情况描述", "内容", "备注")),
 )
 
-SPECS: dict[str, tuple[Column, ...]] = {"communities": COMMUNITIES, "staff": STAFF, "incidents": INCIDENTS}
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One exchange format: its columns, the column rows are upserted by (``key``, unique in a file)
+    and the coordinate pairs it carries (checked, converted to WGS-84). Every ``community_ref`` column
+    is resolved to a community code (a community may be written by code or by its unique name)."""
+
+    kind: str
+    columns: tuple[Column, ...]
+    key: str
+    coords: tuple[tuple[str, str], ...] = ()
+    #: free text that keeps its full-width punctuation as written (codes and words are normalised)
+    free_text: frozenset[str] = frozenset()
+
+
+BASE_FORMATS: dict[str, Format] = {
+    "communities": Format("communities", COMMUNITIES, "code", (("lon", "lat"),), frozenset({"name", "street"})),
+    "staff": Format("staff", STAFF, "id", (("home_lon", "home_lat"),), frozenset({"name", "unit"})),
+    "incidents": Format("incidents", INCIDENTS, "id", (("lon", "lat"),), frozenset({"description"})),
+}
+SPECS: dict[str, tuple[Column, ...]] = {k: f.columns for k, f in BASE_FORMATS.items()}
 
 _NOTE = re.compile(r"\([^()]*\)$")
 

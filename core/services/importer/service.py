@@ -12,13 +12,15 @@ from core.model.actor import Actor, write_service
 from core.model.errors import InvalidInput
 from core.services import clock
 from core.services.audit import new_batch_id
-from core.services.importer import boundaries, write_communities, write_incidents, write_staff
+from core.services.importer import boundaries, write_communities
 from core.services.importer.context import Context
 from core.services.importer.reading import read_table
+from core.services.importer.registry import KINDS as REGISTRY
 from core.services.importer.validate import validate
 from core.services.uow import UnitOfWork
 
-KINDS = ("communities", "staff", "incidents", "boundaries")
+#: every kind, in the order a district loads them
+KINDS = tuple(REGISTRY)
 DATUMS = ("wgs84", "gcj02", "bd09")
 #: the further counts a summary may report (``importer.summary.<name>``)
 EXTRA_COUNTS = ("district_created", "streets_created", "units_created")
@@ -55,21 +57,20 @@ def import_file(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, d
     path = Path(path)
     if not path.is_file():
         raise InvalidInput("importer.file_missing", path=str(path))
-    table = None if kind == "boundaries" else read_table(path, sheet)
+    spec = REGISTRY[kind]
+    table = None if spec.format is None else read_table(path, sheet)
     now = now or clock.wall_now()
     now = now.replace(microsecond=0)
     ctx = Context(uow, actor, kind, path.name, new_batch_id(), now, dry_run)
-    if kind == "boundaries":
+    if spec.format is None:
         boundaries.write(ctx, boundaries.read(path, datum, uow))
     else:
         assert table is not None
-        v = validate(table, kind, datum=datum, communities=uow.imports.community_refs())
-        if kind == "communities":
+        v = validate(table, spec.format, datum=datum, communities=uow.imports.community_refs())
+        if spec.write is None:
             write_communities.write(ctx, v, district_name=district_name, district_code=district_code)
-        elif kind == "staff":
-            write_staff.write(ctx, v)
         else:
-            write_incidents.write(ctx, v)
+            spec.write(ctx, v)
     counts = dict(ctx.counts)
     summary = ImportSummary(kind, path.name, counts.pop("created"), counts.pop("updated"),
                             counts.pop("unchanged"), dry_run, counts)

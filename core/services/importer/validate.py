@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.model.geo import DATUM_TO_WGS84
 from core.services.importer import cleaning
-from core.services.importer.columns import SPECS, Column, map_headers
+from core.services.importer.columns import BASE_FORMATS, Column, Format, map_headers
 from core.services.importer.problems import ImportRefused, Problem
 from core.services.importer.reading import RawTable
 
@@ -23,12 +23,8 @@ CLEANERS: dict[str, Callable[[pd.Series], cleaning.Cleaned]] = {
     "text": cleaning.texts, "int": cleaning.integers, "float": cleaning.floats, "bool": cleaning.booleans,
     "datetime": cleaning.datetimes, "risk": cleaning.risk_levels, "skills": cleaning.skills,
     "phone": cleaning.phones, "incident_type": cleaning.incident_types, "severity": cleaning.severities,
-    "status": cleaning.statuses, "community_ref": cleaning.texts,
+    "status": cleaning.statuses, "community_ref": cleaning.texts, "date": cleaning.dates,
 }
-#: free text keeps full-width punctuation as written (codes and words are normalised)
-FREE_TEXT = frozenset({"name", "street", "unit", "description"})
-KEY = {"communities": "code", "staff": "id", "incidents": "id"}
-COORDS = {"communities": [("lon", "lat")], "staff": [("home_lon", "home_lat")], "incidents": [("lon", "lat")]}
 
 
 @dataclass
@@ -57,11 +53,13 @@ class _Collector:
         self.add(header, cleaning.messages(pd.RangeIndex(len(mask)), mask, key, **params))
 
 
-def validate(table: RawTable, kind: str, *, datum: str = "wgs84",
+def validate(table: RawTable, kind: str | Format, *, datum: str = "wgs84",
              communities: pd.DataFrame | None = None) -> Validated:
-    """Clean and check every cell of ``table`` as an import of ``kind``; raise ImportRefused with
-    every problem. ``communities`` (code, name) are the ones references may point to."""
-    spec = SPECS[kind]
+    """Clean and check every cell of ``table`` as an import of ``kind`` (a base format's name or any
+    Format); raise ImportRefused with every problem. ``communities`` (code, name) are the ones
+    references may point to."""
+    fmt = BASE_FORMATS[kind] if isinstance(kind, str) else kind
+    kind, spec = fmt.kind, fmt.columns
     positions, header_problems = map_headers(table.file, table.headers, spec)
     out = _Collector(table)
     out.problems.extend(header_problems)
@@ -76,15 +74,15 @@ def validate(table: RawTable, kind: str, *, datum: str = "wgs84",
         header = table.headers[pos] or col.zh
         headers[col.name] = header
         raw = table.cells[pos].astype(str)
-        if col.name in FREE_TEXT and table.written is not None:
+        if col.name in fmt.free_text and table.written is not None:
             raw = table.written[pos].astype(str)
         _clean_column(col, raw, frame, header, out)
-    _check_keys(frame, KEY[kind], headers, out)
-    for lon, lat in COORDS[kind]:
+    _check_keys(frame, fmt.key, headers, out)
+    for lon, lat in fmt.coords:
         _check_coordinates(frame, lon, lat, headers, datum, out)
-    for name in ("community_code",):
-        if name in frame:
-            _resolve_communities(frame, name, headers[name], communities, out)
+    for col in spec:
+        if col.kind == "community_ref" and col.name in frame:
+            _resolve_communities(frame, col.name, headers[col.name], communities, out)
     if kind == "incidents" and {"reported_at", "resolved_at"} <= set(frame):
         early = (frame["resolved_at"] < frame["reported_at"]).fillna(False)
         out.add_mask(headers["resolved_at"], early, "importer.resolved_before_reported")

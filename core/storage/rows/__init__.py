@@ -8,6 +8,7 @@ from core.storage.rows.alerts import AlertInstance, AlertRule
 from core.storage.rows.audit import AuditLog
 from core.storage.rows.auth import AppUser, KioskToken
 from core.storage.rows.base import Base, Meta, now
+from core.storage.rows.care import VulnerableResident
 from core.storage.rows.geography import (
     Checkpoint,
     Community,
@@ -69,5 +70,6 @@ __all__ = [
     "Unit",
     "VolunteerAvailability",
     "VolunteerTask",
+    "VulnerableResident",
     "now",
 ]

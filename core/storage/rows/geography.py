@@ -105,6 +105,8 @@ class Compound(Base):
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
     households: Mapped[int] = mapped_column(Integer, default=0)
     buildings: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str | None] = mapped_column(String(16))  # modern 现代 | old 老旧 | open 开放式
+    gates: Mapped[int] = mapped_column(Integer, default=0)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
 
@@ -122,3 +124,6 @@ class Checkpoint(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: the post's own roster figures (None: the norms' shifts a day and people per shift)
+    shifts_per_day: Mapped[int | None] = mapped_column(Integer)
+    people_per_shift: Mapped[int | None] = mapped_column(Integer)

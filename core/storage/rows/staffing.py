@@ -42,6 +42,7 @@ class Pairing(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
     since: Mapped[dt.date] = mapped_column(Date)
+    cadres_pledged: Mapped[int] = mapped_column(Integer, default=0)
     __table_args__ = (UniqueConstraint("unit_id", "community_id"),)
 
 
@@ -94,6 +95,8 @@ class DutyChange(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     on_duty: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(16))  # sick | isolation | rest | left | other (off duty)
+    expected_return: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class NormVersion(Base):
