@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--sheet", help="XLSX 工作表名称（默认第一个）")
     p.add_argument("--user", help="记入审计日志的操作人（默认 cli:<系统账号>）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    p.add_argument("--into-demo", action="store_true",
+                   help="向演示数据库追加文件（培训、测试用；真实数据先用 fangxian demo --drop 清空演示库）")
     p.add_argument("--district-name", default="辖区", help="数据库还没有辖区时新建辖区的名称")
     p.add_argument("--district-code", default="000000", help="新建辖区的编码（街道编码 = 辖区编码 + 3 位序号）")
     p.set_defaults(func=cmd_import)
@@ -61,7 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         with unit_of_work(url) as uow:
             summary = import_file(uow, cli_actor(args, "clerk"), args.kind, args.file, datum=args.datum,
                                   sheet=args.sheet, dry_run=args.dry_run, district_name=args.district_name,
-                                  district_code=args.district_code)
+                                  district_code=args.district_code, into_demo=args.into_demo)
     except ImportRefused as exc:
         for line in exc.lines(args.lang):
             print(line, file=sys.stderr)

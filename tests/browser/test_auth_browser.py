@@ -113,7 +113,7 @@ def hostile_server(demo_template: Path, tmp_path: Path) -> Iterator[tuple[Server
         f'{row["lat"]},{risk},{row["checkpoints"]},{row["isolated_households"]},{row["vulnerable_residents"]}\n',
         encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "core.cli.main", "--database-url", url, "import", "communities",
-                           str(csv), "--user", "clerk"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                           str(csv), "--user", "clerk", "--into-demo"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     dispose_engines()
     srv = start_server(url)

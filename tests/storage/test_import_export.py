@@ -18,7 +18,7 @@ def test_an_export_imports_back_without_changing_anything(demo_db: str, kind: st
     out = tmp_path / f"{kind}.{fmt}"
     assert main(["--database-url", demo_db, "export", kind, "--format", fmt, "-o", str(out)]) == 0
     before = snapshot(demo_db)
-    assert main(["--database-url", demo_db, "import", kind, str(out)]) == 0
+    assert main(["--database-url", demo_db, "import", kind, str(out), "--into-demo"]) == 0
     assert "新增 0 条，更新 0 条" in capsys.readouterr().out
     after = snapshot(demo_db)
     assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}

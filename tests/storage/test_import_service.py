@@ -42,6 +42,7 @@ def count(url: str, model: type[orm.Base], *where: Any) -> int:
 def run(url: str, kind: str, path: Path, *, actor: Actor = CLERK, **kw: Any) -> Any:
     """One import as one unit of work (as the page and the CLI do it)."""
     kw.setdefault("now", NOW)
+    kw.setdefault("into_demo", True)  # most of these add files to the populated demo district on purpose
     with unit_of_work(url) as uow:
         return import_file(uow, actor, kind, path, **kw)
 

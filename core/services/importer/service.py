@@ -47,13 +47,20 @@ class ImportSummary:
 @write_service("clerk", "admin")
 def import_file(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, datum: str = "wgs84",
                 sheet: str | None = None, dry_run: bool = False, district_name: str = "辖区",
-                district_code: str = "000000", now: dt.datetime | None = None) -> ImportSummary:
+                district_code: str = "000000", now: dt.datetime | None = None,
+                into_demo: bool = False) -> ImportSummary:
     """Import one exchange file of ``kind``; a file with any problem is refused whole (ImportRefused).
-    ``dry_run`` checks everything, writes nothing and reports what an import would do."""
+    ``dry_run`` checks everything, writes nothing and reports what an import would do.
+
+    A district's real files never mix with the generated demo: an import into the demo database is
+    refused (``importer.demo_database``: drop the demo first) unless ``into_demo`` (the tests and the
+    demo's own tooling, which add files to a populated district on purpose)."""
     if kind not in KINDS:
         raise InvalidInput("importer.kind_unknown", kind=kind, kinds=list(KINDS))
     if datum not in DATUMS:
         raise InvalidInput("importer.datum_unknown", datum=datum, datums=list(DATUMS))
+    if not dry_run and not into_demo and uow.meta.get("demo") == "1":
+        raise InvalidInput("importer.demo_database")
     path = Path(path)
     if not path.is_file():
         raise InvalidInput("importer.file_missing", path=str(path))
