@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="district≈180 社区; city≈1,400 社区; province≈27,000 社区、58 万下沉干部")
     p.add_argument("--seed", type=int, default=42, help="随机种子，同一种子生成同一数据")
     p.add_argument("--reset", action="store_true", help="先清空数据库 (drop every table first)")
+    p.add_argument("--drop", action="store_true",
+                   help="清空演示数据（保留管理员新建的账号，删除演示账号），之后可导入本辖区的真实文件")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="启动指挥台网页 (run the dashboard)")
@@ -46,6 +48,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from core.storage.db import drop_everything, migrate
 
     url = database_url(args.database_url)
+    if args.drop:
+        return _drop_demo(url, args)
     if args.reset:
         drop_everything(url)
     migrate(url)
@@ -56,6 +60,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for key, n in counts.items():
         name = translate(f"cli.setup.count.{key}", args.lang) if key in COUNTED else key
         print(translate("cli.setup.count_line", args.lang, name=name, n=n))
+    return 0
+
+
+def _drop_demo(url: str, args: argparse.Namespace) -> int:
+    from core.cli.common import cli_actor
+    from core.demo.drop import drop_demo
+
+    counts = drop_demo(url, cli_actor(args, "admin"))
+    print(translate("cli.setup.demo_dropped", args.lang, **counts))
+    if not counts["accounts_kept"]:
+        print(translate("cli.setup.demo_dropped_no_accounts", args.lang))
     return 0
 
 

@@ -14,6 +14,8 @@ ZH = {
     "cli.setup.first_run": "首次运行：已创建数据库并写入演示数据（演示数据）",
     "cli.setup.address": "指挥台地址：http://{address}:{port}",
     "cli.setup.old_demo": "提示：演示数据生成于 {day}；运行 fangxian demo --reset 可重新生成到今天。",
+    "cli.setup.demo_dropped": "演示数据已清空：保留账号 {accounts_kept} 个、大屏令牌 {kiosk_tokens_kept} 个；现在可以导入本辖区的文件（先导入社区名单）。",
+    "cli.setup.demo_dropped_no_accounts": "数据库里已没有账号：用 fangxian user add 新建管理员账号后再登录。",
     "demo.database_not_empty": "数据库中已有辖区数据：演示数据只写入空数据库（可用 fangxian demo --reset 清空后重建）",
 }
 
@@ -31,6 +33,8 @@ EN = {
     "cli.setup.first_run": "First run: the database was created and the demo data written (demo data)",
     "cli.setup.address": "Command desk at http://{address}:{port}",
     "cli.setup.old_demo": "Note: the demo data was generated on {day}; run fangxian demo --reset to rebuild it for today.",
+    "cli.setup.demo_dropped": "Demo data dropped: {accounts_kept} accounts and {kiosk_tokens_kept} wall-screen tokens kept; you can now import the district's files (the community list first).",
+    "cli.setup.demo_dropped_no_accounts": "No accounts are left: create an admin with fangxian user add before signing in.",
     "demo.database_not_empty": "The database already holds a district: the demo is only written into an empty "
                                "database (fangxian demo --reset empties it first)",
 }
