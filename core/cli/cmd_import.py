@@ -14,7 +14,15 @@ KIND_HELP = {
     "communities": "社区（社区编码、社区名称、街道、常住人口、户数、经纬度、风险等级、卡点数、居家隔离户数、重点关爱人数）",
     "staff": "人员（编号、姓名、类别、派出单位、所在社区、联系电话、居住地经纬度、可调配、在岗、技能）",
     "incidents": "事件（事件编号、社区编码、事件类型、严重程度、状态、上报时间、办结时间、经纬度、描述）",
-    "boundaries": "边界（GeoJSON FeatureCollection，要素属性 code 为社区或街道编码）",
+    "boundaries": "边界（GeoJSON FeatureCollection，要素属性 code 为社区、街道或网格编码）",
+    "grids": "网格（网格编码、网格名称、所属社区、户数、常住人口、网格员编号）",
+    "compounds": "小区（小区编码、小区名称、所属社区、类型、户数、楼栋数、出入口数、所属网格、经纬度）",
+    "checkpoints": "卡点（卡点编码、卡点名称、所属小区或所属社区、所属网格、每日班次、每班人数、在用、经纬度）",
+    "units": "包保单位（单位编码、单位名称）",
+    "pairings": "包保关系（包保单位、包保社区、承诺下沉人数、起始日期）",
+    "households": "居家隔离户（户编码、所属社区、所属网格、楼栋房号、户主、联系电话、人数、开始日期、计划解除日期、状态）",
+    "vulnerable": "重点关爱人员（编码、所属社区、所属网格、类别、姓名、联系电话、住址、备注、状态）",
+    "campaigns": "地毯式排查（排查编号、名称、范围、开始时间、天数、排查户数）",
 }
 
 
@@ -35,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
     p.add_argument("--into-demo", action="store_true",
                    help="向演示数据库追加文件（培训、测试用；真实数据先用 fangxian demo --drop 清空演示库）")
-    p.add_argument("--district-name", default="辖区", help="数据库还没有辖区时新建辖区的名称")
-    p.add_argument("--district-code", default="000000", help="新建辖区的编码（街道编码 = 辖区编码 + 3 位序号）")
+    p.add_argument("--district-name", help="数据库还没有辖区时新建辖区的名称（默认按 6 位区县代码取湖北省区县名，否则“辖区”）")
+    p.add_argument("--district-code", help="新建辖区的 6 位编码（默认取 12 位社区代码的前 6 位；没有时为 000000）")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="按导入格式导出社区、人员或事件 (export in the exchange format)",

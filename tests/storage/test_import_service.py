@@ -61,7 +61,7 @@ def test_messy_communities_are_imported_and_a_reimport_changes_nothing(demo_db: 
         old = s.execute(select(orm.Community).where(orm.Community.code == "420102001001")).scalar_one()
         cond = s.execute(select(orm.CommunityCondition).where(
             orm.CommunityCondition.community_id == old.id, orm.CommunityCondition.valid_from == NOW.date())).scalar_one()
-    assert street.code == "420102017"  # the demo has 16 streets: district code + next number
+    assert street.code == "420102901"  # 统计用区划代码: the first 9 digits of its communities' codes
     assert (new.name, new.population, new.risk_level, new.checkpoints, new.street_id) == (
         "江滩社区（东）", 10240, "medium", 6, street.id)
     assert (old.population, old.risk_level, old.checkpoints) == (12345, "medium", 4)
@@ -95,7 +95,7 @@ def test_the_audit_trail_holds_one_summary_and_one_entry_per_changed_row(demo_db
         rows = s.execute(select(orm.AuditLog).where(orm.AuditLog.action == "import.communities")
                          .order_by(orm.AuditLog.id)).scalars().all()
     assert [(r.entity, r.entity_id) for r in rows] == [
-        ("street", "420102017"), ("community", "420102901001"), ("community", "420102901002"),
+        ("street", "420102901"), ("community", "420102901001"), ("community", "420102901002"),
         ("community", "420102001001"), ("file", None)]
     assert len({r.batch_id for r in rows}) == 1 and {r.actor for r in rows} == {"clerk-test"}
     changed = rows[3]

@@ -32,6 +32,7 @@ COMMUNITIES = (
     Column("code", "社区编码", "text", True, ("社区代码", "社区编号", "编码", "communitycode")),
     Column("name", "社区名称", "text", True, ("社区", "社区名", "名称")),
     Column("street", "街道", "text", True, ("所属街道", "街道名称", "街道办", "街道(乡镇)")),
+    Column("street_code", "街道编码", "text", aliases=("街道代码", "所属街道编码", "乡镇街道代码", "街道(乡镇)编码")),
     Column("population", "常住人口", "int", aliases=("人口", "常住人口数", "居民人数")),
     Column("households", "户数", "int", aliases=("总户数", "住户数")),
     Column("lon", "经度", "float", aliases=("longitude", "lng", "x")),

@@ -46,8 +46,8 @@ class ImportSummary:
 
 @write_service("clerk", "admin")
 def import_file(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, datum: str = "wgs84",
-                sheet: str | None = None, dry_run: bool = False, district_name: str = "辖区",
-                district_code: str = "000000", now: dt.datetime | None = None,
+                sheet: str | None = None, dry_run: bool = False, district_name: str | None = None,
+                district_code: str | None = None, now: dt.datetime | None = None,
                 into_demo: bool = False) -> ImportSummary:
     """Import one exchange file of ``kind``; a file with any problem is refused whole (ImportRefused).
     ``dry_run`` checks everything, writes nothing and reports what an import would do.
