@@ -8,7 +8,7 @@ number the user sees. Coordinates come out in WGS-84.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,8 @@ class Validated:
     file: str
     frame: pd.DataFrame
     given: list[str]  # canonical columns present in the file
+    #: canonical column → its header as written in the file (writers locate their own problems with it)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _Collector:
@@ -89,7 +91,7 @@ def validate(table: RawTable, kind: str | Format, *, datum: str = "wgs84",
     if out.problems:
         raise ImportRefused(out.problems)
     frame["_row"] = table.rows
-    return Validated(kind, table.file, frame, [c.name for c in spec if c.name in positions])
+    return Validated(kind, table.file, frame, [c.name for c in spec if c.name in positions], headers)
 
 
 def _clean_column(col: Column, raw: pd.Series, frame: pd.DataFrame, header: str, out: _Collector) -> None:
