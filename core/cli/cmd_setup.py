@@ -68,9 +68,10 @@ def _drop_demo(url: str, args: argparse.Namespace) -> int:
     from core.demo.drop import drop_demo
 
     counts = drop_demo(url, cli_actor(args, "admin"))
-    print(translate("cli.setup.demo_dropped", args.lang, **counts))
+    print(translate("cli.setup.demo_dropped", args.lang, accounts_kept=counts["accounts_kept"],
+                    kiosk_tokens_kept=counts["kiosk_tokens_kept"]))
     if not counts["accounts_kept"]:
-        print(translate("cli.setup.demo_dropped_no_accounts", args.lang))
+        print(translate("cli.setup.demo_dropped_no_accounts", args.lang, command="fangxian user add"))
     return 0
 
 
@@ -83,6 +84,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     elif hint := old_demo_hint(url, args.lang):
         print(hint)
     env = dict(os.environ, FANGXIAN_DATABASE_URL=url)
+    if args.no_demo:
+        env["FANGXIAN_DEMO"] = "0"  # the app's own start-up check seeds nothing either
     cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "streamlit_app.py"),
            "--server.port", str(args.port), "--server.address", args.address]
     print(translate("cli.setup.address", args.lang, address=args.address, port=args.port))

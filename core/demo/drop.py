@@ -6,19 +6,16 @@ button call this; afterwards imports are accepted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import select
 
 from core.demo.accounts import DEMO_ACCOUNTS
+from core.demo.setup import OWN_DISTRICT_KEY
 from core.model.actor import Actor, require
 from core.model.errors import InvalidInput
 from core.model.identity_policy import check_password, check_username
 from core.services.audit import new_batch_id, record
 from core.services.identity import add_user
 from core.services.uow import unit_of_work
-from core.storage import rows as orm
-from core.storage.db import drop_everything, is_demo, migrate, session_scope
+from core.storage.db import drop_everything, is_demo, migrate
 
 DEMO_USERNAMES = frozenset(a.username for a in DEMO_ACCOUNTS)
 DEMO_KIOSK_CREATOR = "system"
@@ -33,15 +30,6 @@ class FirstAdmin:
     password: str
 
 
-def _kept(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    with session_scope(url) as s:
-        users = [{c.name: getattr(u, c.name) for c in orm.AppUser.__table__.columns if c.name != "id"}
-                 for u in s.scalars(select(orm.AppUser)) if u.username not in DEMO_USERNAMES]
-        tokens = [{c.name: getattr(k, c.name) for c in orm.KioskToken.__table__.columns if c.name != "id"}
-                  for k in s.scalars(select(orm.KioskToken)) if k.created_by != DEMO_KIOSK_CREATOR]
-    return users, tokens
-
-
 def drop_demo(url: str, actor: Actor, first_admin: FirstAdmin | None = None) -> dict[str, int]:
     """Drop the demo district; returns the counts kept. Refused on a database that is not the demo
     (a district's own data is never dropped this way) and for anyone but an admin."""
@@ -53,12 +41,13 @@ def drop_demo(url: str, actor: Actor, first_admin: FirstAdmin | None = None) -> 
     if first_admin is not None:  # checked before anything is dropped
         check_username(first_admin.username)
         check_password(first_admin.password)
-    users, tokens = _kept(url)
+    with unit_of_work(url) as uow:
+        users, tokens = uow.identity.accounts_except(DEMO_USERNAMES, DEMO_KIOSK_CREATOR)
     drop_everything(url)
     migrate(url)
-    with session_scope(url) as s:
-        s.add_all([orm.AppUser(**u) for u in users] + [orm.KioskToken(**k) for k in tokens])
     with unit_of_work(url) as uow:
+        uow.identity.restore_accounts(users, tokens)
+        uow.meta.set(OWN_DISTRICT_KEY, "1")  # never reseeded by a later start-up
         if first_admin is not None:
             add_user(uow, actor, first_admin.username, first_admin.display_name, first_admin.password, ["admin"],
                      reason="demo.dropped")

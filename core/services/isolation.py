@@ -24,6 +24,7 @@ from core.model.errors import ConcurrentChange, InvalidInput, NotFound, RuleViol
 from core.model.privacy import mask_names, mask_phones
 from core.services import clock
 from core.services.audit import new_batch_id, record
+from core.services.desk import apply_due_risk
 from core.services.incidents import create_incident
 from core.services.uow import UnitOfWork
 
@@ -89,6 +90,7 @@ def add_household(uow: UnitOfWork, actor: Actor, *, community_id: int, grid_id: 
     if not address.strip():
         raise InvalidInput("isolation.address_missing")
     uow.incidents.serialise_writers()
+    apply_due_risk(uow)  # the day's condition rows carry the risk level in force
     comm = uow.tables.community_ref(community_id)
     if comm is None:
         raise NotFound("isolation.community_missing", id=community_id)
@@ -115,6 +117,7 @@ def end_household(uow: UnitOfWork, actor: Actor, household_id: int, *, expected_
     """End a household's isolation; the counts follow."""
     now = now or clock.wall_now()
     uow.incidents.serialise_writers()
+    apply_due_risk(uow)
     h, comm = _household_in_scope(uow, actor, household_id)
     if h.version != expected_version:
         raise ConcurrentChange("isolation.household_changed", code=h.code)

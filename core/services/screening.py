@@ -101,6 +101,28 @@ def burn_down(targets: pd.DataFrame, progress: pd.DataFrame, start: dt.datetime,
 # --- writes --------------------------------------------------------------------------------------
 
 
+def grid_targets(grids: pd.DataFrame, targets: dict[int, int] | None = None, *,
+                 total: int | None = None) -> pd.DataFrame:
+    """``grids`` (grid_id, households, ...) with ``target_households``: each grid's households, or
+    ``targets`` (grid id → households) where given, or ``total`` split over the grids in proportion to
+    their households (largest remainder: the parts sum to ``total`` exactly; equal parts when no grid
+    has households). Shared by campaigns opened here and campaigns imported from a file."""
+    if total is not None:
+        weights = grids["households"].to_numpy(float).clip(min=0)
+        if weights.sum() <= 0:
+            weights = np.ones(len(grids))
+        quota = total * weights / max(float(weights.sum()), 1.0)
+        parts = np.floor(quota).astype(np.int64)
+        extra = np.argsort(-(quota - parts), kind="stable")[:int(total - parts.sum())]
+        parts[extra] += 1
+        t = grids.assign(target_households=parts)
+    else:
+        t = grids.assign(target_households=grids["grid_id"].map(targets or {}).fillna(grids["households"]))
+    if (t["target_households"] < 0).any():
+        raise InvalidInput("screening.negative_target")
+    return t
+
+
 @write_service(*ROLES)
 def create_campaign(uow: UnitOfWork, actor: Actor, name: str, start: dt.datetime, deadline: dt.datetime, *,
                     community_ids: list[int] | None = None, targets: dict[int, int] | None = None) -> int:
@@ -119,9 +141,7 @@ def create_campaign(uow: UnitOfWork, actor: Actor, name: str, start: dt.datetime
         assert comm is not None
         streets.add(comm["street_code"])
     require(actor, *ROLES, streets=sorted(streets) if actor.streets is not None else ())
-    t = grids.assign(target_households=grids["grid_id"].map(targets or {}).fillna(grids["households"]))
-    if (t["target_households"] < 0).any():
-        raise InvalidInput("screening.negative_target")
+    t = grid_targets(grids, targets)
     code = f"P{start:%Y%m%d%H%M}"
     row = uow.screening.add_campaign(code=code, name=name.strip(), started_at=start, deadline=deadline,
                                      status="active", created_by=actor.username)
@@ -131,6 +151,37 @@ def create_campaign(uow: UnitOfWork, actor: Actor, name: str, start: dt.datetime
            after={"name": name, "start": start.isoformat(), "deadline": deadline.isoformat(),
                   "grids": len(t), "target": int(t["target_households"].sum())}, batch_id=new_batch_id())
     return int(row.id)
+
+
+def _set_status(uow: UnitOfWork, actor: Actor, campaign_id: int, status: str, reason: str) -> str:
+    if not reason or not reason.strip():
+        raise InvalidInput("desk.reason_missing")
+    uow.incidents.serialise_writers()
+    camp = uow.desk.lock_campaign(int(campaign_id))
+    if camp is None:
+        raise NotFound("screening.campaign_missing", id=campaign_id)
+    require(actor, *ROLES, streets=uow.desk.campaign_streets(camp.id) if actor.streets is not None else ())
+    if camp.status == status:
+        raise RuleViolation("desk.campaign_already_closed" if status == "closed" else "desk.campaign_already_active",
+                            code=camp.code)
+    before, camp.status = camp.status, status
+    uow.desk.flush()
+    record(uow, actor, "screening.close" if status == "closed" else "screening.reopen", "screening_campaign",
+           camp.code, before={"status": before}, after={"status": status}, reason=reason.strip(),
+           batch_id=new_batch_id())
+    return str(camp.code)
+
+
+@write_service(*ROLES)
+def close_campaign(uow: UnitOfWork, actor: Actor, campaign_id: int, reason: str) -> str:
+    """Close a running campaign (it stops counting in the staffing workload); returns its code."""
+    return _set_status(uow, actor, campaign_id, "closed", reason)
+
+
+@write_service(*ROLES)
+def reopen_campaign(uow: UnitOfWork, actor: Actor, campaign_id: int, reason: str) -> str:
+    """Reopen a closed campaign (the undo of ``close_campaign``); returns its code."""
+    return _set_status(uow, actor, campaign_id, "active", reason)
 
 
 @write_service(*ENTRY_ROLES)

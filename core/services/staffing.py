@@ -10,11 +10,13 @@ import pandas as pd
 
 from core.model.state import RawTables, StaffingState, end_of, grid_checkpoints, state_on
 from core.services import clock
+from core.services.desk import apply_due_risk
 from core.services.uow import UnitOfWork
 
 
 def read_tables(uow: UnitOfWork, until: dt.date | None = None) -> RawTables:
     """The current tables; with ``until`` also the history rows begun before the end of that day."""
+    apply_due_risk(uow)  # a scheduled risk change comes due on its day (core.services.desk)
     comms = uow.state.communities()
     grids = grid_checkpoints(uow.state.grids(), uow.state.active_checkpoints_per_grid())
     staff = uow.state.staff()

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from core.storage.db import get_meta, session_factory, set_meta
 from core.storage.repositories.alerts_repo import AlertsRepository
 from core.storage.repositories.audit_repo import AuditRepository
+from core.storage.repositories.care_repo import CareRepository
+from core.storage.repositories.desk_repo import DeskRepository
 from core.storage.repositories.identity_repo import IdentityRepository
 from core.storage.repositories.import_repo import ImportRepository
 from core.storage.repositories.incident_repo import IncidentRepository
@@ -27,6 +29,7 @@ from core.storage.repositories.isolation_repo import IsolationRepository
 from core.storage.repositories.reassign_repo import ReassignRepository
 from core.storage.repositories.scenario_repo import ScenarioRepository
 from core.storage.repositories.screening_repo import ScreeningRepository
+from core.storage.repositories.setup_repo import SetupRepository
 from core.storage.repositories.state_repo import StateRepository
 from core.storage.repositories.tables_repo import TablesRepository
 from core.storage.repositories.volunteers_repo import VolunteerRepository
@@ -72,6 +75,14 @@ class UnitOfWork:
         return AuditRepository(self.session)
 
     @cached_property
+    def care(self) -> CareRepository:
+        return CareRepository(self.session)
+
+    @cached_property
+    def desk(self) -> DeskRepository:
+        return DeskRepository(self.session)
+
+    @cached_property
     def identity(self) -> IdentityRepository:
         return IdentityRepository(self.session)
 
@@ -98,6 +109,10 @@ class UnitOfWork:
     @cached_property
     def screening(self) -> ScreeningRepository:
         return ScreeningRepository(self.session)
+
+    @cached_property
+    def setup(self) -> SetupRepository:
+        return SetupRepository(self.session)
 
     @cached_property
     def state(self) -> StateRepository:

@@ -20,7 +20,7 @@ from core.storage.db import migrate, session_scope
 from tests.storage.test_import_service import snapshot
 
 CLERK = Actor("clerk-test", "录入员", frozenset({"clerk"}))
-# real codes of 江岸区 (2023 统计用区划代码): 大智街道 420102002, 一元街道 420102003, 车站街道 420102004
+# 江岸区 codes in the 统计用区划代码 form: 420102 (county) + 3-digit street + 3-digit community
 REAL = ("社区编码,社区名称,街道,常住人口\n"
         "420102002001,三德里社区,大智街道,5200\n"
         "420102002003,六合社区,大智街道,4800\n"

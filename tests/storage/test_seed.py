@@ -89,3 +89,25 @@ def test_seeding_a_database_that_holds_a_district_is_refused_with_a_sentence(dem
         seed_demo_database(demo_sqlite, today=dt.date(2026, 11, 29))
     assert err.value.key == "demo.database_not_empty"
     assert "演示数据只写入空数据库" in error_text(err.value)
+
+
+def test_a_database_the_district_has_made_its_own_is_never_seeded(empty_db: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from core.cli.main import main
+
+    assert main(["--database-url", empty_db, "init"]) == 0  # init without --with-demo: the district's own
+    assert ensure_ready(empty_db) is False  # the app's start-up check (serve, scripts/run) leaves it empty
+    with session_scope(empty_db) as s:
+        assert s.scalar(select(func.count()).select_from(orm.Community)) == 0
+    assert not is_demo(empty_db)
+
+
+def test_an_empty_database_holding_an_account_is_never_seeded(empty_sqlite: str) -> None:
+    from core.model.actor import SYSTEM
+    from core.services.identity import add_user
+    from core.services.uow import unit_of_work
+    from core.storage.db import migrate
+
+    migrate(empty_sqlite)
+    with unit_of_work(empty_sqlite) as uow:
+        add_user(uow, SYSTEM, "chief", "主任", "a-long-password", ["admin"])
+    assert ensure_ready(empty_sqlite) is False and not is_demo(empty_sqlite)

@@ -217,3 +217,31 @@ def test_party_members_at_home_stay_unless_a_weight_is_given() -> None:
     assert eligible_mask(people, PlanOptions(), kinds).tolist() == [False, True, True, False]
     assert eligible_mask(people, PlanOptions(party_home_weight_km=5.0), kinds).tolist() == [True, True, True, False]
     assert eligible_mask(people, PlanOptions(respect_party_home=False), kinds).tolist() == [True, True, True, False]
+
+
+def test_without_coordinates_the_plan_prefers_the_same_street_then_the_same_district() -> None:
+    nan = float("nan")
+    comm = pd.DataFrame({
+        "id": [1, 2, 3, 4, 5],
+        "street_code": ["420102001", "420102001", "420102002", "420103001", "420102002"],
+        "lon": [nan, nan, nan, nan, nan], "lat": [nan, nan, nan, nan, nan],
+        "required": [10, 5, 5, 5, 10], "available": [7, 9, 9, 9, 7], "movable": [0, 4, 4, 4, 0],
+    })
+    p = plan(comm)
+    flows = {(int(r.from_community_id), int(r.to_community_id)): int(r.n) for r in p.flows.itertuples()}
+    # 1 is short by 3 and takes them from 2 (its street), never from 3 (another street) or 4 (another
+    # district); 5 is short by 3 and takes them from 3, its street
+    assert flows == {(2, 1): 3, (3, 5): 3}
+    assert p.unlocated == 5 and p.flows["km"].isna().all()  # distances are unknown, not 0 km
+    assert p.totals.shortage_after == 0
+
+
+def test_a_community_without_coordinates_sits_with_the_located_ones_of_its_street() -> None:
+    comm = pd.DataFrame({
+        "id": [1, 2, 3], "street_code": ["s1", "s1", "s2"],
+        "lon": [114.30, float("nan"), 114.31], "lat": [30.60, float("nan"), 30.61],
+        "required": [5, 8, 5], "available": [8, 5, 8], "movable": [3, 0, 3],
+    })
+    p = plan(comm)
+    assert p.flows[["from_community_id", "to_community_id", "n"]].values.tolist() == [[1, 2, 3]]
+    assert p.unlocated == 1 and p.flows["km"].isna().all()

@@ -78,6 +78,9 @@ class Plan:
     edges: int = 0
     fallback_rounds: int = 0
     widen_rounds: int = 0
+    #: communities of the plan without coordinates: their distances are unknown (km NaN); the plan
+    #: prefers the same street, then the same district for them (``with_positions``)
+    unlocated: int = 0
 
 
 # --- the community network ----------------------------------------------------------------------
@@ -95,6 +98,45 @@ class Network:
     cap: np.ndarray  # surplus each donor may give without going below requirement
     below: np.ndarray  # extra each donor may give down to its floor (0 when origins are kept)
     need: np.ndarray
+
+
+#: where communities without coordinates are put (``with_positions``): a street apart is this many
+#: degrees (about 20 km), a district apart ten times more, all beyond the located ones
+STREET_GAP_DEG = 0.2
+DISTRICT_GAP_DEG = 2.0
+
+
+def with_positions(comm: pd.DataFrame) -> pd.DataFrame:
+    """``comm`` with every community placed: a community without coordinates takes the mean position
+    of the located communities of its street (``street_code``), else a stand-in position shared by its
+    street, a street apart from the next one and a district (the code's first 6 digits) further, all
+    beyond the located ones, so that the plan prefers the same street, then the same district. The
+    column ``located`` says which positions are real (distances to the others are unknown)."""
+    out = comm.copy()
+    lon = pd.to_numeric(out["lon"], errors="coerce").astype(float)
+    lat = pd.to_numeric(out["lat"], errors="coerce").astype(float)
+    located = lon.notna() & lat.notna()
+    out["located"] = located.to_numpy()
+    if located.all():
+        return out
+    street = (out["street_code"].astype(object).where(out["street_code"].notna(), "") if "street_code" in out
+              else pd.Series("", index=out.index, dtype=object))
+    mean_lon = lon[located].groupby(street[located]).mean()
+    mean_lat = lat[located].groupby(street[located]).mean()
+    lon = lon.where(located, street.map(mean_lon))
+    lat = lat.where(located, street.map(mean_lat))
+    rest = lon.isna() | lat.isna()
+    if rest.any():
+        east = float(lon[located].max()) if located.any() else 0.0
+        south = float(lat[located].min()) if located.any() else 0.0
+        streets = street[rest].astype(str)
+        districts = streets.str[:6]
+        s_rank = streets.rank(method="dense").to_numpy() - 1
+        d_rank = districts.rank(method="dense").to_numpy() - 1
+        lon[rest] = east + STREET_GAP_DEG * (1 + s_rank)
+        lat[rest] = south + DISTRICT_GAP_DEG * d_rank
+    out["lon"], out["lat"] = lon.to_numpy(), lat.to_numpy()
+    return out
 
 
 def build_network(comm: pd.DataFrame, opt: PlanOptions) -> Network:
@@ -204,9 +246,12 @@ def plan_input(gap_comm: pd.DataFrame, people: pd.DataFrame, opt: PlanOptions,
                counted_kinds: tuple[str, ...] | list[str]) -> pd.DataFrame:
     """The optimiser's community table from the gap engine's community frame and the people table."""
     mov = people.loc[eligible_mask(people, opt, counted_kinds), "community_id"].value_counts()
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "id": gap_comm["community_id"].to_numpy(), "lon": gap_comm["lon"].to_numpy(float),
         "lat": gap_comm["lat"].to_numpy(float), "required": gap_comm["required"].to_numpy(np.int64),
         "available": gap_comm["available"].to_numpy(np.int64),
         "movable": gap_comm["community_id"].map(mov).fillna(0).to_numpy(np.int64),
     })
+    if "street_code" in gap_comm:  # where a community without coordinates is placed (with_positions)
+        out["street_code"] = gap_comm["street_code"].to_numpy()
+    return out

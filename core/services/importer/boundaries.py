@@ -1,6 +1,6 @@
 """Boundaries: a GeoJSON FeatureCollection whose features carry a ``code`` property naming a
-community (or a street). Geometry is converted to WGS-84 (``--datum``) and stored as GeoJSON;
-a community or street without a centre gets the polygon's representative point."""
+community (or a street, or a grid). Geometry is converted to WGS-84 (``--datum``) and stored as
+GeoJSON; a community, street or grid without a centre gets the polygon's representative point."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from core.services.importer.problems import ImportRefused, Problem
 from core.services.importer.reading import decode
 from core.services.uow import UnitOfWork
 
-CODE_KEYS = ("code", "社区编码", "街道编码", "编码")
+CODE_KEYS = ("code", "社区编码", "街道编码", "网格编码", "编码")
 FEATURE = "feature"
 
 
@@ -49,10 +49,11 @@ def _convert(geom: Any, datum: str) -> Any:
 
 
 def read(path: Path, datum: str, uow: UnitOfWork) -> pd.DataFrame:
-    """Validate every feature; returns code, level ("community"/"street"), geometry, lon, lat, _row."""
+    """Validate every feature; returns code, level ("community"/"street"/"grid"), geometry, lon, lat, _row."""
     data = _load(path)
     comm = set(uow.imports.community_refs()["code"].astype(str))
     streets = set(uow.imports.streets()["code"].astype(str))
+    grids = set(uow.imports.grids()["code"].astype(str))
     problems: list[Problem] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -67,8 +68,8 @@ def read(path: Path, datum: str, uow: UnitOfWork) -> pd.DataFrame:
             bad("code", "importer.feature_code_missing")
         elif code in seen:
             bad(key or "code", "importer.feature_duplicate", value=code, first=seen[code])
-        elif code not in comm and code not in streets:
-            bad(key or "code", "importer.feature_code_unknown", value=code)
+        elif code not in comm and code not in streets and code not in grids:
+            bad(key or "code", "importer.feature_code_unknown_place", value=code)
         seen.setdefault(code, n)
         try:
             geom = shape(feat["geometry"])
@@ -89,7 +90,8 @@ def read(path: Path, datum: str, uow: UnitOfWork) -> pd.DataFrame:
             bad("geometry", "importer.geometry_invalid")
             continue
         point = geom.representative_point()
-        rows.append({"code": code, "level": "community" if code in comm else "street",
+        level = "community" if code in comm else "street" if code in streets else "grid"
+        rows.append({"code": code, "level": level,
                      "geometry": json.dumps(mapping(geom), separators=(",", ":")),
                      "lon": round(point.x, 6), "lat": round(point.y, 6), "_row": n,
                      "vertices": int(len(xy))})
@@ -103,12 +105,14 @@ def read(path: Path, datum: str, uow: UnitOfWork) -> pd.DataFrame:
 def write(ctx: Context, features: pd.DataFrame) -> None:
     comms = ctx.uow.imports.communities(with_geometry=True)
     streets = ctx.uow.imports.streets()
-    tables = {"community": comms, "street": streets}
+    grids = ctx.uow.imports.grids(with_geometry=True)
+    tables = {"community": comms, "street": streets, "grid": grids}
     touched = list(comms.loc[comms["code"].isin(features["code"]), "street_code"])
     touched += list(streets.loc[streets["code"].isin(features["code"]), "code"])
+    touched += list(grids.loc[grids["code"].isin(features["code"]), "street_code"])
     require(ctx.actor, "clerk", "admin", streets=touched)
     created = updated = unchanged = 0
-    plan: dict[str, list[dict[str, Any]]] = {"community": [], "street": []}
+    plan: dict[str, list[dict[str, Any]]] = {"community": [], "street": [], "grid": []}
     audits: list[tuple[str, str, dict[str, Any], dict[str, Any], str | None]] = []
     for level, table in tables.items():
         sub = features[features["level"] == level]
@@ -129,7 +133,7 @@ def write(ctx: Context, features: pd.DataFrame) -> None:
             created += r["geometry"] is None
             updated += r["geometry"] is not None
             plan[level].append(row)
-            cc = str(f["code"]) if level == "community" else None
+            cc = str(f["code"]) if level == "community" else str(r["community"]) if level == "grid" else None
             audits.append((level, str(f["code"]), before, after, cc))
     ctx.counts.update(created=created, updated=updated, unchanged=unchanged)
     if ctx.dry_run:

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from core.services.importer.vocabulary import (
+    COMPOUND_KIND_ALIASES,
+    COMPOUND_KIND_WORDS,
     FALSE_WORDS,
     INCIDENT_STATUS_ALIASES,
     INCIDENT_STATUS_WORDS,
@@ -31,6 +33,8 @@ from core.services.importer.vocabulary import (
     STAFF_KIND_WORDS,
     TRUE_WORDS,
     VOLUNTEER_TYPE_WORDS,
+    VULNERABLE_CATEGORY_ALIASES,
+    VULNERABLE_CATEGORY_WORDS,
 )
 
 Cleaned = tuple[pd.Series, pd.Series]
@@ -235,3 +239,20 @@ CHINA_LAT = (3.8, 53.6)
 
 def in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return (lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1]) & (lat >= CHINA_LAT[0]) & (lat <= CHINA_LAT[1])
+
+
+COMPOUND_KIND_TABLE = vocabulary(COMPOUND_KIND_WORDS, COMPOUND_KIND_ALIASES)
+
+
+def compound_kinds(raw: pd.Series) -> Cleaned:
+    """小区类型: 现代 / 老旧 / 开放式 (and 商品房, 老旧小区, 无物业 ...) → modern / old / open."""
+    return words(raw, COMPOUND_KIND_TABLE, "importer.bad_compound_kind", [*COMPOUND_KIND_WORDS.values()])
+
+
+VULNERABLE_CATEGORY_TABLE = vocabulary(VULNERABLE_CATEGORY_WORDS, VULNERABLE_CATEGORY_ALIASES)
+
+
+def vulnerable_categories(raw: pd.Series) -> Cleaned:
+    """重点关爱类别: 独居老人 / 空巢老人, 残疾人, 重病 / 慢病, 孕产妇, 困境儿童, 其他 → elderly_alone ... other."""
+    return words(raw, VULNERABLE_CATEGORY_TABLE, "importer.bad_vulnerable_category",
+                 [*VULNERABLE_CATEGORY_WORDS.values()])

@@ -12,6 +12,7 @@ from core.model.actor import Actor, write_service
 from core.model.errors import InvalidInput
 from core.services import clock
 from core.services.audit import new_batch_id
+from core.services.desk import apply_due_risk
 from core.services.importer import boundaries, write_communities
 from core.services.importer.context import Context
 from core.services.importer.reading import read_table
@@ -23,7 +24,7 @@ from core.services.uow import UnitOfWork
 KINDS = tuple(REGISTRY)
 DATUMS = ("wgs84", "gcj02", "bd09")
 #: the further counts a summary may report (``importer.summary.<name>``)
-EXTRA_COUNTS = ("district_created", "streets_created", "units_created")
+EXTRA_COUNTS = ("district_created", "streets_created", "units_created", "members_placed", "communities_recounted")
 
 
 @dataclass
@@ -61,6 +62,8 @@ def import_file(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, d
         raise InvalidInput("importer.datum_unknown", datum=datum, datums=list(DATUMS))
     if not dry_run and not into_demo and uow.meta.get("demo") == "1":
         raise InvalidInput("importer.demo_database")
+    if not dry_run:
+        apply_due_risk(uow)  # condition rows written by the import carry the risk level in force
     path = Path(path)
     if not path.is_file():
         raise InvalidInput("importer.file_missing", path=str(path))

@@ -24,6 +24,8 @@ CLEANERS: dict[str, Callable[[pd.Series], cleaning.Cleaned]] = {
     "datetime": cleaning.datetimes, "risk": cleaning.risk_levels, "skills": cleaning.skills,
     "phone": cleaning.phones, "incident_type": cleaning.incident_types, "severity": cleaning.severities,
     "status": cleaning.statuses, "community_ref": cleaning.texts, "date": cleaning.dates,
+    "compound_kind": cleaning.compound_kinds,
+    "vulnerable_category": cleaning.vulnerable_categories,
 }
 
 

@@ -96,3 +96,48 @@ SKILL_WORDS = {
 }
 #: the separator an export writes between skills (any of , ; / 、 or spaces is read)
 SKILL_SEPARATOR = "、"
+#: compound kinds (小区类型): the template's word, then further words accepted
+COMPOUND_KIND_WORDS = {"modern": "现代", "old": "老旧", "open": "开放式"}
+COMPOUND_KIND_ALIASES = {
+    "商品房": "modern",
+    "商品房小区": "modern",
+    "现代小区": "modern",
+    "新建小区": "modern",
+    "老旧小区": "old",
+    "老小区": "old",
+    "老旧社区": "old",
+    "开放式小区": "open",
+    "开放小区": "open",
+    "无物业": "open",
+    "无物业小区": "open",
+}
+#: vulnerable residents' categories (重点关爱类别): the template's word, then further words accepted
+VULNERABLE_CATEGORY_WORDS = {
+    "elderly_alone": "独居老人",
+    "disabled": "残疾人",
+    "ill": "重病慢病",
+    "pregnant": "孕产妇",
+    "child": "困境儿童",
+    "other": "其他",
+}
+VULNERABLE_CATEGORY_ALIASES = {
+    "空巢老人": "elderly_alone",
+    "独居": "elderly_alone",
+    "孤寡老人": "elderly_alone",
+    "残疾": "disabled",
+    "残障人士": "disabled",
+    "重病": "ill",
+    "慢病": "ill",
+    "重病/慢病": "ill",
+    "重病患者": "ill",
+    "慢病患者": "ill",
+    "慢性病": "ill",
+    "孕妇": "pregnant",
+    "产妇": "pregnant",
+    "留守儿童": "child",
+}
+#: the status of a home-isolated household (在管/已解除) and of a vulnerable resident (在册/已结束)
+HOUSEHOLD_STATUS_WORDS = {"active": "在管", "ended": "已解除"}
+HOUSEHOLD_STATUS_ALIASES = {"隔离中": "active", "在隔离": "active", "解除": "ended", "已结束": "ended"}
+CARE_STATUS_WORDS = {"active": "在册", "ended": "已结束"}
+CARE_STATUS_ALIASES = {"在管": "active", "关爱中": "active", "结束": "ended", "已解除": "ended", "注销": "ended"}

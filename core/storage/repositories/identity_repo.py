@@ -89,6 +89,24 @@ def touch_kiosk(session: Session, token_id: int, when: dt.datetime) -> None:
         row.last_used_at = when
 
 
+def accounts_except(session: Session, usernames: frozenset[str],
+                    token_creator: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every account but ``usernames`` and every kiosk token not created by ``token_creator``, as
+    plain rows (ids left out), to be put back by ``restore_accounts`` after the tables are rebuilt."""
+    def plain(row: Any, table: Any) -> dict[str, Any]:
+        return {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
+
+    users = [plain(u, AppUser.__table__) for u in session.scalars(select(AppUser)) if u.username not in usernames]
+    tokens = [plain(k, KioskToken.__table__) for k in session.scalars(select(KioskToken))
+              if k.created_by != token_creator]
+    return users, tokens
+
+
+def restore_accounts(session: Session, users: list[dict[str, Any]], tokens: list[dict[str, Any]]) -> None:
+    session.add_all([AppUser(**u) for u in users] + [KioskToken(**k) for k in tokens])
+    session.flush()
+
+
 class IdentityRepository(Repository):
     """``uow.identity``: the functions above, bound to the unit of work's session."""
 
@@ -104,3 +122,5 @@ class IdentityRepository(Repository):
     kiosk_by_name = bound(kiosk_by_name)
     list_kiosk_tokens = bound(list_kiosk_tokens)
     touch_kiosk = bound(touch_kiosk)
+    accounts_except = bound(accounts_except)
+    restore_accounts = bound(restore_accounts)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,6 +26,7 @@ MODELS: dict[str, type[orm.Base]] = {
     "district": orm.District, "street": orm.Street, "community": orm.Community, "unit": orm.Unit, "staff": orm.Staff,
     "incident": orm.Incident, "assignment": orm.Assignment, "duty_change": orm.DutyChange,
     "community_condition": orm.CommunityCondition,
+    "grid": orm.Grid, "compound": orm.Compound, "checkpoint": orm.Checkpoint,
 }
 
 
@@ -149,6 +150,127 @@ def close_assignments(session: Session, staff_ids: Sequence[int], at: dt.datetim
                         .values(valid_to=at))
 
 
+# --- reads of the places inside communities (grids, compounds, checkpoints) --------------------
+
+
+def grids(session: Session, *, with_geometry: bool = False) -> pd.DataFrame:
+    """Every grid with its community's code (what grid references and grid imports compare with)."""
+    cols = [orm.Grid.id, orm.Grid.code, orm.Grid.name, orm.Community.code.label("community"),
+            orm.Street.code.label("street_code"), orm.Grid.households, orm.Grid.population, orm.Grid.lon,
+            orm.Grid.lat]
+    if with_geometry:
+        cols.append(orm.Grid.geometry)
+    return frame(session, select(*cols).join(orm.Community, orm.Community.id == orm.Grid.community_id)
+                 .join(orm.Street, orm.Street.id == orm.Community.street_id).order_by(orm.Grid.code))
+
+
+def compounds(session: Session) -> pd.DataFrame:
+    """Every compound with the codes of its community and grid."""
+    return frame(session, select(orm.Compound.id, orm.Compound.code, orm.Compound.name,
+                                 orm.Community.code.label("community"), orm.Compound.kind, orm.Compound.households,
+                                 orm.Compound.buildings, orm.Compound.gates, orm.Grid.code.label("grid"),
+                                 orm.Compound.lon, orm.Compound.lat)
+                 .join(orm.Community, orm.Community.id == orm.Compound.community_id)
+                 .outerjoin(orm.Grid, orm.Grid.id == orm.Compound.grid_id).order_by(orm.Compound.code))
+
+
+def checkpoints(session: Session) -> pd.DataFrame:
+    """Every checkpoint with the codes of its community, compound and grid."""
+    return frame(session, select(orm.Checkpoint.id, orm.Checkpoint.code, orm.Checkpoint.name,
+                                 orm.Compound.code.label("compound"), orm.Community.code.label("community"),
+                                 orm.Grid.code.label("grid"), orm.Checkpoint.shifts_per_day,
+                                 orm.Checkpoint.people_per_shift, orm.Checkpoint.active, orm.Checkpoint.lon,
+                                 orm.Checkpoint.lat)
+                 .join(orm.Community, orm.Community.id == orm.Checkpoint.community_id)
+                 .outerjoin(orm.Compound, orm.Compound.id == orm.Checkpoint.compound_id)
+                 .outerjoin(orm.Grid, orm.Grid.id == orm.Checkpoint.grid_id).order_by(orm.Checkpoint.code))
+
+
+def staff_refs(session: Session, codes: Sequence[str]) -> pd.DataFrame:
+    """(id, code, kind, community_id, community, grid_id, grid, version) of the staff with ``codes``."""
+    stmt = (select(orm.Staff.id, orm.Staff.code, orm.Staff.kind, orm.Staff.community_id,
+                   orm.Community.code.label("community"), orm.Staff.grid_id, orm.Grid.code.label("grid"),
+                   orm.Staff.version)
+            .outerjoin(orm.Community, orm.Community.id == orm.Staff.community_id)
+            .outerjoin(orm.Grid, orm.Grid.id == orm.Staff.grid_id))
+    parts = [frame(session, stmt.where(orm.Staff.code.in_(list(c)))) for c in _chunks(list(codes))]
+    return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(orm.Staff.id < 0))
+
+
+def active_checkpoints(session: Session, community_ids: Sequence[int]) -> pd.DataFrame:
+    """(community_id, n): the active checkpoint rows of each of ``community_ids`` (0 when none)."""
+    stmt = (select(orm.Checkpoint.community_id, func.count().label("n")).where(orm.Checkpoint.active.is_(True))
+            .group_by(orm.Checkpoint.community_id))
+    parts = [frame(session, stmt.where(orm.Checkpoint.community_id.in_(list(c)))) for c in _chunks(list(community_ids))]
+    got = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"community_id": [], "n": []})
+    n = got.set_index("community_id")["n"] if len(got) else pd.Series(dtype="int64")
+    ids = pd.Series(list(community_ids), dtype="int64")
+    return pd.DataFrame({"community_id": ids, "n": ids.map(n).fillna(0).astype("int64")})
+
+
+# --- reads of the people and units (units' pairings, households, vulnerable residents, campaigns) --
+
+MODELS.update({"pairing": orm.Pairing, "isolated_household": orm.IsolatedHousehold,
+               "vulnerable_resident": orm.VulnerableResident, "screening_campaign": orm.ScreeningCampaign})
+
+
+def pairings(session: Session) -> pd.DataFrame:
+    """Every pairing with its unit's and community's codes."""
+    return frame(session, select(orm.Pairing.id, orm.Unit.code.label("unit_code"),
+                                 orm.Community.code.label("community_code"), orm.Pairing.cadres_pledged,
+                                 orm.Pairing.since)
+                 .join(orm.Unit, orm.Unit.id == orm.Pairing.unit_id)
+                 .join(orm.Community, orm.Community.id == orm.Pairing.community_id).order_by(orm.Pairing.id))
+
+
+def _by_codes(session: Session, stmt: Any, code: Any, codes: Sequence[str], empty: Any) -> pd.DataFrame:
+    parts = [frame(session, stmt.where(code.in_(list(c)))) for c in _chunks(list(codes))]
+    return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(empty))
+
+
+def isolated_households(session: Session, codes: Sequence[str]) -> pd.DataFrame:
+    """The stored households with ``codes`` (community and grid by code)."""
+    h = orm.IsolatedHousehold
+    stmt = (select(h.id, h.code, h.community_id, orm.Community.code.label("community_code"),
+                   orm.Grid.code.label("grid"), h.address, h.head_name, h.phone, h.members, h.start_date,
+                   h.planned_end, h.status, h.version)
+            .join(orm.Community, orm.Community.id == h.community_id).outerjoin(orm.Grid, orm.Grid.id == h.grid_id))
+    return _by_codes(session, stmt, h.code, codes, h.id < 0)
+
+
+def vulnerable_residents(session: Session, codes: Sequence[str]) -> pd.DataFrame:
+    """The stored vulnerable residents with ``codes`` (community and grid by code)."""
+    r = orm.VulnerableResident
+    stmt = (select(r.id, r.code, r.community_id, orm.Community.code.label("community_code"),
+                   orm.Grid.code.label("grid"), r.category, r.name, r.phone, r.address, r.note, r.status, r.version)
+            .join(orm.Community, orm.Community.id == r.community_id).outerjoin(orm.Grid, orm.Grid.id == r.grid_id))
+    return _by_codes(session, stmt, r.code, codes, r.id < 0)
+
+
+def screening_campaigns(session: Session, codes: Sequence[str]) -> pd.DataFrame:
+    """The stored campaigns with ``codes`` and whether any progress has been recorded in each."""
+    c = orm.ScreeningCampaign
+    progressed = (select(func.count()).select_from(orm.ScreeningProgress)
+                  .where(orm.ScreeningProgress.campaign_id == c.id).scalar_subquery())
+    stmt = select(c.id, c.code, c.name, c.started_at, c.deadline, c.status, progressed.label("progress_entries"))
+    return _by_codes(session, stmt, c.code, codes, c.id < 0)
+
+
+def campaign_targets(session: Session, campaign_ids: Sequence[int]) -> pd.DataFrame:
+    """(campaign_id, grid_id, target_households) of the campaigns."""
+    t = orm.ScreeningTarget
+    stmt = select(t.campaign_id, t.grid_id, t.target_households).order_by(t.campaign_id, t.grid_id)
+    parts = [frame(session, stmt.where(t.campaign_id.in_([int(i) for i in c]))) for c in _chunks(list(campaign_ids))]
+    return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(t.id < 0))
+
+
+def replace_targets(session: Session, campaign_id: int, rows: list[dict[str, Any]]) -> None:
+    """A campaign's targets become ``rows`` (only while no progress is recorded against them)."""
+    session.execute(delete(orm.ScreeningTarget).where(orm.ScreeningTarget.campaign_id == campaign_id))
+    if rows:
+        session.execute(insert(orm.ScreeningTarget), rows)
+
+
 class ImportRepository(Repository):
     """``uow.imports``: the functions above, bound to the unit of work's session."""
 
@@ -164,3 +286,14 @@ class ImportRepository(Repository):
     insert_rows = bound(insert_rows)
     update_rows = bound(update_rows)
     close_assignments = bound(close_assignments)
+    grids = bound(grids)
+    compounds = bound(compounds)
+    checkpoints = bound(checkpoints)
+    staff_refs = bound(staff_refs)
+    active_checkpoints = bound(active_checkpoints)
+    pairings = bound(pairings)
+    isolated_households = bound(isolated_households)
+    vulnerable_residents = bound(vulnerable_residents)
+    screening_campaigns = bound(screening_campaigns)
+    campaign_targets = bound(campaign_targets)
+    replace_targets = bound(replace_targets)
