@@ -9,6 +9,7 @@ are listed below, one line each; what a read computes lives in the service, neve
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -19,6 +20,7 @@ import streamlit as st
 from core.demo.setup import ensure_ready
 from core.services import alerts as alert_service
 from core.services import audit_report, clock, scenario_store
+from core.services import desk as desk_service
 from core.services import errands as errand_service
 from core.services import incidents as incident_service
 from core.services import isolation as isolation_service
@@ -34,6 +36,7 @@ from core.services.identity import accounts as account_service
 from core.services.identity import kiosk as kiosk_service
 from core.services.read_models import coverage
 from core.services.read_models import overview as overview_service
+from core.services.read_models import setup as setup_service
 from core.services.read_models import wall as wall_service
 from core.services.uow import UnitOfWork, unit_of_work
 from dashboard.context import db_url
@@ -44,8 +47,9 @@ R = TypeVar("R")
 
 @st.cache_resource(show_spinner=False)
 def ready(url: str) -> bool:
-    """Migrate the database (and seed the demo when empty) once per process."""
-    ensure_ready(url)
+    """Migrate the database (and seed the demo when empty, unless ``FANGXIAN_DEMO=0``: a district's own
+    deployment, ``fangxian serve --no-demo``, starts empty and lands on 数据准备) once per process."""
+    ensure_ready(url, seed_demo=os.environ.get("FANGXIAN_DEMO", "1") != "0")
     return True
 
 
@@ -146,6 +150,17 @@ errand_queue = cached(30, 8)(errand_service.list_errands)
 reference_now = cached(30, 4)(clock.reference_now)
 saved_scenarios = cached(30, 8)(scenario_store.list_scenarios)
 saved_scenario = cached(30, 16)(scenario_store.get_scenario)
+#: what the district has loaded (数据准备, the landing, every page's empty state)
+setup_status = cached(30, 4)(setup_service.setup_status)
+#: the desk edits (日常维护) and the scope of a new screening campaign; ``streets``: a tuple or None
+desk_counts = cached(30, 4)(desk_service.desk_counts)
+desk_communities = cached(30, 8)(desk_service.risk_communities)
+desk_scheduled = cached(30, 8)(desk_service.scheduled_risk_changes)
+desk_off_duty = cached(30, 8)(desk_service.off_duty_list)
+desk_people = cached(30, 32)(desk_service.find_people)
+desk_grids = cached(60, 8)(desk_service.grid_desk)
+desk_grid_members = cached(60, 8)(desk_service.grid_member_choices)
+campaign_scope = cached(60, 4)(desk_service.campaign_scope)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------

@@ -33,6 +33,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("gaps.py", "page.gaps", "gaps", "nav.section.monitor", "📉",
              roles=frozenset({"leader", "coordinator", "planner", "clerk", "admin"})),
     PageSpec("norms.py", "page.norms", "norms", "nav.section.manage", "📐", roles=frozenset({"admin"})),
+    PageSpec("setup.py", "page.setup", "setup", "nav.section.manage", "🧰", roles=frozenset({"clerk", "admin"})),
     PageSpec("data_import.py", "page.data_import", "import", "nav.section.manage", "📥",
              roles=frozenset({"clerk", "admin"})),
     PageSpec("users.py", "page.users", "users", "nav.section.manage", "👥", roles=frozenset({"admin"})),
@@ -54,6 +55,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("volunteers.py", "page.volunteers", "volunteers", "nav.section.command", "🙋",
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("errands.py", "page.errands", "errands", "nav.section.command", "🛒",
+             roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
+    PageSpec("desk.py", "page.desk", "desk", "nav.section.command", "🗂️",
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
 )
 

@@ -11,6 +11,7 @@ from dashboard import auth, cache
 from dashboard.context import db_url
 from dashboard.i18n import LANG_KEY, t
 from dashboard.navigation import PAGES_DIR, visible_pages
+from dashboard.panels.components import SETUP_ROLES
 
 st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide", initial_sidebar_state="expanded")
 
@@ -35,7 +36,17 @@ if actor is None:
     st.stop()
 
 specs = visible_pages(actor.roles)
-default = next((s for s in specs if s.default), specs[0] if specs else None)
+try:
+    empty = cache.setup_status().empty
+except UNAVAILABLE_ERRORS:  # an outage mid-session: keep the usual pages, each says the database is down
+    empty = False
+if empty:  # a district on its first day: those who load data land on 数据准备
+    if not actor.has(*SETUP_ROLES):
+        st.info(t("setup.empty_contact"), icon="🧰")
+        st.stop()
+    default = next((s for s in specs if s.file == "setup.py"), specs[0] if specs else None)
+else:
+    default = next((s for s in specs if s.default), specs[0] if specs else None)
 sections: dict[str, list[st.Page]] = {}
 for spec in specs:
     page = st.Page(str(PAGES_DIR / spec.file), title=t(spec.title_key), icon=spec.icon,

@@ -12,6 +12,7 @@ from dashboard import auth, cache, feedback, state_keys
 from dashboard.builders import wall_view
 from dashboard.context import db_url
 from dashboard.i18n import t
+from dashboard.panels.components import missing_data
 
 actor = auth.guard("leader", "coordinator", "admin")
 cache.alert_keeper(db_url())
@@ -20,6 +21,7 @@ data = cache.wall()
 st.title(t("alerts.title"))
 st.caption(t("alerts.caption"))
 feedback.show_flash(state_keys.ALERTS_FLASH)
+missing_data(["communities", "staff"], key="alerts")
 tab_list, tab_rules = st.tabs([t("alerts.tab.list"), t("alerts.tab.rules")])
 
 with tab_list:

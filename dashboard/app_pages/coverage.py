@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import cache, state_keys
 from dashboard.builders import coverage_maps
 from dashboard.i18n import label, t
-from dashboard.panels.components import fmt_int, fmt_people, legend
+from dashboard.panels.components import fmt_int, fmt_people, legend, missing_data, unlocated_notice
 
 KINDS = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]
 
@@ -17,9 +17,9 @@ comm = res.community
 
 st.title(t("coverage.title"))
 st.caption(t("coverage.caption"))
-if comm.empty:
-    st.info(t("app.no_data"))
+if missing_data(["communities"], key="coverage") or comm.empty:
     st.stop()
+missing_data(["staff", "grids", "checkpoints"], key="coverage-more")
 
 f1, f2, f3 = st.columns([3.3, 1.4, 1.2])
 metric = f1.segmented_control(t("coverage.color_by"), options=list(coverage_maps.METRICS), key=state_keys.COVERAGE_METRIC,
@@ -37,13 +37,17 @@ k = st.columns(4)
 for col, key in zip(k, ("grid_coverage", "checkpoint_shift_coverage", "staff_per_10k", "volunteers_per_1k"), strict=True):
     unit = {"staff_per_10k": t("unit.per_10k"), "volunteers_per_1k": t("unit.per_1k")}.get(key, t("unit.percent"))
     value = cov.get(key)
-    col.metric(t(f"coverage.kpi.{key}"), "—" if value is None else f"{value:.1f} {unit}")
+    no_grids = key == "grid_coverage" and value is None and int(res.district.get("grids", 0) or 0) == 0
+    col.metric(t(f"coverage.kpi.{key}"), "—" if value is None else f"{value:.1f} {unit}",
+               delta=t("grid.none") if no_grids else None, delta_color="off", delta_arrow="off")
 
 left, right = st.columns([2.1, 1], gap="medium")
 with left:
     legend(coverage_maps.legend_items(metric), t(f"coverage.metric.{metric}"))
+    located, unlocated = coverage_maps.location_counts(shown, geo)
+    unlocated_notice(unlocated, located)
     ev = st.pydeck_chart(coverage_maps.community_deck(shown, geo, metric), height=640, key=state_keys.COVERAGE_MAP,
-                         on_select="rerun", selection_mode="single-object")
+                         on_select="rerun", selection_mode="single-object") if located else None
 code = coverage_maps.selected_code(ev, "communities") or picked or None
 
 with right:
@@ -63,7 +67,10 @@ with right:
     detail = cache.community_detail(int(row["community_id"]))
     grid_rows = res.grid[res.grid["community_id"] == row["community_id"]]
     st.markdown(f"**{t('coverage.detail.grids')}**")
-    st.pydeck_chart(coverage_maps.grid_deck(grid_rows, detail), height=340, key="coverage_grid_map")
+    if len(detail.grids):
+        st.pydeck_chart(coverage_maps.grid_deck(grid_rows, detail), height=340, key="coverage_grid_map")
+    else:
+        st.caption(t("grid.none"))
     st.markdown(f"**{t('coverage.detail.staff_by_kind')}**")
     st.dataframe({t("coverage.detail.col.kind"): [label("kind", kd) for kd in KINDS],
                   t("coverage.detail.col.on_duty"): [int(row[f"on_duty_{kd}"]) for kd in KINDS]},

@@ -10,22 +10,42 @@ import streamlit as st
 
 from core.model.errors import FangxianError
 from core.services.importer.problems import ImportRefused
+from core.services.importer.registry import KINDS as REGISTRY
 from core.services.importer.service import DATUMS, KINDS, import_file
 from dashboard import auth, cache, feedback
+from dashboard.builders.setup_view import format_frame, kind_label, kind_unlocks
 from dashboard.i18n import error_text, t
+from dashboard.navigation import PAGES_DIR
+from dashboard.panels.components import IMPORT_KIND_PARAM
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
+KIND_KEY = "imp_kind"
 
 actor = auth.guard("clerk", "admin")
 
 st.title(t("imp.title"))
-st.caption(t("imp.caption"))
+st.caption(t("setup.import_caption"))
+
+# preselection from 数据准备 (?kind=grids): taken once, then the selectbox is the user's
+wanted = st.query_params.get(IMPORT_KIND_PARAM)
+if wanted in KINDS:
+    st.session_state[KIND_KEY] = wanted
+    del st.query_params[IMPORT_KIND_PARAM]
 
 c1, c2 = st.columns([1, 1])
-kind = c1.selectbox(t("imp.kind"), KINDS, format_func=lambda k: t(f"imp.kind.{k}"), key="imp_kind")
+kind = c1.selectbox(t("imp.kind"), KINDS, format_func=kind_label, key=KIND_KEY)
 datum = c2.selectbox(t("imp.datum"), DATUMS, format_func=lambda d: t(f"imp.datum.{d}"), key="imp_datum")
-template = Path(__file__).resolve().parents[2] / "data" / "templates" / (
-    f"{kind}.geojson" if kind == "boundaries" else f"{kind}.csv")
-if template.exists():
-    st.download_button(t("imp.template"), template.read_bytes(), file_name=template.name, key="imp_template")
+spec = REGISTRY[kind]
+st.caption(kind_unlocks(kind))
+template = TEMPLATES / spec.template
+if template.is_file():
+    st.download_button(t("setup.template", file=spec.template), template.read_bytes(), file_name=template.name,
+                       key="imp_template")
+with st.expander(t("setup.format.title", kind=kind_label(kind))):
+    if spec.format is None:
+        st.caption(t("setup.format.geojson"))
+    else:
+        st.dataframe(format_frame(spec.format.columns), hide_index=True, width="stretch", key="imp_format")
 upload = st.file_uploader(t("imp.file"), type=["csv", "xlsx", "geojson", "json"], key="imp_file")
 
 
@@ -47,6 +67,8 @@ def run(dry_run: bool) -> None:
             return
         except FangxianError as exc:
             feedback.show_error(exc)
+            if exc.key == "importer.demo_database":
+                st.page_link(str(PAGES_DIR / "setup.py"), label=t("missing.link"), icon="🧰")
             return
     if not dry_run:
         cache.clear()  # no rerun: the summary is shown on this run

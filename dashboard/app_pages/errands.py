@@ -18,7 +18,7 @@ from dashboard import cache, state_keys
 from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int
+from dashboard.panels.components import fmt_int, missing_data
 from dashboard.panels.volunteer_panel import flash, skills_text
 
 actor = current_actor()
@@ -28,6 +28,9 @@ now = pd.Timestamp(cache.reference_now())
 st.title(t("err.title"))
 st.caption(t("err.caption"))
 flash()
+if missing_data(["communities"], key="errands"):
+    st.stop()
+missing_data(["households", "vulnerable"], key="errands-more")
 if not actor.sees_personal_data:
     st.info(t("vol.masked"), icon="🔒")
 

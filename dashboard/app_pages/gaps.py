@@ -10,7 +10,7 @@ from dashboard import auth, cache, state_keys
 from dashboard.builders import charts, coverage_maps
 from dashboard.i18n import label, t
 from dashboard.navigation import PAGES_DIR
-from dashboard.panels.components import fmt_int, fmt_people, legend
+from dashboard.panels.components import fmt_int, fmt_people, legend, missing_data, unlocated_notice
 
 totals, _ = cache.gap_trend(14)
 today = totals["day"].iat[-1] if len(totals) else clock.wall_now().date()
@@ -21,9 +21,9 @@ f1, f2, f3 = st.columns([1, 2.4, 1.2])
 day = f1.date_input(t("gaps.day"), value=today, max_value=today, key=state_keys.GAPS_DAY)
 res = cache.gaps(None if day == today else day)
 comm = res.community
-if comm.empty:
-    st.info(t("app.no_data"))
+if missing_data(["communities"], key="gaps") or comm.empty:
     st.stop()
+missing_data(["staff"], key="gaps-staff")
 street_names = dict(zip(res.street["code"], res.street["name"], strict=True))
 streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=state_keys.GAPS_STREETS,
                          format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"))
@@ -76,7 +76,11 @@ with left:
 with right:
     st.subheader(t("gaps.map"))
     legend(coverage_maps.legend_items("gap"), t("coverage.metric.gap"))
-    st.pydeck_chart(coverage_maps.gap_deck(shown, cache.map_geometry()), height=600, key="gaps_map")
+    geometry = cache.map_geometry()
+    located, unlocated = coverage_maps.location_counts(shown, geometry)
+    unlocated_notice(unlocated, located)
+    if located:
+        st.pydeck_chart(coverage_maps.gap_deck(shown, geometry), height=600, key="gaps_map")
 
 c1, c2 = st.columns(2, gap="medium")
 street_rows = res.street[res.street["code"].isin(streets)] if streets else res.street

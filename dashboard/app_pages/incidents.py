@@ -14,7 +14,7 @@ from dashboard.auth import current_actor
 from dashboard.builders import charts_incidents, incident_maps
 from dashboard.i18n import label, t
 from dashboard.panels import incident_panel
-from dashboard.panels.components import fmt_int, legend
+from dashboard.panels.components import fmt_int, legend, missing_data
 
 TYPES_KEY, SEV_KEY, STATUS_KEY, STREETS_KEY, DAYS_KEY, OVERDUE_KEY, CODE_KEY = (
     "inc_types", "inc_sev", "inc_status", "inc_streets", "inc_days", "inc_overdue", "inc_code")
@@ -28,6 +28,9 @@ now = clock.wall_now()
 st.title(t("inc.title"))
 st.caption(t("inc.caption"))
 incident_panel.flash()
+if missing_data(["communities"], key="incidents"):
+    st.stop()
+missing_data(["incidents"], key="incidents-none")
 f = st.columns([1.3, 1.1, 1.5, 1.3, 1.0, 0.8])
 types = f[0].multiselect(t("inc.filter.type"), [x.value for x in IncidentType], key=TYPES_KEY,
                          format_func=lambda x: label("itype", x), placeholder=t("inc.filter.all"))

@@ -17,7 +17,7 @@ from dashboard import cache, state_keys
 from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int
+from dashboard.panels.components import fmt_int, missing_data
 from dashboard.panels.incident_panel import flash
 
 actor = current_actor()
@@ -27,6 +27,9 @@ hh = view.households
 st.title(t("iso.title"))
 st.caption(t("iso.caption", hour=view.settings.missed_hour, thr=f"{view.settings.fever_threshold:.1f}"))
 flash()
+if missing_data(["communities"], key="isolation"):
+    st.stop()
+missing_data(["households"], key="isolation-none")
 if not actor.sees_personal_data:
     st.info(t("iso.masked"), icon="🔒")
 

@@ -7,16 +7,23 @@ import streamlit as st
 from dashboard import cache
 from dashboard.builders import maps
 from dashboard.i18n import label, t
-from dashboard.panels.components import demo_banner, fmt_int, fmt_people, legend
+from dashboard.panels.components import (
+    demo_banner,
+    fmt_int,
+    fmt_people,
+    legend,
+    missing_data,
+    unlocated_notice,
+)
 
 data = cache.overview()
 k = data.kpis
 
 st.title(t("overview.title", district=data.district.get("name") or ""))
 demo_banner(data.demo)
-if k.communities == 0:
-    st.info(t("app.no_data"))
+if missing_data(["communities"], key="overview") or k.communities == 0:
     st.stop()
+missing_data(["staff"], key="overview-staff")
 
 cols = st.columns(6)
 cols[0].metric(t("overview.kpi.communities"), f"{fmt_int(k.communities)} {t('unit.communities')}",
@@ -38,7 +45,10 @@ with left:
         format_func=lambda o: t(f"overview.metric.{o}"), default="risk_level", key="overview_metric",
     ) or "risk_level"
     legend(maps.overview_legend(metric, label), t(f"overview.metric.{metric}"))
-    st.pydeck_chart(maps.overview_deck(data, metric, lang_label=label), height=620, key="overview_map")
+    located, unlocated = maps.location_counts(data.communities)
+    unlocated_notice(unlocated, located)
+    if located:
+        st.pydeck_chart(maps.overview_deck(data, metric, lang_label=label), height=620, key="overview_map")
 with right:
     st.subheader(t("overview.staff_by_kind"))
     kinds = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]

@@ -14,7 +14,7 @@ from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import plan_maps
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int, legend
+from dashboard.panels.components import fmt_int, legend, missing_data
 
 actor = guard("coordinator", "admin")
 version = cache.version()
@@ -22,8 +22,7 @@ res = cache.gaps()
 st.title(t("plan.title"))
 st.caption(t("plan.caption"))
 feedback.show_flash(state_keys.PLAN_FLASH, error_key=state_keys.PLAN_ERROR)
-if res.community.empty:
-    st.info(t("app.no_data"))
+if missing_data(["communities"], key="plan") or res.community.empty or missing_data(["staff"], key="plan-staff"):
     st.stop()
 
 streets_all = res.street if actor.streets is None else res.street[res.street["code"].isin(actor.streets)]
@@ -50,6 +49,8 @@ k[1].metric(t("plan.kpi.worst"), t("plan.arrow", before=tot.worst_before, after=
 k[2].metric(t("plan.kpi.short"), t("plan.arrow", before=tot.short_before, after=f"{tot.short_after} {t('unit.communities')}"))
 k[3].metric(t("plan.kpi.moves"), f"{fmt_int(tot.moves)} {p_}")
 k[4].metric(t("plan.kpi.km"), f"{tot.km:,.1f} {km_}")
+if plan.unlocated:  # the optimiser placed them by street: say that their distances are not known
+    st.warning(t("plan.unlocated", n=fmt_int(plan.unlocated)))
 
 scope = res.community if streets is None else res.community[res.community["street_code"].isin(streets)]
 left, right = st.columns([1.2, 1], gap="medium")

@@ -11,6 +11,7 @@ from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import coverage_maps, plan_maps
 from dashboard.i18n import label, t
+from dashboard.panels.components import missing_data
 
 TARGET_KEY, MAP_SEEN_KEY = state_keys.REASSIGN_TARGET, state_keys.REASSIGN_MAP_SEEN
 LINK_SEEN_KEY = state_keys.REASSIGN_LINK_SEEN  # the ?community= a gap-list link brought us, taken once
@@ -30,6 +31,8 @@ short = scope[scope["shortage"] > 0].sort_values(["shortage", "code"], ascending
 st.title(t("ra.title"))
 st.caption(t("ra.caption"))
 feedback.show_flash(state_keys.REASSIGN_FLASH, error_key=state_keys.REASSIGN_ERROR)
+if missing_data(["communities", "staff"], key="reassign"):
+    st.stop()
 if short.empty:
     st.info(t("ra.no_short"))
     st.stop()

@@ -1,13 +1,26 @@
-"""地毯式排查: campaign progress by grid on a map, the burn-down, grids behind schedule and who could go."""
+"""地毯式排查: start a campaign, close or reopen one, its progress by grid on a map, the burn-down, grids
+behind schedule and who could go."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core.model.errors import FangxianError
 from core.model.privacy import mask_names
-from core.services.screening import ENTRY_ROLES, record_progress
+from core.services.screening import (
+    ENTRY_ROLES,
+    ROLES,
+    close_campaign,
+    create_campaign,
+    grid_targets,
+    record_progress,
+    reopen_campaign,
+)
 from dashboard import cache, state_keys
 from dashboard.auth import current_actor
 from dashboard.builders import charts_incidents, incident_maps
@@ -22,14 +35,73 @@ assert actor is not None
 st.title(t("scr.title"))
 st.caption(t("scr.caption"))
 flash()
+scope = cache.campaign_scope()
+if scope.empty:
+    st.info(t("scr.no_grids"))
+    if actor.has("clerk", "admin"):
+        st.page_link("app_pages/data_import.py", label=t("desk.go_import"), icon="📥")
+    st.stop()
+
+
+def done(msg: Callable[[Any], str], fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """One user action on a campaign: the service in one unit of work, then its message (or the error)."""
+    try:
+        with cache.write() as uow:
+            res = fn(uow, actor, *args, **kwargs)
+    except FangxianError as exc:
+        show_error(exc)
+    else:
+        finish_write(state_keys.INCIDENT_FLASH, msg(res))
+
+
+if actor.has(*ROLES):
+    mine = scope[[actor.in_scope(x) for x in scope["street_code"]]]
+    with st.expander(t("scr.new"), icon="🚪"), st.form("scr_new"):
+        streets = dict(zip(mine["street_code"], mine["street"], strict=False))
+        comms = dict(zip(mine["community_id"].astype(int), mine["community"], strict=False))
+        name = st.text_input(t("scr.new.name"), key="scr_new_name", max_chars=100)
+        c1, c2 = st.columns(2)
+        pick_streets = c1.multiselect(t("scr.new.streets"), sorted(streets), format_func=streets.__getitem__,
+                                      key="scr_new_streets", placeholder=t("inc.filter.all"))
+        pick_comms = c2.multiselect(t("scr.new.communities"), list(comms), format_func=comms.__getitem__,
+                                    key="scr_new_comms", placeholder=t("inc.filter.all"))
+        c1, c2, c3, c4 = st.columns(4)
+        now = cache.reference_now()
+        day = c1.date_input(t("scr.new.start_day"), value=now.date(), key="scr_new_day")
+        at = c2.time_input(t("scr.new.start_time"), value=dt.time(8, 0), key="scr_new_time")
+        days = c3.number_input(t("scr.new.days"), 1, 30, 3, key="scr_new_days")
+        total = c4.number_input(t("scr.new.total"), 0, 10_000_000, 0, key="scr_new_total")
+        st.caption(t("scr.new.scope", grids=fmt_int(len(mine)), households=fmt_int(mine["households"].sum())))
+        if st.form_submit_button(t("scr.new.submit"), type="primary", key="scr_new_submit"):
+            chosen = mine[mine["community_id"].isin(pick_comms)] if pick_comms else (
+                mine[mine["street_code"].isin(pick_streets)] if pick_streets else mine)
+            ids = sorted(int(i) for i in chosen["community_id"].unique())
+            split = grid_targets(chosen[["grid_id", "households"]], total=int(total)) if total else None
+            targets = (None if split is None else
+                       dict(zip(split["grid_id"].astype(int), split["target_households"].astype(int), strict=True)))
+            start = dt.datetime.combine(day, at)
+            done(lambda _: t("scr.new.done", name=name.strip()), create_campaign, name, start,
+                 start + dt.timedelta(days=int(days)), community_ids=ids if len(chosen) < len(scope) else None,
+                 targets=targets)
+
 camps = cache.screening_campaigns()
 if camps.empty:
     st.info(t("scr.none"))
     st.stop()
-names = dict(zip(camps["id"].astype(int), camps["name"], strict=True))
+names = dict(zip(camps["id"].astype(int), camps["name"] + " · " + [t(f"scr.status.{x}") for x in camps["status"]],
+                 strict=True))
 cid = st.selectbox(t("scr.campaign"), list(names), format_func=names.__getitem__,
                    key=state_keys.SCREENING_CAMPAIGN)
 view = cache.screening_campaign(int(cid))
+assert view is not None  # an id from the list just read
+if actor.has(*ROLES):
+    active = view.campaign["status"] == "active"
+    with st.form("scr_status"):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        why = c1.text_input(t("scr.close.reason"), key="scr_status_reason", max_chars=300)
+        if c2.form_submit_button(t("scr.close.submit") if active else t("scr.reopen.submit"), key="scr_status_submit"):
+            done(lambda code: t("scr.close.done" if active else "scr.reopen.done", code=code),
+                 close_campaign if active else reopen_campaign, int(cid), why)
 s, g, hu = view.summary, view.grids, t("unit.households")
 st.caption(t("scr.window", start=f"{pd.Timestamp(view.campaign['started_at']):%m-%d %H:%M}",
              deadline=f"{pd.Timestamp(view.campaign['deadline']):%m-%d %H:%M}", hours=s["hours_left"]))
@@ -49,7 +121,7 @@ with left:
 with right:
     st.subheader(t("scr.burn"))
     st.altair_chart(charts_incidents.burn_down_chart(view.burn), width="stretch")
-    if actor.has(*ENTRY_ROLES):
+    if actor.has(*ENTRY_ROLES) and view.campaign["status"] == "active":
         mine = g[[actor.in_scope(x) for x in g["street_code"]]]
         with st.expander(t("scr.enter"), icon="✍️"), st.form("scr_entry", clear_on_submit=True):
             labels = dict(zip(mine["grid_id"].astype(int), mine["community"] + " · " + mine["grid"], strict=True))

@@ -15,7 +15,7 @@ from dashboard.builders.volunteer_maps import (
     unmet_chart,
 )
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int, legend
+from dashboard.panels.components import fmt_int, legend, missing_data
 from dashboard.panels.volunteer_panel import (
     flash,
     hours_tab,
@@ -36,6 +36,9 @@ st.caption(t("vol.caption", day=view.today.isoformat(), now=view.now.strftime("%
              policy=t(f"vol.policy.{n.fatigue_policy}"),
              counted="、".join(t(f"vol.task.{x}") for x in n.volunteers_count_for) or t("vol.counted.none")))
 flash()
+if missing_data(["communities"], key="volunteers"):
+    st.stop()
+missing_data(["staff", "checkpoints"], key="volunteers-more")
 if not actor.sees_personal_data:
     st.info(t("vol.masked"), icon="🔒")
 

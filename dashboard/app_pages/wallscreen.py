@@ -78,9 +78,13 @@ def map_panel(view: str, position: str) -> None:
         st.markdown(wall_view.panel_header(t(f"wall.panel.map.{metric}"), f"{t(f'wall.view.{view}')}{position}")
                     + wall_view.legend_html(metric), unsafe_allow_html=True)
         if data is not None and geo is not None:
-            deck = wall_view.wall_deck(geo, data.communities, metric, width_px=int(1080 * S.scale), height_px=MAP_H,
-                                scale=S.scale)
-            st.pydeck_chart(deck, height=MAP_H, key=f"wall_map_{metric}")
+            located, unlocated = wall_view.location_counts(geo, data.communities)
+            if located:
+                deck = wall_view.wall_deck(geo, data.communities, metric, width_px=int(1080 * S.scale),
+                                           height_px=MAP_H, scale=S.scale)
+                st.pydeck_chart(deck, height=MAP_H if not unlocated else MAP_H - 30, key=f"wall_map_{metric}")
+            if unlocated:
+                st.markdown(wall_view.unlocated_html(unlocated, located, MAP_H - 30), unsafe_allow_html=True)
         _fresh(last_ok, failed or geo_failed)
 
 

@@ -15,7 +15,7 @@ from dashboard.auth import guard
 from dashboard.builders import whatif_maps
 from dashboard.i18n import label, t
 from dashboard.panels import whatif_actions
-from dashboard.panels.components import legend
+from dashboard.panels.components import legend, missing_data
 from dashboard.panels.whatif_actions import draft_scenario
 from dashboard.panels.whatif_panel import PICKER_KINDS, change_form, describe, names_of
 
@@ -27,6 +27,9 @@ draft = whatif_actions.prepare()
 st.title(t("wi.title"))
 st.caption(t("wi.caption"))
 feedback.show_flash(state_keys.WHATIF_FLASH, error_key=state_keys.WHATIF_ERROR)
+if missing_data(["communities"], key="whatif"):
+    st.stop()
+missing_data(["staff"], key="whatif-staff")
 
 left, right = st.columns([1, 2.7], gap="medium")
 with left:

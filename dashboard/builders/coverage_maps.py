@@ -136,11 +136,17 @@ def community_deck(gaps: pd.DataFrame, geometry: Any, metric: str, *, labels: bo
     fc = maps.feature_collection(df, TOOLTIP_PROPS)
     layers = maps.outline_layer(geometry.district.get("geometry"))
     layers.append(maps.choropleth_layer(fc, "communities"))
+    dots = maps.point_layer(df, TOOLTIP_PROPS, "community-points")  # located by coordinates only
+    if dots is not None:
+        layers.append(dots)
     streets = geometry.streets[geometry.streets["code"].isin(df["street_code"])]
     layers += maps.street_layers(streets)
     if labels and len(df) <= 40:  # community names only when a street or two is shown, else clutter
-        layers.append(maps.text_layer(df[["name", "lon", "lat"]].to_dict("records"), "community-labels", size=12))
-    bounds = maps.bounds_of(df["lon"], df["lat"]) if len(df) else (114.25, 30.55, 114.35, 30.65)
+        named = df[maps.has_polygon(df)][["name", "lon", "lat"]].dropna().to_dict("records")
+        layers.append(maps.text_layer(named, "community-labels", size=12))
+        if dots is not None:  # a dot's name goes under it, not over it
+            layers.append(maps.text_layer(maps.dot_labels(df), "community-point-labels", size=12, offset=[0, 22]))
+    bounds = maps.bounds_of(df["lon"], df["lat"])
     return maps.deck(layers, maps.view_for(bounds), tooltip())
 
 
@@ -192,3 +198,9 @@ def selected_code(event: Any, layer_id: str) -> str | None:
 def gap_deck(gaps: pd.DataFrame, geometry: Any) -> pdk.Deck:
     """The diverging gap map: shortage red, surplus blue, balanced pale (clipped at ±30 people)."""
     return community_deck(gaps, geometry, "gap")
+
+
+def location_counts(gaps: pd.DataFrame, geometry: Any) -> tuple[int, int]:
+    """(located, unlocated) among the communities of ``gaps`` (boundary from ``geometry``, or coordinates)."""
+    df = gaps.merge(geometry.communities[["community_id", "geometry"]], on="community_id", how="left")
+    return maps.location_counts(df)

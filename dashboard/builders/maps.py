@@ -31,22 +31,71 @@ def feature_collection(df: pd.DataFrame, props: Sequence[str], geometry_col: str
     features = []
     records = df[list(props)].astype(object).where(df[list(props)].notna(), None).to_dict("records")
     for geom, rec in zip(df[geometry_col], records, strict=True):
-        if not geom:
+        if not isinstance(geom, str) or not geom:  # None, or NaN once pandas has typed the column
             continue
         features.append({"type": "Feature", "geometry": json.loads(geom), "properties": rec})
     return {"type": "FeatureCollection", "features": features}
 
 
+#: where a map looks when nothing on it is located (the page shows a placeholder over it)
+DEFAULT_BOUNDS = (114.25, 30.55, 114.35, 30.65)
+
+
 def bounds_of(lon: pd.Series, lat: pd.Series) -> tuple[float, float, float, float]:
-    return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
+    """The box around the located points (rows without coordinates are left out; none: ``DEFAULT_BOUNDS``)."""
+    x = pd.to_numeric(pd.Series(lon), errors="coerce").to_numpy(float)
+    y = pd.to_numeric(pd.Series(lat), errors="coerce").to_numpy(float)
+    ok = ~(pd.isna(x) | pd.isna(y))
+    if not ok.any():
+        return DEFAULT_BOUNDS
+    return float(x[ok].min()), float(y[ok].min()), float(x[ok].max()), float(y[ok].max())
+
+
+def has_polygon(df: pd.DataFrame, geometry_col: str = "geometry") -> pd.Series:
+    if geometry_col not in df:
+        return pd.Series(False, index=df.index)
+    return df[geometry_col].notna() & (df[geometry_col].astype(str).str.len() > 0)
+
+
+def has_point(df: pd.DataFrame) -> pd.Series:
+    if "lon" not in df or "lat" not in df:
+        return pd.Series(False, index=df.index)
+    return df["lon"].notna() & df["lat"].notna()
+
+
+def location_counts(df: pd.DataFrame) -> tuple[int, int]:
+    """(located, unlocated) communities: located by a boundary, or at least by coordinates."""
+    located = has_polygon(df) | has_point(df)
+    return int(located.sum()), int((~located).sum())
+
+
+def dot_labels(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Names of the communities drawn as dots (coordinates, no boundary)."""
+    return df[has_point(df) & ~has_polygon(df)][["name", "lon", "lat"]].to_dict("records")
+
+
+def point_layer(df: pd.DataFrame, props: Sequence[str], layer_id: str, *, radius_px: int = 8,
+                line: Color | None = None) -> pdk.Layer | None:
+    """Communities with coordinates but no boundary, as dots filled like the polygons (``fill``)."""
+    rows = df[has_point(df) & ~has_polygon(df)]
+    if not len(rows):
+        return None
+    cols = list(dict.fromkeys([*props, "lon", "lat"]))
+    data = rows[cols].astype(object).where(rows[cols].notna(), None).to_dict("records")
+    return pdk.Layer(
+        "ScatterplotLayer", data=data, id=layer_id, get_position="[lon, lat]", get_fill_color="fill",
+        get_radius=60, radius_min_pixels=radius_px, radius_max_pixels=radius_px * 3, stroked=True,
+        get_line_color=line or [30, 41, 59], line_width_min_pixels=1.5, pickable=True, auto_highlight=True,
+    )
 
 
 def view_for(bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 620,
              pitch: float = 0.0) -> pdk.ViewState:
     """A view that fits the bounds (web-mercator zoom from the larger of the two spans)."""
     w, s, e, n = bounds
-    lon_span = max(e - w, 1e-4)
-    lat_span = max(n - s, 1e-4)
+    # at least ~1 km across: one or two dots must not zoom the map to a street corner
+    lon_span = max(e - w, 0.012)
+    lat_span = max(n - s, 0.01)
     zoom_x = math.log2(360.0 * width_px / 512.0 / lon_span)
     lat_rad = math.radians((n + s) / 2)
     zoom_y = math.log2(360.0 * height_px / 512.0 / (lat_span / math.cos(lat_rad)))
@@ -81,7 +130,7 @@ def street_layers(streets: pd.DataFrame, *, dark: bool = False, label_size: int 
 
 
 def text_layer(rows: list[dict[str, Any]], layer_id: str, *, size: int = 14, dark: bool = False,
-               bold: bool = False, size_units: str = "pixels") -> pdk.Layer:
+               bold: bool = False, size_units: str = "pixels", offset: list[int] | None = None) -> pdk.Layer:
     """Chinese labels: characterSet "auto" builds the glyph atlas from the data (CJK is dropped otherwise)."""
     return pdk.Layer(
         "TextLayer", data=rows, id=layer_id, get_position="[lon, lat]", get_text="name",
@@ -90,7 +139,7 @@ def text_layer(rows: list[dict[str, Any]], layer_id: str, *, size: int = 14, dar
         get_color=[241, 245, 249] if dark else [15, 23, 42],
         outline_width=3, outline_color=[15, 23, 42] if dark else [255, 255, 255],
         font_settings={"sdf": True}, get_text_anchor='"middle"', get_alignment_baseline='"center"',
-        pickable=False,
+        get_pixel_offset=offset or [0, 0], pickable=False,
     )
 
 
@@ -183,6 +232,9 @@ def overview_deck(data: Any, metric: str, lang_label: Any) -> pdk.Deck:
     fc = feature_collection(df, props)
     layers = outline_layer(data.district.get("geometry"))
     layers.append(choropleth_layer(fc))
+    dots = point_layer(df, props, "community-points")
+    if dots is not None:  # located by coordinates only: a dot, named under it
+        layers += [dots, text_layer(dot_labels(df), "community-point-labels", size=13, offset=[0, 22])]
     layers += street_layers(data.streets)
     tooltip = {
         "html": (

@@ -69,6 +69,9 @@ def plan_deck(gap_comm: pd.DataFrame, geometry: Any, flows: pd.DataFrame, *, wid
     layers = maps.outline_layer(geometry.district.get("geometry"))
     fc = maps.feature_collection(df, ["code", "name", "gap_txt", "fill"])
     layers.append(maps.choropleth_layer(fc, "plan-communities", opacity=150))
+    dots = maps.point_layer(df, ["code", "name", "gap_txt", "fill"], "plan-points")  # coordinates only
+    if dots is not None:
+        layers.append(dots)
     arcs = arc_rows(gap_comm, flows)
     layers.append(pdk.Layer(
         "ArcLayer", data=arcs, id="plan-arcs", get_source_position="from", get_target_position="to",
@@ -88,6 +91,9 @@ def pick_deck(gap_comm: pd.DataFrame, geometry: Any, target_id: int | None, *, w
     layers = maps.outline_layer(geometry.district.get("geometry"))
     fc = maps.feature_collection(df, ["code", "name", "street", "gap_txt", "fill"])
     layers.append(maps.choropleth_layer(fc, "communities", opacity=200))
+    dots = maps.point_layer(df, ["code", "name", "street", "gap_txt", "fill"], "community-points")
+    if dots is not None:
+        layers.append(dots)
     picked = df[df["community_id"] == target_id]
     if len(picked):
         layers.append(pdk.Layer(

@@ -116,11 +116,15 @@ def kpi_tiles_html(kpis: Sequence[Kpi]) -> str:
     cells = []
     for k in kpis:
         text, colour = fmt_delta(k)
+        value = fmt_value(k)
+        if k.key == "grid_coverage" and value == "—":  # no grids in the district: say so, never "0 %"
+            text, colour = t("grid.none"), FLAT
+        unit = "" if value == "—" else t(f"wall.unit.{k.unit}")
         bad = " bad" if k.improved is False else ""
         cells.append(
             f'<div class="fx-tile{bad}" data-testid="fx-kpi-{esc(k.key)}"><div class="lbl">{esc(t(f"wall.kpi.{k.key}"))}'
-            f'</div><div class="num"><span class="fx-num">{esc(fmt_value(k))}</span><span class="unit">'
-            f'{esc(t(f"wall.unit.{k.unit}"))}</span></div><div class="dl" style="color:{colour}">{esc(text)}</div></div>')
+            f'</div><div class="num"><span class="fx-num">{esc(value)}</span><span class="unit">'
+            f'{esc(unit)}</span></div><div class="dl" style="color:{colour}">{esc(text)}</div></div>')
     return f'<div class="fx-tiles">{"".join(cells)}</div>'
 
 
@@ -206,6 +210,11 @@ def wall_deck(geometry: MapGeometry, comm: pd.DataFrame, metric: str, *, width_p
     fc = maps.feature_collection(df, ["code", "name", "fill"])
     layers = maps.outline_layer(geometry.district.get("geometry"), dark=True)
     layers.append(maps.choropleth_layer(fc, "wall-communities", line=[15, 23, 42], opacity=235))
+    dots = maps.point_layer(df, ["code", "name", "fill"], "wall-points",
+                            radius_px=int(round(9 * scale)), line=[15, 23, 42])
+    if dots is not None:  # coordinates only: a dot, its name under it
+        layers += [dots, maps.text_layer(maps.dot_labels(df), "wall-point-labels", size=int(round(15 * scale)),
+                                         dark=True, offset=[0, int(round(26 * scale))])]
     layers += maps.street_layers(geometry.streets, dark=True, label_size=int(round(19 * scale)))
     view = maps.view_for(maps.bounds_of(comm["lon"], comm["lat"]), width_px=width_px, height_px=height_px)
     return maps.deck(layers, view, tooltip=None)
@@ -248,3 +257,22 @@ def trend_chart(trend: pd.DataFrame, view: str, *, height_px: int, scale: float 
                             tickColor="#334155", labelFontSize=fs, titleFontSize=fs)
             .configure_legend(labelColor="#e2e8f0", labelFontSize=fs, symbolSize=120 * scale)
             .configure_view(stroke=None))
+
+
+def location_counts(geometry: MapGeometry, comm: pd.DataFrame) -> tuple[int, int]:
+    """(located, unlocated) communities of the wall map (a boundary, or at least coordinates)."""
+    df = comm[["community_id", "lon", "lat"]].merge(geometry.communities[["community_id", "geometry"]],
+                                                    on="community_id", how="left")
+    return maps.location_counts(df)
+
+
+def unlocated_html(n_unlocated: int, n_located: int, height_px: int) -> str:
+    """The wall's note on communities it cannot place; a placeholder the map's size when it can place none."""
+    if n_unlocated <= 0:
+        return ""
+    note = f'<div class="fx-legend" style="color:#f59e0b">📍 {esc(t("map.unlocated", n=f"{n_unlocated:,}"))}</div>'
+    if n_located:
+        return note
+    return (f'<div data-testid="fx-map-placeholder" style="height:{height_px}px;display:flex;align-items:center;'
+            f'justify-content:center;text-align:center;color:#94a3b8;font-size:1.3vw;border:0.15vw dashed #334155;'
+            f'border-radius:0.5vw;padding:0 3vw;">{esc(t("map.nothing_located"))}</div>{note}')
