@@ -106,3 +106,30 @@ def test_the_import_page_preselects_the_kind_and_lists_its_columns(district: str
     formats = [d.value for d in at.dataframe if t("setup.format.header") in d.value.columns]
     assert len(formats) == 1 and "姓名" in list(formats[0][t("setup.format.header")])
     assert t("setup.unlocks.staff") in [c.value for c in at.caption]
+
+
+def test_every_template_imports_in_the_listed_order_and_every_line_turns(district: str) -> None:
+    for name, kind in KINDS.items():
+        assert main(["--database-url", district, "import", name, str(TEMPLATES / kind.template)]) == 0, name
+    at = _landing("admin")
+    at.switch_page("app_pages/setup.py")
+    at.run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    lines = _lines(at)
+    assert len(lines) == len(KINDS)
+    assert not [line for line in lines if "✘" in line], lines  # each kind loaded from its template
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_import_page_shows_each_kinds_format_and_template(district: str, kind: str) -> None:
+    at = _landing("admin")
+    at.query_params["kind"] = kind
+    at.switch_page("app_pages/data_import.py")
+    at.run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert at.selectbox(key="imp_kind").value == kind
+    fmt = KINDS[kind].format
+    if fmt is not None:
+        table = next(d.value for d in at.dataframe if t("setup.format.header") in d.value.columns)
+        assert list(table[t("setup.format.header")]) == [c.zh for c in fmt.columns]
+    assert at.get("download_button"), "no template to download"
