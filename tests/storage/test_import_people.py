@@ -262,3 +262,17 @@ def test_the_cli_imports_households_with_exit_0_and_refuses_a_bad_file_with_exit
     out, err = capsys.readouterr()
     assert out == "" and err.splitlines()[0] == "bad.csv 第 2 行 「人数」：人数应为 1–20 人，现为 0"
     assert snapshot(district) == before
+
+
+def test_a_household_added_at_the_desk_never_takes_a_code_a_file_used(district: str, tmp_path: Path) -> None:
+    from core.services.isolation import add_household
+
+    path = write(tmp_path, "h.csv", "户编码,所属社区,楼栋房号,人数,开始日期,计划解除日期\n"
+                 "H000002,420102001001,大智路1号,2,2026-11-20,2026-12-04\n")
+    run(district, "households", path)
+    with unit_of_work(district) as uow:
+        comm = int(uow.imports.community_refs().set_index("code")["id"]["420102001001"])
+        code = add_household(uow, Actor("c", "调度", frozenset({"coordinator"})), community_id=comm, grid_id=None,
+                             address="大智路2号", head_name="", phone=None, members=1,
+                             start_date=dt.date(2026, 11, 29), planned_end=dt.date(2026, 12, 13))
+    assert code == "H000003"  # the next free code: H000002 (the next id) is the file's

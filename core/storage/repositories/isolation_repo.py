@@ -80,8 +80,12 @@ def flush(session: Session) -> None:
 
 
 def next_household_code(session: Session) -> str:
-    last = session.scalar(select(func.max(IsolatedHousehold.id))) or 0
-    return f"H{int(last) + 1:06d}"
+    """H + 6 digits after the highest id, skipping codes a district's own file already used."""
+    n = int(session.scalar(select(func.max(IsolatedHousehold.id))) or 0) + 1
+    taken = set(session.scalars(select(IsolatedHousehold.code).where(IsolatedHousehold.code.like("H%"))))
+    while f"H{n:06d}" in taken:
+        n += 1
+    return f"H{n:06d}"
 
 
 def add_check(session: Session, **fields: Any) -> None:
