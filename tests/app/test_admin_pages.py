@@ -40,7 +40,8 @@ def test_the_import_page_offers_every_kind_and_datum(app) -> None:  # type: igno
     at.run()
     at.switch_page(IMPORT_PAGE).run()
     kinds = at.selectbox(key="imp_kind")
-    assert kinds.options[:4] == ["社区基本情况", "社区边界（GeoJSON）", "人员花名册", "事件"]  # in setup order
+    assert kinds.options[:4] == ["辖区（街道、社区）", "边界", "人员", "网格"]  # in the order a district loads them
+    assert kinds.options[-1] == "事件" and len(kinds.options) == 12
     assert "GCJ-02（高德、腾讯）" in at.selectbox(key="imp_datum").options
 
 
