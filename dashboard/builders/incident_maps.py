@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from shapely.geometry import shape
 
 from dashboard.builders.maps import (
     Color,
@@ -91,9 +93,31 @@ def coverage_legend() -> list[tuple[Color, str]]:
     return [(c, f"{e} %") for c, e in zip(COVERAGE_COLORS, edges, strict=True)]
 
 
+def by_community_where_grids_have_no_shape(grids: pd.DataFrame, communities: pd.DataFrame) -> pd.DataFrame:
+    """Grids drawn as themselves where they have a boundary; the rest summed per community and drawn as
+    the community's shape (a district that imported community boundaries but not grid ones still sees
+    its campaign on the map). The ``grid`` label of such a row says how many grids it sums."""
+    has_shape = grids["geometry"].notna() & (grids["geometry"].astype(str) != "") if "geometry" in grids else (
+        pd.Series(False, index=grids.index))
+    own = grids[has_shape]
+    rest = grids[~has_shape]
+    if rest.empty or "community_id" not in rest or communities.empty:
+        return own
+    cols = ["target_households", "visited", "shortfall", "expected"]
+    summed = rest.groupby(["community_id", "community"], as_index=False).agg(
+        **{c: (c, "sum") for c in cols if c in rest}, n=("grid_id", "size"), behind=("behind", "any"))
+    target = summed["target_households"].to_numpy(float)
+    summed["coverage_pct"] = np.where(target > 0, np.minimum(summed["visited"], target) / np.where(target > 0, target, 1)
+                                      * 100, 100.0).round(1)
+    summed["grid"] = [t("scr.map.grids_in", n=int(n)) for n in summed["n"]]
+    shapes = communities.set_index("community_id")["geometry"]
+    summed["geometry"] = summed["community_id"].map(shapes)
+    return pd.concat([own, summed[summed["geometry"].notna()]], ignore_index=True)
+
+
 def screening_deck(grids: pd.DataFrame, geometry: Any) -> pdk.Deck:
     """Grids coloured by completion; grids behind schedule outlined dark; street boundaries and names."""
-    df = grids.copy()
+    df = by_community_where_grids_have_no_shape(grids, geometry.communities)
     df["fill"] = sequential(df["coverage_pct"], COVERAGE_THRESHOLDS, COVERAGE_COLORS)
     df["line"] = [[15, 23, 42] if b else [255, 255, 255] for b in df["behind"]]
     df["width"] = np.where(df["behind"], 2.5, 0.6)
@@ -114,5 +138,17 @@ def screening_deck(grids: pd.DataFrame, geometry: Any) -> pdk.Deck:
                         f"{t('scr.col.visited')}：{{visited_txt}}<br/>{t('scr.tip.coverage')}：{{coverage}}<br/>"
                         f"{t('scr.col.shortfall')}：{{shortfall_txt}}"),
                "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
-    src = geometry.streets if len(geometry.streets) else df
-    return deck(layers, view_for(bounds_of(src["lon"], src["lat"]), width_px=MAP_W, height_px=MAP_H), tooltip)
+    return deck(layers, view_for(_screening_bounds(geometry.streets, df), width_px=MAP_W, height_px=MAP_H), tooltip)
+
+
+def _screening_bounds(streets: pd.DataFrame, shown: pd.DataFrame) -> tuple[float, float, float, float]:
+    """Around the located streets; else around the shapes drawn (a district without street points)."""
+    located = streets[["lon", "lat"]].dropna() if {"lon", "lat"} <= set(streets) else streets.iloc[0:0]
+    if len(located):
+        return bounds_of(located["lon"], located["lat"])
+    boxes = [shape(json.loads(g)).bounds for g in shown.get("geometry", pd.Series(dtype=object)).dropna()
+             if isinstance(g, str) and g.startswith("{")]
+    if not boxes:
+        return bounds_of(shown.get("lon", pd.Series(dtype=float)), shown.get("lat", pd.Series(dtype=float)))
+    b = np.array(boxes)
+    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())

@@ -84,3 +84,22 @@ def test_the_burn_down_draws_actual_and_plan_lines() -> None:
     data = next(iter(spec["datasets"].values()))
     assert {d["name"] for d in data} == {"实际剩余", "计划剩余"}
     assert spec["encoding"]["y"]["title"] == "剩余户数（户）"
+
+
+def test_a_campaign_whose_grids_have_no_boundary_is_drawn_on_its_communities() -> None:
+    import pandas as pd
+
+    from dashboard.builders.incident_maps import by_community_where_grids_have_no_shape
+
+    grids = pd.DataFrame({
+        "grid_id": [1, 2, 3], "grid": ["一网格", "二网格", "三网格"], "community_id": [10, 10, 20],
+        "community": ["甲社区", "甲社区", "乙社区"], "geometry": [None, None, '{"type":"Point","coordinates":[0,0]}'],
+        "target_households": [100, 300, 50], "visited": [50, 50, 50], "shortfall": [0, 40, 0],
+        "expected": [20.0, 60.0, 10.0], "behind": [False, True, False], "coverage_pct": [50.0, 16.7, 100.0]})
+    comms = pd.DataFrame({"community_id": [10, 20], "code": ["c10", "c20"],
+                          "geometry": ['{"type":"Point","coordinates":[1,1]}', "x"]})
+    out = by_community_where_grids_have_no_shape(grids, comms)
+    assert list(out["grid_id"].dropna()) == [3]  # the grid with a shape is drawn as itself
+    row = out[out["community_id"] == 10].iloc[0]
+    assert (row["target_households"], row["visited"], bool(row["behind"])) == (400, 100, True)
+    assert row["coverage_pct"] == 25.0 and "2" in row["grid"] and row["geometry"].startswith('{"type":"Point"')
