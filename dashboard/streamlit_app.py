@@ -6,10 +6,11 @@ import time
 
 import streamlit as st
 
+from core.model.errors import FangxianError
 from core.services.availability import UNAVAILABLE_ERRORS
 from dashboard import auth, cache
 from dashboard.context import db_url
-from dashboard.i18n import LANG_KEY, t
+from dashboard.i18n import LANG_KEY, error_text, t
 from dashboard.navigation import PAGES_DIR, visible_pages
 from dashboard.panels.components import SETUP_ROLES
 
@@ -23,6 +24,9 @@ except UNAVAILABLE_ERRORS:  # the database did not answer: say so calmly and try
     st.warning(t("app.db_unreachable"))
     time.sleep(5)
     st.rerun()
+except FangxianError as exc:  # e.g. the audit trail's guard is broken: one line, no traceback, no pages
+    st.error(error_text(exc))
+    st.stop()
 
 with st.sidebar:
     if actor is not None:

@@ -155,6 +155,41 @@ def empty_pg(pg_server: str) -> Iterator[str]:
     dispose_engines()
 
 
+PG_OWNER_ROLE, PG_APP_ROLE = "fx_owner", "fx_app"
+
+
+@pytest.fixture(scope="session")
+def pg_roles(pg_server: str) -> tuple[str, str]:
+    """Two login roles on the throwaway cluster, neither a superuser: the database owner (runs the
+    migrations) and the app's role (owns nothing; granted what the app needs after migrating)."""
+    import psycopg
+
+    with psycopg.connect(pg_server.replace("postgresql+psycopg", "postgresql") + "/postgres",
+                         autocommit=True) as conn:
+        for role in (PG_OWNER_ROLE, PG_APP_ROLE):
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
+                conn.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE')
+    return PG_OWNER_ROLE, PG_APP_ROLE
+
+
+@pytest.fixture
+def pg_two_roles(pg_server: str, pg_roles: tuple[str, str]) -> Iterator[tuple[str, str]]:
+    """A fresh, unmigrated database owned by the owner role: yields (owner URL, app URL), the way a
+    deployment sets FANGXIAN_MIGRATE_URL and FANGXIAN_DATABASE_URL."""
+    import psycopg
+
+    from core.storage.db import dispose_engines
+
+    owner, app = pg_roles
+    name = f"r_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server.replace("postgresql+psycopg", "postgresql") + "/postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{owner}"')  # names are generated here
+    host = pg_server.split("@", 1)[1]
+    yield f"postgresql+psycopg://{owner}@{host}/{name}", f"postgresql+psycopg://{app}@{host}/{name}"
+    dispose_engines()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def demo_db(request: pytest.FixtureRequest) -> str:
     """The demo database on each backend in turn."""

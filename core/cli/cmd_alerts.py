@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from core.cli.common import print_table
+from core.cli.common import acting, add_identity, print_table
 from core.i18n import translate
 
 
@@ -38,13 +38,18 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    """Persist alert instances as the SYSTEM actor; ``--every S`` repeats (for a service unit)."""
-    from core.services.read_models.wall import sync_now
+    """Persist alert instances as ``--as-system`` (cron) or an admin account; ``--every S`` repeats
+    (for a service unit)."""
+    from core.services import clock
+    from core.services.alerts import sync_alerts
+    from core.services.read_models.wall import firing_now
     from core.services.uow import unit_of_work
 
+    actor = acting(args.database_url, args, "admin")
     while True:
         with unit_of_work(args.database_url) as uow:  # one transaction per round
-            r = sync_now(uow)
+            now = clock.reference_now(uow)
+            r = sync_alerts(uow, actor, firing_now(uow, now), now)
         print(translate("cli_alerts.synced", args.lang, opened=r.opened, still_open=r.still_open,
                         resolved=r.resolved), flush=True)
         if not args.every:
@@ -64,4 +69,5 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_rules)
     p = asub.add_parser("sync", help="以系统身份记录预警的首次出现与解除（供 cron 或常驻服务调用）")
     p.add_argument("--every", type=float, default=0.0, help="每隔多少秒重复一次（默认只运行一次）")
+    add_identity(p)
     p.set_defaults(func=_sync)

@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.cli.common import cli_actor
+from core.cli.common import account_actor, acting, add_identity, need_identity, shell_operator
 from core.i18n import translate
+from core.model.actor import Actor
+from core.model.errors import PermissionDenied
 from core.services.importer.registry import KINDS
+
+if TYPE_CHECKING:
+    from core.services.uow import UnitOfWork
 
 KIND_HELP = {
     "communities": "社区（社区编码、社区名称、街道、常住人口、户数、经纬度、风险等级、卡点数、居家隔离户数、重点关爱人数）",
@@ -39,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--datum", choices=["wgs84", "gcj02", "bd09"], default="wgs84",
                    help="文件中坐标的坐标系：wgs84（GPS，默认）、gcj02（高德、腾讯）、bd09（百度）")
     p.add_argument("--sheet", help="XLSX 工作表名称（默认第一个）")
-    p.add_argument("--user", help="记入审计日志的操作人（默认 cli:<系统账号>）")
+    add_identity(p)
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
     p.add_argument("--into-demo", action="store_true",
                    help="向演示数据库追加文件（培训、测试用；真实数据先用 fangxian demo --drop 清空演示库）")
@@ -52,7 +59,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("kind", choices=["communities", "staff", "incidents"], help="导出类型")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="文件格式（默认 csv）")
     p.add_argument("-o", "--output", help="输出文件；csv 不给时打印到标准输出，xlsx 必须给出")
-    p.add_argument("--with-personal-data", action="store_true", help="导出完整联系电话（仅限有权查看个人信息的操作员）")
+    p.add_argument("--with-personal-data", action="store_true",
+                   help="导出完整联系电话（需 --user 指明有权查看个人信息的账号：调度员或管理员；写入审计记录）")
+    add_identity(p)
     p.set_defaults(func=cmd_export)
 
 
@@ -64,12 +73,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     from core.services.uow import unit_of_work
     from core.storage.db import migrate
 
+    checking = args.dry_run and not (args.as_system or args.user)
+    if not checking:
+        need_identity(args)  # before any work
     url = database_url(args.database_url)
     migrate(url)
+    # a dry run writes nothing: it may check a file without naming an account
+    actor = shell_operator("clerk") if checking else acting(url, args, "clerk", "admin")
     started = time.perf_counter()
     try:
         with unit_of_work(url) as uow:
-            summary = import_file(uow, cli_actor(args, "clerk"), args.kind, args.file, datum=args.datum,
+            summary = import_file(uow, actor, args.kind, args.file, datum=args.datum,
                                   sheet=args.sheet, dry_run=args.dry_run, district_name=args.district_name,
                                   district_code=args.district_code, into_demo=args.into_demo)
     except ImportRefused as exc:
@@ -82,9 +96,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _personal_data_actor(uow: UnitOfWork, args: argparse.Namespace) -> Actor:
+    """An account that may see personal data (coordinator, admin); never the system: a person answers for it."""
+    if args.as_system:
+        raise PermissionDenied("cli.identity.personal_data_needs_account")
+    actor = account_actor(uow, args)
+    if not actor.sees_personal_data:
+        raise PermissionDenied("cli.identity.personal_data_roles", user=actor.username)
+    return actor
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from core.cli.main import EXIT_BAD_INPUT
     from core.config import database_url
+    from core.services.audit import new_batch_id, record
     from core.services.importer.export import export_frame
     from core.services.uow import unit_of_work
 
@@ -92,8 +117,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(translate("cli.error_line", args.lang, message=translate("cli_import.xlsx_needs_output", args.lang)),
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.with_personal_data:
+        need_identity(args)
     with unit_of_work(database_url(args.database_url)) as uow:
+        if args.with_personal_data:
+            actor = _personal_data_actor(uow, args)
         df = export_frame(uow, args.kind, with_personal_data=args.with_personal_data)
+        if args.with_personal_data:  # who took the names and phones out, which and how many; no data
+            record(uow, actor, "export.personal_data", "export", args.kind,
+                   after={"kind": args.kind, "rows": int(len(df)), "format": args.format,
+                          "output": "stdout" if not args.output else Path(args.output).name},
+                   reason="fangxian export --with-personal-data", batch_id=new_batch_id())
     if args.format == "xlsx":
         df.to_excel(args.output, index=False, sheet_name=args.kind)
     elif args.output:

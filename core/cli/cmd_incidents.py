@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from core.cli.common import cli_actor, print_table
+from core.cli.common import acting, add_identity, print_table
 from core.i18n import cli_lang, translate
 from core.model.errors import InvalidInput
 from core.model.vocab import IncidentStatus
@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
     qsub = q.add_subparsers(dest="isolation_command", metavar="ACTION", required=True)
     sc = qsub.add_parser("scan", help=translate("cli.isolation.help.scan", lang))
     sc.add_argument("--at", help=translate("cli.isolation.help.at", lang))
-    sc.add_argument("--user", help=translate("cli.isolation.help.user", lang))
+    add_identity(sc)
     sc.add_argument("--format", choices=["csv", "json"], default="json")
     sc.set_defaults(func=cmd_scan)
 
@@ -76,7 +76,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from core.services.uow import unit_of_work
 
     at = _parse(args.at, "--at")
-    actor = cli_actor(args, "coordinator")
+    actor = acting(args.database_url, args, "coordinator", "admin")
     with unit_of_work(args.database_url) as uow:
         res = scan_isolation(uow, actor, at)
     out = pd.DataFrame({"incident": res.incident_codes})

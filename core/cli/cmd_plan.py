@@ -1,4 +1,8 @@
-"""`fangxian plan`: the suggested reassignment plan (and, with --apply, commit it as one batch)."""
+"""`fangxian plan`: the suggested reassignment plan (and, with --apply, commit it as one batch).
+
+With ``--user`` the plan stays within the account's streets (its donors and receivers both inside):
+``--streets`` outside them is refused, none given means all of them; ``--apply`` is done as that
+account (coordinator or admin), or as the system with ``--as-system``."""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import argparse
 import json
 import sys
 
-from core.cli.common import cli_actor
+from core.cli.common import account_actor, add_identity, need_identity
 from core.i18n import cli_lang, translate
-from core.model.errors import InvalidInput
+from core.model.actor import Actor
+from core.model.errors import InvalidInput, PermissionDenied
 
 MOVE_FIELDS = ["staff_id", "staff_code", "from", "to", "km"]
 
@@ -24,9 +29,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=translate("cli.plan.help.max_moves", lang))
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.add_argument("--apply", action="store_true", help=translate("cli.plan.help.apply", lang))
-    p.add_argument("--user", help=translate("cli.plan.help.user", lang))
+    add_identity(p)
     p.add_argument("--reason", help=translate("cli.plan.help.reason", lang))
     p.set_defaults(func=cmd_plan)
+
+
+def _streets_in_scope(actor: Actor | None, asked: list[str] | None) -> list[str] | None:
+    """The streets to plan over: those asked for (each within the account's scope), else the scope."""
+    if actor is None or actor.streets is None:
+        return asked
+    if not asked:
+        return sorted(actor.streets)
+    outside = sorted(set(asked) - actor.streets)
+    if outside:
+        raise PermissionDenied("auth.denied.streets", user=actor.username, streets=outside)
+    return asked
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -40,18 +57,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise InvalidInput("cli.plan.max_km_positive")
     if args.apply and not (args.reason and args.reason.strip()):
         raise InvalidInput("cli.plan.apply_needs_reason")
+    if args.apply:
+        need_identity(args)
     opt = PlanOptions(max_km=args.max_km, k=args.k, keep_origin_at_requirement=not args.allow_below_requirement,
                       max_moves_per_community=args.max_moves_per_community)
     url = database_url(args.database_url)
     with unit_of_work(url) as uow:
+        actor = (account_actor(uow, args, "coordinator", "admin") if args.apply
+                 else account_actor(uow, args) if args.user else None)  # a look at the plan: the scope only
+        streets = _streets_in_scope(actor, args.streets)
         gaps = load_gaps(uow)
-        result = suggest_plan(uow, opt, streets=args.streets, gaps=gaps)
+        result = suggest_plan(uow, opt, streets=streets, gaps=gaps)
     totals = result.totals.as_dict()
-    if args.apply and len(result.moves):
+    if args.apply and actor is not None and len(result.moves):
         # the write is a unit of work of its own that locks before it reads (SQLite cannot turn a read
         # into a write once another writer has committed); the plan's versions catch any change since
         with unit_of_work(url) as uow:
-            res = apply_plan(uow, cli_actor(args, "coordinator"), result, None, args.reason)
+            res = apply_plan(uow, actor, result, None, args.reason)
         totals["batch_id"] = res.batch_id
     moves = result.moves.rename(columns={"from_community_id": "from", "to_community_id": "to"})
     if len(moves):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 
@@ -17,6 +16,10 @@ COUNTED = ("streets", "communities", "grids", "checkpoints", "staff", "incidents
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help="创建或升级数据库结构 (create or migrate the database)")
     p.add_argument("--with-demo", action="store_true", help="数据库为空时写入演示区 (seed the demo when empty)")
+    p.add_argument("--repair-audit", action="store_true",
+                   help="重建审计日志的防篡改触发器并记入审计日志（需数据库所有者，见 FANGXIAN_MIGRATE_URL）")
+    p.add_argument("--grant-app-role", metavar="ROLE",
+                   help="PostgreSQL：授予应用账号所需权限（审计日志只读、只追加）；以所有者身份运行")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="生成演示区数据 (generate the demo district)")
@@ -25,7 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--seed", type=int, default=42, help="随机种子，同一种子生成同一数据")
     p.add_argument("--reset", action="store_true", help="先清空数据库 (drop every table first)")
     p.add_argument("--drop", action="store_true",
-                   help="清空演示数据（保留管理员新建的账号，删除演示账号），之后可导入本辖区的真实文件")
+                   help="清空演示数据（保留管理员新建的账号，删除演示账号），之后可导入本辖区的真实文件；"
+                        "需 --user 管理员账号 或 --as-system")
+    from core.cli.common import add_identity
+
+    add_identity(p)  # --drop writes: who does it
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="启动指挥台网页 (run the dashboard)")
@@ -38,6 +45,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_init(args: argparse.Namespace) -> int:
     from core.demo.setup import ensure_ready
 
+    if getattr(args, "grant_app_role", None):
+        from core.storage.db import grant_app_role, migrate, owner_url
+
+        url = database_url(args.database_url)
+        migrate(url)
+        grant_app_role(owner_url(url), args.grant_app_role)
+        print(translate("cli.audit_guard.granted", args.lang, role=args.grant_app_role))
+    if getattr(args, "repair_audit", False):
+        from core.cli.common import cli_actor
+        from core.demo.setup import repair_audit
+
+        repaired = repair_audit(args.database_url, cli_actor(args, "admin"))
+        print(translate("cli.audit_guard.repaired" if repaired else "cli.audit_guard.intact", args.lang,
+                        parts=repaired))
     seeded = ensure_ready(args.database_url, seed_demo=args.with_demo)
     print(translate("cli.setup.ready_seeded" if seeded else "cli.setup.ready", args.lang))
     return 0
@@ -51,6 +72,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.drop:
         return _drop_demo(url, args)
     if args.reset:
+        from core.model.errors import InvalidInput
+        from core.storage.audit_guard import may_reset
+
+        if not may_reset(url):  # a district's own data (and its audit trail) is never dropped this way
+            raise InvalidInput("audit_guard.reset_not_demo")
         drop_everything(url)
     migrate(url)
     t0 = time.perf_counter()
@@ -64,10 +90,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _drop_demo(url: str, args: argparse.Namespace) -> int:
-    from core.cli.common import cli_actor
+    from core.cli.common import acting
     from core.demo.drop import drop_demo
 
-    counts = drop_demo(url, cli_actor(args, "admin"))
+    counts = drop_demo(url, acting(url, args, "admin"))
     print(translate("cli.setup.demo_dropped", args.lang, accounts_kept=counts["accounts_kept"],
                     kiosk_tokens_kept=counts["kiosk_tokens_kept"]))
     if not counts["accounts_kept"]:
@@ -88,8 +114,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["FANGXIAN_DEMO"] = "0"  # the app's own start-up check seeds nothing either
     cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "streamlit_app.py"),
            "--server.port", str(args.port), "--server.address", args.address]
-    print(translate("cli.setup.address", args.lang, address=args.address, port=args.port))
-    return subprocess.call(cmd, cwd=PROJECT_ROOT, env=env)
+    print(translate("cli.setup.address", args.lang, address=args.address, port=args.port), flush=True)
+    # exec, not a child: SIGTERM/SIGINT from systemd, docker or ./scripts/run reach Streamlit itself,
+    # so stopping the service never leaves a server behind
+    os.chdir(PROJECT_ROOT)
+    os.execve(sys.executable, cmd, env)
+    return 0  # not reached
 
 
 def old_demo_hint(url: str, lang: str = DEFAULT_LANG) -> str | None:

@@ -8,7 +8,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from core.cli.common import cli_actor, print_table
+from core.cli.common import acting, add_identity, print_table
 from core.i18n import cli_lang, translate
 from core.model.errors import InvalidInput
 
@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     ls.set_defaults(func=cmd_errands)
     es = esub.add_parser("escalate", help=translate("cli.errands.help.escalate", lang))
     es.add_argument("--at", help=translate("cli.errands.help.at", lang))
-    es.add_argument("--user", help=translate("cli.errands.help.user", lang))
+    add_identity(es)
     es.add_argument("--format", choices=["csv", "json"], default="json")
     es.set_defaults(func=cmd_escalate)
 
@@ -71,7 +71,7 @@ def cmd_escalate(args: argparse.Namespace) -> int:
             at = dt.datetime.fromisoformat(args.at)
         except ValueError as exc:
             raise InvalidInput("cli.errands.bad_moment", value=args.at) from exc
-    actor = cli_actor(args, "coordinator")
+    actor = acting(args.database_url, args, "coordinator", "admin")
     with unit_of_work(args.database_url) as uow:
         res = escalate_overdue(uow, actor, at)
     print_table(pd.DataFrame({"incident": list(res.incident_codes)}), args.format,

@@ -1,6 +1,10 @@
 """`fangxian whatif FILE.json`: evaluate a scenario file (fangxian-scenario/1) against today's live
 data and print the before/after summary and the communities that change (CSV or JSON). Nothing is
-written. Exit 2 on a bad file (JSON line/column, field named) or a reference that does not exist."""
+written, unless ``--handover --reason R`` (with ``--user`` a coordinator or admin, or ``--as-system``)
+hands the scenario's moves of real people to the reassignment path as one batch, each with the
+version and origin the scenario was computed on (core.services.whatif.to_batch: anyone moved since
+fails the batch). Exit 2 on a bad file (JSON line/column, field named) or a reference that does not
+exist."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.cli.common import print_table
+from core.cli.common import acting, add_identity, need_identity, print_table
 from core.i18n import cli_lang, translate
 from core.model.errors import InvalidInput, NotFound
 
@@ -28,6 +32,10 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE.json", help=translate("cli.whatif.help.file", lang))
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     p.add_argument("--top", type=int, default=0, help=translate("cli.whatif.help.top", lang))
+    p.add_argument("--handover", action="store_true", help=translate("cli.whatif.help.handover", lang))
+    p.add_argument("--reason", help=translate("cli.whatif.help.reason", lang))
+    p.add_argument("--override-shortage-reason", help=translate("cli.whatif.help.override", lang))
+    add_identity(p)
     p.set_defaults(func=cmd_whatif)
 
 
@@ -52,17 +60,27 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     from core.config import database_url
     from core.model.scenarios.evaluation import LIVE, evaluate_live
     from core.services.uow import unit_of_work
-    from core.services.whatif import load_baseline
+    from core.services.whatif import load_baseline, to_batch
 
+    if args.handover and not (args.reason and args.reason.strip()):
+        raise InvalidInput("cli.whatif.handover_needs_reason")
+    if args.handover:
+        need_identity(args)
     scenario = _read(args.file)
     if scenario.base != LIVE:
         raise InvalidInput("cli.whatif.base_not_live", file=args.file, base=repr(scenario.base))
-    with unit_of_work(database_url(args.database_url)) as uow:
+    url = database_url(args.database_url)
+    actor = acting(url, args, "coordinator", "admin") if args.handover else None
+    with unit_of_work(url) as uow:
         baseline = load_baseline(uow)
     try:
         res = evaluate_live(baseline, scenario)
     except NotFound as exc:  # a code in the file that the database does not hold: the file is wrong
         raise InvalidInput("whatif.file_invalid", file=args.file, cause=exc) from exc
+    batch = None
+    if actor is not None:  # a unit of work of its own, which locks before it reads
+        with unit_of_work(url) as uow:
+            batch = to_batch(uow, actor, res, args.reason, args.override_shortage_reason)
     changed = res.top_changes(args.top) if args.top else res.top_changes(len(res.community))
     summary = summary_table(res.district, args.lang)
     communities = changed[COMMUNITY_COLUMNS].reset_index(drop=True)
@@ -70,11 +88,14 @@ def cmd_whatif(args: argparse.Namespace) -> int:
         json.dump({"scenario": scenario.name, "changes": len(scenario.changes),
                    "summary": summary.to_dict("records"),
                    "communities": json.loads(communities.to_json(orient="records", force_ascii=False)),
-                   "moves": int(len(res.moves)), "added_cadres": int(len(res.added))},
+                   "moves": int(len(res.moves)), "added_cadres": int(len(res.added)),
+                   **({"batch_id": batch.batch_id, "moved": batch.moved} if batch is not None else {})},
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     print_table(summary, "csv")
     sys.stdout.write("\n")
     print_table(communities if len(communities) else pd.DataFrame(columns=COMMUNITY_COLUMNS), "csv")
+    if batch is not None:
+        print(translate("cli.whatif.handed_over", args.lang, n=batch.moved, batch=batch.batch_id), file=sys.stderr)
     return 0

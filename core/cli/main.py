@@ -1,20 +1,23 @@
 """Entry point of the `fangxian` command. Each sub-command lives in its own module.
 
-Exit codes: 0 success, 2 bad input (a message names file, row and column), 1 anything else.
+Exit codes: 0 success, 2 bad input (a message names file, row and column) or a write the account may
+not do, 1 anything else. Whatever happens, stderr gets one line in the user's language: never a
+traceback, never an exception's text (a database error can quote names and phone numbers); ``-v``
+adds where it happened and the message with personal data masked (core.cli.redact).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
-import logging
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
+from core.cli.redact import configure_logging, fault_detail
 from core.i18n import cli_lang, error_text, translate
-from core.model.errors import FangxianError, InvalidInput
+from core.model.errors import FangxianError, InvalidInput, PermissionDenied
 
 #: modules under core.cli that define ``register(subparsers)``; order is the --help order
 COMMAND_MODULES = (
@@ -31,6 +34,26 @@ COMMAND_MODULES = (
 )
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+
+#: database errors by class name (only core.storage imports SQLAlchemy): one of the two fault lines
+_CONFLICT = {"sqlalchemy.exc.IntegrityError", "sqlite3.IntegrityError", "psycopg.errors.UniqueViolation",
+             "sqlalchemy.orm.exc.StaleDataError"}
+_DATABASE = {"sqlalchemy.exc.OperationalError", "sqlalchemy.exc.InterfaceError", "sqlalchemy.exc.InternalError",
+             "sqlalchemy.exc.DatabaseError", "sqlalchemy.exc.DBAPIError", "sqlite3.Error", "psycopg.Error"}
+#: what the disk or the file system says (read-only, full, no permission): a fault of the place, not a bug
+_DISK_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT}
+
+
+def fault_key(exc: BaseException) -> str:
+    """The fault line for an unexpected exception: a conflicting write, the database or disk, or a fault."""
+    names = {f"{c.__module__}.{c.__qualname__}" for c in type(exc).__mro__}
+    if names & _CONFLICT:
+        return "cli.fault.conflict"
+    if names & _DATABASE:
+        return "cli.fault.database"
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        return "cli.fault.disk"
+    return "error.fault"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,24 +74,27 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(args.verbose)
     args.lang = cli_lang(args.lang)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, not at exit: a reader that went away is caught below
+        return code
     except FangxianError as exc:
         print(translate("cli.error_line", args.lang, message=error_text(exc, args.lang)), file=sys.stderr)
-        return EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_ERROR
+        return EXIT_BAD_INPUT if isinstance(exc, InvalidInput | PermissionDenied) else EXIT_ERROR
     except BrokenPipeError:  # the reader went away (``fangxian export staff | head``): not a fault
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        except (OSError, ValueError):  # stdout is no file (a test's capture)
+            pass
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
-        print(translate("cli.error_line", args.lang, message=translate("error.fault", args.lang)), file=sys.stderr)
-        if args.verbose:  # where it happened, never the message: a database error's text may hold personal data
-            frames = [f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
-            print("\n".join([*frames, type(exc).__name__]), file=sys.stderr)
+        print(translate("cli.error_line", args.lang, message=translate(fault_key(exc), args.lang)), file=sys.stderr)
+        if args.verbose:  # where it happened, and the message with personal data masked
+            print(fault_detail(exc), file=sys.stderr)
         return EXIT_ERROR
 
 

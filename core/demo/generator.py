@@ -16,6 +16,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from core.config import district_now
 from core.demo import names
 from core.demo.geography import build_geography, build_grids_compounds, geojson, place_names
 from core.demo.outbreak import build_incidents, community_counts
@@ -29,7 +30,7 @@ def generate(scale: Scale = "district", seed: int = 42, today: dt.date | None = 
     """Build a whole demo dataset. Same scale, seed and day give the same data."""
     spec = SCALES[scale]
     rng = np.random.default_rng(seed)
-    today = today or dt.date.today()
+    today = today or district_now().date()  # the district's date, not the machine's
     now = dt.datetime.combine(today, dt.time(9, 30))
     start = dt.datetime.combine(today - dt.timedelta(days=HISTORY_DAYS - 1), dt.time(0, 0))
     geo = build_geography(scale, spec, rng)

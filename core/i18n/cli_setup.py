@@ -16,7 +16,7 @@ ZH = {
     "cli.setup.old_demo": "提示：演示数据生成于 {day}；运行 fangxian demo --reset 可重新生成到今天。",
     "cli.setup.demo_dropped": "演示数据已清空：保留账号 {accounts_kept} 个、大屏令牌 {kiosk_tokens_kept} 个；现在可以导入本辖区的文件（先导入社区名单）。",
     "cli.setup.demo_dropped_no_accounts": "数据库里已没有账号：先用 {command} 新建管理员账号，再登录。",
-    "demo.database_not_empty": "数据库中已有辖区数据：演示数据只写入空数据库（可用 fangxian demo --reset 清空后重建）",
+    "demo.database_not_empty": "数据库中已有辖区数据：演示数据只写入空数据库（演示库可用 fangxian demo --reset 重建；本辖区的数据库请另建一个空库）",
 }
 
 EN = {
@@ -36,5 +36,5 @@ EN = {
     "cli.setup.demo_dropped": "Demo data dropped: {accounts_kept} accounts and {kiosk_tokens_kept} wall-screen tokens kept; you can now import the district's files (the community list first).",
     "cli.setup.demo_dropped_no_accounts": "No accounts are left: create an admin with {command} before signing in.",
     "demo.database_not_empty": "The database already holds a district: the demo is only written into an empty "
-                               "database (fangxian demo --reset empties it first)",
+                               "database (fangxian demo --reset rebuilds the demo database; for a district's own, use a new empty one)",
 }

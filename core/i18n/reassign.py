@@ -10,6 +10,7 @@ ZH = {
     "reassign.target_missing": "目标社区 {id} 不存在",
     "reassign.moved_by_other": "人员 {staff} 刚被他人调动，已为您刷新，请重新选择",
     "reassign.changed_by_other": "人员 {staff} 的信息刚被他人修改，已为您刷新，请重新选择",
+    "reassign.versions_missing": "调配请求缺少所选人员（编号 {ids}）当时的版本，无法确认其未被他人改动：请刷新后重新选择",
     "reassign.origin_drained": "社区 {communities} 的人员刚被他人调走，已为您刷新；当前再调出会造成缺口"
                                "（调出后分别缺 {shortfalls} 人），请重新选择",
     "reassign.origin_short": "调出将使社区 {communities} 出现缺口（调出后分别缺 {shortfalls} 人）；"
@@ -33,6 +34,7 @@ EN = {
     "reassign.staff_missing": "No such people: {ids}",
     "reassign.target_missing": "Destination community {id} does not exist",
     "reassign.moved_by_other": "Person {staff} was just moved by someone else; the view is refreshed, please choose again",
+    "reassign.versions_missing": "The move does not say which version of the people selected (ids {ids}) was shown, so it cannot tell whether someone else changed them: refresh and select again",
     "reassign.changed_by_other": "Person {staff} was just changed by someone else; the view is refreshed, "
                                  "please choose again",
     "reassign.origin_drained": "People of community {communities} were just moved away by someone else; the view is "

@@ -4,23 +4,30 @@ The demo district lives on its own day (the day it was seeded, ``meta.demo_today
 "today" is that day and "now" is that day at the wall clock's time, so the demo's incidents,
 deadlines and trends stay coherent whenever it is opened. On a real district both are the real
 ones. Every service asks here instead of calling ``datetime.now()``.
+
+One time policy: every stored time is a naive timestamp in the district's zone (``FANGXIAN_TIMEZONE``,
+default Asia/Shanghai), whatever zone the machine runs in; "the day" of anything is the date of that
+time. The clock is ``core.config.district_now`` (the rows' defaults read the same one), so a move, an
+import and an incident at one instant carry one time and one day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from core.config import district_now
 from core.storage.uow import UnitOfWork
 
 
 def wall_now() -> dt.datetime:
-    """The wall clock, to the second (naive local time, the policy of stored event times)."""
-    return dt.datetime.now().replace(microsecond=0)
+    """The district's wall clock, to the second: naive, in the district's zone (every stored time)."""
+    return district_now().replace(microsecond=0)
 
 
-def utc_now() -> dt.datetime:
-    """Naive UTC (the policy of stored row stamps such as ``created_at`` and audit times)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+def exact_now() -> dt.datetime:
+    """The same clock to the microsecond, for stamps that must order actions within one second (which
+    of two move batches came later, the newest saved scenario, a sign-in's lockout)."""
+    return district_now()
 
 
 def demo_day(uow: UnitOfWork) -> dt.date | None:

@@ -136,7 +136,7 @@ def set_risk_level(uow: UnitOfWork, actor: Actor, community_id: int, level: str,
         base = earlier[-1] if earlier and effective < today else c
         uow.desk.add_condition(community_id=c.id, valid_from=effective, risk_level=level, checkpoints=base.checkpoints,
                                isolated_households=base.isolated_households,
-                               vulnerable_residents=base.vulnerable_residents, recorded_at=clock.utc_now())
+                               vulnerable_residents=base.vulnerable_residents, recorded_at=clock.exact_now())
     later = [r for r in conds if effective < r.valid_from <= today]
     now_in_force = effective <= today and not later
     before_level = c.risk_level
@@ -309,7 +309,7 @@ def assign_grid_member(uow: UnitOfWork, actor: Actor, grid_id: int, staff_id: in
         raise RuleViolation("desk.already_grid_member", staff=person.code, grid=g["code"])
     if person is None and not current:
         raise RuleViolation("desk.grid_without_member", grid=g["code"])
-    batch, when = new_batch_id(), clock.utc_now()
+    batch, when = new_batch_id(), clock.exact_now()
     codes: dict[int | None, str | None] = {int(grid_id): g["code"], None: None}
     if person is not None and person.grid_id is not None and person.grid_id not in codes:
         other = uow.desk.grid_ref(person.grid_id)

@@ -166,7 +166,7 @@ def set_deadline_rule(uow: UnitOfWork, actor: Actor, type_: str, severity: str, 
                       reason: str = "") -> None:
     """Set the response time limit (hours) for a type (``*`` = any type) and severity; applies to new reports."""
     validate_rule(type_, severity, hours)
-    before = uow.incidents.upsert_rule(type_, severity, float(hours), actor.username, clock.utc_now())
+    before = uow.incidents.upsert_rule(type_, severity, float(hours), actor.username, clock.exact_now())
     record(uow, actor, "incident.deadline_rule", "incident_deadline_rule", f"{type_}/{severity}",
            before=None if before is None else {"hours": before}, after={"hours": float(hours)},
            reason=reason, batch_id=new_batch_id())

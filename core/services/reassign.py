@@ -166,6 +166,9 @@ def _apply_moves(uow: UnitOfWork, actor: Actor, moves: Sequence[tuple[int, int]]
     if len(set(staff_ids)) != len(staff_ids):
         raise InvalidInput("reassign.person_twice")
     dest = {int(s): int(t) for s, t in moves}
+    unseen = sorted(set(staff_ids) - set(int(k) for k in (expected_versions or {})))
+    if unseen:  # every caller says which version of each person it showed: a stale view never moves anyone
+        raise InvalidInput("reassign.versions_missing", ids=unseen)
     repo = uow.reassign
     repo.lock_for_moves()  # first: SQLite takes its write lock before anything is read
     gaps, required, counted_kinds, extra = _headcount_basis(uow)
@@ -185,7 +188,7 @@ def _apply_moves(uow: UnitOfWork, actor: Actor, moves: Sequence[tuple[int, int]]
     for sid, st in staff.items():
         if st.community_id != places[sid]:
             raise ConcurrentChange("reassign.moved_by_other", staff=st.code)
-        if expected_versions is not None and sid in expected_versions and st.version != int(expected_versions[sid]):
+        if expected_versions is not None and st.version != int(expected_versions[sid]):
             raise ConcurrentChange("reassign.changed_by_other", staff=st.code)
     _check_rules(staff, dest, party_home_reason)
     moving = pd.DataFrame({"kind": [staff[i].kind for i in staff_ids], "on_duty": [staff[i].on_duty for i in staff_ids],
@@ -207,7 +210,7 @@ def _apply_moves(uow: UnitOfWork, actor: Actor, moves: Sequence[tuple[int, int]]
         if stale:
             raise ConcurrentChange("reassign.origin_drained", **params)
         raise RuleViolation("reassign.origin_short", **params)
-    when = clock.utc_now()
+    when = clock.exact_now()
     prev_grid: dict[int, int | None] = {sid: st.grid_id for sid, st in staff.items()}
     repo.close_open_assignments(staff_ids, when)
     items: list[dict[str, Any]] = []
@@ -303,7 +306,7 @@ def undo_batch(uow: UnitOfWork, actor: Actor, batch_id: str, reason: str) -> str
     if later or moved_since:
         raise RuleViolation("reassign.moved_since",
                             staff=[staff[i].code for i in sorted(set(later) | set(moved_since))])
-    when = clock.utc_now()
+    when = clock.exact_now()
     repo.close_open_assignments(staff_ids, when)
     for it in items:
         st = staff[it.staff_id]

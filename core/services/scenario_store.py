@@ -74,7 +74,7 @@ def save_scenario(uow: UnitOfWork, actor: Actor, scenario: Scenario, expected_ve
         if scenario.base == sid:
             raise InvalidInput("whatif.self_base")
         new = repo.create(scenario_id=sid, name=name, description=scenario.description, author=actor.username,
-                          base=scenario.base or LIVE, changes=changes, when=clock.utc_now())
+                          base=scenario.base or LIVE, changes=changes, when=clock.exact_now())
         record(uow, actor, "scenario.save", "scenario", sid, before=None,
                after={"name": name, "base": new.base, "changes": len(changes)}, reason="新建情景", batch_id=batch)
         return sid
@@ -84,7 +84,7 @@ def save_scenario(uow: UnitOfWork, actor: Actor, scenario: Scenario, expected_ve
         raise InvalidInput("whatif.self_base")
     before = {"name": row.name, "base": row.base, "changes": len(row.changes or [])}
     repo.update(row, name=name, description=scenario.description, base=scenario.base or LIVE, changes=changes,
-                by=actor.username, when=clock.utc_now())
+                by=actor.username, when=clock.exact_now())
     record(uow, actor, "scenario.save", "scenario", row.id, before=before,
            after={"name": name, "base": row.base, "changes": len(changes)}, reason="修改情景", batch_id=batch)
     return row.id
@@ -97,7 +97,7 @@ def copy_scenario(uow: UnitOfWork, actor: Actor, scenario_id: str, name: str | N
     copy = dataclasses.replace(src, id=None, name=_clean_name(name or f"{src.name}{COPY_SUFFIX}"))
     sid = uuid.uuid4().hex[:12]
     uow.scenarios.create(scenario_id=sid, name=copy.name, description=copy.description, author=actor.username,
-                         base=copy.base, changes=[change_to_dict(c) for c in copy.changes], when=clock.utc_now())
+                         base=copy.base, changes=[change_to_dict(c) for c in copy.changes], when=clock.exact_now())
     record(uow, actor, "scenario.copy", "scenario", sid, before={"from": scenario_id},
            after={"name": copy.name, "changes": len(copy.changes)}, reason="复制情景", batch_id=new_batch_id())
     return sid

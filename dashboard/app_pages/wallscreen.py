@@ -18,7 +18,7 @@ from dashboard import auth, cache
 from dashboard.builders import wall_view
 from dashboard.context import db_url
 from dashboard.i18n import t
-from dashboard.panels.wall_live import current_view, fetch, settings
+from dashboard.panels.wall_live import current_view, fetch, settings, shown_view
 
 ACTOR = auth.current_actor()
 KIOSK = ACTOR is None or "wallscreen" in ACTOR.roles or bool(st.context.is_embedded)
@@ -70,7 +70,9 @@ def kpi_panel() -> None:
 
 
 @st.fragment(run_every=S.refresh)
-def map_panel(view: str, position: str) -> None:
+def map_panel() -> None:
+    view = shown_view(S)  # read each run: a timer rerun never keeps an old view
+    position = f" · {S.views.index(view) + 1}/{len(S.views)}" if S.rotating else ""
     data, last_ok, failed = fetch(_wall)
     geo, _, geo_failed = fetch(_geometry, key="wall_last_geometry")
     metric = wall_view.MAP_METRIC[view]
@@ -100,7 +102,8 @@ def alerts_panel() -> None:
 
 
 @st.fragment(run_every=S.refresh)
-def trend_panel(view: str) -> None:
+def trend_panel() -> None:
+    view = shown_view(S)
     data, last_ok, failed = fetch(_wall)
     with st.container(key="wall-trend", gap=None):
         if data is not None:
@@ -113,14 +116,14 @@ def trend_panel(view: str) -> None:
 
 @st.fragment(run_every=S.every if S.rotating else None)
 def stage() -> None:
-    view = current_view(S)
-    pos = f" · {S.views.index(view) + 1}/{len(S.views)}" if S.rotating else ""
+    """Advances the view (one step for every panel), then draws the panels, which all read it."""
+    current_view(S)
     left, right = st.columns([1.5, 1], gap="small")
     with left:
-        map_panel(view, pos)
+        map_panel()
     with right:
         alerts_panel()
-        trend_panel(view)
+        trend_panel()
 
 
 header()

@@ -78,6 +78,14 @@ def fetch(load: Callable[[], Any], key: str = LAST_GOOD) -> tuple[Any, float | N
     return data, now, False
 
 
+def shown_view(s: WallSettings) -> str:
+    """The view the last stage run chose (never advances): what every panel of the stage shows, so a
+    panel refreshing on its own timer can never show another view than its neighbours."""
+    state = st.session_state.get(VIEW_KEY)
+    i = state["i"] if isinstance(state, dict) else 0
+    return s.views[i % len(s.views)]
+
+
 def current_view(s: WallSettings) -> str:
     """The view to show; advances once ``every`` seconds have passed since the last switch."""
     now = time.time()

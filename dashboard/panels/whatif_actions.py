@@ -17,13 +17,16 @@ from core.model.scenarios.evaluation import LIVE, Scenario, real_moves
 from core.model.scenarios.file_format import change_from_dict, change_to_dict, dumps, loads
 from core.services.scenario_store import copy_scenario, delete_scenario, save_scenario
 from core.services.uow import UnitOfWork
-from core.services.whatif import to_batch
+from core.services.whatif import handover_records, to_batch
 from dashboard import cache, feedback, state_keys
 from dashboard.i18n import t
 
 DRAFT_KEY, NAME_KEY = state_keys.WHATIF_DRAFT, state_keys.WHATIF_NAME
 FLASH_KEY, ERROR_KEY = state_keys.WHATIF_FLASH, state_keys.WHATIF_ERROR
 PICK_KEY, IMPORTED_KEY, PENDING_KEY = state_keys.WHATIF_PICK, state_keys.WHATIF_IMPORTED, state_keys.WHATIF_PENDING
+#: the moves the batch tab showed on the previous run (with each person's version then): a click hands
+#: over exactly what the user saw, even if this run's result was computed again on newer data
+SEEN_KEY = "wi_batch_seen"
 KPI_KEYS = ("shortage", "uncovered_grids", "unstaffed_shifts", "short_communities")
 KPI_UNITS = ("unit.people", "unit.communities", "wi.unit.shifts", "unit.communities")
 
@@ -184,9 +187,16 @@ def _file_tab(scenario: Scenario) -> None:
 
 def _batch_tab(actor: Actor, res: Any) -> None:
     moves = real_moves(res)
+    seen = st.session_state.pop(SEEN_KEY, None)  # what the user was shown before this run
     if moves.empty:
         st.info(t("wi.batch.none"))
         return
+    try:
+        shown = handover_records(res)
+    except FangxianError as exc:
+        feedback.show_error(exc)
+        return
+    st.session_state[SEEN_KEY] = shown
     st.markdown(t("wi.batch.count", n=len(moves), added=len(res.added)))
     if not actor.has("coordinator", "admin"):
         st.warning(t("wi.batch.needs_coordinator"))
@@ -196,10 +206,12 @@ def _batch_tab(actor: Actor, res: Any) -> None:
     if st.button(t("wi.batch.go", n=len(moves)), key="wi_batch_go", type="primary", disabled=not reason.strip()):
         try:
             with cache.write() as uow:
-                done = to_batch(uow, actor, res, reason, override or None)
+                # the versions and origins of the moves the user saw when they clicked
+                done = to_batch(uow, actor, res, reason, override or None, expected=seen or shown)
         except FangxianError as exc:
             feedback.error_later(ERROR_KEY, exc)
             cache.clear()
             st.rerun()
         else:
+            st.session_state.pop(SEEN_KEY, None)
             feedback.finish_write(FLASH_KEY, t("wi.batch.done", n=done.moved, batch=done.batch_id))

@@ -31,11 +31,11 @@ def _district(tmp_path: Path, *, staff: bool) -> str:
     url = f"sqlite:///{tmp_path / 'district.db'}"
     (tmp_path / "c.csv").write_text(COMMUNITIES, encoding="utf-8")
     assert main(["--database-url", url, "init"]) == 0
-    assert main(["--database-url", url, "import", "communities", str(tmp_path / "c.csv"),
+    assert main(["--database-url", url, "import", "communities", str(tmp_path / "c.csv"), "--as-system",
                  "--district-name", "江岸区", "--district-code", "420102"]) == 0
     if staff:
         (tmp_path / "s.csv").write_text(STAFF, encoding="utf-8")
-        assert main(["--database-url", url, "import", "staff", str(tmp_path / "s.csv")]) == 0
+        assert main(["--database-url", url, "import", "staff", str(tmp_path / "s.csv"), "--as-system"]) == 0
     with unit_of_work(url) as uow:
         add_user(uow, SYSTEM, "admin", "管理员", "a-long-password", ["admin"])
     return url

@@ -67,7 +67,8 @@ def test_an_admin_lands_on_the_checklist_of_an_empty_district_with_every_kind_mi
 
 
 def test_after_importing_the_communities_the_first_line_shows_counts_and_the_last_import(district: str) -> None:
-    assert main(["--database-url", district, "import", "communities", str(TEMPLATES / "communities.csv")]) == 0
+    assert main(["--database-url", district, "import", "communities", str(TEMPLATES / "communities.csv"),
+                 "--as-system"]) == 0
     at = _landing("admin")
     assert at.title[0].value.endswith(t("overview.title", district=""))  # the district has data: the usual landing
     at.switch_page("app_pages/setup.py")
@@ -110,7 +111,8 @@ def test_the_import_page_preselects_the_kind_and_lists_its_columns(district: str
 
 def test_every_template_imports_in_the_listed_order_and_every_line_turns(district: str) -> None:
     for name, kind in KINDS.items():
-        assert main(["--database-url", district, "import", name, str(TEMPLATES / kind.template)]) == 0, name
+        assert main(["--database-url", district, "import", name, str(TEMPLATES / kind.template),
+                     "--as-system"]) == 0, name
     at = _landing("admin")
     at.switch_page("app_pages/setup.py")
     at.run()

@@ -113,17 +113,17 @@ def test_rotation_swaps_the_views_in_place_while_panels_keep_refreshing(page, se
     map_header.wait_for(timeout=30_000)
     first = next(v for v in views if v in map_header.inner_text())
     other = next(v for v in views if v != first)
-    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[first]).wait_for(timeout=10_000)
+    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[first]).wait_for(timeout=30_000)
     page.evaluate("window.__fx_same_page = 1")
     stamp = page.locator(".st-key-wall-kpis .fx-fresh").inner_text()
     page.locator(".st-key-wall-map .fx-panel-h", has_text=other).wait_for(timeout=30_000)
     # the trend belongs to the same view and switches in the same step
-    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[other]).wait_for(timeout=10_000)
+    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[other]).wait_for(timeout=30_000)
     screenshot(page, "wallscreen-rotated")
     page.wait_for_function("s => document.querySelector('.st-key-wall-kpis .fx-fresh').innerText !== s", arg=stamp,
                            timeout=30_000)  # the tiles refresh on their own meanwhile
     page.locator(".st-key-wall-map .fx-panel-h", has_text=first).wait_for(timeout=30_000)
-    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[first]).wait_for(timeout=10_000)
+    page.locator(".st-key-wall-trend .fx-panel-h", has_text=views[first]).wait_for(timeout=30_000)
     assert page.evaluate("window.__fx_same_page") == 1
     assert page.get_by_test_id("stException").count() == 0
     assert recorder.page_errors == [] and recorder.external == []

@@ -66,8 +66,8 @@ def test_only_an_admin_drops_only_the_demo(demo_db: str, empty_sqlite: str) -> N
 
 
 def test_the_cli_drops_the_demo_and_says_what_to_do_next(demo_sqlite: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--database-url", demo_sqlite, "demo", "--drop"]) == 0
+    assert main(["--database-url", demo_sqlite, "demo", "--drop", "--as-system"]) == 0
     out = capsys.readouterr().out
     assert "演示数据已清空" in out and "fangxian user add" in out
-    assert main(["--database-url", demo_sqlite, "demo", "--drop"]) == 2  # the second time: not the demo
+    assert main(["--database-url", demo_sqlite, "demo", "--drop", "--as-system"]) == 2  # the second time: not the demo
     assert "这不是演示数据库" in capsys.readouterr().err

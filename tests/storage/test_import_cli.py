@@ -19,7 +19,7 @@ from tests.unit.test_import_reading import FIXTURES
 def test_a_bad_file_exits_2_with_every_problem_on_stderr_and_nothing_written(
         demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(demo_db)
-    code = main(["--database-url", demo_db, "import", "staff", str(FIXTURES / "staff_bad.csv"), "--user", "王录入", "--into-demo"])
+    code = main(["--database-url", demo_db, "import", "staff", str(FIXTURES / "staff_bad.csv"), "--user", "clerk", "--into-demo"])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
@@ -31,13 +31,13 @@ def test_a_bad_file_exits_2_with_every_problem_on_stderr_and_nothing_written(
 
 def test_a_good_file_prints_the_chinese_summary_and_audits_the_named_user(
         demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--database-url", demo_db, "import", "staff", str(FIXTURES / "staff_messy.csv"), "--user", "王录入", "--into-demo"])
+    code = main(["--database-url", demo_db, "import", "staff", str(FIXTURES / "staff_messy.csv"), "--user", "clerk", "--into-demo"])
     out, _ = capsys.readouterr()
     assert code == 0
     assert out.strip().startswith("导入完成：staff_messy.csv 新增 4 条，更新 0 条，未变 0 条（新建派出单位 1 个）（用时 ")
     with session_scope(demo_db) as s:
         actors = set(s.scalars(select(orm.AuditLog.actor).where(orm.AuditLog.action == "import.staff")))
-    assert actors == {"王录入"}
+    assert actors == {"clerk"}
 
 
 def test_an_xlsx_with_excel_dates_and_a_named_sheet_imports(demo_db: str, tmp_path: Path,
@@ -50,7 +50,7 @@ def test_an_xlsx_with_excel_dates_and_a_named_sheet_imports(demo_db: str, tmp_pa
     ws.append([None] * 7)
     path = tmp_path / "事件.xlsx"
     wb.save(path)
-    assert main(["--database-url", demo_db, "import", "incidents", str(path), "--sheet", "事件", "--into-demo"]) == 0
+    assert main(["--database-url", demo_db, "import", "incidents", str(path), "--sheet", "事件", "--into-demo", "--as-system"]) == 0
     assert "新增 1 条" in capsys.readouterr().out
     with session_scope(demo_db) as s:
         row = s.execute(select(orm.Incident).where(orm.Incident.code == "Y1")).scalar_one()
@@ -59,13 +59,14 @@ def test_an_xlsx_with_excel_dates_and_a_named_sheet_imports(demo_db: str, tmp_pa
 
 
 def test_an_unknown_file_is_bad_input(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--database-url", demo_db, "import", "communities", "/nonexistent/x.csv", "--into-demo"]) == 2
+    assert main(["--database-url", demo_db, "import", "communities", "/nonexistent/x.csv", "--into-demo", "--as-system"]) == 2
     assert "找不到文件" in capsys.readouterr().err
 
 
 def test_the_problems_and_the_summary_are_printed_in_english_when_asked(
         demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--database-url", demo_db, "--lang", "en", "import", "staff", str(FIXTURES / "staff_bad.csv"), "--into-demo"]) == 2
+    assert main(["--database-url", demo_db, "--lang", "en", "import", "staff", str(FIXTURES / "staff_bad.csv"), "--into-demo",
+                 "--as-system"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0] == ("staff_bad.csv, row 2, column “联系电话”: “12345” is not a phone number "
                         "(11-digit mobile or landline with area code)")

@@ -254,11 +254,12 @@ def test_a_clerk_of_another_street_may_not_import_its_households(district: str) 
 
 def test_the_cli_imports_households_with_exit_0_and_refuses_a_bad_file_with_exit_2(
         district: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--database-url", district, "import", "households", str(TEMPLATES / "households.csv")]) == 0
+    assert main(["--database-url", district, "import", "households", str(TEMPLATES / "households.csv"),
+                 "--as-system"]) == 0
     assert capsys.readouterr().out.startswith("导入完成：households.csv 新增 2 条，更新 0 条，未变 0 条")
     bad = write(tmp_path, "bad.csv", "户编码,所属社区,楼栋房号,人数\nH9,大智社区,1栋1,0\n")
     before = snapshot(district)
-    assert main(["--database-url", district, "import", "households", str(bad)]) == 2
+    assert main(["--database-url", district, "import", "households", str(bad), "--as-system"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.splitlines()[0] == "bad.csv 第 2 行 「人数」：人数应为 1–20 人，现为 0"
     assert snapshot(district) == before

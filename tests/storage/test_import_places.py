@@ -274,11 +274,11 @@ def test_grid_boundaries_are_stored_with_a_centre(places: str, tmp_path: Path) -
 
 def test_the_cli_imports_grids_and_prints_located_chinese_problems(
         district: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--database-url", district, "import", "grids", str(TEMPLATES / "grids.csv")]) == 0
+    assert main(["--database-url", district, "import", "grids", str(TEMPLATES / "grids.csv"), "--as-system"]) == 0
     assert capsys.readouterr().out.startswith("导入完成：grids.csv 新增 2 条，更新 0 条，未变 0 条")
     bad = csv(tmp_path, "坏网格.csv", GRID_HEAD, f"{G1},一,420102001001,,,S0000001")
     before = snapshot(district)
-    assert main(["--database-url", district, "import", "grids", str(bad)]) == 2
+    assert main(["--database-url", district, "import", "grids", str(bad), "--as-system"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0] == "坏网格.csv 第 2 行 「网格员」：“S0000001” 不是网格员（人员类别为“下沉干部”）"
     assert snapshot(district) == before

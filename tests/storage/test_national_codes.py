@@ -100,11 +100,12 @@ def test_the_cli_names_the_district_from_the_flag_over_the_outlines(empty_sqlite
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "jiangan.csv"
     path.write_text(REAL, encoding="utf-8")
-    assert main(["--database-url", empty_sqlite, "import", "communities", str(path), "--district-name", "江岸"]) == 0
+    assert main(["--database-url", empty_sqlite, "import", "communities", str(path), "--district-name", "江岸",
+                 "--as-system"]) == 0
     with session_scope(empty_sqlite) as s:
         assert tuple(s.execute(select(orm.District.code, orm.District.name)).one()) == ("420102", "江岸")
     bad = tmp_path / "bad.csv"
     bad.write_text("社区编码,社区名称,街道\n420102002001,三德里社区,420102003\n", encoding="utf-8")
-    assert main(["--database-url", empty_sqlite, "import", "communities", str(bad)]) == 2
+    assert main(["--database-url", empty_sqlite, "import", "communities", str(bad), "--as-system"]) == 2
     err = capsys.readouterr().err
     assert "bad.csv" in err and "第 2 行" in err and "街道" in err

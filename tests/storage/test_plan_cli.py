@@ -40,12 +40,12 @@ def test_plan_csv_with_a_travel_cap_and_streets_stays_within_them(demo_sqlite: s
 
 def test_plan_apply_commits_one_batch_under_the_given_user(demo_sqlite: str, capsys) -> None:  # type: ignore[no-untyped-def]
     before = call(demo_sqlite, load_gaps).community["shortage"].sum()
-    assert main(["--database-url", demo_sqlite, "plan", "--format", "json", "--apply", "--user", "张调度",
+    assert main(["--database-url", demo_sqlite, "plan", "--format", "json", "--apply", "--user", "coordinator",
                  "--reason", "夜间统一调配"]) == 0
     out = json.loads(capsys.readouterr().out)
     with session_scope(demo_sqlite) as s:
         [batch] = s.execute(select(MoveBatch)).scalars().all()
-    assert (batch.id, batch.actor, batch.kind, batch.moves) == (out["totals"]["batch_id"], "张调度", "plan",
+    assert (batch.id, batch.actor, batch.kind, batch.moves) == (out["totals"]["batch_id"], "coordinator", "plan",
                                                                 out["totals"]["moves"])
     assert call(demo_sqlite, load_gaps).community["shortage"].sum() == before - out["totals"]["moves"]
 

@@ -27,7 +27,13 @@ COORD2 = Actor("coord2", "调度员乙", frozenset({"coordinator"}))
 
 
 def move(url: str, actor: Actor, *args: Any, **kwargs: Any) -> reassign_service.MoveResult:
-    """One user action: ``move_staff`` in a unit of work of its own."""
+    """One user action: ``move_staff`` in a unit of work of its own; without ``expected_versions`` the
+    versions the caller "saw" are read just before (as the page does when it shows the candidates)."""
+    if "expected_versions" not in kwargs:
+        ids = [int(i) for i in args[0]]
+        with unit_of_work(url) as uow:
+            people = uow.reassign.people(ids)
+        kwargs["expected_versions"] = dict(zip(people["id"].astype(int), people["version"].astype(int), strict=True))
     with unit_of_work(url) as uow:
         return reassign_service.move_staff(uow, actor, *args, **kwargs)
 
@@ -329,3 +335,14 @@ def test_two_coordinators_draining_the_same_surplus_at_once_exactly_one_succeeds
 def _staff_count(url: str, community_id: int) -> list[list[int]]:
     with session_scope(url) as s:
         return [list(s.execute(select(orm.Staff.id).where(orm.Staff.community_id == community_id)).scalars())]
+
+
+def test_a_move_that_does_not_say_which_version_it_saw_is_refused_on_both_databases(demo_db: str) -> None:
+    # before, SQLite applied eight such moves of one cadre in turn and PostgreSQL one: now neither moves anyone
+    sc = _scenario(demo_db)
+    sid = int(sc["people"]["staff_id"].iat[0])
+    with pytest.raises(InvalidInput) as refused, unit_of_work(demo_db) as uow:
+        reassign_service.move_staff(uow, COORD, [sid], sc["worst"], "补缺")
+    assert refused.value.key == "reassign.versions_missing"
+    with session_scope(demo_db) as s:
+        assert s.get(orm.Staff, sid).community_id != sc["worst"]  # type: ignore[union-attr]

@@ -276,10 +276,12 @@ def test_the_cli_escalates_overdue_errands_once_and_lists_tasks_and_hours_withou
     from core.cli.main import main
 
     later = (NOW + dt.timedelta(hours=2)).isoformat(timespec="minutes")
-    assert main(["--database-url", demo_db, "errands", "escalate", "--at", later, "--format", "json"]) == 0
+    assert main(["--database-url", demo_db, "errands", "escalate", "--at", later, "--format", "json",
+                 "--as-system"]) == 0
     first = json.loads(capsys.readouterr().out)
     assert first["escalated"] > 0 and len(first["rows"]) == first["escalated"]
-    assert main(["--database-url", demo_db, "errands", "escalate", "--at", later, "--format", "json"]) == 0
+    assert main(["--database-url", demo_db, "errands", "escalate", "--at", later, "--format", "json",
+                 "--as-system"]) == 0
     assert json.loads(capsys.readouterr().out)["escalated"] == 0
     assert main(["--database-url", demo_db, "errands", "escalate", "--at", "昨天"]) == 2
     assert "--at" in capsys.readouterr().err

@@ -164,7 +164,8 @@ def test_a_move_committed_through_core_changes_the_screen(demo_db: str) -> None:
     with unit_of_work(demo_db) as uow:
         people = candidates(uow, int(target["community_id"])).head(5)
     with unit_of_work(demo_db) as uow:
-        move_staff(uow, COORD, people["staff_id"].astype(int).tolist(), int(target["community_id"]), "支援缺员社区")
+        move_staff(uow, COORD, people["staff_id"].astype(int).tolist(), int(target["community_id"]), "支援缺员社区",
+                   expected_versions=dict(zip(people["staff_id"].astype(int), people["version"].astype(int), strict=True)))
     after = _wall(demo_db)
     row = after.communities.set_index("community_id").loc[int(target["community_id"])]
     assert row["shortage"] == target["shortage"] - 5
@@ -183,7 +184,7 @@ def test_the_alerts_cli_lists_syncs_and_shows_rules(demo_sqlite: str, capsys) ->
     assert main(["--database-url", demo_sqlite, "alerts", "list", "--all", "--format", "json"]) == 0
     every = json.loads(capsys.readouterr().out)
     assert len(every) >= len(rows)  # the wall shows each subject once, at its worst level
-    assert main(["--database-url", demo_sqlite, "alerts", "sync"]) == 0
+    assert main(["--database-url", demo_sqlite, "alerts", "sync", "--as-system"]) == 0
     assert f"新增 {len({(r['rule_code'], r['subject']) for r in every})} 条" in capsys.readouterr().out
     assert main(["--database-url", demo_sqlite, "alerts", "rules"]) == 0
     assert "community_short.critical" in capsys.readouterr().out

@@ -147,4 +147,9 @@ def loads(text: str | bytes, source: str = "") -> Scenario:
     except json.JSONDecodeError as exc:
         raise InvalidInput("whatif.file.bad_json", where=_at(source), line=exc.lineno, column=exc.colno,
                            detail=exc.msg) from exc
-    return from_dict(data, source)
+    except RecursionError as exc:  # thousands of nested brackets: no scenario looks like that
+        raise InvalidInput("whatif.file.too_deep", where=_at(source)) from exc
+    try:
+        return from_dict(data, source)
+    except RecursionError as exc:  # a nested value that parsed but cannot be checked or quoted
+        raise InvalidInput("whatif.file.too_deep", where=_at(source)) from exc

@@ -79,7 +79,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str, *, now: dt.datet
     """Check a user name and password; count failures and lock the account after five for 15 minutes.
 
     The failure count is written in ``uow``; the refusal is returned, not raised (see the module)."""
-    now = now or clock.utc_now()
+    now = now or clock.exact_now()
     row = uow.identity.user_row((username or "").strip())
     if row is None:
         verify_password(None, password)

@@ -57,7 +57,7 @@ def create_kiosk_token(uow: UnitOfWork, actor: Actor, name: str, reason: str = "
 @write_service("admin")
 def revoke_kiosk_token(uow: UnitOfWork, actor: Actor, token: int | str, reason: str = "") -> int:
     """Revoke a token by id or name (every live token of that name); returns how many were revoked."""
-    now = clock.utc_now()
+    now = clock.exact_now()
     if isinstance(token, int) or str(token).isdigit():
         row = uow.identity.kiosk_by_id(int(token))
         rows = [row] if row is not None else []
@@ -94,7 +94,7 @@ def kiosk_actor_by_id(uow: UnitOfWork, token_id: int) -> Actor | None:
 
 def _live(uow: UnitOfWork, find: Callable[[], Any]) -> Actor | None:
     """The screen's Actor when its token is live; its last use is noted at most every few minutes."""
-    now = clock.utc_now()
+    now = clock.exact_now()
     row = find()
     if row is None or row.revoked_at is not None:
         return None

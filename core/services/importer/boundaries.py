@@ -30,6 +30,8 @@ def _load(path: Path) -> dict[str, Any]:
         data = json.loads(decode(path.read_bytes()))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ImportRefused([Problem(path.name, 0, "", "importer.geojson_invalid", {"cause": str(exc)})]) from exc
+    except RecursionError as exc:  # thousands of nested brackets
+        raise ImportRefused([Problem(path.name, 0, "", "importer.geojson_too_deep")]) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
             data.get("features"), list):
         raise ImportRefused([Problem(path.name, 0, "", "importer.geojson_not_collection")])
@@ -61,7 +63,11 @@ def read(path: Path, datum: str, uow: UnitOfWork) -> pd.DataFrame:
         def bad(column: str, key: str, n: int = n, **params: Any) -> None:
             problems.append(Problem(path.name, n, column, key, params, FEATURE))
 
-        props = (feat or {}).get("properties") or {}
+        if not isinstance(feat, dict):  # a bare number, string or list where a feature should be
+            bad("", "importer.feature_not_object")
+            continue
+        props = feat.get("properties")
+        props = props if isinstance(props, dict) else {}
         key = next((k for k in CODE_KEYS if props.get(k) not in (None, "")), None)
         code = str(props[key]).strip() if key else ""
         if not code:

@@ -68,23 +68,46 @@ def _number_text(raw: pd.Series) -> pd.Series:
     return s.str.replace(f"\\s*[{_UNITS}]$", "", regex=True).str.strip()
 
 
-def integers(raw: pd.Series, *, minimum: int | None = 0) -> Cleaned:
-    """Whole numbers; "1,234", "１２３", "12.0" and "3 人" are accepted."""
+#: the largest whole number any integer column of the database holds (PostgreSQL INTEGER)
+INT_MAX = 2**31 - 1
+
+
+def integers(raw: pd.Series, *, minimum: int | None = 0, maximum: int | None = INT_MAX) -> Cleaned:
+    """Whole numbers; "1,234", "１２３", "12.0" and "3 人" are accepted. ``inf``, ``nan`` and ``1e309``
+    are refused, and so is a number outside ``minimum`` .. ``maximum`` (inclusive)."""
     num = pd.to_numeric(_number_text(raw), errors="coerce")
     blank = raw == ""
-    not_int = ~blank & (num.isna() | (num.notna() & (num != np.floor(num.fillna(0)))))
+    infinite = ~blank & num.notna() & ~np.isfinite(num.fillna(0).astype(float))
+    not_int = ~blank & ~infinite & (num.isna() | (num.notna() & (num != np.floor(num.fillna(0)))))
     errors = _errors(raw, not_int, "importer.not_integer")
+    errors = errors.where(~infinite, _errors(raw, infinite, "importer.limits.not_finite"))
+    ok = ~blank & ~not_int & ~infinite
     if minimum is not None:
-        low = (~blank & ~not_int & (num < minimum)).fillna(False).astype(bool)
+        low = (ok & (num < minimum)).fillna(False).astype(bool)
         errors = errors.where(~low, _errors(raw, low, "importer.below_minimum", minimum=minimum))
+    if maximum is not None:
+        high = (ok & (num > maximum)).fillna(False).astype(bool)
+        errors = errors.where(~high, _errors(raw, high, "importer.limits.above_maximum", maximum=maximum))
     values = num.where(~blank & errors.isna()).astype("Int64")
     return values, errors
 
 
-def floats(raw: pd.Series) -> Cleaned:
+def floats(raw: pd.Series, *, minimum: float | None = None, maximum: float | None = None) -> Cleaned:
+    """Finite numbers ("114.2951", "30.5°", "1,234.5"); ``inf``, ``nan`` and ``1e309`` are refused."""
     num = pd.to_numeric(raw.str.replace("°", "", regex=False).str.replace(",", "", regex=False), errors="coerce")
-    bad = (raw != "") & num.isna()
-    return num.where(~bad).astype("Float64"), _errors(raw, bad, "importer.not_number")
+    given = raw != ""
+    infinite = given & num.notna() & ~np.isfinite(num.fillna(0).astype(float))
+    bad = given & num.isna()
+    errors = _errors(raw, bad, "importer.not_number")
+    errors = errors.where(~infinite, _errors(raw, infinite, "importer.limits.not_finite"))
+    ok = given & ~bad & ~infinite
+    if minimum is not None:
+        low = (ok & (num < minimum)).fillna(False).astype(bool)
+        errors = errors.where(~low, _errors(raw, low, "importer.below_minimum", minimum=minimum))
+    if maximum is not None:
+        high = (ok & (num > maximum)).fillna(False).astype(bool)
+        errors = errors.where(~high, _errors(raw, high, "importer.limits.above_maximum", maximum=maximum))
+    return num.where(given & errors.isna()).astype("Float64"), errors
 
 
 def booleans(raw: pd.Series) -> Cleaned:
@@ -96,6 +119,30 @@ def booleans(raw: pd.Series) -> Cleaned:
 
 def texts(raw: pd.Series) -> Cleaned:
     return raw.where(raw != "").astype(object), pd.Series(None, index=raw.index, dtype=object)
+
+
+#: control characters no cell may hold: C0 (NUL ...), DEL and C1; free text may hold tab and line breaks
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_FREE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def limit_errors(raw: pd.Series, *, max_len: int, free_text: bool = False) -> pd.Series:
+    """The cells no database column could hold as they are, whatever the column's kind: a control
+    character (named by its code point and place, never echoed) or more than ``max_len`` characters
+    (the value is not echoed either: it may be a whole pasted page)."""
+    pattern = _CONTROL_IN_FREE_TEXT if free_text else _CONTROL
+    control = raw.str.contains(pattern, regex=True).fillna(False).astype(bool)
+    found = [pattern.search(v) for v in raw[control]]
+    where = pd.Series(0, index=raw.index, dtype=object)
+    char = pd.Series("", index=raw.index, dtype=object)
+    if found:
+        where[control.to_numpy()] = [m.start() + 1 if m else 0 for m in found]
+        char[control.to_numpy()] = [f"U+{ord(m.group()):04X}" if m else "" for m in found]
+    errors = messages(raw.index, control, "importer.limits.control_character", char=char, position=where)
+    length = raw.str.len()
+    long = ~control & (length > max_len)
+    return errors.where(~long, messages(raw.index, long, "importer.limits.too_long", length=length,
+                                        max_len=max_len))
 
 
 def vocabulary(words_of: Mapping[str, str], aliases: Mapping[str, str]) -> dict[str, str]:

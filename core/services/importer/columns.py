@@ -26,6 +26,11 @@ class Column:
     kind: Kind
     required: bool = False  # the column must be present and every cell filled
     aliases: tuple[str, ...] = field(default=())
+    #: limits (None = the defaults of ``limits_of``): the longest text accepted, in characters (the
+    #: database column's length), and the inclusive range of a number
+    max_len: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 COMMUNITIES = (
@@ -92,6 +97,58 @@ BASE_FORMATS: dict[str, Format] = {
     "incidents": Format("incidents", INCIDENTS, "id", (("lon", "lat"),), frozenset({"description"})),
 }
 SPECS: dict[str, tuple[Column, ...]] = {k: f.columns for k, f in BASE_FORMATS.items()}
+
+# --- limits: what the database can hold, checked before it is asked (the same on every backend) -------
+
+#: a community, grid, unit ... written by code or by name: the longest name (String(100))
+_REF = 100
+#: the longest text of each text column, per format: the length of the database column it is stored
+#: in (core/storage/rows/*.py); a column not listed holds free text (Text) or words a writer maps
+TEXT_LIMITS: dict[str, dict[str, int]] = {
+    "communities": {"code": 32, "name": 100, "street": 100, "street_code": 32},
+    "staff": {"id": 40, "name": 60, "unit": 100, "community_code": _REF},
+    "incidents": {"id": 40, "community_code": _REF},
+    "grids": {"code": 40, "name": 100, "community": _REF, "grid_member": 40},
+    "compounds": {"code": 40, "name": 100, "community": _REF, "grid": 40},
+    "checkpoints": {"code": 48, "name": 100, "compound": 40, "community": _REF, "grid": 40},
+    "units": {"code": 32, "name": 100},
+    "pairings": {"unit": 100, "community_code": _REF},
+    "households": {"code": 40, "community_code": _REF, "grid": 40, "address": 200, "head_name": 60,
+                   "phone": 40, "status": 40},
+    "vulnerable": {"code": 40, "community_code": _REF, "grid": 40, "name": 60, "phone": 40, "address": 200,
+                   "status": 40},
+    "campaigns": {"code": 40, "name": 100},
+}
+#: free text (descriptions, notes, a campaign's scope)
+FREE_TEXT_MAX = 2000
+#: any other cell (a number, a date, a phone, a word): longer than this it is no value at all
+VALUE_MAX = 200
+#: the inclusive range of a whole number, by column name (any format)
+INT_RANGES: dict[str, tuple[int, int]] = {"population": (0, 10**8)}
+#: counts of households, buildings, people, days ...
+COUNT_RANGE = (0, 10**7)
+_TEXT_KINDS = frozenset({"text", "community_ref"})
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_len: int
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+def limits_of(kind: str, col: Column) -> Limits:
+    """The limits of ``col`` in the format ``kind``: the column's own, else the format's table, else the
+    defaults of its kind (text 2000 characters, other cells 200; whole numbers 0 to 10**7, a
+    population to 10**8)."""
+    if col.kind in _TEXT_KINDS:
+        default_len = TEXT_LIMITS.get(kind, {}).get(col.name, FREE_TEXT_MAX)
+    else:
+        default_len = VALUE_MAX
+    low, high = INT_RANGES.get(col.name, COUNT_RANGE) if col.kind == "int" else (None, None)
+    return Limits(col.max_len or default_len,
+                  col.minimum if col.minimum is not None else low,
+                  col.maximum if col.maximum is not None else high)
 
 _NOTE = re.compile(r"\([^()]*\)$")
 

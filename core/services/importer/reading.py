@@ -3,15 +3,25 @@
 Every cell comes back as a stripped, NFKC-normalised string ("" for empty), so full-width
 digits and punctuation (０-９, ．, ，, （）) are already half-width when the cleaners see them.
 Row numbers are the ones the user sees in the spreadsheet (the header is row 1).
+
+Nothing is guessed silently: a CSV whose lines mix UTF-8 and GBK is refused with the first row of
+the odd encoding named (it would otherwise read as mojibake); an XLSX formula the file holds no
+computed value for is refused with its cell named (it would otherwise read as blank); merged cells
+of the data rows are filled from their top-left value, as they look on screen, and counted.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import iterparse
 
 import numpy as np
 import pandas as pd
@@ -32,6 +42,7 @@ class RawTable:
     cells: pd.DataFrame
     rows: np.ndarray
     written: pd.DataFrame | None = None  # the same cells only stripped (free text keeps its punctuation)
+    merged_cells: int = 0  # merged ranges of the data rows filled from their top-left value (XLSX)
 
 
 def decode(data: bytes) -> str:
@@ -61,18 +72,159 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _lines_decoded(lines: list[bytes]) -> list[str]:
+    """Each line in its own encoding (only to find the rows of a refused file)."""
+    out = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode("gb18030", errors="replace"))
+    return out
+
+
+def _row_of_line(lines: list[str], index: int) -> int:
+    """The spreadsheet row (CSV record, header = 1) that physical line ``index`` (0-based) belongs to;
+    a quoted cell may span several lines."""
+    reader = csv.reader(iter(lines), delimiter=_delimiter(lines[0] if lines else ""))
+    row = 0
     try:
-        text = decode(path.read_bytes())
-    except UnicodeDecodeError as exc:
-        raise ImportRefused([Problem(path.name, 0, "", "importer.encoding_unknown")]) from exc
-    first_line = text.split("\n", 1)[0]
+        for _ in reader:
+            row += 1
+            if reader.line_num > index:
+                break
+    except csv.Error:  # a line csv cannot parse: its physical line number is the best guess
+        return index + 1
+    return max(row, 1)
+
+
+def _delimiter(first_line: str) -> str:
     # tab-separated when the header has tabs and no commas (Excel's "Unicode text" export)
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return "\t" if "\t" in first_line and "," not in first_line else ","
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
+#: CJK ideographs, radicals, punctuation and full-width forms: what a Chinese file's non-ASCII text is
+_CJK = re.compile("[\u2e80-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def decode_csv(data: bytes, file: str) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), else GB18030, line by line the same.
+
+    A file that is not UTF-8 as a whole is looked at line by line: when some lines are UTF-8 (with
+    characters beyond ASCII) and others are not UTF-8 at all, the file mixes two encodings (rows pasted
+    together from two exports) and is refused, naming the first row of the rarer one."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    lines = body.splitlines(keepends=True)
+    utf8: list[int] = []
+    other: list[int] = []
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(i)
+            continue
+        # a short GBK line can happen to be valid UTF-8 too ("女" is C5 AE, which UTF-8 reads as "Ů"):
+        # only Chinese characters make a line UTF-8 for sure
+        if _CJK.search(text):
+            utf8.append(i)
+    if utf8 and other:
+        # the rarer encoding is the odd one out; on a tie, the one the file switched to
+        odd_is_utf8 = len(utf8) < len(other) or (len(utf8) == len(other) and utf8[0] > other[0])
+        odd, enc, rest = (utf8, "UTF-8", "GBK") if odd_is_utf8 else (other, "GBK", "UTF-8")
+        row = _row_of_line(_lines_decoded(lines), odd[0])
+        raise ImportRefused([Problem(file, row, "", "importer.mixed_encoding",
+                                     {"encoding": enc, "other": rest, "lines": len(odd)})])
+    try:
+        return body.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused([Problem(file, 0, "", "importer.encoding_unknown")]) from exc
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    text = decode_csv(path.read_bytes(), path.name)
+    first_line = text.split("\n", 1)[0]
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))]
+
+
+@dataclass
+class _Sheet:
+    """The cells of an XLSX sheet, with what the values alone do not show: its merged ranges
+    ``(min_col, min_row, max_col, max_row)`` and the cells ``(row, col)`` holding a formula without a
+    computed value (1-based, as in the sheet)."""
+
+    grid: list[list[str]]
+    merges: list[tuple[int, int, int, int]]
+    uncomputed: list[tuple[int, int]]
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+_STRUCTURE = re.compile(rb"<(?:\w+:)?(?:f|mergeCell)[\s>/]")
+
+
+def _mentions_structure(source: Any) -> bool:
+    """Whether the sheet's XML holds a formula or a merged range at all (a fast scan of the bytes:
+    most sheets hold neither and need no second parse)."""
+    tail = b""
+    while chunk := source.read(1 << 20):
+        if _STRUCTURE.search(tail + chunk):
+            return True
+        tail = chunk[-32:]
+    return False
+
+
+def _sheet_structure(source: Any) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]]]:
+    """Merged ranges and formula cells without a cached value, read from the sheet's XML in one pass
+    (openpyxl's read-only mode, which reads large files fast, exposes neither)."""
+    from openpyxl.utils.cell import (
+        column_index_from_string,
+        coordinate_from_string,
+        range_boundaries,
+    )
+
+    merges: list[tuple[int, int, int, int]] = []
+    uncomputed: list[tuple[int, int]] = []
+    row = col = 0
+    events: Iterator[tuple[str, Any]] = iterparse(source, events=("start", "end"))
+    for event, el in events:
+        tag = _local(el.tag)
+        if event == "start":
+            if tag == "row":
+                row = int(el.get("r") or row + 1)
+                col = 0
+            elif tag == "c":
+                ref = el.get("r")
+                if ref:
+                    letters, row = coordinate_from_string(ref)
+                    col = column_index_from_string(letters)
+                else:
+                    col += 1
+            continue
+        if tag == "c":
+            parts = {_local(child.tag): child for child in el}
+            value = parts.get("v")
+            cached = value is not None and (bool(value.text) or el.get("t") in ("str", "inlineStr"))
+            if "f" in parts and not cached:
+                uncomputed.append((row, col))
+            el.clear()
+        elif tag == "row":
+            el.clear()
+        elif tag == "mergeCell" and el.get("ref"):
+            min_col, min_row, max_col, max_row = range_boundaries(str(el.get("ref")))
+            if min_col is not None and min_row is not None and max_col is not None and max_row is not None:
+                merges.append((min_col, min_row, max_col, max_row))
+    return merges, uncomputed
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> _Sheet:
     from openpyxl import load_workbook
 
     try:
@@ -87,16 +239,81 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
         ws = wb[sheet] if sheet is not None else wb.worksheets[0]
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # files from other tools often carry a wrong <dimension> tag
-        return [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        merges: list[tuple[int, int, int, int]] = []
+        uncomputed: list[tuple[int, int]] = []
+        get_source = getattr(ws, "_get_source", None)  # the read-only sheet's XML
+        if get_source is not None:
+            try:
+                with get_source() as source:
+                    needed = _mentions_structure(source)
+                if needed:
+                    with get_source() as source:
+                        merges, uncomputed = _sheet_structure(source)
+            except Exception as exc:  # a sheet openpyxl could read but not parse again
+                problem = Problem(path.name, 0, "", "importer.xlsx_unreadable", {"cause": type(exc).__name__})
+                raise ImportRefused([problem]) from exc
+        return _Sheet(grid, merges, uncomputed)
     finally:
         wb.close()
+
+
+def _refuse_uncomputed(file: str, grid: list[list[str]], uncomputed: list[tuple[int, int]]) -> None:
+    """Formulas the file keeps no computed value for (files written by programs, never opened in
+    Excel): each cell named by its row and column header, as the rest of the file would read it."""
+    if not uncomputed:
+        return
+    from openpyxl.utils.cell import get_column_letter
+
+    filled = [i for i, r in enumerate(grid) if any(v.strip() for v in r)]
+    header_row = grid[filled[0]] if filled else []
+    problems = []
+    for row, col in uncomputed:
+        cell = f"{get_column_letter(col)}{row}"
+        header = header_row[col - 1].strip() if col - 1 < len(header_row) and filled and row - 1 > filled[0] else ""
+        problems.append(Problem(file, row, header or cell, "importer.formula_without_value", {"cell": cell}))
+    raise ImportRefused(problems)
+
+
+def _fill_merged(grid: list[list[str]], merges: list[tuple[int, int, int, int]]) -> int:
+    """Fill each merged range of the data rows (below the header) from its top-left value, in place;
+    a row that is blank but for the merge stays blank. Returns the number of ranges filled."""
+    filled_rows = [any(v.strip() for v in r) for r in grid]
+    if not any(filled_rows):
+        return 0
+    header = filled_rows.index(True)
+    count = 0
+    for min_col, min_row, max_col, max_row in merges:
+        top, left = min_row - 1, min_col - 1
+        if top <= header or top >= len(grid) or (min_row == max_row and min_col == max_col):
+            continue
+        value = grid[top][left] if left < len(grid[top]) else ""
+        if not value.strip():
+            continue
+        changed = False
+        for r in range(top, min(max_row, len(grid))):
+            if r != top and not filled_rows[r]:
+                continue
+            row = grid[r]
+            if len(row) < max_col:
+                row.extend([""] * (max_col - len(row)))
+            for c in range(left, max_col):
+                if (r, c) != (top, left) and not row[c].strip():
+                    row[c] = value
+                    changed = True
+        count += changed
+    return count
 
 
 def read_table(path: Path, sheet: str | None = None) -> RawTable:
     """Read ``path`` (by extension: .xlsx/.xlsm or CSV) into a RawTable; blank rows are dropped
     but keep their place in the row numbering."""
+    merged = 0
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        grid = _read_xlsx(path, sheet)
+        xlsx = _read_xlsx(path, sheet)
+        grid = xlsx.grid
+        _refuse_uncomputed(path.name, grid, xlsx.uncomputed)
+        merged = _fill_merged(grid, xlsx.merges)
     elif path.suffix.lower() == ".xls":
         raise ImportRefused([Problem(path.name, 0, "", "importer.xls_unsupported")])
     else:
@@ -123,4 +340,4 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     cells.columns = range(len(used))
     as_written = written.iloc[first + 1:][keep].iloc[:, used].reset_index(drop=True)
     as_written.columns = range(len(used))
-    return RawTable(path.name, [headers[i] for i in used], cells, rows, as_written)
+    return RawTable(path.name, [headers[i] for i in used], cells, rows, as_written, merged)

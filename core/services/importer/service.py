@@ -24,7 +24,8 @@ from core.services.uow import UnitOfWork
 KINDS = tuple(REGISTRY)
 DATUMS = ("wgs84", "gcj02", "bd09")
 #: the further counts a summary may report (``importer.summary.<name>``)
-EXTRA_COUNTS = ("district_created", "streets_created", "units_created", "members_placed", "communities_recounted")
+EXTRA_COUNTS = ("district_created", "streets_created", "units_created", "members_placed", "communities_recounted",
+                "merged_cells")
 
 
 @dataclass
@@ -60,9 +61,14 @@ def import_file(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, d
         raise InvalidInput("importer.kind_unknown", kind=kind, kinds=list(KINDS))
     if datum not in DATUMS:
         raise InvalidInput("importer.datum_unknown", datum=datum, datums=list(DATUMS))
+    # the district's name and code are stored too (String(100), String(32)): checked here, dry run or not
+    for option, value, longest in (("district_name", district_name, 100), ("district_code", district_code, 32)):
+        if value is not None and (len(value) > longest or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)):
+            raise InvalidInput("importer.limits.option_invalid", option=option, max_len=longest)
     if not dry_run and not into_demo and uow.meta.get("demo") == "1":
         raise InvalidInput("importer.demo_database")
     if not dry_run:
+        uow.imports.lock_for_import()  # overlapping imports run one after the other
         apply_due_risk(uow)  # condition rows written by the import carry the risk level in force
     path = Path(path)
     if not path.is_file():
@@ -72,6 +78,8 @@ def import_file(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, d
     now = now or clock.wall_now()
     now = now.replace(microsecond=0)
     ctx = Context(uow, actor, kind, path.name, new_batch_id(), now, dry_run)
+    if table is not None and table.merged_cells:
+        ctx.counts["merged_cells"] = table.merged_cells  # said in the summary: the file was read so
     if spec.format is None:
         boundaries.write(ctx, boundaries.read(path, datum, uow))
     else:

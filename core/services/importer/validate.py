@@ -15,7 +15,14 @@ import pandas as pd
 
 from core.model.geo import DATUM_TO_WGS84
 from core.services.importer import cleaning
-from core.services.importer.columns import BASE_FORMATS, Column, Format, map_headers
+from core.services.importer.columns import (
+    BASE_FORMATS,
+    Column,
+    Format,
+    Limits,
+    limits_of,
+    map_headers,
+)
 from core.services.importer.problems import ImportRefused, Problem
 from core.services.importer.reading import RawTable
 
@@ -80,7 +87,7 @@ def validate(table: RawTable, kind: str | Format, *, datum: str = "wgs84",
         raw = table.cells[pos].astype(str)
         if col.name in fmt.free_text and table.written is not None:
             raw = table.written[pos].astype(str)
-        _clean_column(col, raw, frame, header, out)
+        _clean_column(col, raw, frame, header, out, limits_of(kind, col), free_text=col.name in fmt.free_text)
     _check_keys(frame, fmt.key, headers, out)
     for lon, lat in fmt.coords:
         _check_coordinates(frame, lon, lat, headers, datum, out)
@@ -96,14 +103,24 @@ def validate(table: RawTable, kind: str | Format, *, datum: str = "wgs84",
     return Validated(kind, table.file, frame, [c.name for c in spec if c.name in positions], headers)
 
 
-def _clean_column(col: Column, raw: pd.Series, frame: pd.DataFrame, header: str, out: _Collector) -> None:
+def _clean_column(col: Column, raw: pd.Series, frame: pd.DataFrame, header: str, out: _Collector,
+                  limits: Limits, *, free_text: bool = False) -> None:
+    # first what no database could hold (a control character, a text too long for its column): such a
+    # cell is reported once, as that, and cleaned as blank
+    limit = cleaning.limit_errors(raw, max_len=limits.max_len, free_text=free_text)
+    raw = raw.where(limit.isna(), "")
     if col.kind == "staff_kind":
         values, vtype, errors = cleaning.staff_kinds(raw)
         frame["volunteer_type"] = vtype
+    elif col.kind == "int":
+        values, errors = cleaning.integers(raw, minimum=limits.minimum, maximum=limits.maximum)
+    elif col.kind == "float":
+        values, errors = cleaning.floats(raw, minimum=limits.minimum, maximum=limits.maximum)
     else:
         values, errors = CLEANERS[col.kind](raw)
     if col.required:
         errors = errors.where(raw != "", cleaning.messages(raw.index, raw == "", "importer.value_missing"))
+    errors = limit.where(limit.notna(), errors)
     out.add(header, errors)
     out.bad[col.name] = errors.notna()
     frame[col.name] = values

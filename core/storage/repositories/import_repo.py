@@ -271,10 +271,24 @@ def replace_targets(session: Session, campaign_id: int, rows: list[dict[str, Any
         session.execute(insert(orm.ScreeningTarget), rows)
 
 
+#: the PostgreSQL advisory lock every import holds until its transaction ends
+IMPORT_LOCK = 0x66786D70  # "fxmp"
+
+
+def lock_for_import(session: Session) -> None:
+    """One import at a time: the second of two overlapping imports waits, then sees the first's rows
+    (an upsert, not a duplicate key). SQLite: the write lock first; PostgreSQL: an advisory lock."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(orm.Meta).where(orm.Meta.key == "").values(value=orm.Meta.value))
+    else:
+        session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
+
+
 class ImportRepository(Repository):
     """``uow.imports``: the functions above, bound to the unit of work's session."""
 
     district = bound(district)
+    lock_for_import = bound(lock_for_import)
     streets = bound(streets)
     units = bound(units)
     community_refs = bound(community_refs)

@@ -89,7 +89,7 @@ def deadline_rules(session: Session) -> pd.DataFrame:
 
 
 def upsert_rule(session: Session, type_: str, severity: str, hours: float, by: str, at: dt.datetime) -> float | None:
-    """Set a rule (stamped ``at``, naive UTC); returns the previous hours (None if it was a default)."""
+    """Set a rule (stamped ``at``, the district's naive time); returns the previous hours (None if it was a default)."""
     row = session.execute(select(IncidentDeadlineRule).where(
         IncidentDeadlineRule.type == type_, IncidentDeadlineRule.severity == severity)).scalar_one_or_none()
     if row is None:

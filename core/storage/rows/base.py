@@ -7,14 +7,17 @@ import datetime as dt
 from sqlalchemy import String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.config import district_now
+
 
 class Base(DeclarativeBase):
     pass
 
 
 def now() -> dt.datetime:
-    """The time stored in row defaults (naive UTC)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """The time stored in row defaults: naive, in the district's zone (``core.config.district_now``,
+    the clock ``core.services.clock`` also reads)."""
+    return district_now()
 
 
 class Meta(Base):
