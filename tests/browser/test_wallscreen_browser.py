@@ -86,10 +86,13 @@ def test_a_move_committed_through_core_appears_within_one_refresh_without_a_relo
         page.evaluate("window.__fx_same_page = 1")  # a reload would drop this
         data = call(db, load_wall)
         target = data.communities.nlargest(1, "shortage").iloc[0]
-        people = call(db, candidates, int(target["community_id"])).head(5)["staff_id"].astype(int).tolist()
+        shown = call(db, candidates, int(target["community_id"])).head(5)
+        people = shown["staff_id"].astype(int).tolist()
+        versions = dict(zip(people, shown["version"].astype(int), strict=True))  # what the coordinator saw
         coordinator = Actor("coordinator", "李调度", frozenset({"coordinator"}))
         t0 = time.monotonic()
-        call(db, move_staff, coordinator, people, int(target["community_id"]), "支援缺员社区（大屏测试）")
+        call(db, move_staff, coordinator, people, int(target["community_id"]), "支援缺员社区（大屏测试）",
+             expected_versions=versions)
         expected = f"{before - 5:,}"
         page.locator("[data-testid='fx-kpi-shortage'] .fx-num", has_text=expected).wait_for(timeout=30_000)
         latency = time.monotonic() - t0
