@@ -72,7 +72,8 @@ risk_tab, duty_tab, grid_tab = st.tabs([t("desk.tab.risk"), t("desk.tab.duty"), 
 
 with risk_tab:
     by_id = comms.set_index("community_id")
-    labels = {int(i): f"{r.street} · {r.name} ({t(f'risk.{r.risk_level}')})" for i, r in by_id.iterrows()}
+    # r["name"], not r.name: on an iterrows row .name is the index (the id), which showed as "大智街道 · 1"
+    labels = {int(i): f"{r['street']} · {r['name']} ({t(f'risk.{r.risk_level}')})" for i, r in by_id.iterrows()}
     if actor.has(*RISK_ROLES):
         with st.form("desk_risk"):
             c1, c2, c3 = st.columns([2, 1, 1])
@@ -99,7 +100,7 @@ with risk_tab:
             t("desk.risk.col.to"): [t(f"risk.{x}") for x in sched["risk_level"]]}), hide_index=True, width="stretch")
         if actor.has(*RISK_ROLES):
             with st.form("desk_cancel"):
-                opts = {i: f"{r.valid_from} · {r.name} → {t(f'risk.{r.risk_level}')}" for i, r in sched.iterrows()}
+                opts = {i: f"{r['valid_from']} · {r['name']} → {t(f'risk.{r.risk_level}')}" for i, r in sched.iterrows()}
                 pick = st.selectbox(t("desk.risk.cancel.pick"), list(opts), format_func=opts.__getitem__,
                                     key="desk_cancel_pick")
                 why = st.text_input(t("desk.reason"), key="desk_cancel_reason", max_chars=300)
