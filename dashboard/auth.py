@@ -17,11 +17,18 @@ from typing import Any
 import streamlit as st
 
 from core.model.actor import ROLES, Actor
-from core.model.identity_policy import parse_group_mapping, session_expired, split_groups, utcnow
+from core.model.identity_policy import (
+    SESSION_COOKIE,
+    parse_group_mapping,
+    split_groups,
+    unsign_cookie,
+    utcnow,
+)
 from core.services import identity
 from core.services.uow import unit_of_work
 from dashboard import state_keys
-from dashboard.i18n import t
+from dashboard.i18n import LANG_KEY, current_lang, t
+from dashboard.session_cookie import BEGIN_PATH, END_PATH
 
 SESSION_KEY = state_keys.SESSION  # the verified identity record: {"source", "username" | "token_id", "last_seen"}
 ACTOR_KEY = state_keys.ACTOR  # the Actor resolved by the router in this run (pages read it)
@@ -99,24 +106,80 @@ def _resolve(url: str) -> Actor | None:
             if actor is None:
                 _end("auth.flash.kiosk_invalid")
             return actor
-        if rec.get("source") == "local" and mode == "local":
-            now = utcnow()
-            if session_expired(rec["last_seen"], now):
-                _end("auth.flash.expired")
-                return None
+        if rec.get("source") == "local" and mode == "local" and rec.get("session_id"):
             with unit_of_work(url) as uow:
-                actor = identity.load_actor(uow, str(rec.get("username", "")))
-            if actor is None:
-                _end("auth.flash.disabled")
-                return None
-            rec["last_seen"] = now
-            return actor
+                check = identity.sessions.check_session(uow, int(rec["session_id"]))
+            return _live(check)
         _end(None)
+    if mode == "local":
+        return _cookie_actor(url)
     if mode == "oidc":
         return _oidc_actor(url)
     if mode == "proxy":
         return _proxy_actor(url, dict(st.context.headers))
     return None
+
+
+_ENDED_FLASH = {"timeout": "auth.flash.expired", "max_age": "auth.flash.expired", "disabled": "auth.flash.disabled",
+                "revoked": "auth.flash.revoked"}
+
+
+def _live(check: identity.sessions.SessionCheck) -> Actor | None:
+    """The Actor of a re-checked session; an ended one is forgotten with a word on the login page."""
+    if check.actor is None:
+        _end(_ENDED_FLASH.get(check.ended or ""))
+        return None
+    st.session_state[SESSION_KEY] = new_session("local", username=check.actor.username, session_id=check.session_id)
+    return check.actor
+
+
+def _cookie_actor(url: str) -> Actor | None:
+    """A reload or a new tab: the signed cookie names a server-side session (re-checked like any run)."""
+    raw = st.context.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    with unit_of_work(url) as uow:
+        token = unsign_cookie(raw, identity.sessions.session_secret(uow))
+        check = identity.sessions.check_token(uow, token) if token else None
+    if check is None or check.ended == "unknown":
+        return None  # a forged, foreign or forgotten cookie: just the login page
+    actor = _live(check)
+    if actor is not None and LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = check.lang  # the session's language, before the selector is drawn
+        st.session_state[state_keys.LANG_SYNCED] = check.lang
+    return actor
+
+
+def redirect(path: str) -> None:
+    """Send the browser to ``path`` of this app with a full page load (as ``st.login`` does), at the start of
+    the next run: the caller reruns, and a message queued just before a rerun could be dropped."""
+    st.session_state[state_keys.PENDING_REDIRECT] = path
+
+
+def flush_redirect() -> None:
+    """Called by the router on every run: deliver a redirect ``redirect`` asked for."""
+    path = st.session_state.pop(state_keys.PENDING_REDIRECT, None)
+    if not path:
+        return
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        msg = ForwardMsg()
+        msg.auth_redirect.url = str(path)
+        ctx.enqueue(msg)
+
+
+def remember_language(url: str) -> None:
+    """A signed-in desk session keeps its language for the next reload (written when it changes)."""
+    rec = st.session_state.get(SESSION_KEY) or {}
+    lang = st.session_state.get(LANG_KEY)
+    if rec.get("source") != "local" or not rec.get("session_id") or lang == st.session_state.get(state_keys.LANG_SYNCED):
+        return
+    with unit_of_work(url) as uow:
+        identity.sessions.set_language(uow, int(rec["session_id"]), str(lang))
+    st.session_state[state_keys.LANG_SYNCED] = lang
 
 
 def _oidc_actor(url: str) -> Actor | None:
@@ -161,13 +224,24 @@ def sign_in_local(url: str, username: str, password: str) -> Actor:
     with unit_of_work(url) as uow:
         attempt = identity.authenticate(uow, username, password)
     actor = attempt.accepted()
-    st.session_state[SESSION_KEY] = new_session("local", username=actor.username)
+    lang = current_lang()
+    with unit_of_work(url) as uow:
+        session_id, ticket = identity.sessions.start_session(
+            uow, actor, lang, str(st.session_state.pop(state_keys.NEXT_PAGE, "") or ""))
+    st.session_state[SESSION_KEY] = new_session("local", username=actor.username, session_id=session_id)
+    st.session_state[state_keys.LANG_SYNCED] = lang
     st.session_state.pop(FLASH_KEY, None)
+    redirect(f"{BEGIN_PATH}?ticket={ticket}")  # the cookie endpoint: a reload keeps this session
     return actor
 
 
-def sign_out() -> None:
-    source = (st.session_state.get(SESSION_KEY) or {}).get("source")
+def sign_out(url: str) -> None:
+    rec = st.session_state.get(SESSION_KEY) or {}
+    source = rec.get("source")
+    if source == "local" and rec.get("session_id"):
+        with unit_of_work(url) as uow:
+            identity.sessions.end_session(uow, int(rec["session_id"]))
+        redirect(END_PATH)  # drop the cookie too (the session is already over in the database)
     _end("auth.flash.logged_out")
     st.session_state.pop(ACTOR_KEY, None)
     if source is None and auth_mode() == "oidc" and st.user.get("is_logged_in", False):
@@ -178,6 +252,15 @@ def can_sign_out(actor: Actor) -> bool:
     """Kiosks stay signed in (their token is in the URL); proxy users sign out at the proxy."""
     rec = st.session_state.get(SESSION_KEY) or {}
     return rec.get("source") == "local" or (not rec and auth_mode() == "oidc")
+
+
+def requested_page_title() -> str | None:
+    """The title of the page a signed-out visitor asked for (opened after sign-in), if any."""
+    from dashboard.navigation import PAGES
+
+    wanted = st.session_state.get(state_keys.NEXT_PAGE)
+    spec = next((p for p in PAGES if p.url_path == wanted), None)
+    return None if spec is None else t(spec.title_key)
 
 
 def pop_flash() -> str | None:
@@ -217,5 +300,7 @@ def user_box(actor: Actor) -> None:
     if actor.streets is not None:
         st.caption(t("auth.user.scope", scope=t("auth.scope.streets", n=len(actor.streets))))
     if can_sign_out(actor) and st.button(t("auth.user.logout"), key="fx_logout"):
-        sign_out()
+        from dashboard.context import db_url
+
+        sign_out(db_url())
         st.rerun()

@@ -34,6 +34,7 @@ from core.services import whatif as whatif_service
 from core.services.gaps import gap_history, load_gaps
 from core.services.identity import accounts as account_service
 from core.services.identity import kiosk as kiosk_service
+from core.services.identity import sessions as session_service
 from core.services.read_models import coverage
 from core.services.read_models import overview as overview_service
 from core.services.read_models import setup as setup_service
@@ -133,6 +134,7 @@ alert_rules = cached(30, 8)(alert_service.rules_in_force)
 users = cached(10, 8)(account_service.list_users)
 user_count = cached(10, 4)(account_service.count_users)
 kiosk_tokens = cached(10, 8)(kiosk_service.list_kiosk_tokens)
+sessions = cached(5, 4, versioned=False)(session_service.list_sessions)
 audit_entries = cached(10, 16)(audit_report.entries)
 audit_choices = cached(30, 8)(audit_report.choices)
 incidents = cached(30, 16)(incident_service.recent_incidents)

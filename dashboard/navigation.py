@@ -13,6 +13,10 @@ from pathlib import Path
 PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 
+#: the sidebar's sections, in this order for every role: what is happening, what to do, running the system
+SECTION_ORDER = ("nav.section.monitor", "nav.section.command", "nav.section.manage")
+
+
 @dataclass(frozen=True)
 class PageSpec:
     file: str

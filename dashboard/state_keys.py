@@ -8,9 +8,13 @@ from __future__ import annotations
 
 # --- identity and language (dashboard.auth, dashboard.i18n) ---------------------------------------
 LANG = "lang"
-SESSION = "fx_session"  # the verified identity record: {"source", "username" | "token_id", "last_seen"}
+SESSION = "fx_session"  # the verified identity record: {"source", "username" | "token_id", "session_id"}
 ACTOR = "fx_actor"  # the Actor resolved by the router in this run (pages read it)
 AUTH_FLASH = "fx_auth_flash"  # an i18n key shown once on the login page
+NEXT_PAGE = "fx_next_page"  # the page a signed-out visitor asked for (opened after sign-in)
+ROUTE_FLASH = "fx_route_flash"  # a path that was not found or not allowed (said once above the page)
+PENDING_REDIRECT = "fx_pending_redirect"  # a full page load the next run sends the browser to
+LANG_SYNCED = "fx_lang_synced"  # the language last written to the session row
 
 # --- messages a write leaves for the next run (dashboard.feedback) --------------------------------
 REASSIGN_FLASH, REASSIGN_ERROR = "ra_flash", "ra_error"

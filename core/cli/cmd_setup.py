@@ -112,7 +112,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, FANGXIAN_DATABASE_URL=url)
     if args.no_demo:
         env["FANGXIAN_DEMO"] = "0"  # the app's own start-up check seeds nothing either
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "streamlit_app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "server.py"),
            "--server.port", str(args.port), "--server.address", args.address]
     print(translate("cli.setup.address", args.lang, address=args.address, port=args.port), flush=True)
     # exec, not a child: SIGTERM/SIGINT from systemd, docker or ./scripts/run reach Streamlit itself,

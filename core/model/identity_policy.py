@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -50,6 +53,52 @@ def session_timeout() -> dt.timedelta:
 
 def session_expired(last_seen: dt.datetime, now: dt.datetime, timeout: dt.timedelta | None = None) -> bool:
     return now - last_seen > (timeout or session_timeout())
+
+
+#: a desk session's last_seen is written at most this often (every script run reads it)
+SESSION_TOUCH_EVERY = dt.timedelta(seconds=30)
+#: a sign-in ticket must be redeemed by the cookie endpoint within this time (it is one redirect away)
+TICKET_TTL = dt.timedelta(seconds=60)
+DEFAULT_SESSION_MAX_HOURS = 12
+SESSION_COOKIE = "fangxian_session"
+SESSION_END_REASONS = ("signed_out", "timeout", "max_age", "disabled", "revoked")
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9_-]{0,60}$")
+
+
+def session_max_age() -> dt.timedelta:
+    """Absolute lifetime of a desk session however active it is: ``FANGXIAN_SESSION_MAX_HOURS`` (default 12,
+    a long shift); the cookie carries the same max-age."""
+    raw = os.environ.get("FANGXIAN_SESSION_MAX_HOURS", "")
+    try:
+        hours = float(raw) if raw.strip() else DEFAULT_SESSION_MAX_HOURS
+    except ValueError:
+        hours = DEFAULT_SESSION_MAX_HOURS
+    return dt.timedelta(hours=min(max(hours, 0.1), 24 * 7))
+
+
+def session_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def sign_cookie(token: str, secret: str) -> str:
+    """``token.signature``: HMAC-SHA256 of the token under the deployment's secret (URL-safe base64)."""
+    mac = hmac.new(secret.encode("utf-8"), token.encode("utf-8"), hashlib.sha256).digest()
+    return f"{token}.{base64.urlsafe_b64encode(mac).decode('ascii').rstrip('=')}"
+
+
+def unsign_cookie(value: str | None, secret: str) -> str | None:
+    """The token of a cookie this deployment signed, or None (missing, malformed, forged)."""
+    if not value or len(value) > 200 or "." not in value:
+        return None
+    token = value.rsplit(".", 1)[0]
+    return token if token and hmac.compare_digest(sign_cookie(token, secret), value) else None
+
+
+def safe_next_path(path: str | None) -> str:
+    """A page's url path to return to after sign-in: one plain segment of this app or "" (never another
+    site, never a path with slashes, dots or a query: no open redirect)."""
+    path = (path or "").strip().strip("/")
+    return path if _SAFE_PATH.match(path) else ""
 
 
 def parse_roles(roles: Iterable[str] | str) -> frozenset[str]:

@@ -16,9 +16,12 @@ mode = auth.auth_mode()
 left, mid, right = st.columns([1, 1.4, 1])
 with mid:
     st.title(t("auth.login.title"))
-    flash = auth.pop_flash()
+    flash = auth.pop_flash() or ("auth.flash.logged_out" if st.query_params.get("signed_out") == "1" else None)
     if flash:
         st.warning(t(flash))
+    wanted = auth.requested_page_title()
+    if wanted:
+        st.caption(t("route.after_login", page=wanted))
 
     if mode == "local":
         with st.form("fx_login"):

@@ -1,15 +1,16 @@
-"""用户与大屏: an admin manages accounts, roles, street scopes and kiosk tokens."""
+"""用户与大屏: an admin manages accounts, roles, street scopes, kiosk tokens and open desk sessions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from core.model.actor import ROLES
 from core.model.errors import FangxianError
-from core.services.identity import accounts, kiosk
+from core.services.identity import accounts, kiosk, sessions
 from dashboard import auth, cache, feedback, state_keys
 from dashboard.i18n import label, t
 
@@ -48,7 +49,8 @@ cols = [c for c in ("username", "display_name", "roles", "streets", "disabled", 
 st.dataframe(view[cols].rename(columns={c: t(f"users.col.{c}") for c in cols}), hide_index=True, width="stretch",
              key="users_table")
 
-tab_add, tab_edit, tab_kiosk = st.tabs([t("users.tab.add"), t("users.tab.edit"), t("users.tab.kiosk")])
+tab_add, tab_edit, tab_kiosk, tab_sessions = st.tabs([t("users.tab.add"), t("users.tab.edit"), t("users.tab.kiosk"),
+                                                     t("users.tab.sessions")])
 with tab_add, st.form("users_add", clear_on_submit=True):
     c1, c2 = st.columns(2)
     username = c1.text_input(t("users.col.username"), key="users_add_name")
@@ -88,7 +90,10 @@ with tab_edit:
 
 with tab_kiosk:
     tokens = cache.kiosk_tokens(actor)
-    st.dataframe(tokens, hide_index=True, width="stretch", key="users_tokens")
+    token_view = tokens.assign(revoked_at=tokens["revoked_at"].map(lambda v: t("users.active") if pd.isna(v)
+                                                                   else t("users.kiosk_revoked_at", when=pd.Timestamp(v).strftime("%Y-%m-%d %H:%M"))))
+    st.dataframe(token_view.rename(columns={c: t(f"users.kiosk_col.{c}") for c in token_view.columns}),
+                 hide_index=True, width="stretch", key="users_tokens")
     with st.form("users_kiosk", clear_on_submit=True):
         name = st.text_input(t("users.kiosk_name"), key="users_kiosk_name")
         if st.form_submit_button(t("users.kiosk_create"), type="primary"):
@@ -107,3 +112,22 @@ with tab_kiosk:
         pick = st.selectbox(t("users.kiosk_revoke_pick"), list(tokens.iloc[:, 0]), key="users_kiosk_pick")
         if st.button(t("users.kiosk_revoke"), key="users_kiosk_revoke"):
             attempt(kiosk.revoke_kiosk_token, pick, ok=t("users.saved"))
+
+with tab_sessions:
+    live = cache.sessions(actor)
+    names = dict(zip(users["username"], users["display_name"], strict=False))
+    st.caption(t("users.sessions_note"))
+    if live.empty:
+        st.info(t("users.sessions_none"))
+    else:
+        shown = live.assign(display_name=live["username"].map(lambda u: names.get(u, u)),
+                            lang=live["lang"].map(lambda c: {"zh": "中文", "en": "English"}.get(c, c)))
+        cols = ["username", "display_name", "lang", "created_at", "last_seen"]
+        st.dataframe(shown[cols].rename(columns={c: t(f"users.session_col.{c}") for c in cols}), hide_index=True,
+                     width="stretch", key="users_sessions")
+        with st.form("users_revoke", clear_on_submit=True):
+            who_s = st.selectbox(t("users.session_pick"), sorted(set(live["username"])),
+                                 format_func=lambda u: f"{names.get(u, u)}（{u}）", key="users_session_pick")
+            why = st.text_input(t("users.session_reason"), key="users_session_reason")
+            if st.form_submit_button(t("users.session_revoke"), type="primary"):
+                attempt(sessions.revoke_sessions, who_s, why, ok=t("users.session_revoked"))

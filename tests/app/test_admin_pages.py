@@ -71,3 +71,27 @@ def test_an_admin_adds_a_user_through_the_form(app, demo_sqlite) -> None:  # typ
 
     assert sign_in(demo_sqlite, "zhaolei", "a-long-password-1").roles == frozenset({"coordinator"})
     assert _count_communities(demo_sqlite) > 0
+
+
+def test_an_admin_sees_open_sessions_and_ends_those_of_an_account(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    from core.storage.db import session_scope
+    from core.storage.rows import AuthSession
+    from tests.app.conftest import open_page, signed_in
+
+    other = signed_in("coordinator", demo_sqlite)
+    at = open_page(app, USERS_PAGE, user="admin")
+    def table(column: str):  # type: ignore[no-untyped-def]
+        return next(d.value for d in at.dataframe if column in d.value.columns)
+
+    shown = table("最近活动")
+    assert {"coordinator", "admin"} <= set(shown["账号"]) and "李调度" in set(shown["姓名"])
+    tokens = table("大屏名称")
+    assert "大屏名称" in tokens.columns and "name" not in tokens.columns
+    at.selectbox(key="users_session_pick").select("coordinator")
+    at.text_input(key="users_session_reason").input("电脑遗失")
+    next(b for b in at.button if b.label == "结束该账号的全部会话").click().run()
+    assert not at.exception
+    with session_scope(demo_sqlite) as s:
+        row = s.get(AuthSession, other["session_id"])
+        assert row.end_reason == "revoked" and row.ended_at is not None
+    assert "coordinator" not in set(table("最近活动")["账号"])

@@ -77,24 +77,72 @@ def test_each_role_reaches_only_its_pages(app, user: str, audit_visible: bool) -
             at.switch_page("app_pages/audit.py")
 
 
-def test_an_idle_session_expires_back_to_the_login_page(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _age_session(url: str, session_id: int, *, idle: dt.timedelta, age: dt.timedelta | None = None) -> None:
+    from core.services import clock
+    from core.storage.db import session_scope
+    from core.storage.rows import AuthSession
+
+    with session_scope(url) as s:
+        row = s.get(AuthSession, session_id)
+        row.last_seen = clock.exact_now() - idle
+        if age is not None:
+            row.created_at = clock.exact_now() - age
+
+
+def test_an_idle_session_expires_back_to_the_login_page(app, demo_sqlite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("FANGXIAN_SESSION_TIMEOUT_MIN", "30")
-    stale = new_session("local", username="leader")
-    stale["last_seen"] -= dt.timedelta(minutes=31)
-    at = app(user=None, **{SESSION_KEY: stale})
+    at = app(user="leader")
+    _age_session(demo_sqlite, at.session_state[SESSION_KEY]["session_id"], idle=dt.timedelta(minutes=31))
     at.run()
     assert not at.exception
     assert at.title[0].value == "登录防线指挥台"
     assert "会话已超时" in at.warning[0].value
 
 
-def test_an_active_session_is_kept_alive_by_each_run(app) -> None:  # type: ignore[no-untyped-def]
-    recent = new_session("local", username="leader")
-    recent["last_seen"] -= dt.timedelta(minutes=29)
-    at = app(user=None, **{SESSION_KEY: recent})
+def test_an_active_session_is_kept_alive_by_each_run(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    from core.services import clock
+    from core.storage.db import session_scope
+    from core.storage.rows import AuthSession
+
+    at = app(user="leader")
+    sid = at.session_state[SESSION_KEY]["session_id"]
+    _age_session(demo_sqlite, sid, idle=dt.timedelta(minutes=29))
     at.run()
     assert "江岸区" in at.title[0].value
-    assert dt.datetime.now(dt.UTC).replace(tzinfo=None) - at.session_state[SESSION_KEY]["last_seen"] < dt.timedelta(minutes=1)
+    with session_scope(demo_sqlite) as s:
+        assert clock.exact_now() - s.get(AuthSession, sid).last_seen < dt.timedelta(minutes=1)
+
+
+def test_a_session_ends_at_its_maximum_age_however_active(app, demo_sqlite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("FANGXIAN_SESSION_MAX_HOURS", "12")
+    at = app(user="leader")
+    _age_session(demo_sqlite, at.session_state[SESSION_KEY]["session_id"], idle=dt.timedelta(0),
+                 age=dt.timedelta(hours=13))
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
+
+
+def test_signing_in_starts_a_server_side_session_with_a_one_time_ticket(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    from core.storage.db import session_scope
+    from core.storage.rows import AuthSession
+
+    at = app(user=None)
+    at.run()
+    _login(at, "coordinator", demo_accounts.DEMO_PASSWORD)
+    sid = at.session_state[SESSION_KEY]["session_id"]
+    with session_scope(demo_sqlite) as s:
+        row = s.get(AuthSession, sid)
+        assert row.username == "coordinator" and row.ticket_hash and row.token_hash is None and row.ended_at is None
+    at.sidebar.button(key="fx_logout").click().run()
+    with session_scope(demo_sqlite) as s:
+        row = s.get(AuthSession, sid)
+        assert row.end_reason == "signed_out" and row.ticket_hash is None
+
+
+def test_a_session_record_without_a_server_row_is_not_trusted(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None, **{SESSION_KEY: new_session("local", username="admin")})
+    at.run()
+    assert at.title[0].value == "登录防线指挥台"
 
 
 def test_disabling_an_account_ends_its_open_session(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]

@@ -22,8 +22,8 @@ from core.services.uow import unit_of_work
 from core.storage import rows as orm
 from core.storage.db import session_scope
 from core.storage.rows.screening import ScreeningCampaign
-from dashboard.auth import SESSION_KEY, new_session
-from tests.app.conftest import APP, open_page
+from dashboard.auth import SESSION_KEY
+from tests.app.conftest import APP, open_page, signed_in
 from tests.db import call
 
 DESK, SCREENING = "app_pages/desk.py", "app_pages/screening.py"
@@ -163,7 +163,7 @@ def communities_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
 def open_as(user: str, page: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state[SESSION_KEY] = new_session("local", username=user)
+    at.session_state[SESSION_KEY] = signed_in(user)
     at.run()
     at.switch_page(page)
     at.run()

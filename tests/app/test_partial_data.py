@@ -15,8 +15,9 @@ from core.cli.main import main
 from core.model.actor import SYSTEM
 from core.services.identity import add_user
 from core.services.uow import unit_of_work
-from dashboard.auth import SESSION_KEY, new_session
+from dashboard.auth import SESSION_KEY
 from dashboard.navigation import PAGES
+from tests.app.conftest import signed_in
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 COMMUNITIES = ("社区编码,社区名称,街道,常住人口\n"
@@ -58,7 +59,7 @@ def district(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_page_renders_before_the_district_has_loaded_everything(district: str, spec: object) -> None:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state[SESSION_KEY] = new_session("local", username="admin")
+    at.session_state[SESSION_KEY] = signed_in("admin")
     at.run()
     at.switch_page(f"app_pages/{spec.file}")  # type: ignore[attr-defined]
     at.run()
@@ -79,7 +80,7 @@ UNLOCATED_MAPS = ("overview", "coverage", "gaps")
 
 def _open(spec: object) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state[SESSION_KEY] = new_session("local", username="admin")
+    at.session_state[SESSION_KEY] = signed_in("admin")
     at.run()
     at.switch_page(f"app_pages/{spec.file}")  # type: ignore[attr-defined]
     at.run()

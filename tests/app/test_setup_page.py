@@ -17,9 +17,10 @@ from core.model.actor import SYSTEM
 from core.services.identity import add_user
 from core.services.importer.registry import KINDS
 from core.services.uow import unit_of_work
-from dashboard.auth import SESSION_KEY, new_session
+from dashboard.auth import SESSION_KEY
 from dashboard.builders.setup_view import kind_label
 from dashboard.i18n import t
+from tests.app.conftest import signed_in
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
@@ -44,7 +45,7 @@ def district(empty_sqlite: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
 
 def _landing(user: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state[SESSION_KEY] = new_session("local", username=user)
+    at.session_state[SESSION_KEY] = signed_in(user)
     at.run()
     assert not at.exception, [e.stack_trace for e in at.exception]
     return at

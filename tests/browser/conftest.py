@@ -48,7 +48,7 @@ def start_server(db_url: str, extra_env: dict[str, str] | None = None) -> Server
     env = dict(os.environ, FANGXIAN_DATABASE_URL=db_url, **(extra_env or {}))
     log = open(ROOT / "test-artifacts" / f"streamlit-{port}.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -154,9 +154,17 @@ def sign_in(page, url: str, user: str = "leader", password: str = "demo1234") ->
     """Sign in through the login form (demo accounts: core/demo/accounts.py) and wait for the app."""
     page.goto(url)
     wait_for_app(page)
+    submit_login(page, user, password)
+
+
+def submit_login(page, user: str, password: str = "demo1234") -> None:  # type: ignore[no-untyped-def]
+    """Fill the login form on the open page and wait until the session cookie is set and the app is back."""
     page.get_by_label("用户名").fill(user)
     page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_role("button", name="登录").click()
+    # a sign-in sends the browser once through the cookie endpoint (dashboard/server.py), then back
+    with page.expect_response(lambda r: "/session/begin" in r.url, timeout=60_000):
+        page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
     page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
     wait_for_app(page)
 

@@ -16,7 +16,15 @@ import pytest
 from core.demo import accounts as demo_accounts
 from dashboard.i18n import t
 from dashboard.navigation import visible_pages
-from tests.browser.conftest import ROOT, Server, screenshot, sign_in, start_server, wait_for_app
+from tests.browser.conftest import (
+    ROOT,
+    Server,
+    screenshot,
+    sign_in,
+    start_server,
+    submit_login,
+    wait_for_app,
+)
 from tests.db import call
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -56,19 +64,12 @@ def test_each_demo_role_sees_only_its_pages(page, server, recorder) -> None:  # 
 def test_a_direct_url_to_a_page_the_role_lacks_falls_back_to_the_overview(page, server) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/audit")
     wait_for_app(page)
-    # Streamlit itself answers an unknown page with a notice and runs the main page (the login)
-    notice = page.get_by_role("dialog")
-    if notice.count():
-        assert "Page not found" in notice.inner_text()
-        page.keyboard.press("Escape")
-        notice.wait_for(state="detached", timeout=10_000)
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码", exact=True).fill(demo_accounts.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("stSidebarNav").wait_for(state="visible", timeout=60_000)
-    wait_for_app(page)
-    assert page.get_by_text("审计日志").count() == 0
+    assert page.get_by_role("dialog").count() == 0  # no English "Page not found" box over the login form
+    submit_login(page, "clerk", demo_accounts.DEMO_PASSWORD)
+    assert page.get_by_test_id("stSidebarNav").get_by_text("审计日志").count() == 0
+    page.get_by_text("您的角色无权打开“审计日志”").wait_for(timeout=30_000)
     assert page.get_by_text("江岸区社区防线总览").is_visible()
+    assert page.get_by_role("dialog").count() == 0
 
 
 def test_a_kiosk_url_opens_the_read_only_wall_screen(page, server, recorder) -> None:  # type: ignore[no-untyped-def]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import canvas_is_painted, screenshot, wait_for_app
+from tests.browser.conftest import canvas_is_painted, screenshot, submit_login, wait_for_app
 
 
 def sign_in(page, server, user: str = "leader") -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url)
     wait_for_app(page)
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码").fill("demo1234")
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page)
+    submit_login(page, user)
 
 
 def _open(page, server, path: str) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     canvas_is_painted,
     screenshot,
     start_server,
+    submit_login,
     wait_for_app,
 )
 
@@ -90,11 +91,7 @@ def first_day(tmp_path: Path) -> Iterator[tuple[Server, dict[str, Path]]]:
 def _sign_in(page, srv: Server) -> None:  # type: ignore[no-untyped-def]
     page.goto(srv.url)
     wait_for_app(page)
-    page.get_by_label("用户名").fill("chief")
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
-    wait_for_app(page)
+    submit_login(page, "chief", PASSWORD)
 
 
 def _open(page, title: str) -> None:  # type: ignore[no-untyped-def]

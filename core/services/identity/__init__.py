@@ -13,6 +13,7 @@ from core.model.identity_policy import (
     session_timeout,
     split_groups,
 )
+from core.services.identity import sessions
 from core.services.identity.accounts import (
     SignIn,
     add_user,
@@ -42,5 +43,5 @@ __all__ = [
     "AuthenticationFailed", "NewToken", "SignIn", "add_user", "authenticate", "count_users", "create_kiosk_token", "disable_user", "enable_user", "external_actor", "hash_password",
     "kiosk_actor", "kiosk_actor_by_id", "list_kiosk_tokens", "list_users", "load_actor",
     "parse_group_mapping", "revoke_kiosk_token", "session_expired", "session_timeout", "set_password",
-    "set_roles", "split_groups", "verify_password",
+    "sessions", "set_roles", "split_groups", "verify_password",
 ]

@@ -160,6 +160,8 @@ def set_password(uow: UnitOfWork, actor: Actor, username: str, password: str, re
     row.password_hash = hash_password(password)
     row.failed_attempts = 0
     row.locked_until = None
+    if username != actor.username:  # a password reset by an admin ends the account's open sessions
+        uow.identity.end_sessions_of(username, clock.exact_now(), "revoked")
     record(uow, actor, "user.passwd", "app_user", username, reason=reason, batch_id=new_batch_id())
 
 
@@ -167,6 +169,8 @@ def _set_disabled(uow: UnitOfWork, actor: Actor, username: str, disabled: bool, 
     row = _existing(uow, username)
     before = row.disabled
     row.disabled = disabled
+    if disabled:  # open sessions end now, not on their next run
+        uow.identity.end_sessions_of(username, clock.exact_now(), "disabled")
     if not disabled:
         row.failed_attempts = 0
         row.locked_until = None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.storage.repositories.base import Repository, bound
 from core.storage.rows import Street
-from core.storage.rows.auth import AppUser, KioskToken
+from core.storage.rows.auth import AppUser, AuthSession, KioskToken
 
 USER_FIELDS = ("id", "username", "display_name", "roles", "streets", "disabled", "failed_attempts",
                "locked_until", "last_login", "created_at")
@@ -107,6 +107,41 @@ def restore_accounts(session: Session, users: list[dict[str, Any]], tokens: list
     session.flush()
 
 
+def add_session(session: Session, **fields: Any) -> int:
+    row = AuthSession(**fields)
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def session_by_ticket(session: Session, ticket_hash: str) -> AuthSession | None:
+    return session.scalar(select(AuthSession).where(AuthSession.ticket_hash == ticket_hash))
+
+
+def session_by_token(session: Session, token_hash: str) -> AuthSession | None:
+    return session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash))
+
+
+def session_by_id(session: Session, session_id: int) -> AuthSession | None:
+    return session.get(AuthSession, session_id)
+
+
+def end_sessions_of(session: Session, username: str, when: dt.datetime, reason: str) -> int:
+    """End every live session of ``username``; returns how many."""
+    rows = list(session.scalars(select(AuthSession).where(AuthSession.username == username,
+                                                          AuthSession.ended_at.is_(None))))
+    for row in rows:
+        row.ended_at, row.end_reason, row.ticket_hash = when, reason, None
+    return len(rows)
+
+
+def live_sessions(session: Session) -> pd.DataFrame:
+    cols = ["id", "username", "lang", "created_at", "last_seen"]
+    stmt = (select(*[getattr(AuthSession, c) for c in cols]).where(AuthSession.ended_at.is_(None))
+            .order_by(AuthSession.last_seen.desc()))
+    return pd.DataFrame(session.execute(stmt).all(), columns=cols)
+
+
 class IdentityRepository(Repository):
     """``uow.identity``: the functions above, bound to the unit of work's session."""
 
@@ -124,3 +159,9 @@ class IdentityRepository(Repository):
     touch_kiosk = bound(touch_kiosk)
     accounts_except = bound(accounts_except)
     restore_accounts = bound(restore_accounts)
+    add_session = bound(add_session)
+    session_by_ticket = bound(session_by_ticket)
+    session_by_token = bound(session_by_token)
+    session_by_id = bound(session_by_id)
+    end_sessions_of = bound(end_sessions_of)
+    live_sessions = bound(live_sessions)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.storage.rows.alerts import AlertInstance, AlertRule
 from core.storage.rows.audit import AuditLog
-from core.storage.rows.auth import AppUser, KioskToken
+from core.storage.rows.auth import AppUser, AuthSession, KioskToken
 from core.storage.rows.base import Base, Meta, now
 from core.storage.rows.care import VulnerableResident
 from core.storage.rows.geography import (
@@ -38,6 +38,7 @@ __all__ = [
     "AppUser",
     "Assignment",
     "AuditLog",
+    "AuthSession",
     "Base",
     "Checkpoint",
     "Community",

@@ -39,3 +39,23 @@ class KioskToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AuthSession(Base):
+    """A desk session that survives a reload: the browser holds a signed cookie naming the random
+    token whose SHA-256 is ``token_hash``. A sign-in first creates the row with a one-time ticket
+    (``ticket_hash``, valid for a minute); the app's cookie endpoint redeems the ticket for the token
+    and sets the cookie. ``ended_at`` set: signed out, timed out, disabled or revoked (``end_reason``)."""
+
+    __tablename__ = "auth_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ticket_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ticket_expires: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    lang: Mapped[str] = mapped_column(String(8), default="zh")
+    next_path: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(16))
