@@ -51,15 +51,6 @@ ZH = {
     "audit.col.after": "修改后",
     "audit.col.reason": "原因",
     "audit.col.batch": "批次",
-    "audit.action.demo.seed": "生成演示数据",
-    "audit.action.user.add": "新建账号",
-    "audit.action.user.passwd": "重设密码",
-    "audit.action.user.disable": "停用账号",
-    "audit.action.user.enable": "启用账号",
-    "audit.action.user.set_roles": "修改角色",
-    "audit.action.user.lockout": "账号锁定",
-    "audit.action.kiosk.create": "新建大屏令牌",
-    "audit.action.kiosk.revoke": "撤销大屏令牌",
 }
 
 EN = {
@@ -113,13 +104,4 @@ EN = {
     "audit.col.after": "After",
     "audit.col.reason": "Reason",
     "audit.col.batch": "Batch",
-    "audit.action.demo.seed": "Demo data generated",
-    "audit.action.user.add": "Account created",
-    "audit.action.user.passwd": "Password reset",
-    "audit.action.user.disable": "Account disabled",
-    "audit.action.user.enable": "Account enabled",
-    "audit.action.user.set_roles": "Roles changed",
-    "audit.action.user.lockout": "Account locked",
-    "audit.action.kiosk.create": "Wall-screen token created",
-    "audit.action.kiosk.revoke": "Wall-screen token revoked",
 }

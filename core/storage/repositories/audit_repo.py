@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from core.storage.repositories import audit_names_repo
 from core.storage.repositories.base import Repository, bound
 from core.storage.rows import AuditLog, Community
 
@@ -64,3 +65,4 @@ class AuditRepository(Repository):
     append_many = bound(append_many)
     entries = bound(entries)
     distinct_values = bound(distinct_values)
+    names = bound(audit_names_repo.names)
