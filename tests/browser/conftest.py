@@ -29,6 +29,10 @@ IGNORED_CONSOLE = ("GPU stall", "GL Driver Message", "/_stcore/host-config", "/_
                    "Automatic fallback to software WebGL")
 
 
+#: the database behind each running app server (``sign_in`` starts sessions in it)
+DB_OF_SERVER: dict[str, str] = {}
+
+
 @dataclass
 class Server:
     url: str
@@ -58,6 +62,7 @@ def start_server(db_url: str, extra_env: dict[str, str] | None = None) -> Server
     while time.monotonic() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                DB_OF_SERVER[url] = db_url
                 return Server(url, db_url, proc)
         except OSError:
             time.sleep(0.3)
@@ -150,8 +155,33 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-unt
     page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout_ms)
 
 
-def sign_in(page, url: str, user: str = "leader", password: str = "demo1234") -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the login form (demo accounts: core/demo/accounts.py) and wait for the app."""
+def sign_in(page, url: str, user: str = "leader", password: str = "demo1234", *,  # type: ignore[no-untyped-def]
+            path: str = "") -> None:
+    """Open the app signed in as ``user`` (a demo account: core/demo/accounts.py). The session is started the
+    way the cookie endpoint starts one (a session row, its token in the signed cookie), without the form:
+    the form itself is tested in test_auth_browser and test_session_browser."""
+    from core.model.identity_policy import SESSION_COOKIE, sign_cookie
+    from core.services import identity
+    from core.services.identity import sessions
+    from core.services.uow import unit_of_work
+
+    with unit_of_work(DB_OF_SERVER[url]) as uow:
+        attempt = identity.authenticate(uow, user, password)
+    actor = attempt.accepted()
+    with unit_of_work(DB_OF_SERVER[url]) as uow:
+        _sid, ticket = sessions.start_session(uow, actor, "zh")
+        token, _next = sessions.redeem_ticket(uow, ticket) or ("", "")
+        value = sign_cookie(token, sessions.session_secret(uow))
+    host = urlparse(url).hostname or "127.0.0.1"
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": value, "domain": host, "path": "/",
+                               "httpOnly": True, "sameSite": "Strict"}])
+    page.goto(f"{url}/{path}")
+    page.get_by_test_id("stSidebarNav").wait_for(state="attached", timeout=60_000)
+    wait_for_app(page)
+
+
+def sign_in_with_form(page, url: str, user: str = "leader", password: str = "demo1234") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the login form and wait for the app."""
     page.goto(url)
     wait_for_app(page)
     submit_login(page, user, password)

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     Server,
     screenshot,
     sign_in,
+    sign_in_with_form,
     start_server,
     submit_login,
     wait_for_app,
@@ -45,7 +46,7 @@ def test_each_demo_role_sees_only_its_pages(page, server, recorder) -> None:  # 
     for account in demo_accounts.DEMO_ACCOUNTS:
         if account.username == "coordinator2":
             continue
-        sign_in(page, server.url, account.username, demo_accounts.DEMO_PASSWORD)
+        sign_in_with_form(page, server.url, account.username, demo_accounts.DEMO_PASSWORD)
         expected = [t(p.title_key) for p in visible_pages(frozenset(account.roles))]
         titles = _nav_titles(page)
         assert [any(e in title for title in titles) for e in expected] == [True] * len(expected), (account, titles)

@@ -11,7 +11,13 @@ from core.demo import accounts as demo_accounts
 from core.model.actor import Actor
 from core.model.identity_policy import SESSION_COOKIE
 from core.services.identity import sessions
-from tests.browser.conftest import screenshot, sign_in, submit_login, wait_for_app
+from tests.browser.conftest import (
+    screenshot,
+    sign_in,
+    sign_in_with_form,
+    submit_login,
+    wait_for_app,
+)
 from tests.db import call
 
 ADMIN = Actor("admin", "管理员", frozenset({"admin"}))
@@ -48,7 +54,7 @@ def _session_cookie(page) -> dict:  # type: ignore[no-untyped-def,type-arg]
 
 
 def test_a_reload_and_a_new_tab_keep_the_session_page_and_language(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
-    sign_in(page, server.url, "coordinator")
+    sign_in_with_form(page, server.url, "coordinator")
     cookie = _session_cookie(page)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert page.evaluate("document.cookie").find(SESSION_COOKIE) == -1  # scripts cannot read it

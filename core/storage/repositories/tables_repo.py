@@ -15,11 +15,21 @@ from sqlalchemy.orm import Session
 from core.model.vocab import OPEN_INCIDENT_STATUSES
 from core.storage import rows as orm
 from core.storage.db import get_meta
+from core.storage.fast_frame import fast_frame
 from core.storage.repositories.base import Repository, bound
 
 
 def frame(session: Session, stmt: Select[Any] | Any) -> pd.DataFrame:
-    """Run a select and return a DataFrame with the statement's column names."""
+    """Run a select and return a DataFrame with the statement's column names (straight from the cursor,
+    column by column: ``core.storage.fast_frame``; the plain row-by-row path for what it does not take)."""
+    fast = fast_frame(session, stmt)
+    if fast is not None:
+        return fast
+    return plain_frame(session, stmt)
+
+
+def plain_frame(session: Session, stmt: Select[Any] | Any) -> pd.DataFrame:
+    """The row-by-row path: every row through SQLAlchemy's result processing."""
     result = session.execute(stmt)
     return pd.DataFrame(result.all(), columns=list(result.keys()))
 
