@@ -32,6 +32,8 @@ auth.flush_redirect()
 asked = routing.requested()
 known = {spec.url_path: spec for spec in PAGES}
 
+if LANG_KEY not in st.session_state and st.query_params.get("lang") in ("zh", "en"):
+    st.session_state[LANG_KEY] = st.query_params["lang"]  # a wall screen's URL may ask for English
 with st.sidebar:
     if actor is not None:
         auth.user_box(actor)

@@ -89,7 +89,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportRefused as exc:
         for line in exc.lines(args.lang):
             print(line, file=sys.stderr)
-        print(translate("cli_import.refused", args.lang, count=len(exc.problems)), file=sys.stderr)
+        print(translate("cli_import.refused", args.lang, count=len(exc.problems), file=Path(args.file).name),
+              file=sys.stderr)
         return EXIT_BAD_INPUT
     text = summary.text(lambda key, **params: translate(key, args.lang, **params))
     print(translate("cli_import.done", args.lang, summary=text, seconds=f"{time.perf_counter() - started:.1f}"))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.demo.generator import DemoData, generate
+from core.i18n import translate
 from core.model.errors import RuleViolation
 from core.model.norms import DEFAULT_NORMS
 from core.storage.db import get_engine, is_empty, session_scope, set_meta
@@ -96,7 +97,7 @@ def write_demo(session: Any, d: DemoData) -> dict[str, int]:
     # the demo district counts volunteers on checkpoint duty towards checkpoint posts (issue 8)
     state_repo.add_norm_version(session, valid_from=d.today - dt.timedelta(days=60),
                                 params={**DEFAULT_NORMS, "volunteers_count_for": ["checkpoint"]},
-                                author="system", reason="默认规范（DESIGN.md）")
+                                author="system", reason=translate("norms.reason.default"))
     from core.demo.accounts import create_demo_accounts
 
     create_demo_accounts(session)  # one account per role + the demo kiosk token (demo only)

@@ -37,6 +37,7 @@ ZH = {
     "norms.unknown_task_types": "未知的任务类型：{types}",
     "norms.fatigue_policy_invalid": "超时派岗的处理方式只能是 拒绝 或 提醒",
     "norms.reason_missing": "请填写修改原因",
+    "norms.reason.default": "初始规范（系统默认）",
     **{f"norms.term.{k}": zh for k, ((zh, _), _) in _TERMS.items()},
     **{f"norms.unit.{k}": unit for k, ((_, unit), _) in _TERMS.items()},
     **{f"norms.term.{k}.not_a_number": f"{zh}必须是数字" for k, ((zh, _), _) in _TERMS.items()},
@@ -59,6 +60,7 @@ EN = {
     "norms.unknown_task_types": "Unknown task types: {types}",
     "norms.fatigue_policy_invalid": "The fatigue policy must be refuse or warn",
     "norms.reason_missing": "Please give the reason for the change",
+    "norms.reason.default": "Initial norms (system default)",
     **{f"norms.term.{k}": en for k, (_, (en, _)) in _TERMS.items()},
     **{f"norms.unit.{k}": unit for k, (_, (_, unit)) in _TERMS.items()},
     **{f"norms.term.{k}.not_a_number": f"{en} must be a number" for k, (_, (en, _)) in _TERMS.items()},
@@ -68,3 +70,8 @@ EN = {
     **{f"norms.risk.{r}.out_of_range": f"The {en.lower()} multiplier must be between {{lo:g}} and {{hi:g}}, not {{value:g}}"
        for r, (_, en) in _RISKS.items()},
 }
+
+#: the reason stored with the first norm version a new district gets (written in Chinese, the
+#: district's language), and the one older databases hold: shown as ``norms.reason.default`` in the
+#: reader's language
+STORED_DEFAULT_REASONS = frozenset({ZH["norms.reason.default"], "默认规范（DESIGN.md）"})

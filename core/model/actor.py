@@ -1,7 +1,7 @@
 """Who is acting, and may they? Roles and scopes, checked in core by every service that writes.
 
 Roles (a person may hold several): leader (views everything except personal data), coordinator
-(moves cadres, applies plans), planner (what-if scenarios), clerk (imports data), admin (users,
+(moves cadres, applies plans), planner (what-if scenarios, which a leader may keep too), clerk (imports data), admin (users,
 norms, settings) and wallscreen (read-only kiosk). A scope is the whole district (``streets=None``)
 or a set of street codes.
 """

@@ -1,5 +1,5 @@
-"""Saved scenarios: save, copy, delete (planner or admin, audited), list and read (anyone who may see
-the what-if page, leaders included). Only the ``scenario`` table and the audit log are written; the
+"""Saved scenarios: save, copy, delete (planners and leaders, the what-if users of DESIGN.md, and
+admins; audited), list and read (anyone who may see the what-if page, coordinators included). Only the ``scenario`` table and the audit log are written; the
 caller's unit of work is the transaction."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from core.services import clock
 from core.services.audit import new_batch_id, record
 from core.services.uow import UnitOfWork
 
-ROLES = ("planner", "admin")
+ROLES = ("planner", "leader", "admin")
 COPY_SUFFIX = "（副本）"  # a copy's default name: the original's, marked as a copy
 
 

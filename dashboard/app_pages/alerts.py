@@ -1,4 +1,4 @@
-"""预警: the coordinator acknowledges the wall's alerts; the admin edits the threshold rules."""
+"""预警: the coordinator acknowledges the wall's alerts (a leader reads them); the admin edits the threshold rules."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dashboard import auth, cache, feedback, state_keys
 from dashboard.builders import wall_view
 from dashboard.context import db_url
 from dashboard.i18n import t
-from dashboard.panels.components import missing_data
+from dashboard.panels.components import choose_many, fmt_int, missing_data
 
 actor = auth.guard("leader", "coordinator", "admin")
 cache.alert_keeper(db_url())
@@ -48,7 +48,7 @@ with tab_list:
                           strict=True)}
             with st.form("alerts_ack"):
                 picked = st.multiselect(t("alerts.ack.pick"), options=list(labels), format_func=labels.get,
-                                        key="alerts_ack_pick")
+                                        key="alerts_ack_pick", placeholder=choose_many(), select_all=False)
                 reason = st.text_input(t("alerts.ack.reason"), key="alerts_ack_reason")
                 if st.form_submit_button(t("alerts.ack.button"), type="primary") and picked:
                     items = [(str(mine.at[i, "rule_code"]), str(mine.at[i, "subject"]), mine.at[i, "street_code"])
@@ -61,7 +61,9 @@ with tab_list:
                     else:
                         feedback.finish_write(state_keys.ALERTS_FLASH, t("alerts.ack.done", n=n))
             if len(mine) < len(open_):
-                st.caption(t("alerts.ack.out_of_scope", n=len(open_) - len(mine)))
+                st.caption(t("alerts.ack.out_of_scope", n=fmt_int(len(open_) - len(mine))))
+        else:  # DESIGN.md: the leader reads the wall without clicks; coordinators acknowledge and handle
+            st.info(t("alerts.ack.read_only"), icon="👁️")
 
 with tab_rules:
     st.caption(t("alerts.rules.caption"))

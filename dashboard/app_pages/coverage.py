@@ -7,7 +7,15 @@ import streamlit as st
 from dashboard import cache, state_keys
 from dashboard.builders import coverage_maps
 from dashboard.i18n import label, t
-from dashboard.panels.components import fmt_int, fmt_people, legend, missing_data, unlocated_notice
+from dashboard.panels.components import (
+    choose,
+    fmt_count,
+    fmt_people,
+    legend,
+    missing_data,
+    unlocated_notice,
+    with_paren,
+)
 
 KINDS = ["community_worker", "grid_member", "cadre", "party_member", "property_staff", "volunteer"]
 
@@ -26,11 +34,11 @@ metric = f1.segmented_control(t("coverage.color_by"), options=list(coverage_maps
                               format_func=lambda m: t(f"coverage.metric.{m}"), default="gap") or "gap"
 street_names = dict(zip(res.street["code"], res.street["name"], strict=True))
 streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=state_keys.COVERAGE_STREETS,
-                         format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"))
+                         format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"), select_all=False)
 shown = comm[comm["street_code"].isin(streets)] if streets else comm
-names = dict(zip(shown["code"], shown["name"] + "（" + shown["street"] + "）", strict=True))
+names = {c: with_paren(n, s) for c, n, s in zip(shown["code"], shown["name"], shown["street"], strict=True)}
 picked = f3.selectbox(t("coverage.filter.community"), ["", *names], key=state_keys.COVERAGE_COMMUNITY,
-                      format_func=lambda c: names.get(c, t("coverage.filter.all")))
+                      format_func=lambda c: names.get(c, t("coverage.filter.all")), placeholder=choose())
 
 cov = res.coverage
 k = st.columns(4)
@@ -63,7 +71,7 @@ with right:
     gap = int(row["gap"])
     m[2].metric(t("coverage.detail.kpi.gap"), t("gaps.short_n", n=gap) if gap > 0 else
                 t("gaps.surplus_n", n=-gap) if gap < 0 else t("gaps.legend.balanced"))
-    m[3].metric(t("coverage.detail.kpi.isolated"), f"{fmt_int(row['isolated_households'])} {t('unit.households')}")
+    m[3].metric(t("coverage.detail.kpi.isolated"), fmt_count(row["isolated_households"], "unit.households"))
     detail = cache.community_detail(int(row["community_id"]))
     grid_rows = res.grid[res.grid["community_id"] == row["community_id"]]
     st.markdown(f"**{t('coverage.detail.grids')}**")
@@ -77,7 +85,7 @@ with right:
                  hide_index=True, width="stretch",
                  column_config={t("coverage.detail.col.on_duty"): st.column_config.NumberColumn(
                      format=f"%d {t('unit.people')}")})
-    st.markdown(f"**{t('coverage.detail.checkpoints')}**（{fmt_int(len(detail.checkpoints))} {t('unit.communities')}）")
+    st.markdown(t("punct.count", text=f"**{t('coverage.detail.checkpoints')}**", n=fmt_count(len(detail.checkpoints), "unit.communities")))
     if detail.checkpoints.empty:
         st.caption(t("coverage.detail.no_checkpoints"))
     else:
@@ -85,7 +93,7 @@ with right:
                       t("coverage.detail.col.grid"): detail.checkpoints["grid"].fillna("—")},
                      hide_index=True, width="stretch", height=180)
     inc = detail.open_incidents
-    st.markdown(f"**{t('coverage.detail.incidents')}**（{fmt_int(len(inc))} {t('unit.items')}）")
+    st.markdown(t("punct.count", text=f"**{t('coverage.detail.incidents')}**", n=fmt_count(len(inc), "unit.items")))
     if inc.empty:
         st.caption(t("coverage.detail.no_incidents"))
     else:

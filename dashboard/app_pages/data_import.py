@@ -12,11 +12,11 @@ from core.model.errors import FangxianError
 from core.services.importer.problems import ImportRefused
 from core.services.importer.registry import KINDS as REGISTRY
 from core.services.importer.service import DATUMS, KINDS, import_file
-from dashboard import auth, cache, feedback
-from dashboard.builders.setup_view import format_frame, kind_label, kind_unlocks
+from dashboard import auth, cache
+from dashboard.builders.setup_view import format_frame, kind_label, kind_unlocks, template_button
 from dashboard.i18n import error_text, t
 from dashboard.navigation import PAGES_DIR
-from dashboard.panels.components import IMPORT_KIND_PARAM
+from dashboard.panels.components import IMPORT_KIND_PARAM, choose, file_uploader
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "data" / "templates"
 KIND_KEY = "imp_kind"
@@ -33,20 +33,21 @@ if wanted in KINDS:
     del st.query_params[IMPORT_KIND_PARAM]
 
 c1, c2 = st.columns([1, 1])
-kind = c1.selectbox(t("imp.kind"), KINDS, format_func=kind_label, key=KIND_KEY)
-datum = c2.selectbox(t("imp.datum"), DATUMS, format_func=lambda d: t(f"imp.datum.{d}"), key="imp_datum")
+kind = c1.selectbox(t("imp.kind"), KINDS, format_func=kind_label, key=KIND_KEY, placeholder=choose())
+datum = c2.selectbox(t("imp.datum"), DATUMS, format_func=lambda d: t(f"imp.datum.{d}"), key="imp_datum",
+                     placeholder=choose())
 spec = REGISTRY[kind]
-st.caption(kind_unlocks(kind))
+st.caption(kind_unlocks(kind, first=True))
 template = TEMPLATES / spec.template
 if template.is_file():
-    st.download_button(t("setup.template", file=spec.template), template.read_bytes(), file_name=template.name,
-                       key="imp_template")
+    label, file_name = template_button(kind, spec.template)
+    st.download_button(label, template.read_bytes(), file_name=file_name, key="imp_template", icon="⬇️")
 with st.expander(t("setup.format.title", kind=kind_label(kind))):
     if spec.format is None:
         st.caption(t("setup.format.geojson"))
     else:
         st.dataframe(format_frame(spec.format.columns), hide_index=True, width="stretch", key="imp_format")
-upload = st.file_uploader(t("imp.file"), type=["csv", "xlsx", "geojson", "json"], key="imp_file")
+upload = file_uploader(t("imp.file"), ["csv", "xlsx", "geojson", "json"], key="imp_file")
 
 
 def run(dry_run: bool) -> None:
@@ -58,15 +59,16 @@ def run(dry_run: bool) -> None:
             with cache.write() as uow:
                 summary = import_file(uow, actor, kind, path, datum=datum, dry_run=dry_run)
         except ImportRefused as exc:
-            st.error(t("imp.refused", n=len(exc.problems)))
+            st.error(t("imp.refused", file=upload.name, n=len(exc.problems)))
             st.dataframe(pd.DataFrame({
+                t("imp.col.file"): [p.file or upload.name for p in exc.problems],
                 t("imp.col.row"): [p.row or "—" for p in exc.problems],
                 t("imp.col.column"): [p.column or "—" for p in exc.problems],
                 t("imp.col.message"): [error_text(p.error()) for p in exc.problems],
             }), hide_index=True, width="stretch", key=f"imp_problems_{dry_run}")
             return
-        except FangxianError as exc:
-            feedback.show_error(exc)
+        except FangxianError as exc:  # the whole file (its encoding, its size, the database): say which file
+            st.error(t("imp.error_file", file=upload.name, message=error_text(exc)))
             if exc.key == "importer.demo_database":
                 st.page_link(str(PAGES_DIR / "setup.py"), label=t("missing.link"), icon="🧰")
             return

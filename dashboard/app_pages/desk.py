@@ -27,6 +27,8 @@ from dashboard import cache
 from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import t
+from dashboard.navigation import PAGES_DIR
+from dashboard.panels.components import choose, with_paren
 
 FLASH = "desk_flash"
 signed_in = current_actor()
@@ -43,7 +45,7 @@ def missing(text: str) -> None:
     """Say what is not loaded yet, and where it is loaded."""
     st.info(text)
     if actor.has("clerk", "admin"):
-        st.page_link("app_pages/data_import.py", label=t("desk.go_import"), icon="📥")
+        st.page_link(str(PAGES_DIR / "data_import.py"), label=t("desk.go_import"), icon="📥")
     else:
         st.caption(t("desk.ask_clerk"))
 
@@ -73,13 +75,14 @@ risk_tab, duty_tab, grid_tab = st.tabs([t("desk.tab.risk"), t("desk.tab.duty"), 
 with risk_tab:
     by_id = comms.set_index("community_id")
     # r["name"], not r.name: on an iterrows row .name is the index (the id), which showed as "大智街道 · 1"
-    labels = {int(i): f"{r['street']} · {r['name']} ({t(f'risk.{r.risk_level}')})" for i, r in by_id.iterrows()}
+    labels = {int(i): with_paren(f"{r['street']} · {r['name']}", t(f"risk.{r.risk_level}")) for i, r in by_id.iterrows()}
     if actor.has(*RISK_ROLES):
         with st.form("desk_risk"):
             c1, c2, c3 = st.columns([2, 1, 1])
-            cid = c1.selectbox(t("desk.risk.community"), list(labels), format_func=labels.__getitem__, key="desk_risk_c")
+            cid = c1.selectbox(t("desk.risk.community"), list(labels), format_func=labels.__getitem__, key="desk_risk_c",
+                               placeholder=choose())
             level = c2.selectbox(t("desk.risk.level"), RISK_LEVELS, format_func=lambda x: t(f"risk.{x}"),
-                                 key="desk_risk_level")
+                                 key="desk_risk_level", placeholder=choose())
             day = c3.date_input(t("desk.risk.effective"), value=today, key="desk_risk_day",
                                 help=t("desk.risk.effective.help"))
             why = st.text_input(t("desk.reason"), key="desk_risk_reason", max_chars=300, help=t("desk.reason.help"))
@@ -102,7 +105,7 @@ with risk_tab:
             with st.form("desk_cancel"):
                 opts = {i: f"{r['valid_from']} · {r['name']} → {t(f'risk.{r.risk_level}')}" for i, r in sched.iterrows()}
                 pick = st.selectbox(t("desk.risk.cancel.pick"), list(opts), format_func=opts.__getitem__,
-                                    key="desk_cancel_pick")
+                                    key="desk_cancel_pick", placeholder=choose())
                 why = st.text_input(t("desk.reason"), key="desk_cancel_reason", max_chars=300)
                 if st.form_submit_button(t("desk.risk.cancel.submit"), key="desk_cancel_submit"):
                     r = sched.loc[pick]
@@ -123,12 +126,13 @@ with duty_tab:
                 who = {int(r.staff_id): f"{r.code} {n} · {r.community if isinstance(r.community, str) else '—'} · "
                        f"{t('desk.duty.on') if r.on_duty else t('desk.duty.off')}"
                        for r, n in zip(people.itertuples(index=False), shown, strict=True)}
-                sid = st.selectbox(t("desk.duty.person"), list(who), format_func=who.__getitem__, key="desk_duty_person")
+                sid = st.selectbox(t("desk.duty.person"), list(who), format_func=who.__getitem__, key="desk_duty_person",
+                                   placeholder=choose())
                 row = people.set_index("staff_id").loc[sid]
                 if bool(row["on_duty"]):
                     with st.form("desk_off"):
                         c1, c2 = st.columns(2)
-                        reason = c1.selectbox(t("desk.duty.reason"), DUTY_REASONS,
+                        reason = c1.selectbox(t("desk.duty.reason"), DUTY_REASONS, placeholder=choose(),
                                               format_func=lambda r: t(f"desk.duty_reason.{r}"), key="desk_off_reason")
                         back = c2.date_input(t("desk.duty.expected_return"), value=None, min_value=today,
                                              key="desk_off_return")
@@ -169,7 +173,7 @@ with duty_tab:
                                  zip(off.itertuples(index=False), names(off["name"]), strict=True)}
                     c1, c2 = st.columns(2)
                     sid = c1.selectbox(t("desk.duty.back_pick"), list(back_opts), format_func=back_opts.__getitem__,
-                                       key="desk_back_pick")
+                                       key="desk_back_pick", placeholder=choose())
                     why = c2.text_input(t("desk.reason"), value=t("desk.duty.back_default"), key="desk_back_reason")
                     if st.form_submit_button(t("desk.duty.on_submit"), key="desk_back_submit"):
                         ver = int(off.loc[off["staff_id"] == sid, "version"].iat[0])
@@ -193,8 +197,10 @@ with grid_tab:
                        for r, n in zip(members.itertuples(index=False), names(members["name"]), strict=True)})
             with st.form("desk_grid"):
                 c1, c2 = st.columns(2)
-                gid = c1.selectbox(t("desk.grid.grid"), list(gl), format_func=gl.__getitem__, key="desk_grid_pick")
-                sid = c2.selectbox(t("desk.grid.member"), list(ml), format_func=ml.__getitem__, key="desk_grid_member")
+                gid = c1.selectbox(t("desk.grid.grid"), list(gl), format_func=gl.__getitem__, key="desk_grid_pick",
+                                   placeholder=choose())
+                sid = c2.selectbox(t("desk.grid.member"), list(ml), format_func=ml.__getitem__, key="desk_grid_member",
+                                   placeholder=choose())
                 why = st.text_input(t("desk.reason"), key="desk_grid_reason", max_chars=300)
                 if st.form_submit_button(t("desk.grid.submit"), type="primary", key="desk_grid_submit"):
                     code = str(grids.set_index("grid_id").loc[gid, "code"])

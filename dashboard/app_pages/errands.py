@@ -18,7 +18,7 @@ from dashboard import cache, state_keys
 from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int, missing_data
+from dashboard.panels.components import choose, fmt_int, joined, missing_data
 from dashboard.panels.volunteer_panel import flash, skills_text
 
 actor = current_actor()
@@ -54,16 +54,17 @@ if actor.has(*errand_service.ESCALATE_ROLES) and m[5].button(t("err.escalate"), 
     except FangxianError as exc:
         show_error(exc)
     else:
-        done(t("err.escalated", n=res.errands, codes="、".join(res.incident_codes) or "—"))
+        done(t("err.escalated", n=res.errands, codes=joined(res.incident_codes) or "—"))
 
 f = st.columns([2, 2, 2, 1])
 statuses = f[0].multiselect(t("err.filter.status"), list(ERRAND_STATUSES), default=list(OPEN_ERRAND_STATUSES),
-                            format_func=lambda s: t(f"err.status.{s}"), key="err_status")
+                            format_func=lambda s: t(f"err.status.{s}"), key="err_status", placeholder=t("vol.filter.all"),
+                            select_all=False)
 kinds = f[1].multiselect(t("err.filter.kind"), list(ERRAND_KINDS), format_func=lambda k: t(f"err.kind.{k}"),
-                         key="err_kinds", placeholder=t("vol.filter.all"))
+                         key="err_kinds", placeholder=t("vol.filter.all"), select_all=False)
 streets = dict(zip(df["street_code"], df["street"], strict=False))
 chosen = f[2].multiselect(t("col.street"), sorted(streets), format_func=streets.__getitem__, key="err_streets",
-                          placeholder=t("vol.filter.all"))
+                          placeholder=t("vol.filter.all"), select_all=False)
 only_late = f[3].checkbox(t("err.filter.overdue"), key="err_late")
 keep = pd.Series(True, index=df.index)
 for col, values in (("status", statuses), ("kind", kinds), ("street_code", chosen)):
@@ -98,7 +99,7 @@ with act:
     else:
         names = dict(zip(open_q["id"].astype(int), open_q["code"] + " · " + [t(f"err.kind.{k}") for k in open_q["kind"]]
                          + " · " + open_q["community"], strict=True))
-        eid = st.selectbox(t("err.pick"), list(names), format_func=names.__getitem__, key="err_pick")
+        eid = st.selectbox(t("err.pick"), list(names), format_func=names.__getitem__, key="err_pick", placeholder=choose())
         row = open_q[open_q["id"] == eid].iloc[0]
         allowed = [a for (a, s) in ERRAND_TRANSITIONS if s == row["status"]]
         with st.form("err_act"):
@@ -130,9 +131,10 @@ with new:
                       strict=True))
         with st.form("err_new", clear_on_submit=True):
             kind = st.selectbox(t("err.col.kind"), list(ERRAND_KINDS), format_func=lambda k: t(f"err.kind.{k}"),
-                                key="err_new_kind")
-            hid = st.selectbox(t("err.household"), list(hh), format_func=hh.__getitem__, key="err_new_hh")
-            detail = st.text_area(t("err.col.detail"), key="err_new_detail", max_chars=300, height=80)
+                                key="err_new_kind", placeholder=choose())
+            hid = st.selectbox(t("err.household"), list(hh), format_func=hh.__getitem__, key="err_new_hh",
+                               placeholder=choose())
+            detail = st.text_area(t("err.new.detail"), key="err_new_detail", max_chars=300, height=80)
             hours = st.number_input(t("err.deadline_h"), 0.5, 168.0, value=None, step=0.5, key="err_new_hours",
                                     placeholder=t("err.deadline_default"))
             if st.form_submit_button(t("err.create"), type="primary"):

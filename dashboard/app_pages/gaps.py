@@ -10,7 +10,13 @@ from dashboard import auth, cache, state_keys
 from dashboard.builders import charts, coverage_maps
 from dashboard.i18n import label, t
 from dashboard.navigation import PAGES_DIR
-from dashboard.panels.components import fmt_int, fmt_people, legend, missing_data, unlocated_notice
+from dashboard.panels.components import (
+    fmt_count,
+    fmt_people,
+    legend,
+    missing_data,
+    unlocated_notice,
+)
 
 totals, _ = cache.gap_trend(14)
 today = totals["day"].iat[-1] if len(totals) else clock.wall_now().date()
@@ -26,12 +32,12 @@ if missing_data(["communities"], key="gaps") or comm.empty:
 missing_data(["staff"], key="gaps-staff")
 street_names = dict(zip(res.street["code"], res.street["name"], strict=True))
 streets = f2.multiselect(t("coverage.filter.streets"), list(street_names), key=state_keys.GAPS_STREETS,
-                         format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"))
+                         format_func=street_names.__getitem__, placeholder=t("coverage.filter.all"), select_all=False)
 only_short = f3.toggle(t("gaps.only_short"), value=True, key=state_keys.GAPS_ONLY_SHORT)
 shown = comm[comm["street_code"].isin(streets)] if streets else comm
 
 k = st.columns(5)
-k[0].metric(t("gaps.kpi.short_communities"), f"{fmt_int((shown['shortage'] > 0).sum())} {t('unit.communities')}")
+k[0].metric(t("gaps.kpi.short_communities"), fmt_count((shown["shortage"] > 0).sum(), "unit.communities"))
 k[1].metric(t("gaps.kpi.shortage"), fmt_people(shown["shortage"].sum()))
 k[2].metric(t("gaps.kpi.gap"), fmt_people(shown["gap"].sum()))
 k[3].metric(t("gaps.kpi.movable_surplus"), fmt_people(shown["movable_surplus"].sum()))

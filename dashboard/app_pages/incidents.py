@@ -14,7 +14,7 @@ from dashboard.auth import current_actor
 from dashboard.builders import charts_incidents, incident_maps
 from dashboard.i18n import label, t
 from dashboard.panels import incident_panel
-from dashboard.panels.components import fmt_int, legend, missing_data
+from dashboard.panels.components import choose, fmt_count, legend, missing_data
 
 TYPES_KEY, SEV_KEY, STATUS_KEY, STREETS_KEY, DAYS_KEY, OVERDUE_KEY, CODE_KEY = (
     "inc_types", "inc_sev", "inc_status", "inc_streets", "inc_days", "inc_overdue", "inc_code")
@@ -33,28 +33,27 @@ if missing_data(["communities"], key="incidents"):
 missing_data(["incidents"], key="incidents-none")
 f = st.columns([1.3, 1.1, 1.5, 1.3, 1.0, 0.8])
 types = f[0].multiselect(t("inc.filter.type"), [x.value for x in IncidentType], key=TYPES_KEY,
-                         format_func=lambda x: label("itype", x), placeholder=t("inc.filter.all"))
+                         format_func=lambda x: label("itype", x), placeholder=t("inc.filter.all"), select_all=False)
 sevs = f[1].multiselect(t("inc.filter.severity"), [s.value for s in Severity], key=SEV_KEY,
-                        format_func=lambda s: label("severity", s), placeholder=t("inc.filter.all"))
+                        format_func=lambda s: label("severity", s), placeholder=t("inc.filter.all"), select_all=False)
 statuses = f[2].multiselect(t("inc.filter.status"), [s.value for s in IncidentStatus], default=OPEN, key=STATUS_KEY,
-                            format_func=lambda s: label("status", s), placeholder=t("inc.filter.all"))
+                            format_func=lambda s: label("status", s), placeholder=t("inc.filter.all"), select_all=False)
 streets = dict(zip(df["street_code"], df["street"], strict=False))
 chosen = f[3].multiselect(t("inc.filter.street"), sorted(streets), key=STREETS_KEY,
-                          format_func=streets.__getitem__, placeholder=t("inc.filter.all"))
+                          format_func=streets.__getitem__, placeholder=t("inc.filter.all"), select_all=False)
 days = f[4].selectbox(t("inc.filter.days"), [1, 3, 7, 14], index=2, key=DAYS_KEY,
-                      format_func=lambda n: t("inc.days", n=n))
+                      format_func=lambda n: t("inc.days", n=n), placeholder=choose())
 only_late = f[5].toggle(t("inc.filter.overdue"), key=OVERDUE_KEY)
 shown = filter_incidents(df, types=types, severities=sevs, statuses=statuses, streets=chosen,
                          start=now - dt.timedelta(days=int(days)), only_overdue=only_late)
 
-items = t("unit.items")
 reported_today, resolved_today = incident_panel.today_counts(df, now)
 k = st.columns(5)
-k[0].metric(t("inc.kpi.open"), f"{fmt_int(df['open'].sum())} {items}")
-k[1].metric(t("inc.kpi.overdue"), f"{fmt_int(df['overdue'].sum())} {items}")
-k[2].metric(t("inc.kpi.today"), f"{fmt_int(reported_today)} {items}")
-k[3].metric(t("inc.kpi.resolved_today"), f"{fmt_int(resolved_today)} {items}")
-k[4].metric(t("inc.kpi.shown"), f"{fmt_int(len(shown))} {items}")
+k[0].metric(t("inc.kpi.open"), fmt_count(df["open"].sum(), "unit.items"))
+k[1].metric(t("inc.kpi.overdue"), fmt_count(df["overdue"].sum(), "unit.items"))
+k[2].metric(t("inc.kpi.today"), fmt_count(reported_today, "unit.items"))
+k[3].metric(t("inc.kpi.resolved_today"), fmt_count(resolved_today, "unit.items"))
+k[4].metric(t("inc.kpi.shown"), fmt_count(len(shown), "unit.items"))
 
 left, right = st.columns([1.5, 1], gap="medium")
 with left:

@@ -17,7 +17,7 @@ from dashboard import cache, state_keys
 from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int, missing_data
+from dashboard.panels.components import choose, fmt_int, missing_data, with_unit
 from dashboard.panels.incident_panel import flash
 
 actor = current_actor()
@@ -37,7 +37,7 @@ top = st.columns([3, 1])
 streets = dict(zip(hh["street_code"], hh["street"], strict=False))
 chosen = top[0].multiselect(t("iso.street"), sorted(streets), format_func=streets.__getitem__,
                             key=state_keys.ISOLATION_STREETS,
-                            placeholder=t("inc.filter.all"))
+                            placeholder=t("inc.filter.all"), select_all=False)
 if actor.has(*SCAN_ROLES) and top[1].button(t("iso.scan"), key="iso_scan", type="primary", width="stretch"):
     try:
         with cache.write() as uow:
@@ -54,14 +54,18 @@ def pick(df: pd.DataFrame) -> pd.DataFrame:
 
 hh, missing, ending = pick(hh), pick(view.missing), pick(view.ending)
 today = pick(view.checks_today) if len(view.checks_today) else view.checks_today
-hu, pu = t("unit.households"), t("unit.people")
-k = st.columns(6)
-k[0].metric(t("iso.kpi.households"), f"{fmt_int(len(hh))} {hu}")
-k[1].metric(t("iso.kpi.members"), f"{fmt_int(hh['members'].sum())} {pu}")
-k[2].metric(t("iso.kpi.checked"), f"{fmt_int(hh['checked_today'].sum())} {hu}")
-k[3].metric(t("iso.kpi.missing"), f"{fmt_int(len(missing))} {hu}")
-k[4].metric(t("iso.kpi.fever"), f"{fmt_int(hh['fever'].sum())} {hu}")
-k[5].metric(t("iso.kpi.ending"), f"{fmt_int(len(ending))} {hu}")
+pu = t("unit.people")
+k = st.columns(6)  # six figures in a row: a unit the label does not say goes in the label ("今日已监测（户）")
+for col, key, n, unit in ((k[0], "households", len(hh), None), (k[1], "members", hh["members"].sum(), None),
+                          (k[2], "checked", hh["checked_today"].sum(), "unit.households"),
+                          (k[3], "missing", len(missing), "unit.households"), (k[4], "fever", hh["fever"].sum(), "unit.households"),
+                          (k[5], "ending", len(ending), "unit.households")):
+    col.metric(with_unit(t(f"iso.kpi.{key}"), unit) if unit else t(f"iso.kpi.{key}"), fmt_int(n))
+
+
+def temperature(values: pd.Series) -> list[str]:
+    """A reading as "37.6 ℃", none yet as a dash (a number column would show Streamlit's "None")."""
+    return [f"{x:.1f} ℃" if pd.notna(x) else "—" for x in values]
 
 
 def table(df: pd.DataFrame, extra: dict[str, pd.Series] | None = None) -> None:
@@ -76,24 +80,24 @@ def table(df: pd.DataFrame, extra: dict[str, pd.Series] | None = None) -> None:
     st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch", height=420, column_config={
         t("iso.col.members"): st.column_config.NumberColumn(format=f"%d {pu}"),
         t("iso.col.days_left"): st.column_config.NumberColumn(format=f"%d {t('iso.unit.days')}"),
-        t("iso.col.max_temp"): st.column_config.NumberColumn(format="%.1f ℃")})
+        t("iso.col.max_temp"): st.column_config.TextColumn(alignment="right")})
 
 
 tabs = st.tabs([t("iso.tab.list"), t("iso.tab.today"), t("iso.tab.missing"), t("iso.tab.ending"), t("iso.tab.enter")])
 with tabs[0]:
-    table(hh, {t("iso.col.max_temp"): hh["max_temp"],
+    table(hh, {t("iso.col.max_temp"): temperature(hh["max_temp"]),
                t("iso.col.checked"): [t("inc.yes") if c else t("inc.no") for c in hh["checked_today"]]})
 with tabs[1]:
     if len(today):
         st.dataframe(pd.DataFrame({
             t("iso.col.code"): today["code"], t("col.community"): today["community"], t("iso.col.grid"): today["grid"],
             t("iso.col.checked_at"): pd.to_datetime(today["checked_at"]).dt.strftime("%H:%M"),
-            t("iso.col.max_temp"): today["max_temp"],
+            t("iso.col.max_temp"): temperature(today["max_temp"]),
             t("iso.col.groceries"): [t("inc.yes") if x else "" for x in today["need_groceries"]],
             t("iso.col.medicine"): [t("inc.yes") if x else "" for x in today["need_medicine"]],
             t("iso.col.other"): today["need_other"], t("iso.col.by"): today["checked_by"]}),
             hide_index=True, width="stretch", height=420,
-            column_config={t("iso.col.max_temp"): st.column_config.NumberColumn(format="%.1f ℃")})
+            column_config={t("iso.col.max_temp"): st.column_config.TextColumn(alignment="right")})
     else:
         st.info(t("iso.none"))
 with tabs[2]:
@@ -105,7 +109,8 @@ with tabs[3]:
             due = dict(zip(ending["id"].astype(int), ending["code"] + " · " + ending["planned_end"].astype(str),
                            strict=True))
             c1, c2 = st.columns([1, 2])
-            end_id = c1.selectbox(t("iso.end.household"), list(due), format_func=due.__getitem__, key="iso_end_hh")
+            end_id = c1.selectbox(t("iso.end.household"), list(due), format_func=due.__getitem__, key="iso_end_hh",
+                                  placeholder=choose())
             why = c2.text_input(t("iso.end.reason"), value=t("iso.end.default_reason"), key="iso_end_reason")
             if st.form_submit_button(t("iso.end.submit"), key="iso_end_submit"):
                 try:
@@ -122,7 +127,8 @@ with tabs[4]:
     else:
         names = dict(zip(hh["id"].astype(int), hh["code"] + " · " + hh["community"] + " · " + hh["address"].astype(str),
                          strict=True))
-        hid = st.selectbox(t("iso.enter.household"), list(names), format_func=names.__getitem__, key="iso_hh")
+        hid = st.selectbox(t("iso.enter.household"), list(names), format_func=names.__getitem__, key="iso_hh",
+                           placeholder=choose())
         members = int(hh.loc[hh["id"] == hid, "members"].iat[0])
         with st.form("iso_check", clear_on_submit=True):
             st.markdown(f"**{t('iso.enter.temps')}**")

@@ -9,12 +9,21 @@ import streamlit as st
 
 from core.model.errors import FangxianError
 from core.model.optimizer.network import PlanOptions
+from core.services import clock
 from core.services.reassign import apply_plan
 from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import plan_maps
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int, legend, missing_data
+from dashboard.panels.components import (
+    fmt_change,
+    fmt_int,
+    fmt_people,
+    legend,
+    metric_delta,
+    missing_data,
+    with_unit,
+)
 
 actor = guard("coordinator", "admin")
 version = cache.version()
@@ -28,26 +37,28 @@ if missing_data(["communities"], key="plan") or res.community.empty or missing_d
 streets_all = res.street if actor.streets is None else res.street[res.street["code"].isin(actor.streets)]
 names = dict(zip(streets_all["code"], streets_all["name"], strict=True))
 c = st.columns([1.1, 2.2, 1.1, 1.1, 1.1], vertical_alignment="bottom")
-max_km = c[0].number_input(t("plan.max_km"), min_value=0.0, max_value=200.0, value=0.0, step=1.0, key="plan_max_km")
+max_km = c[0].number_input(t("plan.max_km"), min_value=0, max_value=200, value=0, step=1, key="plan_max_km")
 chosen = c[1].multiselect(t("plan.streets"), list(names), key="plan_streets", format_func=names.__getitem__,
-                          placeholder=t("plan.all_streets"))
+                          placeholder=t("plan.all_streets"), select_all=False)
 keep = c[2].toggle(t("plan.keep_origin"), value=True, key="plan_keep")
 party = c[3].toggle(t("plan.party_home"), value=True, key="plan_party")
 cap = c[4].number_input(t("plan.max_moves"), min_value=0, max_value=500, value=0, step=1, key="plan_cap")
-opts = PlanOptions(max_km=max_km or None, keep_origin_at_requirement=keep, respect_party_home=party,
+opts = PlanOptions(max_km=float(max_km) or None, keep_origin_at_requirement=keep, respect_party_home=party,
                    max_moves_per_community=int(cap) or None)
 streets = tuple(sorted(chosen)) if chosen else (tuple(sorted(actor.streets)) if actor.streets is not None else None)
 plan = cache.suggested_plan(tuple(sorted(dataclasses.asdict(opts).items())), streets)
 tot = plan.totals
 
 k = st.columns(5)
-p_, km_ = t("unit.people"), t("unit.km")
-k[0].metric(t("plan.kpi.shortage"), t("plan.arrow", before=f"{fmt_int(tot.shortage_before)}", after=f"{fmt_int(tot.shortage_after)} {p_}"),
-            delta=f"{tot.shortage_after - tot.shortage_before:+,} {p_}", delta_color="inverse")
-k[1].metric(t("plan.kpi.worst"), t("plan.arrow", before=tot.worst_before, after=f"{tot.worst_after} {p_}"),
-            delta=f"{tot.worst_after - tot.worst_before:+,} {p_}", delta_color="inverse")
-k[2].metric(t("plan.kpi.short"), t("plan.arrow", before=tot.short_before, after=f"{tot.short_after} {t('unit.communities')}"))
-k[3].metric(t("plan.kpi.moves"), f"{fmt_int(tot.moves)} {p_}")
+km_ = t("unit.km")
+# before → after: the unit goes in the label, so that "2,094 → 1,124" fits a fifth of the page in English too
+k[0].metric(with_unit(t("plan.kpi.shortage"), "unit.people"), fmt_change(tot.shortage_before, tot.shortage_after),
+            **metric_delta(tot.shortage_after - tot.shortage_before, "unit.people"))
+k[1].metric(with_unit(t("plan.kpi.worst"), "unit.people"), fmt_change(tot.worst_before, tot.worst_after),
+            **metric_delta(tot.worst_after - tot.worst_before, "unit.people"))
+k[2].metric(with_unit(t("plan.kpi.short"), "unit.communities"), fmt_change(tot.short_before, tot.short_after),
+            **metric_delta(tot.short_after - tot.short_before, "unit.communities"))
+k[3].metric(t("plan.kpi.moves"), fmt_people(tot.moves))
 k[4].metric(t("plan.kpi.km"), f"{tot.km:,.1f} {km_}")
 if plan.unlocated:  # the optimiser placed them by street: say that their distances are not known
     st.warning(t("plan.unlocated", n=fmt_int(plan.unlocated)))
@@ -56,9 +67,10 @@ scope = res.community if streets is None else res.community[res.community["stree
 left, right = st.columns([1.2, 1], gap="medium")
 with left:
     st.subheader(t("plan.map"))
-    legend([(plan_maps.OUT_COLOR, t("plan.legend.out")), (plan_maps.IN_COLOR, t("plan.legend.in")),
-            ([214, 57, 48], t("plan.legend.short")), ([33, 102, 172], t("plan.legend.surplus"))], t("plan.legend"))
-    st.pydeck_chart(plan_maps.plan_deck(scope, cache.map_geometry(), plan.flows), height=600, key="plan_map")
+    legend(plan_maps.legend_items(), t("plan.legend"))
+    st.caption(t("maps15.plan.width"))
+    st.pydeck_chart(plan_maps.plan_deck(scope, cache.map_geometry(), plan.flows),
+                    height=plan_maps.PLAN_FRAME.height_px, key="plan_map")
 with right:
     st.subheader(t("plan.table"))
     mv = plan.moves
@@ -74,8 +86,8 @@ with right:
     rows = list(ev.selection.rows)
     reason = st.text_input(t("plan.reason"), key="plan_reason")
     b1, b2 = st.columns(2)
-    some = b1.button(t("plan.accept_selected", n=len(rows)), key="plan_accept_some", disabled=not (rows and reason.strip()))
-    every = b2.button(t("plan.accept_all", n=len(mv)), key="plan_accept_all", type="primary", disabled=not reason.strip())
+    some = b1.button(t("plan.accept_selected", n=fmt_int(len(rows))), key="plan_accept_some", disabled=not (rows and reason.strip()))
+    every = b2.button(t("plan.accept_all", n=fmt_int(len(mv))), key="plan_accept_all", type="primary", disabled=not reason.strip())
     if some or every:
         st.session_state.pop("plan_reason", None)
         try:
@@ -86,4 +98,4 @@ with right:
             cache.clear()
             st.rerun()
         else:
-            feedback.finish_write(state_keys.PLAN_FLASH, t("plan.done", n=r.moved, batch=r.batch_id))
+            feedback.finish_write(state_keys.PLAN_FLASH, t("plan.done", n=fmt_int(r.moved), when=f"{clock.wall_now():%H:%M}"))

@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from core.model.errors import ConcurrentChange, FangxianError
+from core.services import clock
 from core.services.reassign import move_staff, undo_batch
 from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import coverage_maps, plan_maps
 from dashboard.i18n import label, t
-from dashboard.panels.components import missing_data
+from dashboard.panels.components import choose, fmt_int, fmt_people, joined, missing_data
 
 TARGET_KEY, MAP_SEEN_KEY = state_keys.REASSIGN_TARGET, state_keys.REASSIGN_MAP_SEEN
 LINK_SEEN_KEY = state_keys.REASSIGN_LINK_SEEN  # the ?community= a gap-list link brought us, taken once
@@ -60,12 +61,12 @@ with right:  # the map comes first in the script so that a click can set the pic
 row = short.set_index("community_id")
 with left:
     # labels must not change when a move changes the gap: the browser sends the label back
-    target = st.selectbox(t("ra.target"), ids, key=TARGET_KEY, format_func=lambda i: t(
+    target = st.selectbox(t("ra.target"), ids, key=TARGET_KEY, placeholder=choose(), format_func=lambda i: t(
         "ra.target_fmt", name=row.loc[i, "name"], street=row.loc[i, "street"], code=row.loc[i, "code"]))
     m1, m2, m3, m4 = st.columns([1, 1, 1, 1.4], vertical_alignment="bottom")
-    m1.metric(t("ra.col.required"), f"{int(row.loc[target, 'required'])} {t('unit.people')}")
-    m2.metric(t("ra.col.available"), f"{int(row.loc[target, 'available'])} {t('unit.people')}")
-    m3.metric(t("ra.col.shortage"), f"{int(row.loc[target, 'shortage'])} {t('unit.people')}")
+    m1.metric(t("ra.col.required"), fmt_people(row.loc[target, "required"]))
+    m2.metric(t("ra.col.available"), fmt_people(row.loc[target, "available"]))
+    m3.metric(t("ra.col.shortage"), fmt_people(row.loc[target, "shortage"]))
     include_party = m4.toggle(t("ra.include_party"), value=False, key="ra_party")
     st.subheader(t("ra.candidates"))
     cand = cache.reassign_candidates(int(target), include_party,
@@ -79,7 +80,7 @@ with left:
         t("ra.col.kind"): [label("kind", k) for k in cand["kind"]], t("ra.col.unit"): cand["unit"].fillna("—"),
         t("ra.col.from"): cand["from_community"], t("ra.col.from_surplus"): cand["from_surplus"],
         t("ra.col.home_km"): cand["home_km"], t("ra.col.post_km"): cand["post_km"],
-        t("ra.col.skills"): ["、".join(t(f"skill.{x}") for x in s.split(",") if x) or "—" for s in cand["skills"]],
+        t("ra.col.skills"): [joined(t(f"skill.{x}") for x in s.split(",") if x) or "—" for s in cand["skills"]],
         t("ra.col.hours"): cand["hours_week"],
     })
     ev_c = st.dataframe(view, hide_index=True, width="stretch", height=380, on_select="rerun",
@@ -130,7 +131,8 @@ if len(picked):
             st.stop()
         else:
             clear_form()
-            feedback.finish_write(state_keys.REASSIGN_FLASH, t("ra.done", n=r.moved, batch=r.batch_id))
+            feedback.finish_write(state_keys.REASSIGN_FLASH, t("ra.done", n=fmt_int(r.moved), name=row.loc[target, "name"],
+                                                               when=f"{clock.wall_now():%H:%M}"))
 
 st.subheader(t("ra.batches"))
 batches = cache.move_batches()
@@ -147,7 +149,7 @@ live = batches[batches["undone_at"].isna()]
 if len(live):
     info = live.set_index("id")
     u1, u2, u3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-    pick = u1.selectbox(t("ra.undo_pick"), list(info.index), key="ra_undo_pick", format_func=lambda b: t(
+    pick = u1.selectbox(t("ra.undo_pick"), list(info.index), key="ra_undo_pick", placeholder=choose(), format_func=lambda b: t(
         "ra.batch_fmt", when=pd.Timestamp(info.loc[b, "created_at"]).strftime("%m-%d %H:%M"), actor=info.loc[b, "actor"],
         kind=t(f"ra.kind.{info.loc[b, 'kind']}"), n=int(info.loc[b, "moves"]), reason=info.loc[b, "reason"]))
     why = u2.text_input(t("ra.undo_reason"), key="ra_undo_reason")
@@ -162,4 +164,6 @@ if len(live):
             st.rerun()
         else:
             clear_form()
-            feedback.finish_write(state_keys.REASSIGN_FLASH, t("ra.undone", batch=pick))
+            feedback.finish_write(state_keys.REASSIGN_FLASH, t(
+                "ra.undone", when=pd.Timestamp(info.loc[pick, "created_at"]).strftime("%m-%d %H:%M"),
+                n=int(info.loc[pick, "moves"])))

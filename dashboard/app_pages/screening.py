@@ -27,7 +27,7 @@ from dashboard.builders import charts_incidents, incident_maps
 from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
 from dashboard.navigation import PAGES_DIR
-from dashboard.panels.components import fmt_int, legend
+from dashboard.panels.components import choose, fmt_count, fmt_int, legend, with_unit
 from dashboard.panels.incident_panel import flash
 
 actor = current_actor()
@@ -39,7 +39,7 @@ scope = cache.campaign_scope()
 if scope.empty:
     st.info(t("scr.no_grids"))
     if actor.has("clerk", "admin"):
-        st.page_link("app_pages/data_import.py", label=t("desk.go_import"), icon="📥")
+        st.page_link(str(PAGES_DIR / "data_import.py"), label=t("desk.go_import"), icon="📥")
     st.stop()
 
 
@@ -62,9 +62,9 @@ if actor.has(*ROLES):
         name = st.text_input(t("scr.new.name"), key="scr_new_name", max_chars=100)
         c1, c2 = st.columns(2)
         pick_streets = c1.multiselect(t("scr.new.streets"), sorted(streets), format_func=streets.__getitem__,
-                                      key="scr_new_streets", placeholder=t("inc.filter.all"))
+                                      key="scr_new_streets", placeholder=t("inc.filter.all"), select_all=False)
         pick_comms = c2.multiselect(t("scr.new.communities"), list(comms), format_func=comms.__getitem__,
-                                    key="scr_new_comms", placeholder=t("inc.filter.all"))
+                                    key="scr_new_comms", placeholder=t("inc.filter.all"), select_all=False)
         c1, c2, c3, c4 = st.columns(4)
         now = cache.reference_now()
         day = c1.date_input(t("scr.new.start_day"), value=now.date(), key="scr_new_day")
@@ -91,7 +91,7 @@ if camps.empty:
 names = dict(zip(camps["id"].astype(int), camps["name"] + " · " + [t(f"scr.status.{x}") for x in camps["status"]],
                  strict=True))
 cid = st.selectbox(t("scr.campaign"), list(names), format_func=names.__getitem__,
-                   key=state_keys.SCREENING_CAMPAIGN)
+                   key=state_keys.SCREENING_CAMPAIGN, placeholder=choose())
 view = cache.screening_campaign(int(cid))
 assert view is not None  # an id from the list just read
 if actor.has(*ROLES):
@@ -108,10 +108,11 @@ st.caption(t("scr.window", start=f"{pd.Timestamp(view.campaign['started_at']):%m
 k = st.columns(6)
 k[0].metric(t("scr.kpi.coverage"), f"{s['coverage_pct']:.1f} %", help=f"{fmt_int(s['visited'])} / {fmt_int(s['target'])} {hu}")
 k[1].metric(t("scr.kpi.expected"), f"{s['expected_pct']:.1f} %", help=f"{fmt_int(s['expected'])} {hu}")
-k[2].metric(t("scr.kpi.behind"), f"{fmt_int(s['behind_grids'])} {t('unit.communities')}")
-k[3].metric(t("scr.kpi.shortfall"), f"{fmt_int(s['shortfall'])} {hu}")
-k[4].metric(t("scr.kpi.not_home"), f"{fmt_int(s['not_home'])} {hu}")
-k[5].metric(t("scr.kpi.discrepancies"), f"{fmt_int(s['discrepancies'])} {hu}")
+k[2].metric(t("scr.kpi.behind"), fmt_count(s["behind_grids"], "unit.communities"))
+# six figures in a row: the households' unit goes in the label, so that "195,661" fits in English too
+k[3].metric(t("scr.kpi.shortfall"), fmt_int(s["shortfall"]))  # 滞后户数 / Households behind: the label says it
+k[4].metric(with_unit(t("scr.kpi.not_home"), "unit.households"), fmt_int(s["not_home"]))
+k[5].metric(with_unit(t("scr.kpi.discrepancies"), "unit.households"), fmt_int(s["discrepancies"]))
 
 left, right = st.columns([1.4, 1], gap="medium")
 with left:
@@ -125,7 +126,8 @@ with right:
         mine = g[[actor.in_scope(x) for x in g["street_code"]]]
         with st.expander(t("scr.enter"), icon="✍️"), st.form("scr_entry", clear_on_submit=True):
             labels = dict(zip(mine["grid_id"].astype(int), mine["community"] + " · " + mine["grid"], strict=True))
-            gid = st.selectbox(t("scr.enter.grid"), list(labels), format_func=labels.__getitem__, key="scr_grid")
+            gid = st.selectbox(t("scr.enter.grid"), list(labels), format_func=labels.__getitem__, key="scr_grid",
+                               placeholder=choose())
             b = st.text_input(t("scr.enter.building"), key="scr_building", max_chars=60)
             c1, c2, c3 = st.columns(3)
             home = c1.number_input(t("inc.with_unit", label=t("scr.enter.at_home"), unit=hu), 0, 5000, 0, key="scr_home")

@@ -16,6 +16,7 @@ from dashboard.builders.setup_view import (
     kind_unlocks,
     last_text,
     progress_text,
+    template_button,
 )
 from dashboard.context import db_url
 from dashboard.i18n import t
@@ -80,12 +81,13 @@ for n, item in enumerate(status.items, start=1):
             mark = t(f"setup.state.{item.state}")
             colour = {"done": "green", "partial": "orange", "missing": "red"}[item.state]
             st.markdown(f"##### {n}. {kind_label(item.kind)} :{colour}[{mark}] {counts_text(item)}")
-            st.caption(f"{kind_unlocks(item.kind)} · {last_text(item)}")
+            st.caption(f"{kind_unlocks(item.kind, first=True)} · {last_text(item)}")
         with actions:
             a1, a2 = st.columns(2)
             template = TEMPLATES / item.template
             if template.is_file():
-                a1.download_button(t("setup.template", file=item.template), template.read_bytes(),
-                                   file_name=item.template, key=f"setup_template_{item.kind}", width="stretch")
+                label, file_name = template_button(item.kind, item.template)
+                a1.download_button(label, template.read_bytes(), file_name=file_name, key=f"setup_template_{item.kind}",
+                                   width="stretch")
             a2.page_link(str(PAGES_DIR / "data_import.py"), label=t("setup.go_import"), icon="📥",
                          query_params={IMPORT_KIND_PARAM: item.kind}, width="stretch")

@@ -15,7 +15,7 @@ from dashboard.builders.volunteer_maps import (
     unmet_chart,
 )
 from dashboard.i18n import t
-from dashboard.panels.components import fmt_int, legend, missing_data
+from dashboard.panels.components import fmt_int, joined, legend, missing_data
 from dashboard.panels.volunteer_panel import (
     flash,
     hours_tab,
@@ -34,7 +34,7 @@ st.title(t("vol.title"))
 st.caption(t("vol.caption", day=view.today.isoformat(), now=view.now.strftime("%H:%M"),
              hours=f"{n.max_hours_per_day:g}", days=f"{n.max_consecutive_days:g}",
              policy=t(f"vol.policy.{n.fatigue_policy}"),
-             counted="、".join(t(f"vol.task.{x}") for x in n.volunteers_count_for) or t("vol.counted.none")))
+             counted=joined(t(f"vol.task.{x}") for x in n.volunteers_count_for) or t("vol.counted.none")))
 flash()
 if missing_data(["communities"], key="volunteers"):
     st.stop()

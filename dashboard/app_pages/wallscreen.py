@@ -18,14 +18,17 @@ from dashboard import auth, cache
 from dashboard.builders import wall_view
 from dashboard.context import db_url
 from dashboard.i18n import t
-from dashboard.panels.wall_live import current_view, fetch, settings, shown_view
+from dashboard.panels import wall_live
+from dashboard.panels.wall_live import current_view, fetch, measured_viewport, settings, shown_view
 
 ACTOR = auth.current_actor()
 KIOSK = ACTOR is None or "wallscreen" in ACTOR.roles or bool(st.context.is_embedded)
-st.markdown(wall_view.CSS + (wall_view.CSS_KIOSK if KIOSK else ""), unsafe_allow_html=True)  # one element: no extra gap
-S = settings(st.query_params)
+st.markdown(wall_view.CSS + (wall_view.CSS_KIOSK if KIOSK else wall_view.CSS_DESK), unsafe_allow_html=True)  # one element: no extra gap
+S = settings(st.query_params, None if "scale" in st.query_params else measured_viewport())
 URL = db_url()
-MAP_H, TREND_H, ALERT_ROWS = int(725 * S.scale), int(285 * S.scale), 9
+# a desk keeps Streamlit's header bar (measured once the map panel's top is known)
+MAP_H = S.map_height - (0 if KIOSK or S.measured_top else wall_live.DESK_HEADER_PX)
+TREND_H, ALERT_ROWS = wall_live.trend_height(MAP_H, S.scale), 9
 try:
     cache.alert_keeper(URL)
 except Exception:  # noqa: BLE001 - the keeper is best-effort; the screen works without it
@@ -82,7 +85,7 @@ def map_panel() -> None:
         if data is not None and geo is not None:
             located, unlocated = wall_view.location_counts(geo, data.communities)
             if located:
-                deck = wall_view.wall_deck(geo, data.communities, metric, width_px=int(1080 * S.scale),
+                deck = wall_view.wall_deck(geo, data.communities, metric, width_px=S.map_width,
                                            height_px=MAP_H, scale=S.scale)
                 st.pydeck_chart(deck, height=MAP_H if not unlocated else MAP_H - 30, key=f"wall_map_{metric}")
             if unlocated:
@@ -97,7 +100,8 @@ def alerts_panel() -> None:
         if data is not None:
             shown = for_display(data.alerts)
             st.markdown(wall_view.panel_header(t("wall.panel.alerts"), t("wall.panel.alerts.count", **summary(shown)))
-                        + wall_view.alerts_html(shown, ALERT_ROWS), unsafe_allow_html=True)
+                        + wall_view.alerts_html(shown, ALERT_ROWS, today=clock.wall_now().date()),
+                        unsafe_allow_html=True)
         _fresh(last_ok, failed)
 
 
@@ -118,7 +122,7 @@ def trend_panel() -> None:
 def stage() -> None:
     """Advances the view (one step for every panel), then draws the panels, which all read it."""
     current_view(S)
-    left, right = st.columns([1.5, 1], gap="small")
+    left, right = st.columns(wall_live.COLUMNS, gap="small")
     with left:
         map_panel()
     with right:

@@ -15,7 +15,7 @@ from dashboard.auth import guard
 from dashboard.builders import whatif_maps
 from dashboard.i18n import label, t
 from dashboard.panels import whatif_actions
-from dashboard.panels.components import legend, missing_data
+from dashboard.panels.components import choose, fmt_count, legend, metric_delta, missing_data
 from dashboard.panels.whatif_actions import draft_scenario
 from dashboard.panels.whatif_panel import PICKER_KINDS, change_form, describe, names_of
 
@@ -34,7 +34,8 @@ missing_data(["staff"], key="whatif-staff")
 left, right = st.columns([1, 2.7], gap="medium")
 with left:
     st.text_input(t("wi.name"), key=state_keys.WHATIF_NAME)
-    kind = st.selectbox(t("wi.kind"), PICKER_KINDS, key=state_keys.WHATIF_KIND, format_func=lambda k: t(f"wi.kind.{k}"))
+    kind = st.selectbox(t("wi.kind"), PICKER_KINDS, key=state_keys.WHATIF_KIND, format_func=lambda k: t(f"wi.kind.{k}"),
+                        placeholder=choose())
     new = change_form(kind, names)
     if new is not None:
         draft["changes"].append(change_to_dict(new))
@@ -63,19 +64,25 @@ with right:
     k = st.columns(4)
     for col, key, unit in zip(k, whatif_actions.KPI_KEYS, whatif_actions.KPI_UNITS, strict=True):
         v = res.kpi(key)  # type: ignore[attr-defined]
-        col.metric(t(f"wi.kpi.{key}"), f"{v['after']:,} {t(unit)}".strip(), delta=f"{v['delta']:+,} {t(unit)}".strip(),
-                   delta_color="inverse" if v["delta"] else "off", delta_arrow="auto" if v["delta"] else "off",
-                   delta_description=t("wi.kpi.today", n=f"{v['before']:,} {t(unit)}".strip()))
+        col.metric(t(f"wi.kpi.{key}"), fmt_count(v["after"], unit), **metric_delta(v["delta"], unit),
+                   delta_description=t("wi.kpi.today", n=fmt_count(v["before"], unit)))
     metric = st.segmented_control(t("wi.metric"), whatif_maps.PAIR_METRICS, default="gap", key=state_keys.WHATIF_METRIC,
                                   format_func=lambda m: t(f"coverage.metric.{m}")) or "gap"
     legend(whatif_maps.legend_items(metric), t(f"coverage.metric.{metric}"))
     today_deck, scen_deck = whatif_maps.pair_decks(res.baseline.community, res.result.community,  # type: ignore[attr-defined]
                                                    cache.map_geometry(), metric)
+    before_t, after_t, change_t = whatif_maps.titles(res.baseline.community, res.result.community,  # type: ignore[attr-defined]
+                                                     scenario.name)
     m1, m2 = st.columns(2, gap="small")
-    m1.markdown(f"**{t('wi.map.today')}**")
-    m1.pydeck_chart(today_deck, height=470, key="wi_map_today")
-    m2.markdown(f"**{t('wi.map.scenario', name=scenario.name)}**")
-    m2.pydeck_chart(scen_deck, height=470, key="wi_map_scenario")
+    m1.markdown(f"**{before_t}**")
+    m1.pydeck_chart(today_deck, height=whatif_maps.PAIR_FRAME.height_px, key="wi_map_today")
+    m2.markdown(f"**{after_t}**")
+    m2.pydeck_chart(scen_deck, height=whatif_maps.PAIR_FRAME.height_px, key="wi_map_scenario")
+    st.markdown(f"**{change_t}**")
+    legend(whatif_maps.change_legend(), t("maps15.wi.change_legend"))
+    st.pydeck_chart(whatif_maps.change_deck(res.baseline.community, res.result.community,  # type: ignore[attr-defined]
+                                            cache.map_geometry()), height=whatif_maps.CHANGE_FRAME.height_px,
+                    key="wi_map_change")
 
     st.subheader(t("wi.top"))
     top = res.top_changes(15)  # type: ignore[attr-defined]

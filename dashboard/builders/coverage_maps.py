@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 
-from dashboard.builders import maps
+from dashboard.builders import map_labels, maps
 from dashboard.i18n import label, t
 
 Color = list[int]
@@ -130,24 +130,35 @@ def tooltip() -> dict[str, Any]:
     }
 
 
-def community_deck(gaps: pd.DataFrame, geometry: Any, metric: str, *, labels: bool = True) -> pdk.Deck:
-    """Community polygons coloured by ``metric``, street boundaries and names, community names when few."""
+COVERAGE_FRAME = maps.Frame(960, 640)  # the coverage page's map at 1920 × 1080
+GAPS_FRAME = maps.Frame(625, 600)  # the gaps page's map, beside the ranking
+
+
+def community_deck(gaps: pd.DataFrame, geometry: Any, metric: str, *, labels: bool = True,
+                   frame: maps.Frame = COVERAGE_FRAME, label_size: int = 15) -> pdk.Deck:
+    """Community polygons coloured by ``metric``, street boundaries and names, community names when few;
+    the first view fits the communities shown in a map of ``frame``'s size."""
     df = community_frame(gaps, geometry.communities, metric)
     fc = maps.feature_collection(df, TOOLTIP_PROPS)
+    view = maps.fit_view(maps.shapes_bounds(df), frame)
     layers = maps.outline_layer(geometry.district.get("geometry"))
     layers.append(maps.choropleth_layer(fc, "communities"))
     dots = maps.point_layer(df, TOOLTIP_PROPS, "community-points")  # located by coordinates only
     if dots is not None:
         layers.append(dots)
     streets = geometry.streets[geometry.streets["code"].isin(df["street_code"])]
-    layers += maps.street_layers(streets)
+    extra = None
     if labels and len(df) <= 40:  # community names only when a street or two is shown, else clutter
-        named = df[maps.has_polygon(df)][["name", "lon", "lat"]].dropna().to_dict("records")
-        layers.append(maps.text_layer(named, "community-labels", size=12))
-        if dots is not None:  # a dot's name goes under it, not over it
-            layers.append(maps.text_layer(maps.dot_labels(df), "community-point-labels", size=12, offset=[0, 22]))
-    bounds = maps.bounds_of(df["lon"], df["lat"])
-    return maps.deck(layers, maps.view_for(bounds), tooltip())
+        named = df[maps.has_polygon(df)]
+        parts = [map_labels.labels(named, "community-labels", 12, named["shortage"].to_numpy(float)),
+                 maps.dot_label_frame(df, size=12)]  # a dot's name goes under it, not over it
+        extra = pd.concat([p for p in parts if p is not None and len(p)] or [parts[0]], ignore_index=True)
+    layers += maps.street_layers(streets, view, frame, label_size=label_size, priority=maps.street_sum(df, "shortage"),
+                                 extra=extra)
+    return maps.deck(layers, view, tooltip())
+
+
+GRID_FRAME = maps.Frame(440, 340)  # the coverage page's community panel, right of the map
 
 
 def grid_deck(grid_gaps: pd.DataFrame, detail: Any) -> pdk.Deck:
@@ -159,6 +170,7 @@ def grid_deck(grid_gaps: pd.DataFrame, detail: Any) -> pdk.Deck:
     df["covered_txt"] = [t("coverage.grid.covered") if c else t("coverage.grid.uncovered") for c in df["covered"]]
     fc = maps.feature_collection(df, ["code", "name", "required", "available", "gap_txt", "covered_txt",
                                       "checkpoints", "isolated_households", "fill"])
+    view = maps.fit_view(maps.shapes_bounds(df), GRID_FRAME)
     layers = [maps.choropleth_layer(fc, "grids", line=[30, 41, 59])]
     cps = detail.checkpoints.dropna(subset=["lon", "lat"])
     if len(cps):
@@ -167,18 +179,16 @@ def grid_deck(grid_gaps: pd.DataFrame, detail: Any) -> pdk.Deck:
                                 get_fill_color=[15, 23, 42], get_line_color=[255, 255, 255], stroked=True,
                                 line_width_min_pixels=1, pickable=False))
     # "中山第3网格" -> "第3网格": the community's name is in the panel title already
-    short = [n[n.find("第"):] if "第" in n else n for n in df["name"]]
-    layers.append(maps.text_layer(df[["lon", "lat"]].assign(name=short).to_dict("records"), "grid-labels", size=13))
+    short = df[["lon", "lat"]].assign(name=[n[n.find("第"):] if "第" in n else n for n in df["name"]])
+    names = map_labels.labels(short, "grid-labels", 13, df["shortage"].to_numpy(float) if "shortage" in df else 0.0)
+    layers += map_labels.layers(names, view, GRID_FRAME, always=("grid-labels",))
     p = t("unit.people")
     tip = {"html": (f"<b>{{name}}</b><br/>{t('gaps.col.required')}：{{required}} {p} · "
                     f"{t('gaps.col.available')}：{{available}} {p}<br/>{t('gaps.col.gap')}：{{gap_txt}}<br/>"
                     f"{{covered_txt}} · {t('col.checkpoints')}：{{checkpoints}} {t('unit.communities')}<br/>"
                     f"{t('col.isolated_households')}：{{isolated_households}} {t('unit.households')}"),
            "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
-    bounds = maps.bounds_of(df["lon"], df["lat"]) if len(df) else (114.25, 30.55, 114.35, 30.65)
-    w, s, e, n = bounds
-    pad = max(e - w, n - s) * 0.35 + 0.002
-    return maps.deck(layers, maps.view_for((w - pad, s - pad, e + pad, n + pad), 520, 360), tip)
+    return maps.deck(layers, view, tip)
 
 
 def selected_code(event: Any, layer_id: str) -> str | None:
@@ -197,7 +207,7 @@ def selected_code(event: Any, layer_id: str) -> str | None:
 
 def gap_deck(gaps: pd.DataFrame, geometry: Any) -> pdk.Deck:
     """The diverging gap map: shortage red, surplus blue, balanced pale (clipped at ±30 people)."""
-    return community_deck(gaps, geometry, "gap")
+    return community_deck(gaps, geometry, "gap", frame=GAPS_FRAME)
 
 
 def location_counts(gaps: pd.DataFrame, geometry: Any) -> tuple[int, int]:

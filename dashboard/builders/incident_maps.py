@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
-from shapely.geometry import shape
 
 from dashboard.builders.maps import (
     Color,
-    bounds_of,
+    Frame,
     deck,
+    district_bounds,
     feature_collection,
+    fit_view,
     outline_layer,
     sequential,
-    street_layers,
-    view_for,
+    street_boundaries,
+    street_labels,
 )
 from dashboard.i18n import t
 
@@ -28,7 +28,8 @@ SEVERITY_COLORS: dict[str, Color] = {"low": [250, 204, 21], "medium": [249, 115,
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 AGE_EDGES_H = (0.0, 6.0, 24.0, 72.0)  # dot radius grows with the hours an incident has been open
 AGE_RADIUS_PX = (6, 9, 12, 16)
-MAP_W, MAP_H = 840, 540  # the pages' map column at 1920 px (height 560 px with a margin)
+MAP_W, MAP_H = 830, 560  # the pages' map column at 1920 × 1080
+FRAME = Frame(MAP_W, MAP_H)
 COVERAGE_THRESHOLDS = (20.0, 40.0, 60.0, 80.0)
 COVERAGE_COLORS: list[Color] = [[215, 48, 39], [252, 141, 89], [254, 224, 139], [145, 207, 96], [26, 152, 80]]
 
@@ -70,8 +71,10 @@ def incident_points(incidents: pd.DataFrame, label: Callable[[str, str], str]) -
 def incident_deck(incidents: pd.DataFrame, geometry: Any, label: Callable[[str, str], str]) -> pdk.Deck:
     """Community outlines as the basemap, street names, one dot per incident (colour: severity; size: age)."""
     pts = incident_points(incidents, label)
+    view = fit_view(district_bounds(geometry, pts), FRAME)
     layers = _base_layers(geometry)
-    layers += street_layers(geometry.streets)
+    layers += street_boundaries(geometry.streets)
+    layers += street_labels(geometry.streets, view, FRAME)
     layers.append(pdk.Layer(
         "ScatterplotLayer", data=pts, id="incidents", get_position="[lon, lat]", get_fill_color="fill",
         get_line_color="line", get_radius="radius", radius_units='"pixels"', stroked=True, line_width_min_pixels=1.5,
@@ -80,8 +83,7 @@ def incident_deck(incidents: pd.DataFrame, geometry: Any, label: Callable[[str, 
                         f"{t('inc.col.status')}：{{status}}<br/>{t('col.community')}：{{community}}<br/>"
                         f"{t('inc.tip.age')}：{{age}}<br/>{t('inc.col.overdue')}：{{overdue}}"),
                "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
-    src = geometry.streets if len(geometry.streets) else pts
-    return deck(layers, view_for(bounds_of(src["lon"], src["lat"]), width_px=MAP_W, height_px=MAP_H), tooltip)
+    return deck(layers, view, tooltip)
 
 
 def severity_legend(label: Callable[[str, str], str]) -> list[tuple[Color, str]]:
@@ -133,22 +135,11 @@ def screening_deck(grids: pd.DataFrame, geometry: Any) -> pdk.Deck:
         get_fill_color="[properties.fill[0], properties.fill[1], properties.fill[2], 215]",
         get_line_color="properties.line", get_line_width="properties.width", line_width_units='"pixels"',
         highlight_color=[255, 255, 0, 120]))
-    layers += street_layers(geometry.streets)
+    view = fit_view(district_bounds(geometry, df), FRAME)
+    layers += street_boundaries(geometry.streets)
+    layers += street_labels(geometry.streets, view, FRAME)
     tooltip = {"html": (f"<b>{{grid}}</b>（{{community}}）<br/>{t('scr.col.target')}：{{target_households_txt}}<br/>"
                         f"{t('scr.col.visited')}：{{visited_txt}}<br/>{t('scr.tip.coverage')}：{{coverage}}<br/>"
                         f"{t('scr.col.shortfall')}：{{shortfall_txt}}"),
                "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}}
-    return deck(layers, view_for(_screening_bounds(geometry.streets, df), width_px=MAP_W, height_px=MAP_H), tooltip)
-
-
-def _screening_bounds(streets: pd.DataFrame, shown: pd.DataFrame) -> tuple[float, float, float, float]:
-    """Around the located streets; else around the shapes drawn (a district without street points)."""
-    located = streets[["lon", "lat"]].dropna() if {"lon", "lat"} <= set(streets) else streets.iloc[0:0]
-    if len(located):
-        return bounds_of(located["lon"], located["lat"])
-    boxes = [shape(json.loads(g)).bounds for g in shown.get("geometry", pd.Series(dtype=object)).dropna()
-             if isinstance(g, str) and g.startswith("{")]
-    if not boxes:
-        return bounds_of(shown.get("lon", pd.Series(dtype=float)), shown.get("lat", pd.Series(dtype=float)))
-    b = np.array(boxes)
-    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+    return deck(layers, view, tooltip)

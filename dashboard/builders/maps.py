@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -39,16 +41,122 @@ def feature_collection(df: pd.DataFrame, props: Sequence[str], geometry_col: str
 
 #: where a map looks when nothing on it is located (the page shows a placeholder over it)
 DEFAULT_BOUNDS = (114.25, 30.55, 114.35, 30.65)
+Bounds = tuple[float, float, float, float]
+TILE_PX = 512.0  # deck.gl's web-mercator world is 512 px wide at zoom 0
+MARGIN_PX = 24  # room left around the shapes in the first view
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The pixel size a map is drawn at (on the page at 1920 × 1080, or on the wall)."""
+
+    width_px: int
+    height_px: int
 
 
 def bounds_of(lon: pd.Series, lat: pd.Series) -> tuple[float, float, float, float]:
     """The box around the located points (rows without coordinates are left out; none: ``DEFAULT_BOUNDS``)."""
+    return points_bounds(lon, lat) or DEFAULT_BOUNDS
+
+
+def points_bounds(lon: Any, lat: Any) -> Bounds | None:
     x = pd.to_numeric(pd.Series(lon), errors="coerce").to_numpy(float)
     y = pd.to_numeric(pd.Series(lat), errors="coerce").to_numpy(float)
-    ok = ~(pd.isna(x) | pd.isna(y))
+    ok = ~(np.isnan(x) | np.isnan(y))
     if not ok.any():
-        return DEFAULT_BOUNDS
+        return None
     return float(x[ok].min()), float(y[ok].min()), float(x[ok].max()), float(y[ok].max())
+
+
+def geometry_bounds(geoms: Iterable[Any]) -> Bounds | None:
+    """The box around GeoJSON geometries (text or dict; None and NaN skipped); None when there are none."""
+    import shapely
+
+    texts = [g if isinstance(g, str) else json.dumps(g) for g in geoms if isinstance(g, (str, dict)) and g]
+    if not texts:
+        return None
+    shapes = shapely.from_geojson(np.array(texts, dtype=object), on_invalid="ignore")
+    box = shapely.total_bounds(shapes)
+    if np.isnan(box).any():
+        return None
+    return float(box[0]), float(box[1]), float(box[2]), float(box[3])
+
+
+def union_bounds(*boxes: Bounds | None) -> Bounds | None:
+    real = [b for b in boxes if b is not None]
+    if not real:
+        return None
+    b = np.array(real)
+    return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
+
+
+def shapes_bounds(df: pd.DataFrame, geometry_col: str = "geometry") -> Bounds | None:
+    """The box around what a map draws of these rows: each polygon where it has one, else its dot."""
+    poly = has_polygon(df, geometry_col)
+    dots = has_point(df) & ~poly
+    return union_bounds(geometry_bounds(df.loc[poly, geometry_col]) if poly.any() else None,
+                        points_bounds(df.loc[dots, "lon"], df.loc[dots, "lat"]) if dots.any() else None)
+
+
+def _merc(lat: Any) -> Any:
+    return np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85.05, 85.05)) / 2))
+
+
+def fit_view(bounds: Bounds | None, frame: Frame, *, margin_px: int = MARGIN_PX, pitch: float = 0.0,
+             max_zoom: float = 17.0) -> pdk.ViewState:
+    """The view (centre and zoom) that shows ``bounds`` whole in a map of ``frame``'s pixel size, with
+    ``margin_px`` to spare on every side (web mercator, as deck.gl draws it)."""
+    w, s, e, n = bounds or DEFAULT_BOUNDS
+    cx, cy = (w + e) / 2, (_merc(s) + _merc(n)) / 2
+    # at least ~1 km across: one or two dots must not zoom the map to a street corner
+    dx = max(e - w, 0.012) / 360.0
+    dy = max(float(_merc(n) - _merc(s)), math.radians(0.01)) / (2 * math.pi)
+    room_x = max(frame.width_px - 2 * margin_px, 32)
+    room_y = max(frame.height_px - 2 * margin_px, 32)
+    zoom = math.log2(min(room_x / (dx * TILE_PX), room_y / (dy * TILE_PX)))
+    zoom = max(1.0, min(max_zoom, math.floor(zoom * 100) / 100))  # floor: rounding up could clip
+    lat = math.degrees(2 * math.atan(math.exp(cy)) - math.pi / 2)
+    return pdk.ViewState(longitude=round(cx, 6), latitude=round(lat, 6), zoom=zoom, pitch=pitch)
+
+
+def to_screen(lon: Any, lat: Any, view: pdk.ViewState, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel positions (x right, y down) of points in the view, as deck.gl places them."""
+    k = TILE_PX * 2.0 ** float(view.zoom)
+    x = (np.asarray(lon, float) - float(view.longitude)) / 360.0 * k + frame.width_px / 2
+    y = -(_merc(np.asarray(lat, float)) - _merc(float(view.latitude))) / (2 * np.pi) * k + frame.height_px / 2
+    return x, y
+
+
+def from_screen(x: Any, y: Any, view: pdk.ViewState, frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of ``to_screen``: (lon, lat) of pixel positions in the view."""
+    k = TILE_PX * 2.0 ** float(view.zoom)
+    lon = (np.asarray(x, float) - frame.width_px / 2) / k * 360.0 + float(view.longitude)
+    my = _merc(float(view.latitude)) - (np.asarray(y, float) - frame.height_px / 2) / k * (2 * np.pi)
+    return lon, np.degrees(2 * np.arctan(np.exp(my)) - np.pi / 2)
+
+
+def view_for(bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 620,
+             pitch: float = 0.0) -> pdk.ViewState:
+    """A view that fits the bounds in a map of ``width_px`` × ``height_px`` (see ``fit_view``)."""
+    return fit_view(bounds, Frame(width_px, height_px), pitch=pitch)
+
+
+def district_bounds(geometry: Any, shown: pd.DataFrame | None = None) -> Bounds | None:
+    """The box around the district as drawn (its outline, else its streets' or communities' shapes, else
+    its street points) and whatever else the map shows (``shown``: rows with a geometry or lon/lat)."""
+    streets = geometry.streets
+    # the first of: the outline, the streets' shapes, the communities' shapes, the street points
+    box = geometry_bounds([geometry.district.get("geometry")])
+    if box is None and "geometry" in streets:
+        box = geometry_bounds(streets["geometry"])
+    if box is None and "geometry" in geometry.communities:
+        box = shapes_bounds(geometry.communities)
+    if box is None and {"lon", "lat"} <= set(streets):
+        box = points_bounds(streets["lon"], streets["lat"])
+    parts = [box]
+    if shown is not None and len(shown):
+        parts.append(shapes_bounds(shown) if "geometry" in shown else points_bounds(shown["lon"], shown["lat"]))
+    return union_bounds(*parts)
 
 
 def has_polygon(df: pd.DataFrame, geometry_col: str = "geometry") -> pd.Series:
@@ -89,20 +197,6 @@ def point_layer(df: pd.DataFrame, props: Sequence[str], layer_id: str, *, radius
     )
 
 
-def view_for(bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 620,
-             pitch: float = 0.0) -> pdk.ViewState:
-    """A view that fits the bounds (web-mercator zoom from the larger of the two spans)."""
-    w, s, e, n = bounds
-    # at least ~1 km across: one or two dots must not zoom the map to a street corner
-    lon_span = max(e - w, 0.012)
-    lat_span = max(n - s, 0.01)
-    zoom_x = math.log2(360.0 * width_px / 512.0 / lon_span)
-    lat_rad = math.radians((n + s) / 2)
-    zoom_y = math.log2(360.0 * height_px / 512.0 / (lat_span / math.cos(lat_rad)))
-    zoom = max(1.0, min(zoom_x, zoom_y) - 0.05)
-    return pdk.ViewState(longitude=(w + e) / 2, latitude=(s + n) / 2, zoom=round(zoom, 2), pitch=pitch)
-
-
 def outline_layer(district_geojson: str | None, *, dark: bool = False) -> list[pdk.Layer]:
     if not district_geojson:
         return []
@@ -114,24 +208,71 @@ def outline_layer(district_geojson: str | None, *, dark: bool = False) -> list[p
     )]
 
 
-def street_layers(streets: pd.DataFrame, *, dark: bool = False, label_size: int = 15) -> list[pdk.Layer]:
-    """Street boundaries (thick lines, no fill) and street names as labels."""
+def street_boundaries(streets: pd.DataFrame, *, dark: bool = False) -> list[pdk.Layer]:
+    """Street boundaries (lines, no fill); on a map of several districts (区) thinner, with the
+    districts' borders over them."""
+    from dashboard.builders import map_labels
+
     layers: list[pdk.Layer] = []
+    areas = map_labels.areas_of(streets)
+    city = len(areas) > 0
     if "geometry" in streets and streets["geometry"].notna().any():
         fc = feature_collection(streets, ["code", "name"])
+        colour = ([148, 163, 184, 200] if city else [226, 232, 240, 230]) if dark else (
+            [100, 116, 139, 170] if city else [30, 41, 59, 220])
         layers.append(pdk.Layer(
             "GeoJsonLayer", data=fc, id="street-boundaries", stroked=True, filled=False,
-            get_line_color=[226, 232, 240, 230] if dark else [30, 41, 59, 220], line_width_min_pixels=2.5,
-            pickable=False,
+            get_line_color=colour, line_width_min_pixels=1 if city else 2.5, pickable=False,
         ))
-    labels = streets[["name", "lon", "lat"]].dropna().to_dict("records")
-    layers.append(text_layer(labels, "street-labels", size=label_size, dark=dark, bold=True))
+    if city and areas["geometry"].notna().any():
+        layers.append(map_labels.area_outline_layer(areas, dark=dark))
     return layers
 
 
-def text_layer(rows: list[dict[str, Any]], layer_id: str, *, size: int = 14, dark: bool = False,
-               bold: bool = False, size_units: str = "pixels", offset: list[int] | None = None) -> pdk.Layer:
-    """Chinese labels: characterSet "auto" builds the glyph atlas from the data (CJK is dropped otherwise)."""
+def street_labels(streets: pd.DataFrame, view: pdk.ViewState, frame: Frame, *, dark: bool = False,
+                  size: int = 15, priority: pd.Series | None = None,
+                  extra: pd.DataFrame | None = None) -> list[pdk.Layer]:
+    """Street names (and ``extra`` labels, a ``map_labels.labels`` frame) thinned so that none overlap
+    in the first view; on a map of several districts the districts' names instead, street names once
+    zoomed in. ``priority``: importance of each street by code (e.g. its shortage); else its size."""
+    from dashboard.builders import map_labels
+
+    located = streets.dropna(subset=["lon", "lat"]) if {"lon", "lat"} <= set(streets) else streets.iloc[0:0]
+    if priority is not None:
+        weight = located["code"].map(priority).fillna(0).astype(float).to_numpy()
+    else:
+        weight = np.array([_area(g) for g in located.get("geometry", pd.Series([None] * len(located)))])
+    areas = map_labels.areas_of(streets)
+    city = len(areas) > 0
+    parts = [map_labels.labels(located, "street-labels", size, weight, first=not city)]
+    occluders = None
+    if city:
+        parts.insert(0, map_labels.labels(areas, "area-labels", size + 5, areas["n_streets"].to_numpy(float)))
+        occluders = map_labels.area_occluders(areas, located, view, frame)
+    if extra is not None and len(extra):
+        parts.append(extra)
+    df = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    return map_labels.layers(df, view, frame, dark=dark, occluders=occluders)
+
+
+def _area(geom: Any) -> float:
+    b = geometry_bounds([geom]) if isinstance(geom, str) else None
+    return 0.0 if b is None else (b[2] - b[0]) * (b[3] - b[1])
+
+
+def street_layers(streets: pd.DataFrame, view: pdk.ViewState, frame: Frame, *, dark: bool = False,
+                  label_size: int = 15, priority: pd.Series | None = None,
+                  extra: pd.DataFrame | None = None) -> list[pdk.Layer]:
+    """Street (and district) boundaries, then the names that fit (see ``street_labels``)."""
+    return street_boundaries(streets, dark=dark) + street_labels(
+        streets, view, frame, dark=dark, size=label_size, priority=priority, extra=extra)
+
+
+def text_layer(rows: list[dict[str, Any]], layer_id: str, *, size: int | str = 14, dark: bool = False,
+               bold: bool = False, size_units: str = "pixels", offset: list[int] | None = None,
+               **extra: Any) -> pdk.Layer:
+    """Chinese labels: characterSet "auto" builds the glyph atlas from the data (CJK is dropped otherwise).
+    ``size``: pixels, or the name of a row field holding them."""
     return pdk.Layer(
         "TextLayer", data=rows, id=layer_id, get_position="[lon, lat]", get_text="name",
         get_size=size, size_units=f'"{size_units}"', character_set='"auto"', font_family=CJK_FONT,
@@ -139,7 +280,7 @@ def text_layer(rows: list[dict[str, Any]], layer_id: str, *, size: int = 14, dar
         get_color=[241, 245, 249] if dark else [15, 23, 42],
         outline_width=3, outline_color=[15, 23, 42] if dark else [255, 255, 255],
         font_settings={"sdf": True}, get_text_anchor='"middle"', get_alignment_baseline='"center"',
-        get_pixel_offset=offset or [0, 0], pickable=False,
+        get_pixel_offset=offset or [0, 0], pickable=False, **extra,
     )
 
 
@@ -220,6 +361,26 @@ def overview_legend(metric: str, label: Any) -> list[tuple[Color, str]]:
     return [(RISK_COLORS[r], label("risk", r)) for r in ("low", "medium", "high")]
 
 
+OVERVIEW_FRAME = Frame(980, 620)  # the overview page's map at 1920 × 1080
+
+
+def street_sum(df: pd.DataFrame, column: str) -> pd.Series | None:
+    """``column`` summed per street code: the importance of each street's name on a map."""
+    if "street_code" not in df or column not in df:
+        return None
+    return df.groupby("street_code")[column].sum(min_count=1).astype(float)
+
+
+def dot_label_frame(df: pd.DataFrame, size: int = 13, dy: int = 22) -> pd.DataFrame | None:
+    """Names of the communities drawn as dots (coordinates, no boundary), under their dots."""
+    from dashboard.builders import map_labels
+
+    rows = df[has_point(df) & ~has_polygon(df)]
+    if not len(rows):
+        return None
+    return map_labels.labels(rows, "community-point-labels", size, dy=dy)
+
+
 def overview_deck(data: Any, metric: str, lang_label: Any) -> pdk.Deck:
     """Community polygons coloured by ``metric``, street boundaries and names, tooltips in the UI language."""
     from dashboard.i18n import t
@@ -230,12 +391,15 @@ def overview_deck(data: Any, metric: str, lang_label: Any) -> pdk.Deck:
     props = ["code", "name", "street", "risk", "population", "staff_on_duty", "staff_per_10k",
              "volunteers_on_duty", "open_incidents", "isolated_households", "fill"]
     fc = feature_collection(df, props)
+    frame = OVERVIEW_FRAME
+    view = fit_view(shapes_bounds(df) or points_bounds(data.streets.get("lon"), data.streets.get("lat")), frame)
     layers = outline_layer(data.district.get("geometry"))
     layers.append(choropleth_layer(fc))
     dots = point_layer(df, props, "community-points")
     if dots is not None:  # located by coordinates only: a dot, named under it
-        layers += [dots, text_layer(dot_labels(df), "community-point-labels", size=13, offset=[0, 22])]
-    layers += street_layers(data.streets)
+        layers.append(dots)
+    layers += street_layers(data.streets, view, frame, priority=street_sum(df, "population"),
+                            extra=dot_label_frame(df))
     tooltip = {
         "html": (
             "<b>{name}</b>（{street}）<br/>"
@@ -249,5 +413,4 @@ def overview_deck(data: Any, metric: str, lang_label: Any) -> pdk.Deck:
         ),
         "style": {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"},
     }
-    view = view_for(bounds_of(df["lon"], df["lat"]))
     return deck(layers, view, tooltip)

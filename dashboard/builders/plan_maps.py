@@ -1,5 +1,8 @@
-"""Map of a suggested plan: community polygons coloured by the gap after the plan, arcs from → to.
+"""Map of a suggested plan: communities shaded by the gap before the plan, one line per community →
+community flow (width by the number of people), dots where people leave and arrive.
 
+Two colours only, one meaning each, and far apart for every kind of colour vision (blue and red of
+the diverging gap scale): blue is surplus, where people leave; red is short, where they arrive.
 Builders return ``pdk.Deck`` and never call ``st.``; they reuse dashboard/builders/maps.py (offline basemap).
 """
 
@@ -14,8 +17,17 @@ import pydeck as pdk
 from dashboard.builders import maps
 from dashboard.i18n import t
 
-OUT_COLOR = [37, 99, 235]  # blue: where people leave
-IN_COLOR = [220, 38, 38]  # red: where they arrive
+FROM_COLOR = [33, 102, 172]  # blue: surplus, people leave
+TO_COLOR = [178, 24, 43]  # red: short, people arrive
+OUT_COLOR, IN_COLOR = FROM_COLOR, TO_COLOR  # the names the pages used
+PLAN_FRAME = maps.Frame(770, 600)  # the plan page's map at 1920 × 1080
+PICK_FRAME = maps.Frame(515, 460)  # the reassignment page's picking map
+FILL_OPACITY = 95  # pale polygons: the flows on top must stand out
+
+
+def legend_items() -> list[tuple[list[int], str]]:
+    """The plan map's legend: the two colours and what each means (line width: people, in the caption)."""
+    return [(FROM_COLOR, t("maps15.plan.from")), (TO_COLOR, t("maps15.plan.to"))]
 
 
 def gap_after(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
@@ -28,19 +40,44 @@ def gap_after(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> pd.Series:
     return pd.Series(gap.astype(np.int64), index=gap_comm.index)
 
 
+def flow_width(n: Any) -> np.ndarray:
+    """Line width in pixels for ``n`` people: grows with the square root, 2 px for one, at most 10."""
+    return np.clip(1.0 + 1.0 * np.sqrt(np.asarray(n, float)), 2.0, 10.0).round(1)
+
+
 def arc_rows(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> list[dict[str, Any]]:
-    c = gap_comm.set_index("community_id")
+    """One row per from → to community pair (the people of every flow between them summed), the
+    widest last so that it is drawn on top."""
     if not len(flows):
         return []
-    f = flows.assign(
-        from_name=flows["from_community_id"].map(c["name"]), to_name=flows["to_community_id"].map(c["name"]),
-        from_lon=flows["from_community_id"].map(c["lon"]), from_lat=flows["from_community_id"].map(c["lat"]),
-        to_lon=flows["to_community_id"].map(c["lon"]), to_lat=flows["to_community_id"].map(c["lat"]),
-    )
-    f["km"] = f["km"].astype(float).round(1)
-    return [{"from": [r.from_lon, r.from_lat], "to": [r.to_lon, r.to_lat], "n": int(r.n), "km": float(r.km),
-             "w": float(min(6.0, 1.0 + 0.5 * r.n)), "from_name": r.from_name, "to_name": r.to_name}
-            for r in f.itertuples()]
+    c = gap_comm.set_index("community_id")
+    f = flows.assign(nkm=flows["n"] * flows["km"].astype(float))
+    pairs = f.groupby(["from_community_id", "to_community_id"], as_index=False).agg(n=("n", "sum"), nkm=("nkm", "sum"))
+    pairs = pairs[pairs["from_community_id"].isin(c.index) & pairs["to_community_id"].isin(c.index)]
+    pairs = pairs.assign(km=(pairs["nkm"] / pairs["n"].where(pairs["n"] > 0)).fillna(0).round(1),
+                         w=flow_width(pairs["n"])).sort_values(["n", "from_community_id"], kind="stable")
+    fr, to = pairs["from_community_id"], pairs["to_community_id"]
+    return [{"from": [float(c.at[a, "lon"]), float(c.at[a, "lat"])], "to": [float(c.at[b, "lon"]), float(c.at[b, "lat"])],
+             "n": int(n), "km": float(km), "w": float(w), "wc": float(w) + 2.0,
+             "from_name": str(c.at[a, "name"]), "to_name": str(c.at[b, "name"])}
+            for a, b, n, km, w in zip(fr, to, pairs["n"], pairs["km"], pairs["w"], strict=True)
+            if pd.notna(c.at[a, "lon"]) and pd.notna(c.at[b, "lon"])]
+
+
+def end_rows(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> list[dict[str, Any]]:
+    """A dot per community that sends or receives people (blue: sends, red: receives), sized by them."""
+    if not len(flows):
+        return []
+    c = gap_comm.set_index("community_id")
+    out = flows.groupby("from_community_id")["n"].sum()
+    inn = flows.groupby("to_community_id")["n"].sum()
+    rows = []
+    for side, counts, colour in (("out", out, FROM_COLOR), ("in", inn, TO_COLOR)):
+        for cid, n in counts.items():
+            if cid in c.index and pd.notna(c.at[cid, "lon"]):
+                rows.append({"lon": float(c.at[cid, "lon"]), "lat": float(c.at[cid, "lat"]), "side": side,
+                             "r": float(np.clip(2 + 0.9 * np.sqrt(n), 3, 9)), "fill": colour + [255]})
+    return rows
 
 
 def _polygons(gap_comm: pd.DataFrame, geometry: Any, gap: pd.Series) -> pd.DataFrame:
@@ -52,42 +89,51 @@ def _polygons(gap_comm: pd.DataFrame, geometry: Any, gap: pd.Series) -> pd.DataF
     return df
 
 
-def _view(gap_comm: pd.DataFrame, width_px: int, height_px: int) -> pdk.ViewState:
-    lon, lat = gap_comm["lon"].dropna(), gap_comm["lat"].dropna()
-    bounds = maps.bounds_of(lon, lat) if len(lon) else (114.25, 30.55, 114.35, 30.65)
-    return maps.view_for(bounds, width_px=width_px, height_px=height_px)
+def _view(df: pd.DataFrame, frame: maps.Frame) -> pdk.ViewState:
+    return maps.fit_view(maps.shapes_bounds(df), frame)
 
 
 TIP_STYLE = {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}
 
 
-def plan_deck(gap_comm: pd.DataFrame, geometry: Any, flows: pd.DataFrame, *, width_px: int = 780,
-              height_px: int = 600) -> pdk.Deck:
-    """Polygons by the gap before the plan (red short, blue surplus), one arc per flow (blue end: out,
-    red end: in), street names on top."""
+def plan_deck(gap_comm: pd.DataFrame, geometry: Any, flows: pd.DataFrame, *,
+              frame: maps.Frame = PLAN_FRAME) -> pdk.Deck:
+    """Pale polygons by the gap before the plan (red short, blue surplus), one line per community pair
+    (blue where people leave, red where they arrive; width: people), street names on top."""
     df = _polygons(gap_comm, geometry, gap_comm["gap"])
+    view = _view(df, frame)
     layers = maps.outline_layer(geometry.district.get("geometry"))
     fc = maps.feature_collection(df, ["code", "name", "gap_txt", "fill"])
-    layers.append(maps.choropleth_layer(fc, "plan-communities", opacity=150))
+    layers.append(maps.choropleth_layer(fc, "plan-communities", opacity=FILL_OPACITY))
     dots = maps.point_layer(df, ["code", "name", "gap_txt", "fill"], "plan-points")  # coordinates only
     if dots is not None:
         layers.append(dots)
-    arcs = arc_rows(gap_comm, flows)
-    layers.append(pdk.Layer(
-        "ArcLayer", data=arcs, id="plan-arcs", get_source_position="from", get_target_position="to",
-        get_source_color=OUT_COLOR + [235], get_target_color=IN_COLOR + [235], get_width="w",
-        width_units='"pixels"', get_height=0.2, great_circle=False, pickable=True, auto_highlight=True,
-    ))
     streets = geometry.streets[geometry.streets["code"].isin(df["street_code"])]
-    layers += maps.street_layers(streets)
-    return maps.deck(layers, _view(gap_comm, width_px, height_px), {"html": t("plan.tip"), "style": TIP_STYLE})
+    layers += maps.street_boundaries(streets)
+    arcs = arc_rows(gap_comm, flows)
+    # arcs laid flat on the map (tilt 90°): each pair a gentle curve, always bending the same way, so a
+    # line out and a line back, or two lines from one place, stay apart where straight lines would merge
+    flat = {"get_source_position": "from", "get_target_position": "to", "width_units": '"pixels"',
+            "get_height": 0.25, "get_tilt": 90, "great_circle": False}
+    layers.append(pdk.Layer("ArcLayer", data=arcs, id="plan-arcs-casing", get_source_color=[255, 255, 255, 230],
+                            get_target_color=[255, 255, 255, 230], get_width="wc", pickable=False, **flat))
+    layers.append(pdk.Layer("ArcLayer", data=arcs, id="plan-arcs", get_source_color=FROM_COLOR + [255],
+                            get_target_color=TO_COLOR + [255], get_width="w", pickable=True, auto_highlight=True,
+                            highlight_color=[250, 204, 21, 255], **flat))
+    layers.append(pdk.Layer("ScatterplotLayer", data=end_rows(gap_comm, flows), id="plan-ends",
+                            get_position="[lon, lat]", get_radius="r", radius_units='"pixels"', get_fill_color="fill",
+                            stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1.5, pickable=False))
+    short = "shortage" if "shortage" in df else "gap"
+    layers += maps.street_labels(streets, view, frame, priority=maps.street_sum(df, short))
+    return maps.deck(layers, view, {"html": t("plan.tip"), "style": TIP_STYLE})
 
 
-def pick_deck(gap_comm: pd.DataFrame, geometry: Any, target_id: int | None, *, width_px: int = 640,
-              height_px: int = 460) -> pdk.Deck:
+def pick_deck(gap_comm: pd.DataFrame, geometry: Any, target_id: int | None, *,
+              frame: maps.Frame = PICK_FRAME) -> pdk.Deck:
     """The coordinator's picking map: communities by gap (layer id "communities", clickable), the
     picked community outlined."""
     df = _polygons(gap_comm, geometry, gap_comm["gap"])
+    view = _view(df, frame)
     layers = maps.outline_layer(geometry.district.get("geometry"))
     fc = maps.feature_collection(df, ["code", "name", "street", "gap_txt", "fill"])
     layers.append(maps.choropleth_layer(fc, "communities", opacity=200))
@@ -100,6 +146,7 @@ def pick_deck(gap_comm: pd.DataFrame, geometry: Any, target_id: int | None, *, w
             "GeoJsonLayer", data=maps.feature_collection(picked, ["code"]), id="picked", stroked=True, filled=False,
             get_line_color=[250, 204, 21], line_width_min_pixels=4, pickable=False))
     streets = geometry.streets[geometry.streets["code"].isin(df["street_code"])]
-    layers += maps.street_layers(streets, label_size=13)
+    short = "shortage" if "shortage" in df else "gap"
+    layers += maps.street_layers(streets, view, frame, label_size=13, priority=maps.street_sum(df, short))
     tip = {"html": "<b>{name}</b>（{street}）<br/>{gap_txt}", "style": TIP_STYLE}
-    return maps.deck(layers, _view(gap_comm, width_px, height_px), tip)
+    return maps.deck(layers, view, tip)

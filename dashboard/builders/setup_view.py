@@ -25,9 +25,19 @@ def kind_label(kind: str) -> str:
     return t(key) if has_text(key) else kind
 
 
-def kind_unlocks(kind: str) -> str:
+def template_button(kind: str, template: str) -> tuple[str, str]:
+    """The download button's label and the file name it saves, both in the reader's words ("下载模板（CSV）",
+    "人员导入模板.csv"): the stored template's English file name is not shown."""
+    ext = template.rsplit(".", 1)[-1] if "." in template else ""
+    name = t("setup.template_file", kind=kind_label(kind))
+    return t("setup.template", ext="GeoJSON" if ext == "geojson" else ext.upper()), f"{name}.{ext}" if ext else name
+
+
+def kind_unlocks(kind: str, *, first: bool = False) -> str:
+    """What loading ``kind`` unlocks; ``first``: it opens a line (English starts it with a capital)."""
     key = f"setup.unlocks.{kind}"
-    return t(key) if has_text(key) else t("setup.unlocks.generic")
+    text = t(key) if has_text(key) else t("setup.unlocks.generic")
+    return text[:1].upper() + text[1:] if first else text
 
 
 def counts_text(item: SetupItem) -> str:

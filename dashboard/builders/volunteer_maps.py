@@ -12,14 +12,16 @@ import pydeck as pdk
 
 from dashboard.builders.maps import (
     Color,
-    bounds_of,
+    Frame,
     choropleth_layer,
     deck,
+    district_bounds,
     feature_collection,
+    fit_view,
     outline_layer,
     sequential,
-    street_layers,
-    view_for,
+    street_boundaries,
+    street_labels,
 )
 from dashboard.i18n import t
 
@@ -31,6 +33,7 @@ TASK_ORDER = tuple(TASK_COLORS)
 PER_1K_THRESHOLDS = (2.0, 4.0, 6.0, 8.0)
 PER_1K_COLORS: list[Color] = [[241, 245, 249], [219, 234, 254], [165, 200, 250], [116, 165, 240], [72, 125, 220]]
 TOOLTIP_STYLE = {"fontSize": "14px", "backgroundColor": "#0f172a", "color": "#f8fafc"}
+FRAME = Frame(1085, 580)  # the volunteers page's map at 1920 × 1080
 
 
 def task_label(type_: str) -> str:
@@ -75,13 +78,13 @@ def _community_layer(comms: pd.DataFrame, geometry: Any) -> pdk.Layer | None:
 def deployment_deck(tasks: pd.DataFrame, comms: pd.DataFrame, geometry: Any, *, mode: str = "points") -> pdk.Deck:
     """Communities shaded by volunteers per 1,000 residents; today's tasks as dots (colour: type, size:
     people assigned, dark ring: seats unfilled) or, in ``density`` mode, hexagons of people deployed."""
+    pts = task_points(tasks)
+    view = fit_view(district_bounds(geometry, pts), FRAME)
     layers = outline_layer(geometry.district.get("geometry"))
     base = _community_layer(comms, geometry)
     if base is not None:
         layers.append(base)
-    streets = street_layers(geometry.streets)
-    layers += streets[:-1]  # boundaries under the dots, street names above them
-    pts = task_points(tasks)
+    layers += street_boundaries(geometry.streets)  # boundaries under the dots, street names above them
     if mode == "density":
         people = pts.loc[np.repeat(pts.index.to_numpy(), tasks.loc[pts.index, "assigned"].clip(lower=0).to_numpy()),
                          ["lon", "lat"]]
@@ -95,14 +98,15 @@ def deployment_deck(tasks: pd.DataFrame, comms: pd.DataFrame, geometry: Any, *, 
             "ScatterplotLayer", data=pts, id="vol-tasks", get_position="[lon, lat]", get_fill_color="fill",
             get_line_color="line", get_radius="radius", radius_units='"pixels"', stroked=True,
             line_width_min_pixels=1.2, pickable=True, auto_highlight=True))
-    layers.append(streets[-1])
+    priority = None
+    if {"street", "unmet_seats"} <= set(comms):  # the streets with most unfilled seats named first
+        by_name = comms.groupby("street")["unmet_seats"].sum()
+        priority = pd.Series(geometry.streets["name"].map(by_name).to_numpy(float), index=geometry.streets["code"])
+    layers += street_labels(geometry.streets, view, FRAME, priority=priority)
     tooltip = {"html": (f"<b>{{title}}</b> {{type}}<br/>{t('col.community')}：{{community}}<br/>{{window}}<br/>"
                         f"{t('vol.tip.fill')}：{{fill_txt}}<br/>{t('vol.tip.missing')}：{{missing_txt}}"),
                "style": TOOLTIP_STYLE}
-    src = comms if len(comms) else pts
-    w, s_, e, n = bounds_of(src["lon"], src["lat"])
-    pad_x, pad_y = (e - w) * 0.06, (n - s_) * 0.08  # centroids: leave room for the outer polygons
-    return deck(layers, view_for((w - pad_x, s_ - pad_y, e + pad_x, n + pad_y), width_px=1100, height_px=580), tooltip)
+    return deck(layers, view, tooltip)
 
 
 def task_legend() -> list[tuple[Color, str]]:

@@ -1,6 +1,8 @@
 """Builders of the wall screen: the map deck, the trend chart and the HTML of the tiles, the alert list
 and the freshness line. Pure functions (no ``st.``); every text is escaped; sizes of HTML text are in
-viewport units (so a 4K screen looks like 1080p), canvas and chart sizes are multiplied by ``scale``."""
+viewport units (so a 4K screen looks like 1080p), canvas and chart sizes are multiplied by ``scale``
+(the measured screen's width over 1920, or ``?scale=``: dashboard/panels/wall_live.py). Nothing is
+smaller than 24 px at 1080p: it is read from 3-5 m."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import altair as alt
 import pandas as pd
 import pydeck as pdk
 
+from core.config import district_timezone
 from core.services.read_models.coverage import MapGeometry
 from core.services.read_models.wall import Kpi
 from dashboard.builders import maps
@@ -31,6 +34,11 @@ VOLUNTEER_COLORS: list[maps.Color] = [[237, 248, 251], [179, 205, 227], [140, 15
 NO_DATA: maps.Color = [71, 85, 105]
 INCIDENT_COLORS: list[maps.Color] = [[51, 65, 85], [250, 204, 21], [249, 115, 22], [220, 38, 38]]  # 0 is dark
 
+#: a leader's desk showing the wall: room under Streamlit's header bar for the title
+CSS_DESK = """
+<style>[data-testid="stMainBlockContainer"] {padding-top: 3.6rem !important;}</style>
+"""
+
 #: kiosks (the wallscreen role) and embedded views: no sidebar, header, toolbar or running man
 CSS_KIOSK = """
 <style>
@@ -39,51 +47,60 @@ CSS_KIOSK = """
 </style>
 """
 
+#: sizes in viewport units, so the layout grows with the screen (1 vw = 19.2 px at 1920 × 1080): no text
+#: under 1.25 vw (24 px at 1080p, 48 px on a 4K wall), figures 3 vw and more; tiles shrink and wrap
+#: their labels instead of pushing the last tile off screen (English labels are longer)
 CSS = """
 <style>
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background: #0b1220 !important; color: #e2e8f0;}
-[data-testid="stMainBlockContainer"] {padding: 0.6vw 1.0vw 0.4vw 1.0vw !important; max-width: 100% !important;}
+[data-testid="stMainBlockContainer"] {padding: 0.5vw 1.0vw 0.3vw 1.0vw !important; max-width: 100% !important;}
 [data-stale="true"] {opacity: 1 !important; transition: none !important;}
 [data-testid="stElementContainer"] {transition: none !important;}
+div[class*="st-key-fx-viewport"] {display: none !important;}
 .fx-top {display:flex; align-items:center; justify-content:space-between; height:3.2vw;}
-.fx-top h1, .stApp h1 {font-size: 1.9vw !important; font-weight: 800; color: #f8fafc; margin: 0; padding: 0;
-  letter-spacing: 0.08em;}
-.fx-clock {font-size: 1.5vw; color: #cbd5e1; font-variant-numeric: tabular-nums;}
-.fx-views {font-size: 1.05vw; color: #64748b;} .fx-views b {color: #f8fafc; border-bottom: 0.2vw solid #38bdf8;}
-.fx-demo {font-size: 0.9vw; color: #fbbf24; border: 1px solid #fbbf24; border-radius: 0.3vw; padding: 0 0.4vw;
+.fx-top h1, .stApp h1 {font-size: 2.0vw !important; font-weight: 800; color: #f8fafc; margin: 0; padding: 0;
+  letter-spacing: 0.06em; line-height: 1.2 !important;}
+.fx-clock {font-size: 1.6vw; color: #cbd5e1; font-variant-numeric: tabular-nums;}
+.fx-views {font-size: 1.25vw; color: #64748b;} .fx-views b {color: #f8fafc; border-bottom: 0.2vw solid #38bdf8;}
+.fx-demo {font-size: 1.25vw; color: #fbbf24; border: 0.1vw solid #fbbf24; border-radius: 0.3vw; padding: 0 0.4vw;
   margin-left: 0.8vw;}
-.fx-tiles {display:grid; grid-template-columns: repeat(8, 1fr); gap: 0.6vw;}
-.fx-tile {background: #111a2e; border: 0.12vw solid #1e293b; border-radius: 0.5vw; padding: 0.5vw 0.7vw 0.45vw;}
-.fx-tile .lbl {font-size: 1.05vw; color: #cbd5e1; white-space: nowrap;}
-.fx-tile .num {font-size: 3.3vw; line-height: 1.1; font-weight: 800; color: #f8fafc; white-space: nowrap;
-  font-variant-numeric: tabular-nums;}
-.fx-tile .unit {font-size: 1.2vw; font-weight: 600; color: #94a3b8; margin-left: 0.25vw;}
-.fx-tile .dl {font-size: 0.95vw; white-space: nowrap; font-variant-numeric: tabular-nums;}
+.fx-tiles {display:grid; grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 0.5vw;}
+.fx-tile {background: #111a2e; border: 0.12vw solid #1e293b; border-radius: 0.5vw; padding: 0.4vw 0.6vw 0.4vw;
+  min-width: 0; overflow: hidden;}
+.fx-tile .lbl {font-size: 1.3vw; line-height: 1.15; color: #cbd5e1; overflow-wrap: anywhere;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; min-height: 1.15em;}
+.fx-tile .num {font-size: 3.2vw; line-height: 1.1; font-weight: 800; color: #f8fafc; white-space: nowrap;
+  font-variant-numeric: tabular-nums; display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.25vw;}
+.fx-tile .num.long {font-size: 2.6vw;}
+.fx-tile .unit {font-size: 1.3vw; line-height: 1.2; font-weight: 600; color: #94a3b8;}
+.fx-tile .dl {font-size: 1.25vw; line-height: 1.2; font-variant-numeric: tabular-nums; overflow-wrap: anywhere;}
 .fx-tile.bad {border-color: #7f1d1d; background: linear-gradient(180deg, #1f1220 0%, #111a2e 60%);}
-.fx-panel-h {display:flex; justify-content:space-between; align-items:baseline; margin: 0 0 0.2vw 0;}
-.fx-panel-h .t {font-size: 1.25vw; font-weight: 700; color: #f1f5f9;}
-.fx-panel-h .s {font-size: 0.95vw; color: #94a3b8;}
-.fx-fresh {font-size: 0.8vw; color: #64748b; text-align: right; margin-top: 0.1vw;}
+.fx-panel-h {display:flex; justify-content:space-between; align-items:baseline; gap: 0.6vw; margin: 0 0 0.2vw 0;}
+.fx-panel-h .t {font-size: 1.6vw; font-weight: 700; color: #f1f5f9; white-space: nowrap;}
+.fx-panel-h .s {font-size: 1.25vw; color: #94a3b8; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
+.fx-fresh {font-size: 1.25vw; line-height: 1.2; color: #94a3b8; text-align: right; margin-top: 0.1vw;}
 .fx-fresh.warn {color: #f59e0b; font-weight: 700;} .fx-fresh.bad {color: #ef4444; font-weight: 700;}
-div[class*="st-key-wall-"] {border: 0.15vw solid #1e293b; border-radius: 0.5vw; padding: 0.35vw 0.5vw;
+div[class*="st-key-wall-"] {border: 0.15vw solid #1e293b; border-radius: 0.5vw; padding: 0.3vw 0.5vw;
   background: #0f172a;}
 div[class*="st-key-wall-"]:has(.fx-fresh.warn) {border-color: #f59e0b; box-shadow: 0 0 0.8vw #f59e0b55;}
 div[class*="st-key-wall-"]:has(.fx-fresh.bad) {border-color: #ef4444; box-shadow: 0 0 1vw #ef444477;}
 div.st-key-wall-kpis {border: none; background: transparent; padding: 0;}
 .fx-alerts {list-style: none; margin: 0 !important; padding: 0 !important;}
 .fx-alerts li {margin: 0 !important;}
-.fx-alerts li {display:flex; align-items:center; gap: 0.45vw; font-size: 1.05vw; line-height: 1.35;
-  padding: 0.3vw 0.2vw; border-bottom: 1px solid #1e293b; color: #e2e8f0; white-space: nowrap; overflow: hidden;}
+.fx-alerts li {display:flex; align-items:center; gap: 0.45vw; font-size: 1.3vw; line-height: 1.3;
+  padding: 0.22vw 0.2vw; border-bottom: 1px solid #1e293b; color: #e2e8f0; white-space: nowrap; overflow: hidden;}
 .fx-alerts li .txt {overflow: hidden; text-overflow: ellipsis;}
-.fx-alerts li .when {margin-left:auto; color:#64748b; font-size: 0.85vw;}
-.fx-badge {font-size: 0.85vw; font-weight: 700; border-radius: 0.25vw; padding: 0 0.35vw; flex: none;}
+.fx-alerts li .when {margin-left:auto; color:#94a3b8; font-size: 1.25vw; flex: none;}
+.fx-badge {font-size: 1.25vw; font-weight: 700; border-radius: 0.25vw; padding: 0 0.35vw; flex: none;}
 .fx-badge.critical {background: #dc2626; color: #fff;} .fx-badge.warning {background: #d97706; color: #fff;}
 .fx-badge.new {background: #0ea5e9; color: #fff; animation: fxpulse 1.6s ease-in-out infinite;}
 .fx-alerts li.new {background: #0c4a6e55;}
 @keyframes fxpulse {0%,100% {opacity: 1;} 50% {opacity: 0.45;}}
-.fx-more {font-size: 0.95vw; color: #94a3b8; margin-top: 0.3vw;}
-.fx-none {font-size: 1.3vw; color: #34d399; padding: 1vw 0;}
-.fx-legend {font-size: 0.9vw; color: #cbd5e1;} .fx-legend span.sw {display:inline-block; width:1.2vw; height:0.8vw;
+.fx-more {font-size: 1.25vw; color: #94a3b8; margin-top: 0.2vw;}
+.fx-none {font-size: 1.6vw; color: #34d399; padding: 1vw 0;}
+.fx-legend {font-size: 1.25vw; line-height: 1.3; color: #cbd5e1; white-space: nowrap; overflow: hidden;
+  margin-bottom: 1rem;}  /* Streamlit pulls the next element up by 1rem: the map must not cover the legend */
+.fx-legend span.sw {display:inline-block; width:1.4vw; height:0.9vw;
   margin: 0 0.25vw 0 0.7vw; vertical-align: middle; border-radius: 0.15vw;}
 </style>
 """
@@ -121,9 +138,10 @@ def kpi_tiles_html(kpis: Sequence[Kpi]) -> str:
             text, colour = t("grid.none"), FLAT
         unit = "" if value == "—" else t(f"wall.unit.{k.unit}")
         bad = " bad" if k.improved is False else ""
+        long = " long" if len(value) >= 6 else ""  # 23,567: a smaller figure keeps its unit beside it
         cells.append(
             f'<div class="fx-tile{bad}" data-testid="fx-kpi-{esc(k.key)}"><div class="lbl">{esc(t(f"wall.kpi.{k.key}"))}'
-            f'</div><div class="num"><span class="fx-num">{esc(value)}</span><span class="unit">'
+            f'</div><div class="num{long}"><span class="fx-num">{esc(value)}</span><span class="unit">'
             f'{esc(unit)}</span></div><div class="dl" style="color:{colour}">{esc(text)}</div></div>')
     return f'<div class="fx-tiles">{"".join(cells)}</div>'
 
@@ -135,14 +153,16 @@ def alert_text(row: pd.Series) -> str:
              target=row["target"] or "", value=value_s, threshold=f"{row['threshold']:g}")
 
 
-def alerts_html(alerts: pd.DataFrame, max_rows: int) -> str:
+def alerts_html(alerts: pd.DataFrame, max_rows: int, today: dt.date | None = None) -> str:
+    """The alert list; an alert first seen ``today`` shows its time only (room for the text)."""
     if not len(alerts):
         return f'<div class="fx-none">✓ {esc(t("wall.alerts.none"))}</div>'
     rows = []
     for _, r in alerts.head(max_rows).iterrows():  # at most max_rows (about 10) lines of HTML
         new = bool(r["is_new"])
         badge_new = f'<span class="fx-badge new">{esc(t("wall.alert.new"))}</span>' if new else ""
-        when = pd.Timestamp(r["first_seen"]).strftime("%m-%d %H:%M")
+        seen = pd.Timestamp(r["first_seen"])
+        when = seen.strftime("%H:%M" if today is not None and seen.date() == today else "%m-%d %H:%M")
         level = t(f"wall.alert.level.{r['level']}")
         rows.append(
             f'<li class="{"new" if new else ""}" data-testid="fx-alert"><span class="fx-badge {esc(r["level"])}">'
@@ -162,7 +182,8 @@ def freshness_html(last_ok: float | None, failed: bool, now: float, stale_after:
     if last_ok is None:
         return f'<div class="fx-fresh bad">⚠ {esc(t("wall.stale.never"))}</div>'
     age = now - last_ok
-    when = dt.datetime.fromtimestamp(last_ok).strftime("%H:%M:%S")
+    # in the district's zone, like the clock above it (not the server's own zone)
+    when = dt.datetime.fromtimestamp(last_ok, district_timezone()).strftime("%H:%M:%S")
     if age > stale_after:
         return f'<div class="fx-fresh bad">⚠ {esc(t("wall.stale.minutes", n=max(1, int(age // 60))))}</div>'
     if failed:
@@ -175,8 +196,10 @@ def legend_html(metric: str) -> str:
         return f'<span class="sw" style="background:rgb({c[0]},{c[1]},{c[2]})"></span>{esc(label)}'
 
     if metric == "gap":
-        items = [sw(maps.diverging(pd.Series([GAP_LIMIT]), GAP_LIMIT)[0], f'{t("wall.legend.short")} ≥{GAP_LIMIT:.0f} 人'),
-                 sw(maps.diverging(pd.Series([GAP_LIMIT / 3]), GAP_LIMIT)[0], f'{t("wall.legend.short")} 20 人'),
+        p = t("unit.people")
+        items = [sw(maps.diverging(pd.Series([GAP_LIMIT]), GAP_LIMIT)[0], f'{t("wall.legend.short")} ≥{GAP_LIMIT:.0f} {p}'),
+                 sw(maps.diverging(pd.Series([GAP_LIMIT / 3]), GAP_LIMIT)[0],
+                    f'{t("wall.legend.short")} {GAP_LIMIT / 3:.0f} {p}'),
                  sw(maps.diverging(pd.Series([0.0]), GAP_LIMIT)[0], t("wall.legend.balanced")),
                  sw(maps.diverging(pd.Series([-GAP_LIMIT / 2]), GAP_LIMIT)[0], t("wall.legend.surplus"))]
     elif metric == "coverage":
@@ -202,21 +225,31 @@ def map_colors(comm: pd.DataFrame, metric: str) -> list[maps.Color]:
     return maps.sequential(comm["open_incidents"].astype(float), maps.INCIDENT_THRESHOLDS, INCIDENT_COLORS)
 
 
+STREET_LABEL_PX = 26  # at 1080p: legible from 5 m (× scale on bigger screens)
+DOT_LABEL_PX = 24
+
+
 def wall_deck(geometry: MapGeometry, comm: pd.DataFrame, metric: str, *, width_px: int, height_px: int,
               scale: float = 1.0) -> pdk.Deck:
-    """Community polygons coloured by ``metric`` on the dark district outline, street borders and names."""
+    """Community polygons coloured by ``metric`` on the dark district outline, street borders and the
+    street names that fit (districts' names on a city-wide wall); the first view fits the shapes."""
     df = geometry.communities.merge(comm, on=["community_id", "code"], how="inner")
     df["fill"] = map_colors(df, metric)
+    frame = maps.Frame(width_px, height_px)
+    view = maps.fit_view(maps.shapes_bounds(df), frame, margin_px=int(round(20 * scale)))
     fc = maps.feature_collection(df, ["code", "name", "fill"])
     layers = maps.outline_layer(geometry.district.get("geometry"), dark=True)
     layers.append(maps.choropleth_layer(fc, "wall-communities", line=[15, 23, 42], opacity=235))
     dots = maps.point_layer(df, ["code", "name", "fill"], "wall-points",
                             radius_px=int(round(9 * scale)), line=[15, 23, 42])
     if dots is not None:  # coordinates only: a dot, its name under it
-        layers += [dots, maps.text_layer(maps.dot_labels(df), "wall-point-labels", size=int(round(15 * scale)),
-                                         dark=True, offset=[0, int(round(26 * scale))])]
-    layers += maps.street_layers(geometry.streets, dark=True, label_size=int(round(19 * scale)))
-    view = maps.view_for(maps.bounds_of(comm["lon"], comm["lat"]), width_px=width_px, height_px=height_px)
+        layers.append(dots)
+    extra = maps.dot_label_frame(df, size=int(round(DOT_LABEL_PX * scale)), dy=int(round(28 * scale)))
+    by_name = df.groupby("street")["shortage"].sum() if {"street", "shortage"} <= set(df) else None
+    priority = None if by_name is None else pd.Series(
+        geometry.streets["name"].map(by_name).to_numpy(float), index=geometry.streets["code"])
+    layers += maps.street_layers(geometry.streets, view, frame, dark=True,
+                                 label_size=int(round(STREET_LABEL_PX * scale)), priority=priority, extra=extra)
     return maps.deck(layers, view, tooltip=None)
 
 
@@ -230,6 +263,9 @@ TREND_AXIS = {"overview": "wall.axis.people", "coverage": "wall.axis.percent", "
               "incidents": "wall.axis.items"}
 
 
+AXIS_LABEL_PX = 24  # at 1080p (× scale): read from 5 m
+
+
 def trend_chart(trend: pd.DataFrame, view: str, *, height_px: int, scale: float = 1.0) -> alt.Chart:
     """The 14-day line of the view's figure(s), dark, Chinese, the last value labelled."""
     series = TREND_SERIES[view]
@@ -240,7 +276,8 @@ def trend_chart(trend: pd.DataFrame, view: str, *, height_px: int, scale: float 
     domain = [t(key) for _, key, _ in series]
     colour = alt.Color("series:N", scale=alt.Scale(domain=domain, range=[c for _, _, c in series]),
                        legend=alt.Legend(orient="top-left", title=None) if len(series) > 1 else None)
-    x = alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    x = alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=int(14 * scale),
+                                                        labelPadding=6 * scale))
     lo, hi = float(long["v"].min()), float(long["v"].max())
     pad = max(hi - lo, 1.0)
     y = alt.Y("v:Q", title=None, axis=alt.Axis(tickCount=4),  # headroom for the last value's label
@@ -248,14 +285,14 @@ def trend_chart(trend: pd.DataFrame, view: str, *, height_px: int, scale: float 
     line = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=60 * scale), strokeWidth=4 * scale).encode(
         x=x, y=y, color=colour)
     last = long[long["day"] == day.iat[-1]]
-    text = alt.Chart(last).mark_text(align="right", dx=-12 * scale, dy=-20 * scale, fontSize=20 * scale,
+    text = alt.Chart(last).mark_text(align="right", dx=-14 * scale, dy=-24 * scale, fontSize=32 * scale,
                                      fontWeight="bold").encode(x=x, y=y, text="label:N", color=colour)
-    fs = 15 * scale
+    fs = AXIS_LABEL_PX * scale
     return (alt.layer(line, text).properties(height=height_px, background="transparent")
             .configure(font=maps.CJK_FONT.strip('"'))
             .configure_axis(labelColor="#cbd5e1", titleColor="#94a3b8", gridColor="#1e293b", domainColor="#334155",
                             tickColor="#334155", labelFontSize=fs, titleFontSize=fs)
-            .configure_legend(labelColor="#e2e8f0", labelFontSize=fs, symbolSize=120 * scale)
+            .configure_legend(labelColor="#e2e8f0", labelFontSize=fs, symbolSize=200 * scale, symbolStrokeWidth=4 * scale)
             .configure_view(stroke=None))
 
 
@@ -274,5 +311,5 @@ def unlocated_html(n_unlocated: int, n_located: int, height_px: int) -> str:
     if n_located:
         return note
     return (f'<div data-testid="fx-map-placeholder" style="height:{height_px}px;display:flex;align-items:center;'
-            f'justify-content:center;text-align:center;color:#94a3b8;font-size:1.3vw;border:0.15vw dashed #334155;'
+            f'justify-content:center;text-align:center;color:#94a3b8;font-size:1.6vw;border:0.15vw dashed #334155;'
             f'border-radius:0.5vw;padding:0 3vw;">{esc(t("map.nothing_located"))}</div>{note}')

@@ -5,7 +5,7 @@ ZH = {
     "vol.avail.none": "未登记",
     "page.volunteers": "志愿者调度",
     "page.errands": "代买代办",
-    "norms.field.max_consecutive_days": "每人最多连续服务天数",
+    "norms.field.max_consecutive_days": "每人最多连续服务天数（天）",
     "norms.field.volunteers_count_for": "计入在岗力量的志愿者任务（当天派岗即计入任务所在社区）",
     "norms.field.fatigue_policy": "超过每日时长或连续天数时",
     "vol.title": "志愿者调度",

@@ -87,7 +87,7 @@ ZH = {
     "wi.save": "保存",
     "wi.save_new": "另存为新情景",
     "wi.saved": "已保存情景「{name}」。",
-    "wi.read_only": "指挥长和调度员可以推演和查看；保存情景需要研判员或系统管理员。",
+    "wi.read_only": "情景由研判员和指挥长保存；调度员可在此推演、载入、比较和导出情景，并把情景中的调动转为实际调配。",
     "wi.none_saved": "还没有保存的情景。",
     "wi.pick_saved": "已保存的情景",
     "wi.saved_fmt": "{name} · {author} · {n} 项变化 · {when}",
@@ -107,10 +107,10 @@ ZH = {
     "wi.batch.none": "本情景没有可转为实际调配的人员调动（新增的假设人员不能实际调配）。",
     "wi.batch.count": "本情景共调动 **{n}** 名现有人员（另有 {added} 名假设新增人员不计入）。",
     "wi.batch.needs_coordinator": "转为实际调配需要调度员权限。请先保存情景，再请调度员载入该情景并确认调配。",
-    "wi.batch.reason": "调配原因",
-    "wi.batch.override": "如调出社区将出现缺口，请填写理由",
+    "wi.batch.reason": "调配原因（必填）",
+    "wi.batch.override": "如调出社区将出现缺口，请填写理由（出现缺口时必填）",
     "wi.batch.go": "确认调配 {n} 人",
-    "wi.batch.done": "已调配 {n} 人（批次 {batch}）。",
+    "wi.batch.done": "已调配 {n} 人（{when} 的调配），可在“人员调配”页撤销。",
 }
 
 EN = {
@@ -200,7 +200,7 @@ EN = {
     "wi.save": "Save",
     "wi.save_new": "Save as new",
     "wi.saved": "Scenario \"{name}\" saved.",
-    "wi.read_only": "Leaders and coordinators can explore and view; saving needs a planner or an admin.",
+    "wi.read_only": "Planners and leaders save scenarios; a coordinator explores, loads, compares and exports them here and turns a scenario's moves into real moves.",
     "wi.none_saved": "No saved scenarios yet.",
     "wi.pick_saved": "Saved scenarios",
     "wi.saved_fmt": "{name} · {author} · {n} changes · {when}",
@@ -220,8 +220,8 @@ EN = {
     "wi.batch.none": "This scenario moves no existing people (assumed new cadres cannot be moved for real).",
     "wi.batch.count": "This scenario moves **{n}** existing people ({added} assumed new cadres are left out).",
     "wi.batch.needs_coordinator": "Making it real needs a coordinator. Save the scenario and ask a coordinator to load it and confirm the moves.",
-    "wi.batch.reason": "Reason for the moves",
-    "wi.batch.override": "If an origin community would go short, give the reason",
+    "wi.batch.reason": "Reason for the moves (required)",
+    "wi.batch.override": "If an origin community would go short, give the reason (then required)",
     "wi.batch.go": "Confirm moving {n} people",
-    "wi.batch.done": "{n} people moved (batch {batch}).",
+    "wi.batch.done": "Moved {n} people (the moves of {when}); undo them on the Reassign page.",
 }

@@ -3,28 +3,108 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import streamlit as st
 
 from dashboard.i18n import t
 
+# --- numbers: one way to write them (thousands separated, the unit from the catalogue) ------------
+
 
 def fmt_int(n: float | int) -> str:
+    """A whole number with thousands separated: 1,242 (both languages; a minus sign only when negative)."""
     return f"{int(round(n)):,}"
+
+
+def fmt_count(n: float | int, unit_key: str) -> str:
+    """A count with its unit: "1,242 个" in Chinese, "1,242" where English needs no word ("unit.communities")."""
+    return f"{fmt_int(n)} {t(unit_key)}".strip()
 
 
 def fmt_people(n: float | int) -> str:
     """A headcount with its unit, e.g. "9,132 人" / "9,132 people"."""
-    return f"{fmt_int(n)} {t('unit.people')}".strip()
+    return fmt_count(n, "unit.people")
 
 
-def demo_banner(show: bool) -> None:
+def fmt_change(before: float | int, after: float | int, unit_key: str | None = None) -> str:
+    """Before → after, the unit once: "1,242 → 1,238 个" (no unit: "1,242 → 1,238")."""
+    return f"{fmt_int(before)} → {fmt_count(after, unit_key) if unit_key else fmt_int(after)}"
+
+
+def with_unit(label: str, unit_key: str) -> str:
+    """A label carrying the unit ("总缺口（人）", "Total shortage (people)"); the label alone where the
+    language needs no unit word."""
+    unit = t(unit_key)
+    return t("punct.paren", text=label, inner=unit) if unit else label
+
+
+def metric_delta(change: float | int, unit_key: str, *, good: str = "down") -> dict[str, Any]:
+    """``st.metric`` keyword arguments for a change: the arrow carries the sign ("↓ 970 人", never
+    "↓ -970 人"), green when the change is for the better (``good``: "down" or "up"), grey at nought."""
+    n = int(round(change))
+    if n == 0:
+        return {"delta": fmt_count(0, unit_key), "delta_color": "off", "delta_arrow": "off"}
+    better = (n < 0) == (good == "down")
+    return {"delta": fmt_count(abs(n), unit_key), "delta_arrow": "down" if n < 0 else "up",
+            "delta_color": "green" if better else "red"}
+
+
+def joined(items: Iterable[str]) -> str:
+    """Words as one list in the reader's language: 驾驶、医护 / driving, medical."""
+    return t("punct.list_sep").join(items)
+
+
+def with_paren(text: str, inner: str) -> str:
+    """"北泰宁社区（大智街道）" / "Beitaining (Dazhi)": the bracket of the reader's language."""
+    return t("punct.paren", text=text, inner=inner)
+
+
+# --- Streamlit's own chrome ---------------------------------------------------------------------
+
+
+def choose() -> str:
+    """The placeholder of a selectbox (Streamlit's own says "Choose an option")."""
+    return t("ui.choose")
+
+
+def choose_many() -> str:
+    """The placeholder of a multiselect with no "all" meaning (Streamlit's own says "Choose options")."""
+    return t("ui.choose_many")
+
+
+#: Streamlit's upload box cannot be translated (its button says "Upload", its note "200MB per file •
+#: CSV, XLSX"): the note is hidden, the button's English word replaced by ours, and our own
+#: instructions stand above the box. Selectors are Streamlit 1.67's test ids.
+_UPLOAD_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button * {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button::after {{ content: "{button}"; font-size: 15px; }}
+</style>"""
+
+
+def file_uploader(label: str, types: Sequence[str], *, key: str, help: str | None = None) -> Any:
+    """``st.file_uploader`` with Chinese (or English) instructions in place of Streamlit's English ones."""
+    size = int(st.get_option("server.maxUploadSize"))
+    kinds = joined(x.upper() if x != "geojson" else "GeoJSON" for x in types)
+    button = t("ui.upload.button")
+    st.html(_UPLOAD_CSS.format(button=button.replace('"', "")))
+    up = st.file_uploader(label, type=list(types), key=key, help=help)
+    st.markdown(f'<div data-testid="fx-upload-hint" style="font-size:14px;color:#475569;margin-top:-8px;">'
+                f'{html.escape(t("ui.upload.hint", button=button, size=size, types=kinds))}</div>', unsafe_allow_html=True)
+    return up
+
+
+def demo_banner(show: bool, scope: str | None = None) -> None:
+    """The demo notice, naming the area the demo was drawn on (the district's or the city's name)."""
     if show:
+        note = t("maps15.demo_note", scope=scope) if scope else t("app.demo_note")
         st.markdown(
             f'<div data-testid="fx-demo-banner" style="background:#fff4e5;border-left:6px solid #f59e0b;'
             f'padding:6px 12px;margin-bottom:8px;border-radius:4px;font-size:15px;">'
-            f'<b>{html.escape(t("app.demo_badge"))}</b> · {html.escape(t("app.demo_note"))}</div>',
+            f'<b>{html.escape(t("app.demo_badge"))}</b> · {html.escape(note)}</div>',
             unsafe_allow_html=True,
         )
 

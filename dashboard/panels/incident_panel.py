@@ -18,6 +18,7 @@ from core.services import incidents as incident_service
 from dashboard import cache, state_keys
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import label, t
+from dashboard.panels.components import choose, with_paren
 
 
 def flash() -> None:
@@ -78,15 +79,15 @@ def _actions_form(actor: Actor, row: pd.Series, actions: list[str]) -> None:
         person: Any = None
         if "triage" in actions:
             sev = st.selectbox(t("inc.new_severity"), [s.value for s in Severity],
-                               index=[s.value for s in Severity].index(row["severity"]),
+                               index=[s.value for s in Severity].index(row["severity"]), placeholder=choose(),
                                format_func=lambda s: label("severity", s), key=f"{key}_sev")
         if "dispatch" in actions:
             people = cache.dispatch_options(int(row["community_id"]))
             opts = [None, *people["id"].astype(int).tolist()]
-            names = dict(zip(people["id"].astype(int), people["name"] + "（" + people["kind"].map(
-                lambda k: label("kind", k)) + "）", strict=True))
+            names = {int(i): with_paren(n, label("kind", k))
+                     for i, n, k in zip(people["id"], people["name"], people["kind"], strict=True)}
             c1, c2 = st.columns(2)
-            person = c1.selectbox(t("inc.assignee_staff"), opts, key=f"{key}_person",
+            person = c1.selectbox(t("inc.assignee_staff"), opts, key=f"{key}_person", placeholder=choose(),
                                   format_func=lambda i: t("inc.assignee_none") if i is None else names[i])
             team = c2.text_input(t("inc.assignee_team"), key=f"{key}_team", max_chars=100)
         note = st.text_input(t("inc.note"), key=f"{key}_note", max_chars=500)
@@ -115,12 +116,13 @@ def report_form(actor: Actor) -> None:
     comms = comms[[actor.in_scope(s) for s in comms["street_code"]]]
     with st.expander(t("inc.report"), icon="📝"), st.form("inc_report", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
-        names = dict(zip(comms["id"].astype(int), comms["name"] + "（" + comms["street"] + "）", strict=True))
-        cid = c1.selectbox(t("inc.report.community"), list(names), format_func=names.__getitem__, key="inc_r_comm")
+        names = {int(i): with_paren(n, s) for i, n, s in zip(comms["id"], comms["name"], comms["street"], strict=True)}
+        cid = c1.selectbox(t("inc.report.community"), list(names), format_func=names.__getitem__, key="inc_r_comm",
+                           placeholder=choose())
         type_ = c2.selectbox(t("inc.filter.type"), [x.value for x in IncidentType], key="inc_r_type",
-                             format_func=lambda x: label("itype", x))
+                             format_func=lambda x: label("itype", x), placeholder=choose())
         sev = c3.selectbox(t("inc.filter.severity"), [s.value for s in Severity], key="inc_r_sev",
-                           format_func=lambda s: label("severity", s))
+                           format_func=lambda s: label("severity", s), placeholder=choose())
         place = st.text_input(t("inc.report.place"), key="inc_r_place", max_chars=200)
         desc = st.text_area(t("inc.report.description"), key="inc_r_desc", max_chars=500, height=80)
         if st.form_submit_button(t("inc.report.submit"), type="primary", key="inc_r_submit"):
@@ -149,9 +151,10 @@ def rules_editor(actor: Actor) -> None:
         with st.form("inc_rule"):
             c1, c2, c3 = st.columns(3)
             type_ = c1.selectbox(t("inc.col.type"), [ANY_TYPE, *[x.value for x in IncidentType]], key="inc_rule_type",
+                                 placeholder=choose(),
                                  format_func=lambda x: t("inc.rules.any") if x == ANY_TYPE else label("itype", x))
             sev = c2.selectbox(t("inc.col.severity"), [s.value for s in Severity], key="inc_rule_sev",
-                               format_func=lambda s: label("severity", s))
+                               format_func=lambda s: label("severity", s), placeholder=choose())
             hours = c3.number_input(t("inc.with_unit", label=t("inc.col.hours"), unit=t("unit.hours")), 0.25, 336.0, 24.0, 0.5,
                                     key="inc_rule_hours")
             if st.form_submit_button(t("inc.rules.save"), key="inc_rule_save"):

@@ -20,7 +20,7 @@ from dashboard import cache, state_keys
 from dashboard.builders.volunteer_maps import hours_chart, task_label
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import TABLES, current_lang, t
-from dashboard.panels.components import fmt_int
+from dashboard.panels.components import choose, choose_many, fmt_int, joined, with_paren
 
 WRITERS = volunteer_tasks.WRITE_ROLES
 
@@ -36,8 +36,7 @@ def _done(msg: str) -> None:
 
 def issue_line(issues: list[Issue]) -> str:
     """The issues of one person, as one line in the reader's language."""
-    sep = "；" if current_lang() == "zh" else "; "
-    return sep.join(issue_text(i, current_lang(), TABLES) for i in issues)
+    return t("punct.clause_sep").join(issue_text(i, current_lang(), TABLES) for i in issues)
 
 
 def _error(exc: FangxianError) -> None:
@@ -61,8 +60,7 @@ def skills_text(skills: pd.Series) -> pd.Series:
     parts = skills.fillna("").astype(str).str.split(",").explode()
     parts = parts[parts != ""]
     words = parts.map({c: _word("skill", c) for c in parts.unique()}) if len(parts) else parts
-    sep = "、" if current_lang() == "zh" else ", "
-    return words.groupby(level=0).agg(sep.join).reindex(skills.index).fillna("")
+    return words.groupby(level=0).agg(joined).reindex(skills.index).fillna("")
 
 
 def type_text(kind: pd.Series, volunteer_type: pd.Series) -> pd.Series:
@@ -102,10 +100,10 @@ def tasks_tab(actor: Actor, view: Any) -> None:
     tasks = view.tasks
     c = st.columns([2, 2, 1])
     types = c[0].multiselect(t("vol.filter.type"), list(TASK_TYPES), format_func=task_label, key="vol_types",
-                             placeholder=t("vol.filter.all"))
+                             placeholder=t("vol.filter.all"), select_all=False)
     streets = dict(zip(tasks["street_code"], tasks["street"], strict=False))
     chosen = c[1].multiselect(t("col.street"), sorted(streets), format_func=streets.__getitem__, key="vol_streets",
-                              placeholder=t("vol.filter.all"))
+                              placeholder=t("vol.filter.all"), select_all=False)
     only_short = c[2].checkbox(t("vol.filter.short"), key="vol_short")
     keep = pd.Series(True, index=tasks.index)
     if types:
@@ -123,7 +121,7 @@ def tasks_tab(actor: Actor, view: Any) -> None:
                       + shown["title"].astype(str) + " · " + shown["community"].astype(str) + " · " + _window(shown),
                       strict=True))
     tid = st.selectbox(t("vol.task.pick"), list(labels), format_func=labels.__getitem__,
-                       key=state_keys.VOLUNTEER_TASK)
+                       key=state_keys.VOLUNTEER_TASK, placeholder=choose())
     task_panel(actor, view, shown[shown["id"] == tid].iloc[0])
 
 
@@ -174,7 +172,7 @@ def _assign_form(actor: Actor, task: pd.Series) -> None:
     st.markdown(f"**{t('vol.assign.title')}**")
     st.caption(t("vol.assign.caption", ok=fmt_int(len(ok)), blocked=fmt_int(int(cand["blocked"].sum()))))
     picked = st.multiselect(t("vol.assign.pick"), list(labels), format_func=labels.__getitem__,
-                            key=state_keys.VOLUNTEER_PICK, placeholder=t("vol.assign.placeholder"))
+                            key=state_keys.VOLUNTEER_PICK, placeholder=t("vol.assign.placeholder"), select_all=False)
     warned = ok[ok["staff_id"].isin(picked) & ok["warned"]]
     for issues in warned["issues"]:
         st.warning(issue_line(issues), icon="⚠️")
@@ -194,7 +192,8 @@ def _clock_form(actor: Actor, on_task: pd.DataFrame) -> None:
     with st.expander(t("vol.clock.title"), expanded=False):
         names = dict(zip(on_task["id"].astype(int), on_task["staff_code"] + " " + on_task["staff_name"].astype(str),
                          strict=True))
-        ids = st.multiselect(t("vol.clock.pick"), list(names), format_func=names.__getitem__, key="vol_clock_ids")
+        ids = st.multiselect(t("vol.clock.pick"), list(names), format_func=names.__getitem__, key="vol_clock_ids",
+                             placeholder=choose_many(), select_all=False)
         c = st.columns(2)
         for col, out, key in ((c[0], False, "vol_in"), (c[1], True, "vol_out")):
             if col.button(t("vol.clock.out" if out else "vol.clock.in"), key=key, disabled=not ids, width="stretch"):
@@ -211,17 +210,20 @@ def new_task_form(actor: Actor, view: Any) -> None:
     if not actor.has(*WRITERS):
         return
     with st.expander(t("vol.new.title"), expanded=False):
-        type_ = st.selectbox(t("vol.col.type"), list(TASK_TYPES), format_func=task_label, key="vol_new_type")
+        type_ = st.selectbox(t("vol.col.type"), list(TASK_TYPES), format_func=task_label, key="vol_new_type",
+                             placeholder=choose())
         cps = cache.active_checkpoints()
         comms = view.communities.sort_values("code")
         with st.form("vol_new_task"):
             if type_ == "checkpoint":
                 opts = dict(zip(cps["id"].astype(int), cps["name"] + " · " + cps["community"], strict=True))
-                place = st.selectbox(t("vol.new.checkpoint"), list(opts), format_func=opts.__getitem__, key="vol_new_cp")
+                place = st.selectbox(t("vol.new.checkpoint"), list(opts), format_func=opts.__getitem__, key="vol_new_cp",
+                                     placeholder=choose())
             else:
-                opts = dict(zip(comms["community_id"].astype(int), comms["name"] + "（" + comms["street"] + "）",
-                                strict=True))
-                place = st.selectbox(t("col.community"), list(opts), format_func=opts.__getitem__, key="vol_new_comm")
+                opts = {int(i): with_paren(n, s)
+                        for i, n, s in zip(comms["community_id"], comms["name"], comms["street"], strict=True)}
+                place = st.selectbox(t("col.community"), list(opts), format_func=opts.__getitem__, key="vol_new_comm",
+                                     placeholder=choose())
             c = st.columns(4)
             day = c[0].date_input(t("vol.new.day"), value=view.today, key="vol_new_day")
             start = c[1].time_input(t("vol.new.start"), value=dt.time(min(view.now.hour + 1, 20)), key="vol_new_start")
@@ -271,7 +273,7 @@ def registry_tab(actor: Actor, view: Any) -> None:
     c = st.columns([2, 2, 2])
     kinds = {"volunteer": t("kind.volunteer"), "party_member": t("kind.party_member")}
     kind = c[0].multiselect(t("vol.filter.kind"), list(kinds), format_func=kinds.__getitem__, key="vol_reg_kind",
-                            placeholder=t("vol.filter.all"))
+                            placeholder=t("vol.filter.all"), select_all=False)
     skill = c[1].text_input(t("vol.filter.skill"), key="vol_reg_skill", placeholder=t("vol.filter.skill_hint"))
     comm = c[2].text_input(t("vol.filter.community"), key="vol_reg_comm")
     keep = pd.Series(True, index=p.index)
@@ -297,8 +299,10 @@ def registry_tab(actor: Actor, view: Any) -> None:
         opts = dict(zip(shown["staff_id"].astype(int).head(500), (shown["code"] + " " + shown["staff_name"].astype(str)).head(500),
                         strict=True))
         with st.form("vol_avail"):
-            sid = st.selectbox(t("vol.col.person"), list(opts), format_func=opts.__getitem__, key="vol_av_sid")
+            sid = st.selectbox(t("vol.col.person"), list(opts), format_func=opts.__getitem__, key="vol_av_sid",
+                               placeholder=choose())
             days = st.multiselect(t("vol.avail.days"), list(range(7)), default=list(range(7)),
+                                  placeholder=choose_many(), select_all=False,
                                   format_func=lambda d: t(f"vol.wd.{d}"), key="vol_av_days")
             c2 = st.columns(2)
             h0 = c2[0].number_input(t("vol.avail.from"), 0, 23, 8, key="vol_av_from")

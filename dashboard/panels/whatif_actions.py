@@ -15,11 +15,21 @@ from core.model.actor import Actor
 from core.model.errors import FangxianError
 from core.model.scenarios.evaluation import LIVE, Scenario, real_moves
 from core.model.scenarios.file_format import change_from_dict, change_to_dict, dumps, loads
+from core.services import clock
+from core.services.scenario_store import ROLES as SCENARIO_ROLES
 from core.services.scenario_store import copy_scenario, delete_scenario, save_scenario
 from core.services.uow import UnitOfWork
 from core.services.whatif import handover_records, to_batch
 from dashboard import cache, feedback, state_keys
 from dashboard.i18n import t
+from dashboard.panels.components import (
+    choose,
+    choose_many,
+    file_uploader,
+    fmt_count,
+    fmt_int,
+    with_paren,
+)
 
 DRAFT_KEY, NAME_KEY = state_keys.WHATIF_DRAFT, state_keys.WHATIF_NAME
 FLASH_KEY, ERROR_KEY = state_keys.WHATIF_FLASH, state_keys.WHATIF_ERROR
@@ -110,35 +120,38 @@ def render(actor: Actor, scenario: Scenario, res: Any) -> None:
 
 
 def _saved_tab(actor: Actor, scenario: Scenario, saved: pd.DataFrame) -> None:
-    can_write = actor.has("planner", "admin")
-    c = st.columns([1, 1, 3], vertical_alignment="bottom")
-    if c[0].button(t("wi.save"), key="wi_save", type="primary", icon="💾", disabled=not can_write):
-        sid = _write(lambda uow: save_scenario(uow, actor, scenario), "wi.saved", name=scenario.name)
-        if sid:
-            st.session_state[DRAFT_KEY]["id"] = sid
-        st.rerun()
-    if c[1].button(t("wi.save_new"), key="wi_save_new", icon="🆕", disabled=not can_write):
-        sid = _write(lambda uow: save_scenario(uow, actor, dataclasses.replace(scenario, id=None)), "wi.saved",
-                     name=scenario.name)
-        if sid:
-            st.session_state[DRAFT_KEY]["id"] = sid
-        st.rerun()
-    if not can_write:
-        c[2].caption(t("wi.read_only"))
+    # who keeps scenarios is core's rule (planners and leaders, DESIGN.md's 研判 users, and admins): the
+    # others are not offered the buttons at all, they load, compare and export
+    can_write = actor.has(*SCENARIO_ROLES)
+    if can_write:
+        c = st.columns([1, 1, 3], vertical_alignment="bottom")
+        if c[0].button(t("wi.save"), key="wi_save", type="primary", icon="💾"):
+            sid = _write(lambda uow: save_scenario(uow, actor, scenario), "wi.saved", name=scenario.name)
+            if sid:
+                st.session_state[DRAFT_KEY]["id"] = sid
+            st.rerun()
+        if c[1].button(t("wi.save_new"), key="wi_save_new", icon="🆕"):
+            sid = _write(lambda uow: save_scenario(uow, actor, dataclasses.replace(scenario, id=None)), "wi.saved",
+                         name=scenario.name)
+            if sid:
+                st.session_state[DRAFT_KEY]["id"] = sid
+            st.rerun()
+    else:
+        st.caption(t("wi.read_only"))
     if saved.empty:
         st.info(t("wi.none_saved"))
         return
     ids = saved["id"].tolist()
     row = saved.set_index("id")
-    st.selectbox(t("wi.pick_saved"), ids, key=PICK_KEY, format_func=lambda i: t(
+    st.selectbox(t("wi.pick_saved"), ids, key=PICK_KEY, placeholder=choose(), format_func=lambda i: t(
         "wi.saved_fmt", name=row.loc[i, "name"], author=row.loc[i, "author"], n=int(row.loc[i, "n_changes"]),
         when=pd.Timestamp(row.loc[i, "updated_at"]).strftime("%m-%d %H:%M")))
     b = st.columns(3)
     b[0].button(t("wi.load"), key="wi_load", icon="📂", on_click=_load)
-    if b[1].button(t("wi.copy"), key="wi_copy", icon="📋", disabled=not can_write):
+    if can_write and b[1].button(t("wi.copy"), key="wi_copy", icon="📋"):
         _write(lambda uow: copy_scenario(uow, actor, st.session_state[PICK_KEY]), "wi.copied")
         st.rerun()
-    if b[2].button(t("wi.delete"), key="wi_delete", icon="🗑️", disabled=not can_write):
+    if can_write and b[2].button(t("wi.delete"), key="wi_delete", icon="🗑️"):
         _write(lambda uow: delete_scenario(uow, actor, st.session_state[PICK_KEY]), "wi.deleted")
         st.rerun()
 
@@ -150,18 +163,18 @@ def _compare_tab(res: Any, saved: pd.DataFrame) -> None:
     ids = saved["id"].tolist()
     names = dict(zip(saved["id"], saved["name"], strict=True))
     picked = st.multiselect(t("wi.compare.pick"), ids, max_selections=2, key="wi_compare",
-                            format_func=names.__getitem__, default=ids[:2])
-    units = [t(u) for u in KPI_UNITS]
+                            format_func=names.__getitem__, default=ids[:2], placeholder=choose_many(), select_all=False)
     cols: dict[str, list[str]] = {t("wi.compare.kpi"): [t(f"wi.kpi.{k}") for k in KPI_KEYS],
-                                  t("wi.map.today"): [f"{res.kpi(k)['before']:,} {u}" for k, u in zip(KPI_KEYS, units, strict=True)]}
+                                  t("wi.map.today"): [fmt_count(res.kpi(k)["before"], u)
+                                                      for k, u in zip(KPI_KEYS, KPI_UNITS, strict=True)]}
     for sid in picked:
         try:
             other = cache.whatif_result(dumps(cache.saved_scenario(sid)))  # type: ignore[arg-type]
         except FangxianError as exc:
             feedback.show_error(exc)
             continue
-        cols[names[sid]] = [f"{other.kpi(k)['after']:,} {u}（{other.kpi(k)['delta']:+,}）"  # type: ignore[attr-defined]
-                            for k, u in zip(KPI_KEYS, units, strict=True)]
+        cols[names[sid]] = [with_paren(fmt_count(other.kpi(k)["after"], u), f"{other.kpi(k)['delta']:+,}")  # type: ignore[attr-defined]
+                            for k, u in zip(KPI_KEYS, KPI_UNITS, strict=True)]
     st.dataframe(pd.DataFrame(cols), hide_index=True, width="stretch")
 
 
@@ -173,7 +186,7 @@ def _file_tab(scenario: Scenario) -> None:
         return
     st.download_button(t("wi.export"), text.encode("utf-8"), file_name=f"{scenario.name}.json",
                        mime="application/json", key="wi_export", icon="⬇️")
-    up = st.file_uploader(t("wi.import"), type=["json"], key="wi_import", help=t("wi.import_help"))
+    up = file_uploader(t("wi.import"), ["json"], key="wi_import", help=t("wi.import_help"))
     if up is not None and st.session_state.get(IMPORTED_KEY) != up.file_id:
         st.session_state[IMPORTED_KEY] = up.file_id
         try:
@@ -197,13 +210,13 @@ def _batch_tab(actor: Actor, res: Any) -> None:
         feedback.show_error(exc)
         return
     st.session_state[SEEN_KEY] = shown
-    st.markdown(t("wi.batch.count", n=len(moves), added=len(res.added)))
+    st.markdown(t("wi.batch.count", n=fmt_int(len(moves)), added=fmt_int(len(res.added))))
     if not actor.has("coordinator", "admin"):
         st.warning(t("wi.batch.needs_coordinator"))
         return
     reason = st.text_input(t("wi.batch.reason"), key="wi_batch_reason")
     override = st.text_input(t("wi.batch.override"), key="wi_batch_override")
-    if st.button(t("wi.batch.go", n=len(moves)), key="wi_batch_go", type="primary", disabled=not reason.strip()):
+    if st.button(t("wi.batch.go", n=fmt_int(len(moves))), key="wi_batch_go", type="primary", disabled=not reason.strip()):
         try:
             with cache.write() as uow:
                 # the versions and origins of the moves the user saw when they clicked
@@ -214,4 +227,4 @@ def _batch_tab(actor: Actor, res: Any) -> None:
             st.rerun()
         else:
             st.session_state.pop(SEEN_KEY, None)
-            feedback.finish_write(FLASH_KEY, t("wi.batch.done", n=done.moved, batch=done.batch_id))
+            feedback.finish_write(FLASH_KEY, t("wi.batch.done", n=fmt_int(done.moved), when=f"{clock.wall_now():%H:%M}"))

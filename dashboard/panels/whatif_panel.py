@@ -19,6 +19,7 @@ from core.model.scenarios.changes import (
     SetRisk,
 )
 from dashboard.i18n import label, t
+from dashboard.panels.components import choose, joined
 
 PICKER_KINDS = ("set_risk", "add_cadres", "off_duty", "norms", "checkpoints", "counts", "apply_plan")
 SHIFT_HOURS = (4, 6, 8, 12, 24)
@@ -31,7 +32,7 @@ class Names:
     units: dict[str, str]
 
     def comm(self, codes: Any) -> str:
-        return "、".join(self.communities.get(c, c) for c in codes)
+        return joined(self.communities.get(c, c) for c in codes)
 
 
 def names_of(base: Any) -> Names:
@@ -47,7 +48,7 @@ def describe(ch: Any, n: Names) -> str:
     """One line per change, in the UI language, with units."""
     if isinstance(ch, SetRisk):
         where = t("wi.d.street", street=n.streets.get(ch.street, ch.street)) if ch.street else ""
-        where += ("、" if where and ch.communities else "") + n.comm(ch.communities)
+        where += (t("punct.list_sep") if where and ch.communities else "") + n.comm(ch.communities)
         return t("wi.d.set_risk", where=where, level=label("risk", ch.level))
     if isinstance(ch, Checkpoints):
         return t("wi.d.checkpoints", name=n.comm([ch.community]), delta=f"{ch.delta:+d}")
@@ -74,8 +75,8 @@ def describe(ch: Any, n: Names) -> str:
             if k == "risk_multiplier":
                 parts += [t("wi.d.mult", level=label("risk", r), x=f"{x:g}") for r, x in v.items()]
             else:
-                parts.append(f"{t(f'wi.param.{k}')} = {v:g}")
-        return t("wi.d.norms", what="；".join(parts))
+                parts.append(f"{t(f'norms.term.{k}')} = {v:g}")  # every norm term has its name in core's catalogue
+        return t("wi.d.norms", what=t("punct.clause_sep").join(parts))
     if isinstance(ch, MoveStaff):
         return t("wi.d.move", n=len(ch.staff), name=n.comm([ch.to]))
     if isinstance(ch, ApplyPlan):
@@ -91,23 +92,24 @@ def change_form(kind: str, n: Names) -> Any | None:
         if kind == "set_risk":
             level = st.segmented_control(t("col.risk_level"), ["low", "medium", "high"], default="high",
                                          format_func=lambda r: label("risk", r), key="wi_f_level")
-            street = st.selectbox(t("wi.f.street"), [""] + list(n.streets), key="wi_f_risk_street",
+            street = st.selectbox(t("wi.f.street"), [""] + list(n.streets), key="wi_f_risk_street", placeholder=choose(),
                                   format_func=lambda s: n.streets.get(s, t("wi.f.none")))
             comms = st.multiselect(t("wi.f.communities"), list(n.communities), format_func=comm_fmt,
-                                   key="wi_f_risk_comms", placeholder=t("wi.f.pick"))
+                                   key="wi_f_risk_comms", placeholder=t("wi.f.pick"), select_all=False)
             ch = SetRisk(level or "high", communities=tuple(comms), street=street or None)
         elif kind == "add_cadres":
-            unit = st.selectbox(t("wi.f.unit"), list(n.units), format_func=n.units.__getitem__, key="wi_f_unit")
+            unit = st.selectbox(t("wi.f.unit"), list(n.units), format_func=n.units.__getitem__, key="wi_f_unit",
+                                placeholder=choose())
             num = st.slider(t("wi.f.n"), 10, 1000, 200, step=10, key="wi_f_n", format=f"%d {t('unit.people')}")
             comms = st.multiselect(t("wi.f.place_in"), list(n.communities), format_func=comm_fmt, key="wi_f_place",
-                                   placeholder=t("wi.f.worst"))
+                                   placeholder=t("wi.f.worst"), select_all=False)
             ch = AddCadres(unit, int(num), communities=tuple(comms))
         elif kind == "off_duty":
             share = st.slider(t("wi.f.share"), 0, 50, 10, key="wi_f_share", format="%d %%")
-            street = st.selectbox(t("wi.f.street"), [""] + list(n.streets), key="wi_f_off_street",
+            street = st.selectbox(t("wi.f.street"), [""] + list(n.streets), key="wi_f_off_street", placeholder=choose(),
                                   format_func=lambda s: n.streets.get(s, t("wi.f.all_streets")))
             staff_kind = st.selectbox(t("wi.f.kind"), ["", "cadre", "community_worker", "grid_member", "party_member",
-                                                       "property_staff"], key="wi_f_kind",
+                                                       "property_staff"], key="wi_f_kind", placeholder=choose(),
                                       format_func=lambda k: label("kind", k) if k else t("wi.f.all_kinds"))
             ch = OffDuty(share=share / 100, street=street or None, staff_kind=staff_kind or None)
         elif kind == "norms":
@@ -123,11 +125,13 @@ def change_form(kind: str, n: Names) -> Any | None:
                 params["risk_multiplier"] = {"high": float(high)}
             ch = NormChange(params=params, shift_hours=None if hours == 8 else float(hours))
         elif kind == "checkpoints":
-            comm = st.selectbox(t("wi.f.community"), list(n.communities), format_func=comm_fmt, key="wi_f_cp_comm")
+            comm = st.selectbox(t("wi.f.community"), list(n.communities), format_func=comm_fmt, key="wi_f_cp_comm",
+                                placeholder=choose())
             delta = st.slider(t("wi.f.cp_delta"), -10, 10, 2, key="wi_f_cp_delta", format=f"%+d {t('unit.communities')}")
             ch = Checkpoints(comm, int(delta))
         elif kind == "counts":
-            comm = st.selectbox(t("wi.f.community"), list(n.communities), format_func=comm_fmt, key="wi_f_ct_comm")
+            comm = st.selectbox(t("wi.f.community"), list(n.communities), format_func=comm_fmt, key="wi_f_ct_comm",
+                                placeholder=choose())
             field = st.segmented_control(t("wi.f.field"), ["isolated_households", "vulnerable_residents"],
                                          default="isolated_households", key="wi_f_field",
                                          format_func=lambda f: t(f"wi.field.{f}"))

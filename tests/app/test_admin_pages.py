@@ -95,3 +95,29 @@ def test_an_admin_sees_open_sessions_and_ends_those_of_an_account(app, demo_sqli
         row = s.get(AuthSession, other["session_id"])
         assert row.end_reason == "revoked" and row.ended_at is not None
     assert "coordinator" not in set(table("最近活动")["账号"])
+
+
+def test_a_refused_file_is_named_with_its_row_and_column(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="clerk")
+    at.run()
+    at.switch_page(IMPORT_PAGE).run()
+    bad = (FIXTURES / "communities_bad.csv").read_bytes()
+    at.file_uploader(key="imp_file").set_value(("江岸区社区_有误.csv", bad, "text/csv")).run()
+    at.button(key="imp_check").click().run()
+    assert not at.exception
+    assert "文件“江岸区社区_有误.csv”被整份拒收" in at.error[0].value
+    problems = at.dataframe[-1].value
+    assert list(problems.columns)[:3] == ["文件", "行号", "列"]
+    assert set(problems["文件"]) == {"江岸区社区_有误.csv"}
+
+
+def test_a_file_that_cannot_be_imported_at_all_is_named_too(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user="clerk")
+    at.run()
+    at.switch_page(IMPORT_PAGE).run()
+    good = (FIXTURES / "communities_messy.csv").read_bytes()
+    at.file_uploader(key="imp_file").set_value(("社区.csv", good, "text/csv")).run()
+    at.button(key="imp_run").click().run()  # the demo database takes no district's real file
+    assert not at.exception
+    assert at.error[0].value.startswith("文件“社区.csv”未能导入：")
+    assert [md for md in at.markdown if "fx-upload-hint" in str(md.proto)]  # our words for Streamlit's upload box

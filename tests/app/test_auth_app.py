@@ -259,3 +259,14 @@ def test_no_demo_accounts_are_offered_outside_the_demo(app, empty_sqlite, monkey
     assert not any("demo1234" in c.value for c in at.caption)
     _login(at, "leader", "demo1234")
     assert at.error[0].value == "用户名或密码错误"
+
+
+def test_a_kiosk_url_may_ask_for_english(app) -> None:  # type: ignore[no-untyped-def]
+    at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.session_state["lang"] == "en"
+    from dashboard.i18n import t
+
+    assert "Roles: Wall screen" in _sidebar_text(at)  # the token is named 演示大屏 (data); the chrome is English

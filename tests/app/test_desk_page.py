@@ -50,7 +50,7 @@ def test_the_risk_tab_sets_a_level_and_cancels_a_scheduled_change(app: Callable[
     c = first(demo_sqlite, orm.Community, orm.Community.risk_level == "low")
     at = open_page(app, DESK, user="leader")
     assert at.title[0].value == "日常维护"
-    assert any(f"· {c.name} (" in o for o in at.selectbox(key="desk_risk_c").options)  # named, not numbered
+    assert any(f"· {c.name}（" in o for o in at.selectbox(key="desk_risk_c").options)  # named, not numbered
     at.selectbox(key="desk_risk_c").set_value(c.id)
     at.selectbox(key="desk_risk_level").set_value("high")
     at.text_input(key="desk_risk_reason").input("发现病例")

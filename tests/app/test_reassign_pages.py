@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -76,7 +77,9 @@ def test_moving_two_selected_cadres_then_undoing_the_batch(app, demo_sqlite) -> 
     at.button(key="ra_confirm").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("已调配 2 人" in s.value for s in at.success)
+    done = next(s.value for s in at.success if "已把 2 人调往" in s.value)
+    name = call(demo_sqlite, load_gaps).community.set_index("community_id").loc[target, "name"]
+    assert name in done and not re.search(r"[0-9a-f]{12}", done)  # the moves by place and time, not a batch id
     after = call(demo_sqlite, load_gaps).community.set_index("community_id").loc[target, "available"]
     assert after == before + 2
     [batch] = _batches(demo_sqlite)
@@ -85,7 +88,8 @@ def test_moving_two_selected_cadres_then_undoing_the_batch(app, demo_sqlite) -> 
     at.button(key="ra_undo").click()
     at.run()
     assert not at.exception
-    assert any("已撤销" in s.value for s in at.success)
+    undone = next(s.value for s in at.success if "已撤销" in s.value)
+    assert "（2 人）" in undone and not re.search(r"[0-9a-f]{12}", undone)
     [batch] = _batches(demo_sqlite)
     assert batch.undone_by == "coordinator"
     assert call(demo_sqlite, load_gaps).community.set_index("community_id").loc[target, "available"] == before
@@ -94,9 +98,13 @@ def test_moving_two_selected_cadres_then_undoing_the_batch(app, demo_sqlite) -> 
 def test_plan_page_shows_totals_and_arcs_and_accepts_the_whole_plan(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = _open(app, PLAN)
     assert at.title[0].value == "调配方案"
-    metrics = {m.label: m.value for m in at.metric}
-    assert "→" in metrics["总缺口"] and metrics["总缺口"].endswith("人")
-    assert metrics["总路程"].endswith("公里")
+    metrics = {m.label: m for m in at.metric}
+    shortage = metrics["总缺口（人）"]
+    before, after = (int(x.replace(",", "")) for x in shortage.value.split(" → "))
+    assert before > after and (before >= 1000) == ("," in shortage.value.split(" → ")[0])
+    # the arrow carries the sign: "↓ 970 人", never "↓ -970 人"
+    assert shortage.proto.delta == f"{before - after:,} 人" and not shortage.proto.delta.startswith("-")
+    assert metrics["总路程"].value.endswith("公里")
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     arcs = next(layer for layer in spec["layers"] if layer["id"] == "plan-arcs")
     assert arcs["@@type"] == "ArcLayer" and len(arcs["data"]) > 0
@@ -107,7 +115,7 @@ def test_plan_page_shows_totals_and_arcs_and_accepts_the_whole_plan(app, demo_sq
     at.button(key="plan_accept_all").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(f"已采纳 {n} 条" in s.value for s in at.success)
+    assert any(f"已采纳 {n} 条" in s.value and not re.search(r"[0-9a-f]{12}", s.value) for s in at.success)
     [batch] = _batches(demo_sqlite)
     assert (batch.kind, batch.moves, batch.actor) == ("plan", n, "coordinator")
 

@@ -123,6 +123,8 @@ def test_norms_page_is_for_admins_only(app) -> None:  # type: ignore[no-untyped-
 def test_admin_saves_a_new_norm_version_with_a_reason(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
     at = _open(app, NORMS, user="admin")
     assert at.title[0].value == "人员配置标准"
+    assert at.info[0].value == "当前在用：第 1 版，2026-09-30 起生效，系统设定。"
+    required_before = _gaps(demo_sqlite).community["required"].sum()
     at.number_input(key="norms_base_per_10k_residents").set_value(25.0)
     at.text_input(key="norms_reason").set_value("疫情升级，提高基数")
     at.button[0].click().run()  # the form's submit button
@@ -131,6 +133,27 @@ def test_admin_saves_a_new_norm_version_with_a_reason(app, demo_sqlite) -> None:
     hist = _norm_history(demo_sqlite)
     assert len(hist) == 2 and dict(hist["params"].iat[0])["base_per_10k_residents"] == 25.0
     assert hist["reason"].iat[0] == "疫情升级，提高基数"
+    # the banner names the new version at once (saved for the gap engine's today: the demo's own day)
+    assert hist["valid_from"].iat[0] == dt.date(2026, 11, 29)
+    assert at.info[0].value == "当前在用：第 2 版，2026-11-29 起生效，周管理员设定。"
+    assert _gaps(demo_sqlite).community["required"].sum() > required_before  # in force for today's gaps
+
+
+def test_the_norms_page_shows_whole_terms_as_integers_and_the_formula_of_the_gap_engine(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, NORMS, user="admin")
+    days = at.number_input(key="norms_max_consecutive_days")
+    assert days.value == 6 and isinstance(days.value, int) and days.proto.format == "%d"
+    assert at.number_input(key="norms_grid_members_per_grid").value == 1
+    assert at.number_input(key="norms_base_per_10k_residents").proto.format == "%.1f"
+    # every term of core.model.gaps' requirement is in the caption, the screening one included
+    assert "每人每日排查户数" in at.caption[0].value and "风险系数" in at.caption[0].value
+    history = at.dataframe[0].value
+    assert history["原因"].tolist() == ["初始规范（系统默认）"] and history["设定人"].tolist() == ["系统"]
+
+
+def test_the_first_norm_versions_reason_reads_in_english_too(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, NORMS, user="admin", lang="en")
+    assert at.dataframe[0].value["Reason"].tolist() == ["Initial norms (system default)"]
 
 
 def test_admin_without_a_reason_gets_a_chinese_error_and_no_new_version(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
@@ -171,3 +194,13 @@ def test_a_coordinator_goes_from_the_gap_list_straight_to_the_candidates(app, de
     assert third in target.format_func(target.value)
     leader = _open(app, GAPS)  # a leader cannot move people: no button
     assert not [b for b in leader.button if b.key == "gaps_go_reassign"]
+
+
+def test_every_numeric_norm_term_has_a_field_label_in_both_languages() -> None:
+    """A term added to core.model.norms without its label would show the raw key on the page."""
+    from core.model.norms import NUMERIC_TERMS
+    from dashboard.i18n import TABLES
+
+    missing = [f"{lang}:norms.field.{k}" for k in NUMERIC_TERMS for lang in ("zh", "en")
+               if f"norms.field.{k}" not in TABLES[lang]]
+    assert missing == []

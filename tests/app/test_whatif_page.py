@@ -1,5 +1,6 @@
 """The what-if page (推演研判): renders two maps, builds a scenario from the picker, saves and reloads
-it, refuses saving to a leader, and shows a clear error for a change whose community is gone."""
+it (a planner or a leader; a coordinator is not offered saving), and shows a clear error for a change
+whose community is gone."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def _kpis(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_the_page_opens_with_today_twice_and_four_kpis_with_units(app) -> None:  # type: ignore[no-untyped-def]
     at = _open(app)
     assert at.title[0].value == "推演研判"
-    assert len(at.get("deck_gl_json_chart")) == 2
+    assert len(at.get("deck_gl_json_chart")) == 3  # before, after, change
     k = _kpis(at)
     assert set(k) == {"缺口合计", "无人值守网格", "无人值守卡点班次", "缺人社区"}
     assert k["缺口合计"].endswith(" 人") and k["无人值守卡点班次"].endswith(" 班")
@@ -68,10 +69,20 @@ def test_a_planner_saves_the_scenario_and_loads_it_back(app, demo_sqlite) -> Non
     assert any("卡点每班 12 小时" in m.value for m in at.markdown)
 
 
-def test_a_leader_explores_but_cannot_save(app) -> None:  # type: ignore[no-untyped-def]
-    at = _open(app, user="leader")
-    assert at.button(key="wi_save").disabled
-    assert any("保存情景需要研判员" in c.value for c in at.caption)
+def test_a_coordinator_explores_and_is_not_offered_saving(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app, user="coordinator")
+    assert not {"wi_save", "wi_save_new", "wi_copy", "wi_delete"} & {b.key for b in at.button}
+    assert any("情景由研判员和指挥长保存" in c.value for c in at.caption)
+
+
+def test_a_kpi_delta_carries_its_sign_in_the_arrow(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app)
+    at.selectbox(key="wi_kind").set_value("add_cadres").run()
+    at.button(key="FormSubmitter:wi_form_add_cadres-加入情景").click().run()
+    shortage = next(m for m in at.metric if m.label == "缺口合计")
+    assert shortage.proto.delta.endswith(" 人") and shortage.proto.delta[0].isdigit()  # "↓ 200 人", not "↓ -200 人"
+    assert shortage.proto.direction == shortage.proto.MetricDirection.DOWN
+    assert shortage.proto.color == shortage.proto.MetricColor.GREEN
 
 
 def test_a_change_referring_to_a_vanished_community_gives_a_clear_error(app) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +91,7 @@ def test_a_change_referring_to_a_vanished_community_gives_a_clear_error(app) -> 
     at = _open(app, wi_draft=draft)
     assert any("GONE-01" in e.value and "不存在" in e.value for e in at.error)
     at.button(key="wi_rm_0").click().run()
-    assert not at.error and len(at.get("deck_gl_json_chart")) == 2
+    assert not at.error and len(at.get("deck_gl_json_chart")) == 3  # before, after, change
 
 
 @pytest.mark.parametrize("user", ["clerk"])

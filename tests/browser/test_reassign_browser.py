@@ -74,16 +74,16 @@ def test_coordinator_moves_two_cadres_undoes_and_accepts_a_plan(page, own_server
     _fill(page, "调配原因", "补充卡点值守力量")
     page.get_by_role("button", name="确认调配").click()
     wait_for_app(page)
-    page.get_by_text(re.compile(r"已调配 2 人")).wait_for(state="visible", timeout=30_000)
+    page.get_by_text(re.compile(r"已把 2 人调往")).wait_for(state="visible", timeout=30_000)
     assert _wait_metric(page, "缺口", f"{worst['shortage'] - 2} 人") == f"{worst['shortage'] - 2} 人"  # closes by two
 
     page.wait_for_timeout(1000)
     wait_for_app(page)
-    page.get_by_text("最近的调配批次").first.scroll_into_view_if_needed()
+    page.get_by_text("最近的调配").first.scroll_into_view_if_needed()
     _fill(page, "撤销原因", "演练后复原")
-    page.get_by_role("button", name="撤销该批次").click()
+    page.get_by_role("button", name="撤销这次调配").click()
     wait_for_app(page)
-    page.get_by_text(re.compile(r"已撤销批次")).wait_for(state="visible", timeout=30_000)
+    page.get_by_text(re.compile(r"已撤销 .* 的调配")).wait_for(state="visible", timeout=30_000)
     assert _wait_metric(page, "缺口", f"{worst['shortage']} 人") == f"{worst['shortage']} 人"
     assert _target(page) == f"{worst['name']}（{worst['street']}，{worst['code']}）"
 

@@ -70,7 +70,7 @@ def test_the_problems_and_the_summary_are_printed_in_english_when_asked(
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0] == ("staff_bad.csv, row 2, column “联系电话”: “12345” is not a phone number "
                         "(11-digit mobile or landline with area code)")
-    assert lines[-1] == "8 problems: the file was not imported, the database is unchanged."
+    assert lines[-1] == "staff_bad.csv: 8 problems; the file was not imported, the database is unchanged."
     assert main(["--database-url", demo_db, "--lang", "en", "import", "staff", str(FIXTURES / "staff_messy.csv"),
                  "--dry-run", "--into-demo"]) == 0
     assert capsys.readouterr().out.startswith("Check passed (nothing written): staff_messy.csv 4 new, 0 updated")

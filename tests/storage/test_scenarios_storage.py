@@ -152,8 +152,8 @@ def test_a_scenario_built_on_another_applies_both_and_protects_its_base(demo_db:
     assert err.value.key == "whatif.base_of_others" and err.value.params["children"] == ["子情景"]
 
 
-@pytest.mark.parametrize("actor", [LEADER, COORDINATOR])
-def test_only_planners_and_admins_save_copy_or_delete(demo_db: str, actor: Actor) -> None:
+@pytest.mark.parametrize("actor", [COORDINATOR])
+def test_only_planners_leaders_and_admins_save_copy_or_delete(demo_db: str, actor: Actor) -> None:
     sid = save_scenario(PLANNER, demo_db, Scenario("甲"))
     with pytest.raises(PermissionDenied):
         save_scenario(actor, demo_db, Scenario("乙"))
@@ -161,6 +161,13 @@ def test_only_planners_and_admins_save_copy_or_delete(demo_db: str, actor: Actor
         copy_scenario(actor, demo_db, sid)
     with pytest.raises(PermissionDenied):
         delete_scenario(actor, demo_db, sid)
+    assert list_scenarios(demo_db)["id"].tolist() == [sid]
+
+
+def test_a_leader_saves_copies_and_deletes_a_scenario(demo_db: str) -> None:
+    sid = save_scenario(LEADER, demo_db, Scenario("指挥长的情景"))
+    copy = copy_scenario(LEADER, demo_db, sid)
+    delete_scenario(LEADER, demo_db, copy)
     assert list_scenarios(demo_db)["id"].tolist() == [sid]
 
 

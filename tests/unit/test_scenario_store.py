@@ -28,6 +28,7 @@ from tests.fakes import FakeUnitOfWork
 
 PLANNER = Actor("planner", "研判员", frozenset({"planner"}))
 LEADER = Actor("leader", "指挥长", frozenset({"leader"}))
+COORDINATOR = Actor("coordinator", "调度员", frozenset({"coordinator"}))
 
 
 class FakeScenarioRepo:
@@ -89,10 +90,13 @@ def test_saving_stores_the_changes_and_audits_one_entry_under_the_planner(uow: F
     assert list_scenarios(uow)["n_changes"].tolist() == [2]
 
 
-def test_a_leader_may_read_but_not_save(uow: FakeUnitOfWork) -> None:
+def test_a_leader_keeps_scenarios_and_a_coordinator_may_read_but_not_save(uow: FakeUnitOfWork) -> None:
+    """DESIGN.md: the what-if users are the planner and the leader (研判); a coordinator tries moves out."""
+    sid = save_scenario(uow, LEADER, Scenario("甲"))
+    assert get_scenario(uow, sid).author == "leader"
     with pytest.raises(PermissionDenied):
-        save_scenario(uow, LEADER, Scenario("甲"))
-    assert uow.scenarios.rows == {} and uow.audit.entries == []
+        save_scenario(uow, COORDINATOR, Scenario("乙"))
+    assert list(uow.scenarios.rows) == [sid] and uow.audit.actions() == ["scenario.save"]
 
 
 def test_a_copy_gets_a_new_id_and_a_base_cannot_be_deleted_under_its_children(uow: FakeUnitOfWork) -> None:

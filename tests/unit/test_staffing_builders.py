@@ -59,7 +59,8 @@ def test_community_deck_is_offline_with_tooltips_in_chinese(result) -> None:  # 
     assert spec.get("mapProvider") is None
     assert not str(spec.get("mapStyle", "")).startswith("http")
     ids = [layer["id"] for layer in spec["layers"]]
-    assert ids == ["district-outline", "communities", "street-boundaries", "street-labels", "community-labels"]
+    # the names that do not fit the first view wait in two more layers (dashboard/builders/map_labels.py)
+    assert ids[:5] == ["district-outline", "communities", "street-boundaries", "street-labels", "community-labels"]
     props = {f["properties"]["code"]: f["properties"] for f in spec["layers"][1]["data"]["features"]}
     assert props["C2"]["gap_txt"] == "缺 15 人" and props["C1"]["gap_txt"] == "富余 2 人"
     assert props["C3"]["staff_per_10k_txt"] == "—"

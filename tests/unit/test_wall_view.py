@@ -85,7 +85,7 @@ def test_the_map_is_offline_dark_coloured_by_gap_and_labels_streets() -> None:
     assert ids == ["district-outline", "wall-communities", "street-boundaries", "street-labels"]
     fills = [f["properties"]["fill"] for f in spec["layers"][1]["data"]["features"]]
     assert fills[0][0] > fills[0][2] and fills[1][2] > fills[1][0]  # short red, surplus blue
-    assert spec["layers"][3]["getSize"] == 38
+    assert spec["layers"][3]["getSize"] == wall_view.STREET_LABEL_PX * 2  # 26 px at 1080p, times the scale
     cov = json.loads(wall_view.wall_deck(geo, comm, "coverage", width_px=1000, height_px=700).to_json())
     assert [f["properties"]["fill"] for f in cov["layers"][1]["data"]["features"]][1] == wall_view.NO_DATA
 
@@ -98,3 +98,12 @@ def test_the_trend_is_dark_chinese_and_labels_the_last_day() -> None:
     assert spec["background"] == "transparent" and "缺员人数" in text and "3,500" in text
     two = json.dumps(wall_view.trend_chart(trend, "incidents", height_px=300).to_dict(), ensure_ascii=False)
     assert "未办结" in two and "超时" in two
+
+
+def test_the_updated_at_stamp_is_in_the_districts_zone_not_the_servers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    monkeypatch.setenv("FANGXIAN_TIMEZONE", "Asia/Shanghai")
+    last_ok = dt.datetime(2026, 12, 1, 16, 37, 31, tzinfo=dt.UTC).timestamp()
+    html = wall_view.freshness_html(last_ok, False, last_ok + 1, stale_after=300)
+    assert "00:37:31" in html  # the wall's clock shows 12-02 00:37 at the same moment
