@@ -58,10 +58,12 @@ keep_known("audit_community", places, community_label)
 keep_known("audit_actions", kinds, action_label)
 st.session_state[LANG_SEEN] = lang
 c1, c2, c3, c4 = st.columns([1.2, 1.2, 1.6, 1.2])
-person = c1.selectbox(t("audit.filter.person"), people, key="audit_person", format_func=person_label)
-community = c2.selectbox(t("audit.filter.community"), places, key="audit_community", format_func=community_label)
-actions = c3.multiselect(t("audit.filter.actions"), kinds, key="audit_actions", format_func=action_label,
+person = c1.selectbox(t("audit.filter.person"), people, key="audit_person", format_func=person_label,
+                      placeholder=t("audit.filter.all"))
+community = c2.selectbox(t("audit.filter.community"), places, key="audit_community", format_func=community_label,
                          placeholder=t("audit.filter.all"))
+actions = c3.multiselect(t("audit.filter.actions"), kinds, key="audit_actions", format_func=action_label,
+                         placeholder=t("audit.filter.all"), select_all=False)
 today = clock.wall_now().date()
 period = c4.date_input(t("audit.filter.period"), value=(today - dt.timedelta(days=30), today), key="audit_period")
 start, end = (tuple(period) + (None, None))[:2] if isinstance(period, tuple | list) else (period, period)

@@ -44,6 +44,7 @@ view = users.assign(
     streets=users["streets"].map(lambda s: "、".join(street_names.get(x, x) for x in str(s).split(",") if x)
                                  if isinstance(s, str) and s else t("users.whole_district")),
     disabled=users["disabled"].map(lambda d: t("users.disabled") if d else t("users.active")),
+    last_login=users["last_login"].map(lambda v: "—" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M")),
 )
 cols = [c for c in ("username", "display_name", "roles", "streets", "disabled", "last_login") if c in view]
 st.dataframe(view[cols].rename(columns={c: t(f"users.col.{c}") for c in cols}), hide_index=True, width="stretch",
@@ -56,24 +57,27 @@ with tab_add, st.form("users_add", clear_on_submit=True):
     username = c1.text_input(t("users.col.username"), key="users_add_name")
     display = c2.text_input(t("users.col.display_name"), key="users_add_display")
     password = c1.text_input(t("users.password"), type="password", key="users_add_pw")
-    roles = c2.multiselect(t("users.col.roles"), desk_roles, format_func=role_label, key="users_add_roles")
+    roles = c2.multiselect(t("users.col.roles"), desk_roles, format_func=role_label, key="users_add_roles",
+                           placeholder=t("users.pick_roles"), select_all=False)
     scope = st.multiselect(t("users.col.streets"), list(street_names), format_func=street_names.get,
-                           placeholder=t("users.whole_district"), key="users_add_streets")
+                           placeholder=t("users.whole_district"), key="users_add_streets", select_all=False)
     if st.form_submit_button(t("users.add"), type="primary"):
         attempt(accounts.add_user, username, display, password, roles, scope or None,
                 ok=t("users.added", name=username))
 
 with tab_edit:
-    who = st.selectbox(t("users.col.username"), list(users["username"]), key="users_edit_who")
+    who = st.selectbox(t("users.col.username"), list(users["username"]), key="users_edit_who",
+                       placeholder=t("users.pick_account"))
     row = users[users["username"] == who].iloc[0] if who else None
     if row is not None:
         with st.form("users_edit"):
             roles = st.multiselect(t("users.col.roles"), desk_roles, format_func=role_label,
+                                   placeholder=t("users.pick_roles"), select_all=False,
                                    default=[r for r in str(row["roles"] or "").split(",") if r in desk_roles],
                                    key="users_edit_roles")
             scope = st.multiselect(t("users.col.streets"), list(street_names), format_func=street_names.get,
                                    default=[s for s in str(row["streets"]).split(",") if s in street_names],
-                                   placeholder=t("users.whole_district"), key="users_edit_streets")
+                                   placeholder=t("users.whole_district"), key="users_edit_streets", select_all=False)
             reason = st.text_input(t("users.reason"), key="users_edit_reason")
             if st.form_submit_button(t("users.save_roles"), type="primary"):
                 attempt(accounts.set_roles, who, roles, scope or None, reason, ok=t("users.saved"))
@@ -109,7 +113,8 @@ with tab_kiosk:
                 st.code(f"/?kiosk={new.token}&embed=true", language=None)
                 st.caption(t("users.kiosk_once"))
     if len(tokens):
-        pick = st.selectbox(t("users.kiosk_revoke_pick"), list(tokens.iloc[:, 0]), key="users_kiosk_pick")
+        pick = st.selectbox(t("users.kiosk_revoke_pick"), list(tokens.iloc[:, 0]), key="users_kiosk_pick",
+                            placeholder=t("users.pick_token"))
         if st.button(t("users.kiosk_revoke"), key="users_kiosk_revoke"):
             attempt(kiosk.revoke_kiosk_token, pick, ok=t("users.saved"))
 
@@ -127,7 +132,8 @@ with tab_sessions:
                      width="stretch", key="users_sessions")
         with st.form("users_revoke", clear_on_submit=True):
             who_s = st.selectbox(t("users.session_pick"), sorted(set(live["username"])),
-                                 format_func=lambda u: f"{names.get(u, u)}（{u}）", key="users_session_pick")
+                                 format_func=lambda u: t("users.account_label", name=names.get(u, u), account=u),
+                                 key="users_session_pick", placeholder=t("users.pick_account"))
             why = st.text_input(t("users.session_reason"), key="users_session_reason")
             if st.form_submit_button(t("users.session_revoke"), type="primary"):
                 attempt(sessions.revoke_sessions, who_s, why, ok=t("users.session_revoked"))

@@ -168,10 +168,7 @@ def chrome_defaults(at: AppTest) -> list[str]:
 
 #: pages whose owners have yet to give their pickers a placeholder (Streamlit's English "Choose an option"
 #: and "Select all" show otherwise); strict: the mark must go once the page is fixed
-NOT_YET_CHINESE = {
-    "users": "pickers of 角色, 负责街道, 账号, 令牌 and 会话 without placeholder=, multiselects offering 'Select all'",
-    "audit": "the 社区 picker without placeholder=, the 操作类型 multiselect offering 'Select all'",
-}
+NOT_YET_CHINESE: dict[str, str] = {}
 ZH_CASES = [pytest.param(p, marks=pytest.mark.xfail(reason=NOT_YET_CHINESE[p.url_path], strict=True))
             if p.url_path in NOT_YET_CHINESE else p for p in PAGES]
 
