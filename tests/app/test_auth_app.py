@@ -267,6 +267,4 @@ def test_a_kiosk_url_may_ask_for_english(app) -> None:  # type: ignore[no-untype
     at.run()
     assert not at.exception
     assert at.session_state["lang"] == "en"
-    from dashboard.i18n import t
-
     assert "Roles: Wall screen" in _sidebar_text(at)  # the token is named 演示大屏 (data); the chrome is English

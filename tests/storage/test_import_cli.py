@@ -25,7 +25,7 @@ def test_a_bad_file_exits_2_with_every_problem_on_stderr_and_nothing_written(
     lines = err.strip().splitlines()
     assert lines[0] == "staff_bad.csv 第 2 行 「联系电话」：“12345” 不是有效的电话号码（11 位手机号或带区号的固话）"
     assert "staff_bad.csv 第 3 行 「所在社区」：社区“999999999999”不存在（请先导入社区）" in lines
-    assert len(lines) == 8 + 1 and lines[-1].startswith("共 8 处问题")
+    assert len(lines) == 8 + 1 and lines[-1].startswith("staff_bad.csv：共 8 处问题")
     assert snapshot(demo_db) == before
 
 

@@ -79,7 +79,7 @@ def test_the_cli_exits_2_with_one_line_per_cell_and_no_traceback(
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
-    assert lines[:-1] == EXPECTED and lines[-1].startswith("共 4 处问题")
+    assert lines[:-1] == EXPECTED and lines[-1].startswith("bad.csv：共 4 处问题")
     assert "Traceback" not in err
     assert snapshot(district) == before
 
