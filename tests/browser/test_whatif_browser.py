@@ -33,7 +33,7 @@ def test_a_planner_builds_saves_and_reloads_a_scenario(page, server, recorder) -
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_role("heading", name="推演研判").first.is_visible()
-    assert page.locator(MAPS).count() == 2
+    assert page.locator(MAPS).count() == 3  # before, after and the change between them
     assert _maps_painted(page)
 
     name = page.get_by_label("情景名称")
