@@ -10,6 +10,7 @@ import sqlite3
 from core.demo import accounts as demo_accounts
 from core.model.actor import Actor
 from core.model.identity_policy import SESSION_COOKIE
+from core.services import clock
 from core.services.identity import sessions
 from tests.browser.conftest import (
     screenshot,
@@ -109,7 +110,7 @@ def test_an_idle_session_times_out(page, server) -> None:  # type: ignore[no-unt
     path = server.db_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:  # the session was last seen two hours ago
         conn.execute("UPDATE auth_session SET last_seen = ? WHERE username = 'leader' AND ended_at IS NULL",
-                     ((dt.datetime.now() - dt.timedelta(hours=2)).isoformat(sep=" "),))
+                     ((clock.exact_now() - dt.timedelta(hours=2)).isoformat(sep=" "),))
     page.reload()
     wait_for_app(page)
     _on_login_page(page)
