@@ -226,12 +226,14 @@ def deployed_counts(state: StaffingState, norms: Norms, cid: np.ndarray) -> tupl
     sid = s["staff_id"].to_numpy(np.int64)
     p = positions(sid, dep["staff_id"].to_numpy(np.int64))
     known = p >= 0
-    kind = np.asarray(s["kind"].astype(str).to_numpy()[np.maximum(p, 0)], dtype=str)
+    kinds = pd.Categorical(s["kind"])  # compared by category code, not as 10⁵ strings
+    counted_codes = [i for i, k in enumerate(kinds.categories) if str(k) in norms.counted_kinds]
+    kind_code = kinds.codes[np.maximum(p, 0)]
     on = known & s["on_duty"].to_numpy(bool)[np.maximum(p, 0)]
     pos = positions(cid, pd.to_numeric(dep["community_id"]).fillna(-1).to_numpy(np.int64))
     task = dep["task_type"].astype(str).to_numpy()
     ok = (known & on & (pos >= 0) & np.isin(task, list(norms.volunteers_count_for))
-          & ~np.isin(kind, list(norms.counted_kinds)))
+          & ~np.isin(kind_code, counted_codes))
     n_all = np.bincount(pos[ok], minlength=n).astype(np.int64)
     n_cp = np.bincount(pos[ok & (task == "checkpoint")], minlength=n).astype(np.int64)
     return n_all, n_cp

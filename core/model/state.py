@@ -171,3 +171,110 @@ def staff_as_of(staff: pd.DataFrame, assignments: pd.DataFrame, duty: pd.DataFra
     return out
 
 
+
+
+# --- many days at once (the day-by-day history) -------------------------------------------------------
+
+
+def _last_before(keys: np.ndarray, times: np.ndarray, cut: np.datetime64, *, inclusive: bool = False) -> np.ndarray:
+    """Row indices of the last row per key with time before ``cut`` (on or before with ``inclusive``), for
+    rows sorted by key then time (stable): within a key those rows are a prefix of its block."""
+    ok = times <= cut if inclusive else times < cut
+    idx = np.flatnonzero(ok)
+    if not len(idx):
+        return idx
+    k = keys[idx]
+    return idx[np.r_[k[1:] != k[:-1], True]]
+
+
+def _first_of(keys: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    if not len(idx):
+        return idx
+    k = keys[idx]
+    return idx[np.r_[True, k[1:] != k[:-1]]]
+
+
+def _sorted(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return df.sort_values(by, kind="stable").reset_index(drop=True)
+
+
+def states_on_days(raw: RawTables, days: list[dt.date]) -> list[StaffingState]:
+    """``[state_on(raw, day) for day in days]``, with the history sorted once instead of once a day (the
+    result is the same, frame for frame: tests/storage/test_history_days.py)."""
+    if raw.assignments is None or raw.duty is None or raw.conditions is None:
+        return [state_on(raw, day) for day in days]
+    a = _sorted(raw.assignments.assign(valid_from=pd.to_datetime(raw.assignments["valid_from"]),
+                                       valid_to=pd.to_datetime(raw.assignments["valid_to"])), ["staff_id", "valid_from"])
+    d = _sorted(raw.duty.assign(at=pd.to_datetime(raw.duty["at"])), ["staff_id", "at"])
+    c = _sorted(raw.conditions.assign(valid_from=pd.to_datetime(raw.conditions["valid_from"])),
+                ["community_id", "valid_from"])
+    dep = raw.deployments
+    if dep is not None and len(dep):
+        dep = _sorted(dep.assign(_s=pd.to_datetime(dep["starts_at"]), _e=pd.to_datetime(dep["ends_at"])),
+                      ["staff_id", "starts_at"])
+    a_sid, a_from = a["staff_id"].to_numpy(np.int64), a["valid_from"].to_numpy("datetime64[us]")
+    a_to = a["valid_to"].to_numpy("datetime64[us]")
+    a_comm, a_grid = a["community_id"].to_numpy(float), a["grid_id"].to_numpy(float)
+    d_sid, d_at, d_on = d["staff_id"].to_numpy(np.int64), d["at"].to_numpy("datetime64[us]"), d["on_duty"].to_numpy(bool)
+    c_cid, c_from = c["community_id"].to_numpy(np.int64), c["valid_from"].to_numpy("datetime64[us]")
+    staff_index = pd.Index(raw.staff["staff_id"].to_numpy(np.int64))
+    base = normalise_staff(raw.staff)
+    comm_index = pd.Index(raw.communities["community_id"].to_numpy(np.int64))
+    grids_of: dict[bytes, pd.DataFrame] = {}
+    out = []
+    for day in days:
+        end = np.datetime64(end_of(day), "us")
+        staff = base.copy()
+        rows = _last_before(a_sid, a_from, end)
+        at = staff_index.get_indexer(a_sid[rows])
+        hit = at >= 0
+        rows, at = rows[hit], at[hit]
+        open_ = ~(a_to[rows] < end)  # NaT (still open) compares False
+        comm = np.full(len(staff), -1, np.int64)
+        grid = np.full(len(staff), -1, np.int64)
+        cv, gv = a_comm[rows], a_grid[rows]
+        keep = open_ & ~np.isnan(cv)
+        comm[at[keep]] = cv[keep].astype(np.int64)
+        keep_g = open_ & ~np.isnan(gv)
+        grid[at[keep_g]] = gv[keep_g].astype(np.int64)
+        staff["community_id"], staff["grid_id"] = comm, grid
+        on = np.ones(len(staff), bool)
+        rows = _last_before(d_sid, d_at, end)
+        at = staff_index.get_indexer(d_sid[rows])
+        on[at[at >= 0]] = d_on[rows][at >= 0]
+        staff["on_duty"] = on
+        comms = _conditions_on(raw.communities, c, c_cid, _last_before(c_cid, c_from, np.datetime64(day, "us"),
+                                                                      inclusive=True), comm_index)
+        key = comms[["isolated_households", "vulnerable_residents"]].to_numpy(np.int64).tobytes()
+        if key not in grids_of:  # the grid shares change only on the days a community's counts do
+            grids_of[key] = scale_grid_counts(raw.grids, comms)
+        out.append(StaffingState(comms[COMMUNITY_COLUMNS], grids_of[key][GRID_COLUMNS], staff, day,
+                                 _deployed_on_sorted(dep, day)))
+    return out
+
+
+def _conditions_on(comms: pd.DataFrame, c: pd.DataFrame, c_cid: np.ndarray, rows: np.ndarray,
+                   comm_index: pd.Index) -> pd.DataFrame:
+    """``conditions_as_of`` from the pre-sorted conditions' last rows of the day."""
+    if not len(rows):
+        return comms
+    out = comms.copy()
+    at = comm_index.get_indexer(c_cid[rows])
+    hit = at >= 0
+    for col in CONDITION_COLUMNS:
+        values = out[col].to_numpy(copy=True)
+        new = c[col].to_numpy()[rows][hit]
+        present = ~pd.isna(new)
+        values[at[hit][present]] = new[present]
+        out[col] = pd.Series(values, index=out.index).astype(out[col].dtype)
+    return out
+
+
+def _deployed_on_sorted(dep: pd.DataFrame | None, day: dt.date | None) -> pd.DataFrame | None:
+    """``deployed_on`` for deployments pre-sorted by staff and start, with parsed ``_s``/``_e``."""
+    if dep is None or day is None or not len(dep):
+        return None
+    start, end = np.datetime64(day, "us"), np.datetime64(day + dt.timedelta(days=1), "us")
+    s, e = dep["_s"].to_numpy("datetime64[us]"), dep["_e"].to_numpy("datetime64[us]")
+    idx = _first_of(dep["staff_id"].to_numpy(np.int64), np.flatnonzero((s < end) & (e > start)))
+    return dep.iloc[idx][["staff_id", "community_id", "grid_id", "task_type"]].reset_index(drop=True)

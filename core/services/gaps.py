@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.model.gaps import GapResult, compute_gaps
 from core.model.norms import norms_in_force
-from core.model.state import state_on
+from core.model.state import states_on_days
 from core.services import clock
 from core.services.norms import norm_history, norms_for_day
 from core.services.staffing import load_state, read_tables, screening_by_day
@@ -34,8 +34,9 @@ def gap_history(uow: UnitOfWork, days: int = 14, today: dt.date | None = None) -
     totals, per_comm = [], []
     all_days = [today - dt.timedelta(days=k) for k in range(days - 1, -1, -1)]
     screening = screening_by_day(uow, all_days)  # the campaigns running each day (one read)
-    for day in all_days:  # one pass per day (14), each vectorised over the whole district
-        state = dataclasses.replace(state_on(raw, day), screening=screening[day])
+    # one pass per day (14), each vectorised over the whole district; the history is sorted once for all days
+    for day, state in zip(all_days, states_on_days(raw, all_days), strict=True):
+        state = dataclasses.replace(state, screening=screening[day])
         res = compute_gaps(state, norms_in_force(versions, day))
         totals.append({"day": day, **res.district, **res.coverage})
         per_comm.append(res.community[["community_id", "code", "name", "street", "required", "available", "gap",

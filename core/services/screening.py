@@ -274,12 +274,20 @@ def workload_by_community(uow: UnitOfWork, now: dt.datetime | None = None) -> pd
     return workload_on_days(uow, [now])[now]
 
 
+def _of_campaign(rows: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
+    return rows[rows["campaign_id"].to_numpy() == campaign_id].drop(columns="campaign_id").reset_index(drop=True)
+
+
 def workload_on_days(uow: UnitOfWork, moments: list[dt.datetime]) -> dict[dt.datetime, pd.DataFrame]:
     """The workload at each moment (one read; each moment cut in memory): a campaign counts from its
     start to its deadline, with the progress recorded before that moment."""
     camps = uow.screening.campaigns()
-    running = [(c, uow.screening.targets(int(c["id"])), uow.screening.progress(int(c["id"])))
-               for c in camps[camps["status"] == "active"].to_dict("records")]  # a handful at most
+    active = camps[camps["status"] == "active"].to_dict("records")  # a handful at most
+    ids = [int(c["id"]) for c in active]
+    running = []
+    if ids:  # two reads for all running campaigns, only the columns the workload needs
+        targets, progress = uow.screening.workload_targets(ids), uow.screening.workload_progress(ids)
+        running = [(c, _of_campaign(targets, int(c["id"])), _of_campaign(progress, int(c["id"]))) for c in active]
     out: dict[dt.datetime, pd.DataFrame] = {}
     for now in moments:
         parts = []

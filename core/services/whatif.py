@@ -38,13 +38,15 @@ STAFF_VERSIONS = "staff_versions"
 def load_baseline(uow: UnitOfWork) -> Baseline:
     """Today's live state and norms, units and people (no names or phones), and the versions of the
     people who could move (see the module), in the caller's unit of work."""
-    versions = uow.reassign.movable_people()[["id", "community_id", "version"]]  # names and phones dropped
-    versions = pd.DataFrame({"staff_id": versions["id"].to_numpy(np.int64),
-                             "community_id": pd.to_numeric(versions["community_id"]).fillna(-1).to_numpy(np.int64),
-                             "version": versions["version"].to_numpy(np.int64)})
+    people = uow.scenarios.people()  # one read of everyone (no names or phones), versions included
+    movable = people[people["movable"].fillna(False).to_numpy(bool) & people["on_duty"].fillna(False).to_numpy(bool)]
+    versions = pd.DataFrame({"staff_id": movable["staff_id"].to_numpy(np.int64),
+                             "community_id": pd.to_numeric(movable["community_id"]).fillna(-1).to_numpy(np.int64),
+                             "version": movable["version"].to_numpy(np.int64)})
     state = load_state(uow)
     norms = norms_for_day(uow, clock.reference_day(uow))
-    ctx = Context(units=uow.scenarios.units(), people=uow.scenarios.people())
+    ctx = Context(units=uow.scenarios.units(),
+                  people=people.drop(columns=["community_id", "movable", "on_duty", "version"]))
     gaps = compute_gaps(state, norms)
     gaps = dataclasses.replace(gaps, extra={**gaps.extra, STAFF_VERSIONS: versions})
     return Baseline(state, norms, ctx, gaps)

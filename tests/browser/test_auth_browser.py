@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core.demo import accounts as demo_accounts
 from dashboard.i18n import t
@@ -149,9 +150,9 @@ def test_a_hostile_community_name_shows_as_text_in_the_table_and_the_tooltip(pag
     title = page.title()
     table = page.get_by_test_id("stDataFrame").nth(1)
     table.wait_for(state="visible", timeout=30_000)
-    page.wait_for_timeout(1000)
     # the grid draws on a canvas and mirrors its cells in an accessible table: the name is a cell's text
-    assert HOSTILE in (table.text_content() or "")
+    # (filled a moment after the grid appears: wait for the text, not for a time)
+    expect(table).to_contain_text(HOSTILE, timeout=30_000)
     assert page.locator("img[src='x']").count() == 0
     chart = page.get_by_test_id("stDeckGlJsonChart")
     chart.wait_for(state="visible", timeout=60_000)

@@ -21,9 +21,11 @@ def units(session: Session) -> pd.DataFrame:
 
 
 def people(session: Session) -> pd.DataFrame:
-    """Everyone's code, unit, home and hours (what the optimiser needs; no names, no phones)."""
+    """Everyone's code, unit, home and hours (what the optimiser needs; no names, no phones), with the
+    row's version, community and the flags that make a person movable (what a hand-over checks)."""
     stmt = (select(orm.Staff.id.label("staff_id"), orm.Staff.code, orm.Unit.code.label("unit_code"), orm.Staff.home_lon,
-                   orm.Staff.home_lat, orm.Staff.home_community_id, orm.Staff.skills, orm.Staff.hours_week)
+                   orm.Staff.home_lat, orm.Staff.home_community_id, orm.Staff.skills, orm.Staff.hours_week,
+                   orm.Staff.community_id, orm.Staff.movable, orm.Staff.on_duty, orm.Staff.version)
             .outerjoin(orm.Unit, orm.Unit.id == orm.Staff.unit_id).order_by(orm.Staff.id))
     return frame(session, stmt)
 

@@ -46,6 +46,24 @@ def progress(session: Session, campaign_id: int) -> pd.DataFrame:
     return frame(session, stmt)
 
 
+def workload_targets(session: Session, campaign_ids: list[int]) -> pd.DataFrame:
+    """What the staffing engine needs of the running campaigns' targets (no names, no geometry)."""
+    stmt = (select(ScreeningTarget.campaign_id, ScreeningTarget.grid_id, ScreeningTarget.target_households,
+                   orm.Grid.community_id)
+            .join(orm.Grid, orm.Grid.id == ScreeningTarget.grid_id)
+            .where(ScreeningTarget.campaign_id.in_(campaign_ids)).order_by(orm.Grid.code))
+    return frame(session, stmt)
+
+
+def workload_progress(session: Session, campaign_ids: list[int]) -> pd.DataFrame:
+    """The running campaigns' visit counts by grid and time (what the workload needs of the progress)."""
+    stmt = (select(ScreeningProgress.campaign_id, ScreeningProgress.grid_id, ScreeningProgress.at,
+                   ScreeningProgress.visited, ScreeningProgress.at_home, ScreeningProgress.not_home,
+                   ScreeningProgress.discrepancies)
+            .where(ScreeningProgress.campaign_id.in_(campaign_ids)).order_by(ScreeningProgress.at))
+    return frame(session, stmt)
+
+
 def grid_households(session: Session, community_ids: list[int] | None = None) -> pd.DataFrame:
     stmt = select(orm.Grid.id.label("grid_id"), orm.Grid.households, orm.Grid.community_id)
     if community_ids is not None:
@@ -90,6 +108,8 @@ class ScreeningRepository(Repository):
     campaign = bound(campaign)
     targets = bound(targets)
     progress = bound(progress)
+    workload_targets = bound(workload_targets)
+    workload_progress = bound(workload_progress)
     grid_households = bound(grid_households)
     grid_street = bound(grid_street)
     target_of = bound(target_of)
