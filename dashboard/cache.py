@@ -230,28 +230,47 @@ def scenario_file(uow: UnitOfWork, scenario_json: str) -> str:
     return dumps(scenario, scenario_store.flattened(uow, scenario))
 
 
-# --- the server's own background job ----------------------------------------------------------------
+# --- the server's own background jobs ---------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False)
-def alert_keeper(url: str, every_s: float = 60.0) -> object:
-    """One background job per process and database: persists alert instances (first seen, resolved)
-    as the SYSTEM actor. Screens never write; this is the server's own job, like a cron entry
-    (``fangxian alerts sync``). Stops after repeated failures (e.g. the database was removed)."""
+def job_keeper(url: str, every_s: float | None = None) -> object:
+    """One job keeper per process and database: every few seconds it asks core to run the background
+    jobs that are due (``core.services.jobs``: alert sync, isolation scan, errand escalation), as the
+    SYSTEM actor. However many app processes run, each job runs once per period (a lock and the last
+    run in the database); ``FANGXIAN_JOBS=none`` leaves them to cron (``fangxian jobs run-due``).
+    Screens never write; this is the server's own work. Backs off while the database does not
+    answer and stops after a long run of failures (e.g. the database was removed)."""
+    import logging
     import threading
     import time
 
+    from core.services import jobs as job_service
+
+    log = logging.getLogger("fangxian.jobs")
+    try:
+        chosen = job_service.select_jobs(os.environ.get("FANGXIAN_JOBS"))
+    except Exception:  # noqa: BLE001 - a bad setting must not take the page down: run every job
+        log.warning("FANGXIAN_JOBS is not valid: running every background job")
+        chosen = job_service.JOBS
+    tick = every_s or job_service.tick_seconds(chosen)
+
     def loop() -> None:
         failures = 0
-        while failures < 10:
+        while chosen and failures < 20:
             try:
-                with unit_of_work(url) as uow:
-                    wall_service.sync_now(uow)
+                for outcome in job_service.run_due(lambda: unit_of_work(url), chosen):
+                    if outcome.status in ("ok", "failed"):
+                        log.info("job %s %s %s", outcome.job, outcome.status, outcome.summary)
                 failures = 0
             except Exception:  # noqa: BLE001 - a job must survive a database outage
                 failures += 1
-            time.sleep(every_s)
+            time.sleep(tick if not failures else min(60.0, tick * 2 ** failures))
 
-    th = threading.Thread(target=loop, name=f"fangxian-alert-keeper-{abs(hash(url)) % 10000}", daemon=True)
+    th = threading.Thread(target=loop, name=f"fangxian-job-keeper-{abs(hash(url)) % 10000}", daemon=True)
     th.start()
     return th
+
+
+#: the pages start the keeper under its first name
+alert_keeper = job_keeper

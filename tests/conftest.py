@@ -23,6 +23,10 @@ import pytest
 # a translation key without text in the language asked for raises instead of showing the key (also in
 # the app servers the browser tests start, which inherit the environment)
 os.environ["FANGXIAN_I18N_STRICT"] = "1"
+# the app processes and AppTest runs keep to the alert sync in the background (as before the job keeper):
+# a test that counts incidents must not see the isolation scan or the errand escalation raise some on
+# their own; the job tests (tests/storage/test_jobs.py, tests/deploy/) choose their jobs explicitly
+os.environ.setdefault("FANGXIAN_JOBS", "alerts.sync")
 
 PG_BIN = Path(os.environ.get("FANGXIAN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 REQUIRE_ALL = os.environ.get("FANGXIAN_REQUIRE_ALL") == "1"

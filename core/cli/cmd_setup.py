@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1", help="监听地址；放在反向代理后面时保持 127.0.0.1")
     p.add_argument("--no-demo", action="store_true", help="数据库为空时不写入演示数据")
+    p.add_argument("--workers", type=int, default=1, help=translate("cli.serve.help.workers", DEFAULT_LANG))
+    p.add_argument("--print-nginx", action="store_true", help=argparse.SUPPRESS)  # deploy/README.md
     p.set_defaults(func=cmd_serve)
 
 
@@ -102,9 +104,15 @@ def _drop_demo(url: str, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from core.cli import serve_workers
     from core.demo.setup import ensure_ready
 
     url = database_url(args.database_url)
+    serve_workers.check_workers(url, args.workers)
+    if args.print_nginx:  # the site configuration for /etc/nginx/conf.d (the systemd layout)
+        backends = [args.port + k for k in range(1, args.workers + 1)]
+        print(serve_workers.site_config(f"{args.address}:{args.port}", backends, "/var/log/nginx/fangxian.access.log"))
+        return 0
     if ensure_ready(url, seed_demo=not args.no_demo):
         print(translate("cli.setup.first_run", args.lang))
     elif hint := old_demo_hint(url, args.lang):
@@ -112,8 +120,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, FANGXIAN_DATABASE_URL=url)
     if args.no_demo:
         env["FANGXIAN_DEMO"] = "0"  # the app's own start-up check seeds nothing either
-    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "server.py"),
-           "--server.port", str(args.port), "--server.address", args.address]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "server.py")]
+    if args.workers > 1:  # N app processes behind one nginx on --port, stopped together
+        return serve_workers.serve_workers(cmd, env, port=args.port, address=args.address, workers=args.workers,
+                                           lang=args.lang)
+    cmd += ["--server.port", str(args.port), "--server.address", args.address]
     print(translate("cli.setup.address", args.lang, address=args.address, port=args.port), flush=True)
     # exec, not a child: SIGTERM/SIGINT from systemd, docker or ./scripts/run reach Streamlit itself,
     # so stopping the service never leaves a server behind

@@ -72,23 +72,35 @@ def grid_checkpoints(grids: pd.DataFrame, cp: pd.DataFrame) -> pd.DataFrame:
 def scale_grid_counts(grids: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
     """Rescale each grid's isolated/vulnerable counts so that they add up to its community's counts of
     the day (grids keep only current counts; the dated history is per community). Largest share first
-    by rounding down and giving the remainder to the grids with the biggest fractions."""
+    by rounding down and giving the remainder to the grids with the biggest fractions (ties: the grid
+    listed first). Group sums by ``bincount``, the ranking by one ``lexsort`` (no pandas groupby: this runs
+    for every day of the history)."""
     g = grids.copy()
+    if not len(g):
+        return g
+    group, _ = pd.factorize(g["community_id"])
+    if (group < 0).any():  # a grid without a community: nothing to scale it to
+        return g
+    n_groups = int(group.max()) + 1
     target = comms.set_index("community_id")
+    pop = g["population"].to_numpy(float)
+    pop_tot = np.bincount(group, pop, n_groups)[group]
+    n_in = np.bincount(group, minlength=n_groups)[group].astype(float)
+    position = np.arange(len(g))
     for col in ("isolated_households", "vulnerable_residents"):
         cur = g[col].to_numpy(float)
-        tot = g.groupby("community_id")[col].transform("sum").to_numpy(float)
-        pop = g["population"].to_numpy(float)
-        pop_tot = g.groupby("community_id")["population"].transform("sum").to_numpy(float)
-        n_in = g.groupby("community_id")["grid_id"].transform("size").to_numpy(float)
+        tot = np.bincount(group, cur, n_groups)[group]
         share = np.where(tot > 0, cur / np.where(tot > 0, tot, 1),
                          np.where(pop_tot > 0, pop / np.where(pop_tot > 0, pop_tot, 1), 1 / n_in))
         want = g["community_id"].map(target[col]).fillna(0).to_numpy(float)
         raw = share * want
         base = np.floor(raw + 1e-9)
-        rest = want - g.assign(_b=base).groupby("community_id")["_b"].transform("sum").to_numpy(float)
-        frac_rank = g.assign(_f=raw - base).groupby("community_id")["_f"].rank(method="first", ascending=False)
-        g[col] = (base + (frac_rank.to_numpy() <= rest)).astype(np.int64)
+        rest = want - np.bincount(group, base, n_groups)[group]
+        order = np.lexsort((position, -(raw - base), group))  # by community, biggest fraction first
+        starts = np.searchsorted(group[order], np.arange(n_groups))
+        rank = np.empty(len(g), np.int64)
+        rank[order] = position - starts[group[order]] + 1
+        g[col] = (base + (rank <= rest)).astype(np.int64)
     return g
 
 

@@ -59,9 +59,12 @@ class MoveResult:
 
 
 def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = False,
-               streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None) -> pd.DataFrame:
+               streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None,
+               movable: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who could go to ``community_id``: movable, on-duty cadres (and party members if allowed) of
-    communities with movable surplus, nearest first (home, then current post), with skills and hours."""
+    communities with movable surplus, nearest first (home, then current post), with skills and hours.
+    ``movable``: everyone ``uow.reassign.movable_people()`` returns, when the caller asks for several
+    communities (read once, not once a community)."""
     g = gaps or load_gaps(uow)
     comm = g.community.set_index("community_id")
     if community_id not in comm.index:
@@ -69,7 +72,11 @@ def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = Fals
     donors = comm[(comm["movable_surplus"] > 0) & (comm.index != community_id)]
     if streets is not None:
         donors = donors[donors["street_code"].isin(list(streets))]
-    people = uow.reassign.movable_people([int(i) for i in donors.index])
+    donor_ids = [int(i) for i in donors.index]
+    if movable is None:
+        people = uow.reassign.movable_people(donor_ids)
+    else:
+        people = movable[movable["community_id"].isin(donor_ids)]
     kinds = [StaffKind.CADRE.value] + ([StaffKind.PARTY_MEMBER.value] if include_party else [])
     people = people[people["kind"].isin(kinds) & people["kind"].isin(list(g.norms.counted_kinds))]
     target = comm.loc[community_id]

@@ -27,9 +27,10 @@ def helpers_for_behind(uow: UnitOfWork, grids: pd.DataFrame, per_community: int 
     need = behind.groupby(["community_id", "community_code", "community"], as_index=False)["shortfall"].sum()
     need = need.sort_values("shortfall", ascending=False)
     gaps = load_gaps(uow)
+    movable = uow.reassign.movable_people()  # one read for every community behind (hundreds at city scale)
     parts = []
-    for r in need.itertuples(index=False):  # one per short community (a handful), each vectorised inside
-        c = candidates(uow, int(r.community_id), streets=streets, limit=per_community, gaps=gaps)
+    for r in need.itertuples(index=False):  # one per community behind, each vectorised inside
+        c = candidates(uow, int(r.community_id), streets=streets, limit=per_community, gaps=gaps, movable=movable)
         parts.append(c.assign(community_id=int(r.community_id), community_code=r.community_code,
                               community=r.community, shortfall=int(r.shortfall)))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

@@ -164,9 +164,10 @@ def fast_frame(session: Session, stmt: Any) -> pd.DataFrame | None:
     result.close()
     if not rows:  # as the plain path builds an empty result: object columns
         return pd.DataFrame(rows, columns=names)
-    table = _as_array(rows)
+    table = _as_array(list(rows))
     del rows
-    return pd.DataFrame({name: _BUILD[kind](table[:, i]) for i, (name, kind) in enumerate(zip(names, kinds, strict=True))})
+    builders = [_BUILD[str(kind)] for kind in kinds]
+    return pd.DataFrame({name: build(table[:, i]) for i, (name, build) in enumerate(zip(names, builders, strict=True))})
 
 
 __all__ = ["fast_frame"]

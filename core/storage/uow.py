@@ -26,6 +26,7 @@ from core.storage.repositories.identity_repo import IdentityRepository
 from core.storage.repositories.import_repo import ImportRepository
 from core.storage.repositories.incident_repo import IncidentRepository
 from core.storage.repositories.isolation_repo import IsolationRepository
+from core.storage.repositories.jobs_repo import JobsRepository
 from core.storage.repositories.reassign_repo import ReassignRepository
 from core.storage.repositories.scenario_repo import ScenarioRepository
 from core.storage.repositories.screening_repo import ScreeningRepository
@@ -97,6 +98,10 @@ class UnitOfWork:
     @cached_property
     def isolation(self) -> IsolationRepository:
         return IsolationRepository(self.session)
+
+    @cached_property
+    def jobs(self) -> JobsRepository:
+        return JobsRepository(self.session)
 
     @cached_property
     def reassign(self) -> ReassignRepository:

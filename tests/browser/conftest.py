@@ -220,6 +220,22 @@ def canvas_is_painted(page, selector: str = "[data-testid='stDeckGlJsonChart'] c
     return len(colors) > 8
 
 
+def wait_painted(page, selector: str = "[data-testid='stDeckGlJsonChart'] canvas",  # type: ignore[no-untyped-def]
+                 timeout_s: float = 30.0) -> bool:
+    """Wait until the map's canvas has drawn (more than one colour), polling the state, not sleeping a
+    fixed time; True when it has drawn within the timeout."""
+    import time
+
+    page.locator(selector).first.wait_for(state="visible", timeout=int(timeout_s * 1000))
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if canvas_is_painted(page, selector):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(200)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):

@@ -26,6 +26,7 @@ from tests.browser.conftest import (
     start_server,
     submit_login,
     wait_for_app,
+    wait_painted,
 )
 from tests.db import call
 
@@ -156,7 +157,7 @@ def test_a_hostile_community_name_shows_as_text_in_the_table_and_the_tooltip(pag
     assert page.locator("img[src='x']").count() == 0
     chart = page.get_by_test_id("stDeckGlJsonChart")
     chart.wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(2500)
+    assert wait_painted(page)
     box = chart.bounding_box()
     comms = info["communities"]
     view = maps.view_for(maps.bounds_of(comms["lon"], comms["lat"]))

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import canvas_is_painted, screenshot, submit_login, wait_for_app
+from tests.browser.conftest import (
+    canvas_is_painted,
+    screenshot,
+    submit_login,
+    wait_for_app,
+    wait_painted,
+)
 
 
 def sign_in(page, server, user: str = "leader") -> None:  # type: ignore[no-untyped-def]
@@ -16,7 +22,7 @@ def _open(page, server, path: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_test_id("stSidebarNav").get_by_text({"coverage": "覆盖地图", "gaps": "人员缺口"}[path]).click()
     wait_for_app(page)
     page.get_by_test_id("stDeckGlJsonChart").first.wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(3000)  # deck.gl paints after the first frame
+    assert wait_painted(page)  # deck.gl paints after the first frame
 
 
 def test_coverage_map_is_painted_and_drills_into_a_community(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
@@ -36,9 +42,8 @@ def test_coverage_map_is_painted_and_drills_into_a_community(page, server, recor
         if page.get_by_test_id("stDeckGlJsonChart").count() == 2:
             break
     assert page.get_by_test_id("stDeckGlJsonChart").count() == 2, "clicking the map opened no community"
-    page.wait_for_timeout(3000)
+    assert wait_painted(page, "[data-testid='stDeckGlJsonChart'] >> nth=1 >> canvas")
     assert page.get_by_text("在岗人员（按类别）").is_visible()
-    assert canvas_is_painted(page, "[data-testid='stDeckGlJsonChart'] >> nth=1 >> canvas")
     screenshot(page, "coverage-drilldown-1080p")
     assert recorder.external == []
     assert recorder.page_errors == []

@@ -9,10 +9,10 @@ import re
 from core.demo.accounts import DEMO_KIOSK_TOKEN
 from tests.browser.conftest import (
     Server,
-    canvas_is_painted,
     screenshot,
     sign_in,
     wait_for_app,
+    wait_painted,
 )
 
 
@@ -58,8 +58,7 @@ def test_report_dispatch_and_resolve_moves_the_open_counts(page, own_server, rec
 
     _nav(page, "事件处置")
     page.get_by_test_id("stDeckGlJsonChart").wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(2500)
-    assert canvas_is_painted(page)
+    assert wait_painted(page)
     screenshot(page, "incidents-1080p")
     page.get_by_text("上报新事件").click()
     page.get_by_label("地点（小区、楼栋、卡点）").fill("幸福里小区东门卡点")
@@ -105,8 +104,7 @@ def test_a_leader_sees_the_isolation_list_masked_and_the_campaign_progress(page,
     _nav(page, "地毯式排查")
     page.get_by_test_id("stDeckGlJsonChart").wait_for(state="visible", timeout=60_000)
     page.get_by_test_id("stVegaLiteChart").first.wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(3000)
-    assert canvas_is_painted(page)
+    assert wait_painted(page)
     screenshot(page, "screening-progress-1080p")
     assert page.get_by_test_id("stException").count() == 0
     assert recorder.external == [] and recorder.console_errors == [] and recorder.page_errors == []

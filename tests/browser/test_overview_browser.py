@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import canvas_is_painted, screenshot, sign_in
+from tests.browser.conftest import canvas_is_painted, screenshot, sign_in, wait_painted
 
 
 def test_overview_loads_offline_with_a_painted_map(page, server, recorder) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, server.url)
     page.get_by_test_id("stDeckGlJsonChart").wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(2500)  # deck.gl paints after the first frame
+    assert wait_painted(page)  # deck.gl paints after the first frame
     screenshot(page, "overview-1080p")
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_text("江岸区社区防线总览").is_visible()
@@ -23,7 +23,7 @@ def test_overview_tooltip_shows_chinese_figures(page, server, recorder) -> None:
     sign_in(page, server.url)
     chart = page.get_by_test_id("stDeckGlJsonChart")
     chart.wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(2500)
+    assert wait_painted(page)
     box = chart.bounding_box()
     assert box is not None
     # sweep the map until the pointer is over a community

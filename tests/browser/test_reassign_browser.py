@@ -7,10 +7,10 @@ import re
 
 from core.services.gaps import load_gaps
 from tests.browser.conftest import (
-    canvas_is_painted,
     screenshot,
     sign_in,
     wait_for_app,
+    wait_painted,
 )
 from tests.db import call
 
@@ -67,8 +67,7 @@ def test_coordinator_moves_two_cadres_undoes_and_accepts_a_plan(page, own_server
         wait_for_app(page)
     page.get_by_text("已选 2 人").wait_for(state="visible", timeout=30_000)
     assert page.get_by_text("调配前对比").count() + page.get_by_text("调配前后对比").count() >= 1
-    page.wait_for_timeout(2500)
-    assert canvas_is_painted(page)
+    assert wait_painted(page)
     screenshot(page, "reassign-candidates-1080p")
 
     _fill(page, "调配原因", "补充卡点值守力量")
@@ -90,8 +89,7 @@ def test_coordinator_moves_two_cadres_undoes_and_accepts_a_plan(page, own_server
     _nav(page, "调配方案")
     page.get_by_role("heading", name="调配方案").first.wait_for(state="visible", timeout=60_000)
     page.get_by_test_id("stDeckGlJsonChart").first.wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(4000)
-    assert canvas_is_painted(page)
+    assert wait_painted(page)
     screenshot(page, "plan-map-1080p")
     _fill(page, "采纳原因", "采纳建议方案")
     page.get_by_role("button", name=re.compile(r"采纳全部")).click()

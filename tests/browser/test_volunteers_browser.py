@@ -16,10 +16,10 @@ from core.services.volunteer_tasks import candidates, create_task
 from core.storage import rows as orm
 from core.storage.db import session_scope
 from tests.browser.conftest import (
-    canvas_is_painted,
     screenshot,
     sign_in,
     wait_for_app,
+    wait_painted,
 )
 from tests.db import call
 
@@ -52,8 +52,7 @@ def test_coordinator_assigns_three_volunteers_and_the_checkpoint_coverage_rises(
     page.get_by_test_id("stSidebarNav").get_by_text("志愿者调度").click()
     wait_for_app(page)
     page.get_by_role("heading", name="志愿者调度").first.wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(4000)
-    assert canvas_is_painted(page)
+    assert wait_painted(page)
     screenshot(page, "volunteers-deployment-map-1080p")
 
     page.get_by_role("tab", name="📋 任务派岗").click()

@@ -3,7 +3,12 @@ side by side, saves it, starts over and loads it back; nothing leaves the machin
 
 from __future__ import annotations
 
-from tests.browser.conftest import canvas_is_painted, screenshot, sign_in, wait_for_app
+from tests.browser.conftest import (
+    screenshot,
+    sign_in,
+    wait_for_app,
+    wait_painted,
+)
 
 MAPS = "[data-testid='stDeckGlJsonChart']"
 
@@ -22,9 +27,8 @@ def _see(page, text: str) -> bool:  # type: ignore[no-untyped-def]
 
 def _maps_painted(page) -> bool:  # type: ignore[no-untyped-def]
     page.locator(f"{MAPS} canvas").nth(1).wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(3500)  # deck.gl paints after the first frame
-    return (canvas_is_painted(page, f"{MAPS} >> nth=0 >> canvas")
-            and canvas_is_painted(page, f"{MAPS} >> nth=1 >> canvas"))
+    return (wait_painted(page, f"{MAPS} >> nth=0 >> canvas")  # deck.gl paints after the first frame
+            and wait_painted(page, f"{MAPS} >> nth=1 >> canvas"))
 
 
 def test_a_planner_builds_saves_and_reloads_a_scenario(page, server, recorder) -> None:  # type: ignore[no-untyped-def]

@@ -16,11 +16,18 @@ from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 from core.storage.rows.incident_details import IncidentDeadlineRule, IncidentDetail, IncidentEvent
 
+#: the PostgreSQL advisory lock incident writers hold until their transaction ends
+INCIDENT_LOCK = 0x6678696E  # "fxin"
+
 
 def serialise_writers(session: Session) -> None:
-    """On SQLite take the write lock first (like BEGIN IMMEDIATE) so read-then-write cannot interleave."""
+    """Take the incident writers' lock first so read-then-write cannot interleave (the next code is
+    read from the newest row): SQLite's write lock (like BEGIN IMMEDIATE); on PostgreSQL an advisory
+    lock (two app processes or background jobs raising incidents at once wait for each other)."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(update(IncidentDeadlineRule).where(false()).values(hours=IncidentDeadlineRule.hours))
+    else:
+        session.execute(select(func.pg_advisory_xact_lock(INCIDENT_LOCK)))
 
 
 def lock_incident(session: Session, incident_id: int) -> orm.Incident | None:

@@ -21,6 +21,7 @@ from core.storage.rows.geography import (
 from core.storage.rows.incident_details import IncidentDeadlineRule, IncidentDetail, IncidentEvent
 from core.storage.rows.incidents import Incident
 from core.storage.rows.isolation import IsolatedHousehold, IsolationAlert, IsolationCheck
+from core.storage.rows.jobs import JobRun
 from core.storage.rows.reassign import MoveBatch, MoveItem
 from core.storage.rows.scenarios import ScenarioRow
 from core.storage.rows.screening import ScreeningCampaign, ScreeningProgress, ScreeningTarget
@@ -54,6 +55,7 @@ __all__ = [
     "IsolatedHousehold",
     "IsolationAlert",
     "IsolationCheck",
+    "JobRun",
     "KioskToken",
     "Meta",
     "MoveBatch",

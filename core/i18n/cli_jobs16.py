@@ -1,0 +1,46 @@
+"""Texts of the background jobs (`fangxian jobs ...`) and of `fangxian serve --workers N` (several app
+processes behind one nginx)."""
+
+ZH = {
+    "jobs.unknown": "没有名为 {name} 的后台任务（可用：{known}）",
+    "jobs.bad_period": "后台任务 {name} 的周期 {value} 无效：应为 1 到 86400 之间的秒数",
+    "jobs.name.alerts.sync": "预警同步（记录预警的首次出现与解除）",
+    "jobs.name.isolation.scan": "居家隔离巡查（漏报和发热转为事件）",
+    "jobs.name.errands.escalate": "跑腿超时升级（逾期诉求转为事件）",
+    "cli.jobs.help": "后台任务：列表、运行到期的任务（供 cron 调用；多个进程同时运行也只执行一次）",
+    "cli.jobs.help.list": "每个后台任务的周期、上次运行和是否到期",
+    "cli.jobs.help.run_due": "以系统身份运行到期的后台任务（每个周期只运行一次，无论多少进程）",
+    "cli.jobs.help.job": "只看或只运行这个任务（可重复）",
+    "cli.jobs.done": "后台任务：完成 {ok} 个，失败 {failed} 个，未到期 {not_due} 个，其他进程正在运行 {busy} 个",
+    "cli.jobs.failed": "后台任务 {job} 运行失败（{summary}），已记录，下一个周期重试",
+    "cli.serve.help.workers": "应用进程数；大于 1 时在 --port 上启动 nginx，进程监听其后的端口（需要 PostgreSQL）",
+    "cli.serve.workers_need_postgres": "多个应用进程需要共用一个 PostgreSQL 数据库；SQLite 只能用 --workers 1",
+    "cli.serve.workers_bad": "--workers 应为 1 到 32 之间的整数",
+    "cli.serve.nginx_missing": "未找到 nginx（在 PATH 和 /usr/sbin/nginx 中都没有）：请先安装（{command}），或用 --workers 1",
+    "cli.serve.nginx_failed": "nginx 启动失败，详见 {log}",
+    "cli.serve.worker_failed": "应用进程（端口 {port}）未能启动，详见 {log}",
+    "cli.serve.workers_address": "指挥台地址：http://{address}:{port}（nginx，{workers} 个应用进程：端口 {first}–{last}）",
+    "cli.serve.stopped": "已停止 nginx 和全部应用进程",
+}
+
+EN = {
+    "jobs.unknown": "There is no background job named {name} (known: {known})",
+    "jobs.bad_period": "Background job {name}: period {value} is not valid; give seconds between 1 and 86400",
+    "jobs.name.alerts.sync": "Alert sync (records when alerts first fire and clear)",
+    "jobs.name.isolation.scan": "Home isolation scan (missed checks and fevers become incidents)",
+    "jobs.name.errands.escalate": "Errand escalation (overdue requests become incidents)",
+    "cli.jobs.help": "Background jobs: list them, run the due ones (for cron; runs once however many processes ask)",
+    "cli.jobs.help.list": "Each background job's period, last run and whether it is due",
+    "cli.jobs.help.run_due": "Run the due background jobs as the system (once per period, however many processes)",
+    "cli.jobs.help.job": "Only this job (repeatable)",
+    "cli.jobs.done": "Background jobs: {ok} done, {failed} failed, {not_due} not due, {busy} running in another process",
+    "cli.jobs.failed": "Background job {job} failed ({summary}); recorded, retried next period",
+    "cli.serve.help.workers": "Number of app processes; above 1, nginx listens on --port and the processes on the ports after it (needs PostgreSQL)",
+    "cli.serve.workers_need_postgres": "Several app processes need one shared PostgreSQL database; SQLite allows only --workers 1",
+    "cli.serve.workers_bad": "--workers must be a whole number from 1 to 32",
+    "cli.serve.nginx_missing": "nginx not found (neither on PATH nor at /usr/sbin/nginx): install it ({command}) or use --workers 1",
+    "cli.serve.nginx_failed": "nginx did not start; see {log}",
+    "cli.serve.worker_failed": "The app process on port {port} did not start; see {log}",
+    "cli.serve.workers_address": "Command desk: http://{address}:{port} (nginx, {workers} app processes on ports {first}–{last})",
+    "cli.serve.stopped": "Stopped nginx and every app process",
+}
