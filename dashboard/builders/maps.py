@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 
 Color = list[int]
 CJK_FONT = '"Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"'
@@ -295,6 +296,15 @@ def choropleth_layer(fc: dict[str, Any], layer_id: str = "communities", *, line:
     )
 
 
+class CompactDeck(pdk.Deck):  # type: ignore[misc]
+    """A deck whose JSON is compact: pydeck indents it by two spaces and escapes every Chinese character
+    (``\\u4ec1``), which made two thirds of a city map's payload whitespace and escapes (3.6 MB -> 1.0 MB
+    for the city overview). Same keys, same order, same values."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
 def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: dict[str, Any] | None = None) -> pdk.Deck:
     """A deck with the offline or intranet basemap (never a public tile host)."""
     style = basemap_style()
@@ -303,7 +313,7 @@ def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: dict[str, Any] |
         kwargs["map_style"] = style
     else:
         kwargs["map_provider"] = None  # with map_style unset: nothing is fetched (map_style=None means Carto!)
-    return pdk.Deck(**kwargs)
+    return CompactDeck(**kwargs)
 
 
 # --- colour scales ----------------------------------------------------------------------------
