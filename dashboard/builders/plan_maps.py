@@ -56,12 +56,17 @@ def arc_rows(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> list[dict[str, Any]
     pairs = pairs[pairs["from_community_id"].isin(c.index) & pairs["to_community_id"].isin(c.index)]
     pairs = pairs.assign(km=(pairs["nkm"] / pairs["n"].where(pairs["n"] > 0)).fillna(0).round(1),
                          w=flow_width(pairs["n"])).sort_values(["n", "from_community_id"], kind="stable")
-    fr, to = pairs["from_community_id"], pairs["to_community_id"]
-    return [{"from": [float(c.at[a, "lon"]), float(c.at[a, "lat"])], "to": [float(c.at[b, "lon"]), float(c.at[b, "lat"])],
-             "n": int(n), "km": float(km), "w": float(w), "wc": float(w) + 2.0,
-             "from_name": str(c.at[a, "name"]), "to_name": str(c.at[b, "name"])}
-            for a, b, n, km, w in zip(fr, to, pairs["n"], pairs["km"], pairs["w"], strict=True)
-            if pd.notna(c.at[a, "lon"]) and pd.notna(c.at[b, "lon"])]
+    # one vectorised lookup per column (a per-row ``c.at`` was 57 s for a province plan of 240,000 pairs)
+    fi, ti = c.index.get_indexer(pairs["from_community_id"]), c.index.get_indexer(pairs["to_community_id"])
+    lon, lat, name = c["lon"].to_numpy(float), c["lat"].to_numpy(float), c["name"].astype(str).to_numpy()
+    keep = ~np.isnan(lon[fi]) & ~np.isnan(lon[ti])
+    fi, ti = fi[keep], ti[keep]
+    n, km, w = (pairs[k].to_numpy()[keep] for k in ("n", "km", "w"))
+    return [{"from": [a_lon, a_lat], "to": [b_lon, b_lat], "n": int(nn), "km": float(kk), "w": float(ww),
+             "wc": float(ww) + 2.0, "from_name": a_name, "to_name": b_name}
+            for a_lon, a_lat, b_lon, b_lat, nn, kk, ww, a_name, b_name in zip(
+                lon[fi].tolist(), lat[fi].tolist(), lon[ti].tolist(), lat[ti].tolist(), n, km, w,
+                name[fi].tolist(), name[ti].tolist(), strict=True)]
 
 
 def end_rows(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> list[dict[str, Any]]:
@@ -71,12 +76,15 @@ def end_rows(gap_comm: pd.DataFrame, flows: pd.DataFrame) -> list[dict[str, Any]
     c = gap_comm.set_index("community_id")
     out = flows.groupby("from_community_id")["n"].sum()
     inn = flows.groupby("to_community_id")["n"].sum()
+    lon, lat = c["lon"].to_numpy(float), c["lat"].to_numpy(float)
     rows = []
     for side, counts, colour in (("out", out, FROM_COLOR), ("in", inn, TO_COLOR)):
-        for cid, n in counts.items():
-            if cid in c.index and pd.notna(c.at[cid, "lon"]):
-                rows.append({"lon": float(c.at[cid, "lon"]), "lat": float(c.at[cid, "lat"]), "side": side,
-                             "r": float(np.clip(2 + 0.9 * np.sqrt(n), 3, 9)), "fill": colour + [255]})
+        at = c.index.get_indexer(counts.index)
+        ok = at >= 0
+        ok[ok] = ~np.isnan(lon[at[ok]])
+        radius = np.clip(2 + 0.9 * np.sqrt(counts.to_numpy(float)[ok]), 3, 9)
+        rows += [{"lon": x, "lat": y, "side": side, "r": r, "fill": colour + [255]}
+                 for x, y, r in zip(lon[at[ok]].tolist(), lat[at[ok]].tolist(), radius.tolist(), strict=True)]
     return rows
 
 
