@@ -131,6 +131,10 @@ BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[arg
     "wallscreen": (lambda a: __import__("core.cli.bench.wall", fromlist=["x"]).run_wallscreen(a),
                    "指挥大屏：多次刷新的耗时与内存（是否持续增长）",
                    lambda p: __import__("core.cli.bench.wall", fromlist=["x"]).add_args(p)),
+    "pages": (lambda a: __import__("core.cli.bench.pages", fromlist=["x"]).run_pages(a), translate("cli.bench.pages.help"),
+              lambda p: __import__("core.cli.bench.pages", fromlist=["x"]).add_args(p)),
+    "load": (lambda a: __import__("core.cli.bench.load", fromlist=["x"]).run_load(a), translate("cli.bench.load.help"),
+             lambda p: __import__("core.cli.bench.load", fromlist=["x"]).add_args(p)),
 }
 
 
