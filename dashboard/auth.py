@@ -27,7 +27,7 @@ from core.model.identity_policy import (
 from core.services import identity
 from core.services.uow import unit_of_work
 from dashboard import state_keys
-from dashboard.i18n import LANG_KEY, current_lang, t
+from dashboard.i18n import LANG_KEY, current_lang, set_lang, t
 from dashboard.session_cookie import BEGIN_PATH, END_PATH
 
 SESSION_KEY = state_keys.SESSION  # the verified identity record: {"source", "username" | "token_id", "last_seen"}
@@ -145,7 +145,7 @@ def _cookie_actor(url: str) -> Actor | None:
         return None  # a forged, foreign or forgotten cookie: just the login page
     actor = _live(check)
     if actor is not None and LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = check.lang  # the session's language, before the selector is drawn
+        set_lang(check.lang)  # the session's language, before the selector is drawn
         st.session_state[state_keys.LANG_SYNCED] = check.lang
     return actor
 

@@ -10,7 +10,7 @@ from core.model.errors import FangxianError
 from core.services.availability import UNAVAILABLE_ERRORS
 from dashboard import auth, cache, routing, state_keys
 from dashboard.context import db_url
-from dashboard.i18n import LANG_KEY, error_text, t
+from dashboard.i18n import LANG_KEY, error_text, set_lang, t
 from dashboard.navigation import PAGES, PAGES_DIR, SECTION_ORDER, visible_pages
 from dashboard.panels.components import SETUP_ROLES
 
@@ -33,7 +33,7 @@ asked = routing.requested()
 known = {spec.url_path: spec for spec in PAGES}
 
 if LANG_KEY not in st.session_state and st.query_params.get("lang") in ("zh", "en"):
-    st.session_state[LANG_KEY] = st.query_params["lang"]  # a wall screen's URL may ask for English
+    set_lang(st.query_params["lang"])  # a wall screen's URL may ask for English
 with st.sidebar:
     if actor is not None:
         auth.user_box(actor)

@@ -20,7 +20,7 @@ from dashboard import cache, state_keys
 from dashboard.builders.volunteer_maps import hours_chart, task_label
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import TABLES, current_lang, t
-from dashboard.panels.components import choose, choose_many, fmt_int, joined, with_paren
+from dashboard.panels.components import choose, choose_many, fmt_int, with_paren
 
 WRITERS = volunteer_tasks.WRITE_ROLES
 
@@ -60,7 +60,8 @@ def skills_text(skills: pd.Series) -> pd.Series:
     parts = skills.fillna("").astype(str).str.split(",").explode()
     parts = parts[parts != ""]
     words = parts.map({c: _word("skill", c) for c in parts.unique()}) if len(parts) else parts
-    return words.groupby(level=0).agg(joined).reindex(skills.index).fillna("")
+    sep = t("punct.list_sep")  # once, not once a person
+    return words.groupby(level=0).agg(sep.join).reindex(skills.index).fillna("")
 
 
 def type_text(kind: pd.Series, volunteer_type: pd.Series) -> pd.Series:
