@@ -1,8 +1,10 @@
 """指挥大屏: the district at a glance for a wall 3-5 m away. Read-only; no personal data; no widget.
 
-Every panel is its own fragment that re-reads on its own timer (``?refresh=``) without reloading the
-page; a failed read keeps the last good data on screen with an amber, then red, border; rotation
-(``?rotate=...&every=``) swaps the map and trend views while the refresh goes on. URL parameters are
+The screen is one fragment that re-reads on one timer (``?refresh=``) without reloading the page (a
+fragment per panel, each on its own timer, cancelled each other: a panel whose timer fired while
+another panel ran was dropped until its next tick); a failed read keeps the last good data on screen
+with an amber, then red, border; rotation (``?rotate=...&every=``) swaps the map and trend views on
+the same timer (ticking at the shorter of the two periods). URL parameters are
 documented in dashboard/panels/wall_live.py.
 """
 
@@ -47,7 +49,6 @@ def _fresh(last_ok: float | None, failed: bool) -> None:
     st.markdown(wall_view.freshness_html(last_ok, failed, time.time(), S.stale_after), unsafe_allow_html=True)
 
 
-@st.fragment(run_every=S.refresh)
 def header() -> None:
     try:  # a revoked kiosk token or a disabled account ends the screen within one refresh
         if auth.resolve(URL) is None:
@@ -63,7 +64,6 @@ def header() -> None:
                    f'{demo}</div>', unsafe_allow_html=True)
 
 
-@st.fragment(run_every=S.refresh)
 def kpi_panel() -> None:
     data, last_ok, failed = fetch(_wall)
     with st.container(key="wall-kpis", gap=None):
@@ -72,7 +72,6 @@ def kpi_panel() -> None:
         _fresh(last_ok, failed)
 
 
-@st.fragment(run_every=S.refresh)
 def map_panel() -> None:
     view = shown_view(S)  # read each run: a timer rerun never keeps an old view
     position = f" · {S.views.index(view) + 1}/{len(S.views)}" if S.rotating else ""
@@ -93,7 +92,6 @@ def map_panel() -> None:
         _fresh(last_ok, failed or geo_failed)
 
 
-@st.fragment(run_every=S.refresh)
 def alerts_panel() -> None:
     data, last_ok, failed = fetch(_wall)
     with st.container(key="wall-alerts", gap=None):
@@ -105,7 +103,6 @@ def alerts_panel() -> None:
         _fresh(last_ok, failed)
 
 
-@st.fragment(run_every=S.refresh)
 def trend_panel() -> None:
     view = shown_view(S)
     data, last_ok, failed = fetch(_wall)
@@ -118,9 +115,15 @@ def trend_panel() -> None:
         _fresh(last_ok, failed)
 
 
-@st.fragment(run_every=S.every if S.rotating else None)
-def stage() -> None:
-    """Advances the view (one step for every panel), then draws the panels, which all read it."""
+#: one timer for the whole screen: the refresh, or the rotation when it is the shorter
+TICK = min(S.refresh, S.every) if S.rotating else S.refresh
+
+
+@st.fragment(run_every=TICK)
+def live() -> None:
+    """Every panel, read and drawn in one run: the view advances (rotation), then the panels all read it."""
+    header()
+    kpi_panel()
     current_view(S)
     left, right = st.columns(wall_live.COLUMNS, gap="small")
     with left:
@@ -130,6 +133,4 @@ def stage() -> None:
         trend_panel()
 
 
-header()
-kpi_panel()
-stage()
+live()
