@@ -340,6 +340,10 @@ def _same(a: Any, b: Any) -> bool:
     return (none_a and none_b) or a == b
 
 
+#: fields that hold a packed payload (the import's compact change record): shown as its size, never as text
+PACKED_FIELDS: dict[str, tuple[str, ...]] = {"change_record": ("data",)}
+
+
 def changes(action: str, entity: str, before: Any, after: Any, names: Names) -> list[Change]:
     """The fields that changed, in the entry's order: a field only after is set (None: left out), a
     field only before went (→ —) unless the entry records it as context (``FACT_FIELDS``)."""
@@ -355,6 +359,9 @@ def changes(action: str, entity: str, before: Any, after: Any, names: Names) -> 
         if (action, f) in FACT_FIELDS and new is MISSING:
             old, new = MISSING, old
         label = field_name(f, names.lang, action, entity)
+        if f in PACKED_FIELDS.get(entity, ()) and isinstance(new, str):  # kilobytes of base64: not for a cell
+            out.append(Change(f, label, None, translate("audit.value.packed", names.lang, n=len(new))))
+            continue
         new_text = none if new is MISSING else value_text(new, f, action, entity, names)
         old_text = None if old is MISSING else value_text(old, f, action, entity, names)
         out.append(Change(f, label, old_text, new_text))

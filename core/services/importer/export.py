@@ -57,12 +57,7 @@ def export_frame(uow: UnitOfWork, kind: str, *, with_personal_data: bool = False
         df["risk_level"] = _words(df["risk_level"], RISK_LEVEL_WORDS)
     elif kind == "staff":
         df = uow.imports.staff().drop(columns="id").rename(columns={"code": "id"})
-        word = _words(df["kind"], STAFF_KIND_WORDS)
-        vt = _words(df["volunteer_type"].fillna(""), VOLUNTEER_TYPE_WORDS)
-        df["kind"] = word.where(df["volunteer_type"].isna() | (df["volunteer_type"] == ""), vt)
-        df["phone"] = df["phone"] if with_personal_data else mask_phones(df["phone"])
-        df["movable"], df["on_duty"] = _yes_no(df["movable"]), _yes_no(df["on_duty"])
-        df["skills"] = _skill_words(df["skills"])
+        return staff_table(df, with_personal_data=with_personal_data)
     elif kind == "incidents":
         df = uow.imports.incidents().drop(columns="id").rename(columns={"code": "id"})
         df["type"] = _words(df["type"], INCIDENT_TYPE_WORDS)
@@ -72,4 +67,25 @@ def export_frame(uow: UnitOfWork, kind: str, *, with_personal_data: bool = False
     else:
         raise InvalidInput("importer.export_kind_unknown", kind=kind, kinds=list(EXPORT_KINDS))
     spec = SPECS[kind]
+    return df[[c.name for c in spec]].rename(columns={c.name: c.zh for c in spec})
+
+
+def staff_table(df: pd.DataFrame, *, with_personal_data: bool = False) -> pd.DataFrame:
+    """Staff given by codes (``id``, ``kind``, ``volunteer_type``, ``unit`` by name, ``community_code``
+    ...) as the exchange table: the template's Chinese headers and words."""
+    df = df.copy()
+    word = _words(df["kind"], STAFF_KIND_WORDS)
+    vt = _words(df["volunteer_type"].fillna(""), VOLUNTEER_TYPE_WORDS)
+    df["kind"] = word.where(df["volunteer_type"].isna() | (df["volunteer_type"] == ""), vt)
+    df["phone"] = df["phone"] if with_personal_data else mask_phones(df["phone"])
+    df["movable"], df["on_duty"] = _yes_no(df["movable"]), _yes_no(df["on_duty"])
+    df["skills"] = _skill_words(df["skills"])
+    spec = SPECS["staff"]
+    return df[[c.name for c in spec]].rename(columns={c.name: c.zh for c in spec})
+
+
+def communities_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Communities given by codes (``risk_level`` as a code, ``street`` by name) as the exchange table."""
+    df = df.assign(risk_level=_words(df["risk_level"], RISK_LEVEL_WORDS))
+    spec = SPECS["communities"]
     return df[[c.name for c in spec]].rename(columns={c.name: c.zh for c in spec})

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,10 +147,77 @@ def decode_csv(data: bytes, file: str) -> str:
         raise ImportRefused([Problem(file, 0, "", "importer.encoding_unknown")]) from exc
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    text = decode_csv(path.read_bytes(), path.name)
-    first_line = text.split("\n", 1)[0]
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))]
+def _read_csv(path: Path) -> pd.DataFrame:
+    """The cells of a CSV file as strings (a short row padded with "")."""
+    data = path.read_bytes()
+    text = decode_csv(data, path.name)  # refuses a file of mixed or unknown encoding
+    delimiter = _delimiter(text.split("\n", 1)[0])
+    del text
+    fast = _read_csv_fast(data, delimiter, "utf-8-sig" if _is_utf8(data) else "gb18030")
+    if fast is not None:
+        return fast
+    text = decode_csv(data, path.name)
+    grid = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return _grid_frame(grid)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_csv_fast(data: bytes, delimiter: str, encoding: str) -> pd.DataFrame | None:
+    """pandas' C parser, when it reads the file as the csv module does: every record as long as the
+    first or shorter, no NUL, no bare carriage return (None otherwise: the caller takes the csv module).
+    Neither a GBK nor a UTF-8 multi-byte character holds the bytes looked for."""
+    if b"\x00" in data or data.count(b"\r") != data.count(b"\r\n") or not data.strip():
+        return None
+    try:
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, dtype=str, na_filter=False,
+                            skip_blank_lines=False, engine="c", encoding=encoding, quoting=csv.QUOTE_MINIMAL,
+                            doublequote=True, quotechar='"', escapechar=None, skipinitialspace=False)
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
+        return None
+    frame.columns = range(frame.shape[1])
+    return frame
+
+
+def _grid_frame(grid: list[list[str]]) -> pd.DataFrame:
+    width = max((len(r) for r in grid), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in grid], dtype=object)
+
+
+#: what str.strip() removes from an ASCII text
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _tidy(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(NFKC-normalised and stripped, only stripped) text of each cell, in Arrow: a column of ASCII
+    text (codes, phones, numbers) is stripped as it is; any other has each distinct value worked out
+    once in Python (a column of 200,000 names, kinds or units holds far fewer different values)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(column.fillna(""), type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        trimmed = _arrow_str(pc.ascii_trim(arr, _ASCII_SPACE), column.index)
+        return trimmed, trimmed
+    encoded = pc.dictionary_encode(arr)
+    texts = encoded.dictionary.to_pylist()
+    stripped = pa.array([t.strip() for t in texts], type=pa.string())
+    normal = pa.array([(t if t.isascii() else unicodedata.normalize("NFKC", t)).strip() for t in texts],
+                      type=pa.string())
+    return (_arrow_str(normal.take(encoded.indices), column.index),
+            _arrow_str(stripped.take(encoded.indices), column.index))
+
+
+def _arrow_str(arr: object, index: pd.Index) -> pd.Series:
+    return pd.Series(arr, index=index, dtype="str")
 
 
 @dataclass
@@ -317,14 +385,14 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     elif path.suffix.lower() == ".xls":
         raise ImportRefused([Problem(path.name, 0, "", "importer.xls_unsupported")])
     else:
-        grid = _read_csv(path)
-    width = max((len(r) for r in grid), default=0)
-    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in grid], dtype=object)
-    if frame.empty:
+        grid = None
+    raw = _read_csv(path) if grid is None else _grid_frame(grid)
+    if raw.empty:
         raise ImportRefused([Problem(path.name, 0, "", "importer.file_empty")])
-    frame = frame.fillna("").astype(str)
-    written = frame.apply(lambda c: c.str.strip())
-    frame = frame.apply(lambda c: c.str.normalize("NFKC").str.strip())
+    tidy = {c: _tidy(raw[c]) for c in raw.columns}
+    frame = pd.DataFrame({c: t[0] for c, t in tidy.items()})
+    written = pd.DataFrame({c: t[1] for c, t in tidy.items()})
+    del raw, tidy
     numbers = np.arange(1, len(frame) + 1)
     filled = (frame != "").any(axis=1).to_numpy()
     if not filled.any():

@@ -95,4 +95,5 @@ def import_file(uow: UnitOfWork, actor: Actor, kind: str, path: str | Path, *, d
     if not dry_run:
         ctx.audit("file", None, after={"created": summary.created, "updated": summary.updated,
                                        "unchanged": summary.unchanged, **summary.extra})
+        ctx.flush_audit()
     return summary

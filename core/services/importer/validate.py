@@ -105,13 +105,34 @@ def validate(table: RawTable, kind: str | Format, *, datum: str = "wgs84",
 
 def _clean_column(col: Column, raw: pd.Series, frame: pd.DataFrame, header: str, out: _Collector,
                   limits: Limits, *, free_text: bool = False) -> None:
+    # every cleaner reads a cell on its own: each distinct text is cleaned once and the results spread
+    # back over the rows (a column of 200,000 cells holds a few thousand different values)
+    codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype="str")
+    typed, vtype, errors = _clean_values(col, distinct, limits, free_text=free_text)
+    if vtype is not None:
+        frame["volunteer_type"] = _spread(vtype, codes, raw.index)
+    errors = _spread(errors, codes, raw.index)
+    out.add(header, errors)
+    out.bad[col.name] = errors.notna()
+    frame[col.name] = _spread(typed, codes, raw.index)
+
+
+def _spread(values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    spread = values.take(codes)
+    spread.index = index
+    return spread
+
+
+def _clean_values(col: Column, raw: pd.Series, limits: Limits, *,
+                  free_text: bool) -> tuple[pd.Series, pd.Series | None, pd.Series]:
     # first what no database could hold (a control character, a text too long for its column): such a
     # cell is reported once, as that, and cleaned as blank
     limit = cleaning.limit_errors(raw, max_len=limits.max_len, free_text=free_text)
     raw = raw.where(limit.isna(), "")
+    vtype = None
     if col.kind == "staff_kind":
         values, vtype, errors = cleaning.staff_kinds(raw)
-        frame["volunteer_type"] = vtype
     elif col.kind == "int":
         values, errors = cleaning.integers(raw, minimum=limits.minimum, maximum=limits.maximum)
     elif col.kind == "float":
@@ -121,9 +142,7 @@ def _clean_column(col: Column, raw: pd.Series, frame: pd.DataFrame, header: str,
     if col.required:
         errors = errors.where(raw != "", cleaning.messages(raw.index, raw == "", "importer.value_missing"))
     errors = limit.where(limit.notna(), errors)
-    out.add(header, errors)
-    out.bad[col.name] = errors.notna()
-    frame[col.name] = values
+    return values, vtype, errors
 
 
 def _check_keys(frame: pd.DataFrame, key: str, headers: dict[str, str], out: _Collector) -> None:
@@ -160,8 +179,10 @@ def _check_coordinates(frame: pd.DataFrame, lon: str, lat: str, headers: dict[st
     inside = cleaning.in_china(xs, ys)
     swapped = cleaning.in_china(ys, xs)
     bad = both & ~inside
-    out.add_mask(headers[lon], bad & swapped, "importer.outside_china_swapped", lon=x.astype(str), lat=y.astype(str))
-    out.add_mask(headers[lon], bad & ~swapped, "importer.outside_china", lon=x.astype(str), lat=y.astype(str))
+    if bad.any():  # the texts of the values only when some are named
+        out.add_mask(headers[lon], bad & swapped, "importer.outside_china_swapped", lon=x.astype(str),
+                     lat=y.astype(str))
+        out.add_mask(headers[lon], bad & ~swapped, "importer.outside_china", lon=x.astype(str), lat=y.astype(str))
     frame[lon] = pd.array(np.where(both, xs, np.nan), dtype="Float64")
     frame[lat] = pd.array(np.where(both, ys, np.nan), dtype="Float64")
     frame.loc[~both, [lon, lat]] = pd.NA
@@ -178,7 +199,8 @@ def _resolve_communities(frame: pd.DataFrame, name: str, header: str, communitie
     resolved = ref.where(ref.isin(codes), ref.map(by_name))
     given = ref.notna()
     amb = given & ~ref.isin(codes) & ref.isin(ambiguous)
-    out.add_mask(header, amb, "importer.community_name_ambiguous", name=ref.astype(str))
     missing = given & resolved.isna() & ~amb
-    out.add_mask(header, missing, "importer.community_unknown", name=ref.astype(str))
+    if amb.any() or missing.any():  # the texts of the values only when some are named
+        out.add_mask(header, amb, "importer.community_name_ambiguous", name=ref.astype(str))
+        out.add_mask(header, missing, "importer.community_unknown", name=ref.astype(str))
     frame[name] = resolved.astype(object)

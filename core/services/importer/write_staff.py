@@ -11,8 +11,9 @@ import pandas as pd
 
 from core.model.actor import require
 from core.model.vocab import StaffKind
+from core.services.importer.cleaning import mask_phones
 from core.services.importer.context import Context
-from core.services.importer.diff import Diff, FieldKind, compare, plain, records
+from core.services.importer.diff import PERSONAL, Diff, FieldKind, compare, plain, records
 from core.services.importer.validate import Validated
 from core.services.importer.write_communities import next_codes
 
@@ -78,18 +79,34 @@ def _create(ctx: Context, new: pd.DataFrame, unit_id: pd.Series, comm_id: pd.Ser
     out["movable"] = rows["movable"].fillna(default_movable) if "movable" in rows else default_movable
     out["on_duty"] = rows["on_duty"].fillna(True) if "on_duty" in rows else True
     out["skills"] = rows["skills"].fillna("") if "skills" in rows else ""
-    ids = ctx.uow.imports.insert_rows("staff", records(out.assign(hours_week=0.0, version=1)))
+    ids = ctx.uow.imports.insert_frame("staff", out.assign(hours_week=0.0, version=1))
     staff_id = out["code"].map(ids)
     placed = out["community_id"].notna()
-    ctx.uow.imports.insert_rows("assignment", records(pd.DataFrame({
+    ctx.uow.imports.insert_frame("assignment", pd.DataFrame({
         "staff_id": staff_id[placed], "community_id": out["community_id"][placed], "grid_id": None,
-        "valid_from": ctx.now, "valid_to": None, "batch_id": ctx.batch})))
-    ctx.uow.imports.insert_rows("duty_change", records(pd.DataFrame({
-        "staff_id": staff_id, "at": ctx.now, "on_duty": out["on_duty"].astype(bool)})))
-    audit_rows = [{k: plain(val, k) or (None if val == "" else val) for k, val in r.items()}
-                  for r in records(rows)]
+        "valid_from": ctx.now, "valid_to": None, "batch_id": ctx.batch}))
+    ctx.uow.imports.insert_frame("duty_change", pd.DataFrame({
+        "staff_id": staff_id, "at": ctx.now, "on_duty": out["on_duty"].astype(bool)}))
     cc = rows["community_code"].tolist() if "community_code" in rows else [None] * len(rows)
-    ctx.audit_created("staff", audit_rows, cc)
+    ctx.audit_created_frame("staff", audit_frame(rows), cc)
+
+
+def audit_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The created rows as the audit keeps them: plain values, "" as None, floats to 7 places, phones
+    masked (what ``plain`` does to each value, column by column)."""
+    out = pd.DataFrame(index=rows.index)
+    for col in rows.columns:
+        values = rows[col]
+        if col in PERSONAL:
+            out[col] = mask_phones(values)
+        elif pd.api.types.is_float_dtype(values.dtype):
+            out[col] = values.astype(float).round(7).astype(object).where(values.notna(), None)
+        elif pd.api.types.is_bool_dtype(values.dtype):
+            out[col] = values.astype(object).where(values.notna(), None)
+        else:
+            obj = values.astype(object)
+            out[col] = obj.where(obj.notna() & ~obj.isin([""]), None)
+    return out
 
 
 def _update(ctx: Context, diff: Diff, unit_id: pd.Series, comm_id: pd.Series) -> None:

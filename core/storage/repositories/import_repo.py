@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Integer, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +23,10 @@ from core.storage.repositories.base import Repository, bound
 from core.storage.repositories.tables_repo import frame
 
 CHUNK = 5_000
+#: rows per executemany of an insert (bounds the parameter lists held at once)
+INSERT_CHUNK = 50_000
+#: more codes than this are looked up by reading the whole table once
+FULL_READ = 4 * CHUNK
 MODELS: dict[str, type[orm.Base]] = {
     "district": orm.District, "street": orm.Street, "community": orm.Community, "unit": orm.Unit, "staff": orm.Staff,
     "incident": orm.Incident, "assignment": orm.Assignment, "duty_change": orm.DutyChange,
@@ -30,9 +35,9 @@ MODELS: dict[str, type[orm.Base]] = {
 }
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i:i + CHUNK]
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
 
 
 # --- reads -------------------------------------------------------------------------------------
@@ -81,6 +86,9 @@ def staff(session: Session, codes: Sequence[str] | None = None) -> pd.DataFrame:
             .outerjoin(orm.Community, orm.Community.id == orm.Staff.community_id))
     if codes is None:
         return frame(session, stmt.order_by(orm.Staff.code))
+    if len(codes) > FULL_READ:  # one SELECT of the whole table, filtered here, beats dozens of IN lists
+        every = frame(session, stmt)
+        return every[every["code"].isin(set(codes))].reset_index(drop=True)
     parts = [frame(session, stmt.where(orm.Staff.code.in_(list(c)))) for c in _chunks(list(codes))]
     return pd.concat(parts, ignore_index=True) if parts else frame(session, stmt.where(orm.Staff.id < 0))
 
@@ -114,19 +122,90 @@ def count(session: Session, entity: str) -> int:
 
 
 def insert_rows(session: Session, entity: str, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert ``rows``; returns code → new id (empty for tables without a code)."""
+    """Insert ``rows``; returns code → new id (empty for tables without a code).
+
+    A plain Core executemany (no RETURNING: SQLAlchemy's ORM bulk insert with RETURNING splices every
+    batch's results together again and again, quadratic in the rows); the new ids are then read in one
+    SELECT of the rows above the largest id held before."""
     if not rows:
         return {}
-    model = MODELS[entity]
-    ids: dict[str, int] = {}
-    has_code = "code" in model.__table__.c
-    for part in _chunks(rows):
-        if has_code:
-            stmt = insert(model).returning(model.__table__.c.id, model.__table__.c.code)
-            ids.update({code: id_ for id_, code in session.execute(stmt, list(part)).all()})
+    table = cast(Table, MODELS[entity].__table__)
+    has_code = "code" in table.c
+    session.flush()
+    conn = session.connection()
+    floor = int(conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) if has_code else 0
+    for part in _chunks(rows, INSERT_CHUNK):
+        conn.execute(insert(table), list(part))
+    if not has_code:
+        return {}
+    wanted = {str(r["code"]) for r in rows}
+    got = conn.execute(select(table.c.id, table.c.code).where(table.c.id > floor)).all()
+    return {code: int(id_) for id_, code in got if code in wanted}
+
+
+def _driver_column(values: pd.Series, column: Any, dialect: Any) -> list[Any]:
+    """A column's values as the driver takes them (NA → None, Python scalars; a whole float in an
+    integer column as an int), through the column type's own bind processor, once per distinct value."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        values = pd.Series(values.dt.to_pydatetime(), index=values.index, dtype=object)
+    elif isinstance(column.type, Integer) and pd.api.types.is_float_dtype(values.dtype):
+        values = values.astype("Int64")
+    obj = values.to_numpy(dtype=object, na_value=None)
+    if obj.size and isinstance(next((v for v in obj if v is not None), None), np.generic):
+        obj = np.array([v.item() if isinstance(v, np.generic) else v for v in obj], dtype=object)
+    process = column.type._cached_bind_processor(dialect)
+    if process is None:
+        return obj.tolist()
+    codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+    done = [process(u) for u in uniques]
+    return np.array([*done, None], dtype=object)[codes].tolist()  # the sentinel -1 takes the None
+
+
+def insert_frame(session: Session, entity: str, df: pd.DataFrame) -> dict[str, int]:
+    """``insert_rows`` for rows given as a DataFrame, with no dict per row: the columns go to the
+    driver as they are (SQLite: one executemany of tuples; PostgreSQL: COPY). Returns code → new id."""
+    table = cast(Table, MODELS[entity].__table__)
+    if df.empty:
+        return {}
+    session.flush()
+    conn = session.connection()
+    dialect = conn.dialect
+    df = df.reset_index(drop=True)
+    for col in table.c:  # what the ORM would fill in: the columns' own Python defaults
+        if col.name not in df and col.default is not None and not col.primary_key:
+            default = col.default
+            df[col.name] = default.arg if default.is_scalar else default.arg(None)  # type: ignore[attr-defined]
+    names = [c for c in df.columns if c in table.c]
+    has_code = "code" in table.c
+    floor = int(conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) if has_code else 0
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        if dialect.name == "postgresql":
+            from psycopg import sql
+
+            stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(n) for n in names))
+            with cursor.copy(stmt) as copy:
+                for start in range(0, len(df), INSERT_CHUNK):  # Python values of one chunk at a time
+                    part = df.iloc[start:start + INSERT_CHUNK]
+                    for row in zip(*[_driver_column(part[n], table.c[n], dialect) for n in names], strict=True):
+                        copy.write_row(row)
         else:
-            session.execute(insert(model), list(part))
-    return ids
+            compiled = insert(table).compile(dialect=dialect, column_keys=names)
+            order = list(compiled.positiontup or names)
+            for start in range(0, len(df), INSERT_CHUNK):
+                part = df.iloc[start:start + INSERT_CHUNK]
+                cursor.executemany(str(compiled), zip(*[_driver_column(part[n], table.c[n], dialect)
+                                                        for n in order], strict=True))
+    finally:
+        cursor.close()
+    if not has_code:
+        return {}
+    wanted = set(df["code"].astype(str))
+    got = conn.execute(select(table.c.id, table.c.code).where(table.c.id > floor)).all()
+    return {code: int(id_) for id_, code in got if code in wanted}
 
 
 def update_rows(session: Session, entity: str, rows: list[dict[str, Any]]) -> None:
@@ -298,6 +377,7 @@ class ImportRepository(Repository):
     conditions_on = bound(conditions_on)
     count = bound(count)
     insert_rows = bound(insert_rows)
+    insert_frame = bound(insert_frame)
     update_rows = bound(update_rows)
     close_assignments = bound(close_assignments)
     grids = bound(grids)
