@@ -63,13 +63,28 @@ def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = Fals
                movable: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who could go to ``community_id``: movable, on-duty cadres (and party members if allowed) of
     communities with movable surplus, nearest first (home, then current post), with skills and hours.
-    ``movable``: everyone ``uow.reassign.movable_people()`` returns, when the caller asks for several
-    communities (read once, not once a community)."""
+    ``movable``: everyone ``uow.reassign.movable_people()`` returns, if the caller has read it."""
+    return candidates_for_many(uow, [community_id], include_party=include_party, streets=streets, limit=limit,
+                               gaps=gaps, movable=movable)[community_id]
+
+
+CANDIDATE_COLUMNS = ["staff_id", "staff_code", "name", "kind", "unit", "from_community_id", "from_community",
+                     "from_street_code", "from_surplus", "home_km", "post_km", "skills", "hours_week",
+                     "home_community_id", "version"]
+
+
+def candidates_for_many(uow: UnitOfWork, community_ids: Sequence[int], *, include_party: bool = False,
+                        streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None,
+                        movable: pd.DataFrame | None = None) -> dict[int, pd.DataFrame]:
+    """``candidates`` of several communities: the people read and described once, then for each
+    community only its distances and its nearest ``limit`` (a city's screening campaign asks for 360
+    communities at once). Order: home km, post km, hours, staff id."""
     g = gaps or load_gaps(uow)
     comm = g.community.set_index("community_id")
-    if community_id not in comm.index:
-        raise NotFound("reassign.community_missing", id=community_id)
-    donors = comm[(comm["movable_surplus"] > 0) & (comm.index != community_id)]
+    for community_id in community_ids:
+        if community_id not in comm.index:
+            raise NotFound("reassign.community_missing", id=community_id)
+    donors = comm[comm["movable_surplus"] > 0]
     if streets is not None:
         donors = donors[donors["street_code"].isin(list(streets))]
     donor_ids = [int(i) for i in donors.index]
@@ -79,25 +94,42 @@ def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = Fals
         people = movable[movable["community_id"].isin(donor_ids)]
     kinds = [StaffKind.CADRE.value] + ([StaffKind.PARTY_MEMBER.value] if include_party else [])
     people = people[people["kind"].isin(kinds) & people["kind"].isin(list(g.norms.counted_kinds))]
-    target = comm.loc[community_id]
-    home_lon = people["home_lon"].fillna(people["community_id"].map(comm["lon"]))
-    home_lat = people["home_lat"].fillna(people["community_id"].map(comm["lat"]))
-    out = pd.DataFrame({
+    post_lon = people["community_id"].map(comm["lon"]).to_numpy(float)
+    post_lat = people["community_id"].map(comm["lat"]).to_numpy(float)
+    home_lon = people["home_lon"].fillna(people["community_id"].map(comm["lon"])).to_numpy(float)
+    home_lat = people["home_lat"].fillna(people["community_id"].map(comm["lat"])).to_numpy(float)
+    base = pd.DataFrame({
         "staff_id": people["id"], "staff_code": people["code"], "name": people["name"], "kind": people["kind"],
         "unit": people["unit"], "from_community_id": people["community_id"],
         "from_community": people["community_id"].map(comm["name"]),
         "from_street_code": people["community_id"].map(comm["street_code"]),
         "from_surplus": people["community_id"].map(comm["movable_surplus"]).astype("int64"),
-        "home_km": np.round(haversine_km(home_lon.to_numpy(float), home_lat.to_numpy(float),
-                                         float(target["lon"]), float(target["lat"])), 2),
-        "post_km": np.round(haversine_km(people["community_id"].map(comm["lon"]).to_numpy(float),
-                                         people["community_id"].map(comm["lat"]).to_numpy(float),
-                                         float(target["lon"]), float(target["lat"])), 2),
+        "home_km": 0.0, "post_km": 0.0,
         "skills": people["skills"].fillna(""), "hours_week": people["hours_week"].astype(float),
         "home_community_id": people["home_community_id"], "version": people["version"].astype("int64"),
-    })
-    out = out.sort_values(["home_km", "post_km", "hours_week", "staff_id"], ignore_index=True)
-    return out.head(limit)
+    })[CANDIDATE_COLUMNS].reset_index(drop=True)
+    origin = base["from_community_id"].to_numpy()
+    ids, hours = base["staff_id"].to_numpy(), base["hours_week"].to_numpy(float)
+    picked, home, post, sizes = [], [], [], []
+    for community_id in community_ids:
+        target = comm.loc[community_id]
+        at = np.flatnonzero(origin != community_id)  # a community never gives to itself
+        home_km = np.round(haversine_km(home_lon[at], home_lat[at], float(target["lon"]), float(target["lat"])), 2)
+        post_km = np.round(haversine_km(post_lon[at], post_lat[at], float(target["lon"]), float(target["lat"])), 2)
+        order = np.lexsort((ids[at], hours[at], post_km, home_km))[:limit]
+        picked.append(at[order])
+        home.append(home_km[order])
+        post.append(post_km[order])
+        sizes.append(len(order))
+    # one frame for all the communities, cut into each community's rows at the end
+    rows = base.iloc[np.concatenate(picked) if picked else np.array([], np.int64)].reset_index(drop=True)
+    if picked:
+        rows["home_km"], rows["post_km"] = np.concatenate(home), np.concatenate(post)
+    ends = np.cumsum(sizes)
+    out: dict[int, pd.DataFrame] = {}
+    for community_id, end, size in zip(community_ids, ends, sizes, strict=True):
+        out[community_id] = rows.iloc[end - size:end].reset_index(drop=True)
+    return out
 
 
 def preview_table(gap_comm: pd.DataFrame, moving: pd.DataFrame, counted_kinds: Sequence[str]) -> pd.DataFrame:

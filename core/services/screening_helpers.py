@@ -7,10 +7,11 @@ reassignment reads staffing, so the screening module itself must not import reas
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from core.services.gaps import load_gaps
-from core.services.reassign import candidates
+from core.services.reassign import candidates_for_many
 from core.services.uow import UnitOfWork
 
 HELPER_COLUMNS = ["community_id", "community", "shortfall", "staff_id", "staff_code", "name", "from_community",
@@ -27,10 +28,12 @@ def helpers_for_behind(uow: UnitOfWork, grids: pd.DataFrame, per_community: int 
     need = behind.groupby(["community_id", "community_code", "community"], as_index=False)["shortfall"].sum()
     need = need.sort_values("shortfall", ascending=False)
     gaps = load_gaps(uow)
-    movable = uow.reassign.movable_people()  # one read for every community behind (hundreds at city scale)
-    parts = []
-    for r in need.itertuples(index=False):  # one per community behind, each vectorised inside
-        c = candidates(uow, int(r.community_id), streets=streets, limit=per_community, gaps=gaps, movable=movable)
-        parts.append(c.assign(community_id=int(r.community_id), community_code=r.community_code,
-                              community=r.community, shortfall=int(r.shortfall)))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    # every community behind at once (hundreds at city scale): the people read and described once
+    found = candidates_for_many(uow, [int(i) for i in need["community_id"]], streets=streets, limit=per_community,
+                                gaps=gaps)
+    ids = [int(i) for i in need["community_id"]]
+    rows = pd.concat([found[i] for i in ids], ignore_index=True)
+    times = [len(found[i]) for i in ids]
+    for col in ("community_id", "community_code", "community", "shortfall"):  # each community's own, repeated
+        rows[col] = pd.Series(np.repeat(need[col].to_numpy(), times), index=rows.index).astype(need[col].dtype)
+    return rows

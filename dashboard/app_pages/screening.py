@@ -118,6 +118,8 @@ left, right = st.columns([1.4, 1], gap="medium")
 with left:
     st.subheader(t("scr.map"))
     legend(incident_maps.coverage_legend(), t("scr.legend"))
+    if incident_maps.summed_per_community(g):
+        st.caption(t("scr.map.summed_note", n=fmt_int(len(g))))
     st.pydeck_chart(incident_maps.screening_deck(g, cache.map_geometry()), height=560, key="scr_map")
 with right:
     st.subheader(t("scr.burn"))

@@ -95,12 +95,25 @@ def coverage_legend() -> list[tuple[Color, str]]:
     return [(c, f"{e} %") for c, e in zip(COVERAGE_COLORS, edges, strict=True)]
 
 
+#: above this many grids (a city-wide campaign: 7,700) the map sums them per community — 3.3 MB of grid
+#: polygons become the communities' 0.9 MB — and the page says so; the table keeps every grid
+MAX_GRID_SHAPES = 2500
+
+
+def summed_per_community(grids: pd.DataFrame) -> bool:
+    return len(grids) > MAX_GRID_SHAPES
+
+
 def by_community_where_grids_have_no_shape(grids: pd.DataFrame, communities: pd.DataFrame) -> pd.DataFrame:
     """Grids drawn as themselves where they have a boundary; the rest summed per community and drawn as
     the community's shape (a district that imported community boundaries but not grid ones still sees
-    its campaign on the map). The ``grid`` label of such a row says how many grids it sums."""
+    its campaign on the map). The ``grid`` label of such a row says how many grids it sums. A campaign
+    of more than ``MAX_GRID_SHAPES`` grids is summed per community throughout."""
     has_shape = grids["geometry"].notna() & (grids["geometry"].astype(str) != "") if "geometry" in grids else (
         pd.Series(False, index=grids.index))
+    if summed_per_community(grids):
+        has_shape = pd.Series(False, index=grids.index)
+    label = "scr.map.grids_summed" if summed_per_community(grids) else "scr.map.grids_in"
     own = grids[has_shape]
     rest = grids[~has_shape]
     if rest.empty or "community_id" not in rest or communities.empty:
@@ -111,7 +124,7 @@ def by_community_where_grids_have_no_shape(grids: pd.DataFrame, communities: pd.
     target = summed["target_households"].to_numpy(float)
     summed["coverage_pct"] = np.where(target > 0, np.minimum(summed["visited"], target) / np.where(target > 0, target, 1)
                                       * 100, 100.0).round(1)
-    summed["grid"] = [t("scr.map.grids_in", n=int(n)) for n in summed["n"]]
+    summed["grid"] = [t(label, n=int(n)) for n in summed["n"]]
     shapes = communities.set_index("community_id")["geometry"]
     summed["geometry"] = summed["community_id"].map(shapes)
     return pd.concat([own, summed[summed["geometry"].notna()]], ignore_index=True)

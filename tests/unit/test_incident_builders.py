@@ -103,3 +103,28 @@ def test_a_campaign_whose_grids_have_no_boundary_is_drawn_on_its_communities() -
     row = out[out["community_id"] == 10].iloc[0]
     assert (row["target_households"], row["visited"], bool(row["behind"])) == (400, 100, True)
     assert row["coverage_pct"] == 25.0 and "2" in row["grid"] and row["geometry"].startswith('{"type":"Point"')
+
+
+def test_a_city_wide_campaign_is_drawn_per_community_and_the_sums_hold() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from dashboard.builders import incident_maps
+
+    n = incident_maps.MAX_GRID_SHAPES + 1
+    rng = np.random.default_rng(3)
+    cid = rng.integers(0, 40, n)
+    target = rng.integers(50, 400, n)
+    grids = pd.DataFrame({
+        "grid_id": np.arange(n), "grid": [f"网格{i}" for i in range(n)], "community_id": cid,
+        "community": [f"社区{c}" for c in cid], "geometry": ['{"type":"Point","coordinates":[0,0]}'] * n,
+        "target_households": target, "visited": target // 2, "shortfall": np.zeros(n, int),
+        "expected": target / 3, "behind": np.zeros(n, bool), "coverage_pct": np.full(n, 50.0)})
+    comms = pd.DataFrame({"community_id": np.arange(40), "code": [f"c{i}" for i in range(40)],
+                          "geometry": ['{"type":"Point","coordinates":[1,1]}'] * 40})
+    assert incident_maps.summed_per_community(grids)
+    out = incident_maps.by_community_where_grids_have_no_shape(grids, comms)
+    assert len(out) == len(set(cid))  # one shape a community, not one a grid
+    assert int(out["target_households"].sum()) == int(target.sum())
+    assert all("合计" in g for g in out["grid"])
+    assert not incident_maps.summed_per_community(grids.head(incident_maps.MAX_GRID_SHAPES))
