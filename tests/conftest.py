@@ -25,7 +25,7 @@ import pytest
 os.environ["FANGXIAN_I18N_STRICT"] = "1"
 # the app processes and AppTest runs keep to the alert sync in the background (as before the job keeper):
 # a test that counts incidents must not see the isolation scan or the errand escalation raise some on
-# their own; the job tests (tests/storage/test_jobs.py, tests/deploy/) choose their jobs explicitly
+# their own; the job tests (tests/storage/test_jobs.py, tests/browser/test_multiprocess_browser.py) choose their jobs explicitly
 os.environ.setdefault("FANGXIAN_JOBS", "alerts.sync")
 
 PG_BIN = Path(os.environ.get("FANGXIAN_PG_BIN", "/usr/lib/postgresql/15/bin"))

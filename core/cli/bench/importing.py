@@ -17,8 +17,10 @@ import argparse
 import datetime as dt
 import multiprocessing
 import resource
+import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 from queue import Empty
 from typing import Any
@@ -199,7 +201,15 @@ def _in_child(fn: Any, job: dict[str, Any]) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=fn, args=(job, queue))
-    proc.start()
+    # a spawned child re-runs the parent's ``__main__`` file first; in a process that has run a Streamlit
+    # page (AppTest names it ``__main__``) that would be the page itself, so the child gets a blank one
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        proc.start()
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
     while True:
         try:
             out = queue.get(timeout=1.0)

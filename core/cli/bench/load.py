@@ -906,6 +906,31 @@ def _bad(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _run_coroutine(make: Any) -> Any:
+    """``asyncio.run(make())``; in a thread of its own when this thread already runs an event loop (a
+    caller driving Playwright's sync API, as the browser tests do, keeps one running in its thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(make())
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="fangxian-bench-load", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
 def execute(args: argparse.Namespace) -> tuple[int, Result | None]:
     """The whole run (server started, driven, stopped); the exit code and the figures."""
     lang = getattr(args, "lang", None) or cli_lang()
@@ -942,7 +967,7 @@ def _execute(args: argparse.Namespace, lang: str, work: Path) -> tuple[int, Resu
         proc, base = start_server(db_url, log)
         print(translate("cli.bench.load.server", lang, pid=proc.pid, url=base, seconds=time.perf_counter() - t0,
                         log=log), flush=True)
-        result = asyncio.run(asyncio.wait_for(_drive(base, args, db_url, proc.pid, lang), limit))
+        result = _run_coroutine(lambda: asyncio.wait_for(_drive(base, args, db_url, proc.pid, lang), limit))
         result.tracebacks = tracebacks(log.read_text(errors="replace"))
     except TimeoutError:
         key = "cli.bench.load.no_server" if proc is None else "cli.bench.load.overtime"

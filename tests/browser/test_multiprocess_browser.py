@@ -184,10 +184,13 @@ def test_a_wall_on_b_sees_a_move_fails_over_to_a_and_jobs_run_once(browser, clus
         assert shot.exists()
         assert recorder.external == [] and recorder.page_errors == []
 
-        # (c) both keepers ran the alert sync, never twice in one period; the 5-minute jobs ran once
+        # (c) two keepers competed for the alert sync and it never ran twice in one period (which process
+        # wins a period is timing: the process that started its keeper first usually does, so "both ran"
+        # is not asserted; tests/storage/test_jobs.py races the lock itself); the 5-minute jobs ran once
         pids = {cluster.pids["A"], cluster.pids["B"]}
-        assert wait_until(lambda: {p for j, _s, p, _st in _job_runs(cluster.db) if j == "alerts.sync"} == pids,
+        assert wait_until(lambda: sum(j == "alerts.sync" for j, _s, _p, _st in _job_runs(cluster.db)) >= 3,
                           timeout=60), _job_runs(cluster.db)
+        assert {p for j, _s, p, _st in _job_runs(cluster.db)} <= pids
         runs = _job_runs(cluster.db)
         starts = [s for j, s, _p, _st in runs if j == "alerts.sync"]
         gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)]  # type: ignore[operator]
