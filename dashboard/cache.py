@@ -271,6 +271,3 @@ def job_keeper(url: str, every_s: float | None = None) -> object:
     th.start()
     return th
 
-
-#: the pages start the keeper under its first name
-alert_keeper = job_keeper

@@ -59,13 +59,11 @@ class MoveResult:
 
 
 def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = False,
-               streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None,
-               movable: pd.DataFrame | None = None) -> pd.DataFrame:
+               streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None) -> pd.DataFrame:
     """Who could go to ``community_id``: movable, on-duty cadres (and party members if allowed) of
-    communities with movable surplus, nearest first (home, then current post), with skills and hours.
-    ``movable``: everyone ``uow.reassign.movable_people()`` returns, if the caller has read it."""
+    communities with movable surplus, nearest first (home, then current post), with skills and hours."""
     return candidates_for_many(uow, [community_id], include_party=include_party, streets=streets, limit=limit,
-                               gaps=gaps, movable=movable)[community_id]
+                               gaps=gaps)[community_id]
 
 
 CANDIDATE_COLUMNS = ["staff_id", "staff_code", "name", "kind", "unit", "from_community_id", "from_community",
@@ -74,8 +72,8 @@ CANDIDATE_COLUMNS = ["staff_id", "staff_code", "name", "kind", "unit", "from_com
 
 
 def candidates_for_many(uow: UnitOfWork, community_ids: Sequence[int], *, include_party: bool = False,
-                        streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None,
-                        movable: pd.DataFrame | None = None) -> dict[int, pd.DataFrame]:
+                        streets: Sequence[str] | None = None, limit: int = 200,
+                        gaps: GapResult | None = None) -> dict[int, pd.DataFrame]:
     """``candidates`` of several communities: the people read and described once, then for each
     community only its distances and its nearest ``limit`` (a city's screening campaign asks for 360
     communities at once). Order: home km, post km, hours, staff id."""
@@ -88,10 +86,7 @@ def candidates_for_many(uow: UnitOfWork, community_ids: Sequence[int], *, includ
     if streets is not None:
         donors = donors[donors["street_code"].isin(list(streets))]
     donor_ids = [int(i) for i in donors.index]
-    if movable is None:
-        people = uow.reassign.movable_people(donor_ids)
-    else:
-        people = movable[movable["community_id"].isin(donor_ids)]
+    people = uow.reassign.movable_people(donor_ids)
     kinds = [StaffKind.CADRE.value] + ([StaffKind.PARTY_MEMBER.value] if include_party else [])
     people = people[people["kind"].isin(kinds) & people["kind"].isin(list(g.norms.counted_kinds))]
     post_lon = people["community_id"].map(comm["lon"]).to_numpy(float)

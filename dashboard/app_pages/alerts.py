@@ -15,7 +15,7 @@ from dashboard.i18n import t
 from dashboard.panels.components import choose_many, fmt_int, missing_data
 
 actor = auth.guard("leader", "coordinator", "admin")
-cache.alert_keeper(db_url())
+cache.job_keeper(db_url())
 data = cache.wall()
 
 st.title(t("alerts.title"))

@@ -32,7 +32,7 @@ URL = db_url()
 MAP_H = S.map_height - (0 if KIOSK or S.measured_top else wall_live.DESK_HEADER_PX)
 TREND_H, ALERT_ROWS = wall_live.trend_height(MAP_H, S.scale), 9
 try:
-    cache.alert_keeper(URL)
+    cache.job_keeper(URL)
 except Exception:  # noqa: BLE001 - the keeper is best-effort; the screen works without it
     pass
 
