@@ -74,34 +74,62 @@ def scale_grid_counts(grids: pd.DataFrame, comms: pd.DataFrame) -> pd.DataFrame:
     the day (grids keep only current counts; the dated history is per community). Largest share first
     by rounding down and giving the remainder to the grids with the biggest fractions (ties: the grid
     listed first). Group sums by ``bincount``, the ranking by one ``lexsort`` (no pandas groupby: this runs
-    for every day of the history)."""
-    g = grids.copy()
-    if not len(g):
+    for every day of the history; ``GridScaler`` keeps what does not change from day to day)."""
+    return GridScaler(grids).scaled(comms)
+
+
+class GridScaler:
+    """``scale_grid_counts`` of one grid table for many days: the grids' shares are computed once, each
+    day only its communities' counts are spread over them."""
+
+    def __init__(self, grids: pd.DataFrame) -> None:
+        self.grids = grids
+        group, _ = pd.factorize(grids["community_id"])
+        # no grids, or a grid without a community (nothing to scale it to): the grids as they are
+        self.idle = not len(grids) or bool((group < 0).any())
+        if self.idle:
+            return
+        self.group, self.n_groups = group, int(group.max()) + 1
+        self.community_id = grids["community_id"].to_numpy()
+        pop = grids["population"].to_numpy(float)
+        pop_tot = np.bincount(group, pop, self.n_groups)[group]
+        n_in = np.bincount(group, minlength=self.n_groups)[group].astype(float)
+        self.position = np.arange(len(grids))
+        self.share = {}
+        for col in ("isolated_households", "vulnerable_residents"):
+            cur = grids[col].to_numpy(float)
+            tot = np.bincount(group, cur, self.n_groups)[group]
+            self.share[col] = np.where(tot > 0, cur / np.where(tot > 0, tot, 1),
+                                       np.where(pop_tot > 0, pop / np.where(pop_tot > 0, pop_tot, 1), 1 / n_in))
+        self._at: tuple[np.ndarray, np.ndarray] | None = None
+        self._comm_ids: np.ndarray | None = None
+
+    def _where(self, comms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Each grid's row in ``comms`` and whether it has one (kept while the community ids are the same)."""
+        ids = comms["community_id"].to_numpy()
+        if self._at is None or self._comm_ids is None or not np.array_equal(ids, self._comm_ids):
+            at = pd.Index(ids).get_indexer(self.community_id)
+            self._at, self._comm_ids = (np.maximum(at, 0), at >= 0), ids
+        return self._at
+
+    def scaled(self, comms: pd.DataFrame) -> pd.DataFrame:
+        g = self.grids.copy()
+        if self.idle:
+            return g
+        at, known = self._where(comms)
+        group, n_groups = self.group, self.n_groups
+        for col, share in self.share.items():
+            want = np.where(known, comms[col].to_numpy(float)[at] if len(comms) else 0.0, 0.0)
+            want = np.nan_to_num(want, nan=0.0)
+            raw = share * want
+            base = np.floor(raw + 1e-9)
+            rest = want - np.bincount(group, base, n_groups)[group]
+            order = np.lexsort((self.position, -(raw - base), group))  # by community, biggest fraction first
+            starts = np.searchsorted(group[order], np.arange(n_groups))
+            rank = np.empty(len(g), np.int64)
+            rank[order] = self.position - starts[group[order]] + 1
+            g[col] = (base + (rank <= rest)).astype(np.int64)
         return g
-    group, _ = pd.factorize(g["community_id"])
-    if (group < 0).any():  # a grid without a community: nothing to scale it to
-        return g
-    n_groups = int(group.max()) + 1
-    target = comms.set_index("community_id")
-    pop = g["population"].to_numpy(float)
-    pop_tot = np.bincount(group, pop, n_groups)[group]
-    n_in = np.bincount(group, minlength=n_groups)[group].astype(float)
-    position = np.arange(len(g))
-    for col in ("isolated_households", "vulnerable_residents"):
-        cur = g[col].to_numpy(float)
-        tot = np.bincount(group, cur, n_groups)[group]
-        share = np.where(tot > 0, cur / np.where(tot > 0, tot, 1),
-                         np.where(pop_tot > 0, pop / np.where(pop_tot > 0, pop_tot, 1), 1 / n_in))
-        want = g["community_id"].map(target[col]).fillna(0).to_numpy(float)
-        raw = share * want
-        base = np.floor(raw + 1e-9)
-        rest = want - np.bincount(group, base, n_groups)[group]
-        order = np.lexsort((position, -(raw - base), group))  # by community, biggest fraction first
-        starts = np.searchsorted(group[order], np.arange(n_groups))
-        rank = np.empty(len(g), np.int64)
-        rank[order] = position - starts[group[order]] + 1
-        g[col] = (base + (rank <= rest)).astype(np.int64)
-    return g
 
 
 @dataclass(frozen=True)
@@ -232,6 +260,9 @@ def states_on_days(raw: RawTables, days: list[dt.date]) -> list[StaffingState]:
     staff_index = pd.Index(raw.staff["staff_id"].to_numpy(np.int64))
     base = normalise_staff(raw.staff)
     comm_index = pd.Index(raw.communities["community_id"].to_numpy(np.int64))
+    comm_base = raw.communities[COMMUNITY_COLUMNS]  # the columns chosen once, not once a day
+    scaler = GridScaler(raw.grids[GRID_COLUMNS])
+    dep_cols = dep[["staff_id", "community_id", "grid_id", "task_type"]] if dep is not None and len(dep) else None
     grids_of: dict[bytes, pd.DataFrame] = {}
     out = []
     for day in days:
@@ -255,13 +286,13 @@ def states_on_days(raw: RawTables, days: list[dt.date]) -> list[StaffingState]:
         at = staff_index.get_indexer(d_sid[rows])
         on[at[at >= 0]] = d_on[rows][at >= 0]
         staff["on_duty"] = on
-        comms = _conditions_on(raw.communities, c, c_cid, _last_before(c_cid, c_from, np.datetime64(day, "us"),
-                                                                      inclusive=True), comm_index)
-        key = comms[["isolated_households", "vulnerable_residents"]].to_numpy(np.int64).tobytes()
+        comms = _conditions_on(comm_base, c, c_cid, _last_before(c_cid, c_from, np.datetime64(day, "us"),
+                                                                inclusive=True), comm_index)
+        key = (comms["isolated_households"].to_numpy(np.int64).tobytes()
+               + comms["vulnerable_residents"].to_numpy(np.int64).tobytes())
         if key not in grids_of:  # the grid shares change only on the days a community's counts do
-            grids_of[key] = scale_grid_counts(raw.grids, comms)
-        out.append(StaffingState(comms[COMMUNITY_COLUMNS], grids_of[key][GRID_COLUMNS], staff, day,
-                                 _deployed_on_sorted(dep, day)))
+            grids_of[key] = scaler.scaled(comms)
+        out.append(StaffingState(comms, grids_of[key], staff, day, _deployed_on_sorted(dep, day, dep_cols)))
     return out
 
 
@@ -282,11 +313,14 @@ def _conditions_on(comms: pd.DataFrame, c: pd.DataFrame, c_cid: np.ndarray, rows
     return out
 
 
-def _deployed_on_sorted(dep: pd.DataFrame | None, day: dt.date | None) -> pd.DataFrame | None:
-    """``deployed_on`` for deployments pre-sorted by staff and start, with parsed ``_s``/``_e``."""
+def _deployed_on_sorted(dep: pd.DataFrame | None, day: dt.date | None,
+                        cols: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """``deployed_on`` for deployments pre-sorted by staff and start, with parsed ``_s``/``_e``
+    (``cols``: their four output columns, chosen once)."""
     if dep is None or day is None or not len(dep):
         return None
     start, end = np.datetime64(day, "us"), np.datetime64(day + dt.timedelta(days=1), "us")
     s, e = dep["_s"].to_numpy("datetime64[us]"), dep["_e"].to_numpy("datetime64[us]")
     idx = _first_of(dep["staff_id"].to_numpy(np.int64), np.flatnonzero((s < end) & (e > start)))
-    return dep.iloc[idx][["staff_id", "community_id", "grid_id", "task_type"]].reset_index(drop=True)
+    cols = cols if cols is not None else dep[["staff_id", "community_id", "grid_id", "task_type"]]
+    return cols.take(idx).reset_index(drop=True)

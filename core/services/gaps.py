@@ -8,6 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
+from core.model.gap_days import gaps_of_days
 from core.model.gaps import GapResult, compute_gaps
 from core.model.norms import norms_in_force
 from core.model.state import states_on_days
@@ -31,14 +32,12 @@ def gap_history(uow: UnitOfWork, days: int = 14, today: dt.date | None = None) -
     today = today or clock.reference_day(uow)
     raw = read_tables(uow, today)  # one read; each day is cut from it in memory
     versions = norm_history(uow)
-    totals, per_comm = [], []
     all_days = [today - dt.timedelta(days=k) for k in range(days - 1, -1, -1)]
     screening = screening_by_day(uow, all_days)  # the campaigns running each day (one read)
-    # one pass per day (14), each vectorised over the whole district; the history is sorted once for all days
-    for day, state in zip(all_days, states_on_days(raw, all_days), strict=True):
-        state = dataclasses.replace(state, screening=screening[day])
-        res = compute_gaps(state, norms_in_force(versions, day))
-        totals.append({"day": day, **res.district, **res.coverage})
-        per_comm.append(res.community[["community_id", "code", "name", "street", "required", "available", "gap",
-                                       "shortage"]].assign(day=day))
-    return pd.DataFrame(totals), pd.concat(per_comm, ignore_index=True)
+    # the history sorted once for all days, and the engine run once over all days stacked (core.model.gap_days)
+    states = [dataclasses.replace(state, screening=screening[day])
+              for day, state in zip(all_days, states_on_days(raw, all_days), strict=True)]
+    per_day = gaps_of_days(states, [norms_in_force(versions, day) for day in all_days])
+    totals = pd.DataFrame([{"day": d.day, **d.district, **d.coverage} for d in per_day])
+    per_comm = pd.concat([d.community.assign(day=d.day) for d in per_day], ignore_index=True)
+    return totals, per_comm
