@@ -280,23 +280,59 @@ def _of_campaign(rows: pd.DataFrame, campaign_id: int) -> pd.DataFrame:
 
 def workload_on_days(uow: UnitOfWork, moments: list[dt.datetime]) -> dict[dt.datetime, pd.DataFrame]:
     """The workload at each moment (one read; each moment cut in memory): a campaign counts from its
-    start to its deadline, with the progress recorded before that moment."""
+    start to its deadline, with the progress recorded before that moment. The same figures as
+    ``workload(grid_progress(...))`` of each running campaign summed per community
+    (tests/storage/test_screening_workload.py), counted with cumulative sums instead of a frame a moment."""
     camps = uow.screening.campaigns()
     active = camps[camps["status"] == "active"].to_dict("records")  # a handful at most
     ids = [int(c["id"]) for c in active]
     running = []
     if ids:  # two reads for all running campaigns, only the columns the workload needs
         targets, progress = uow.screening.workload_targets(ids), uow.screening.workload_progress(ids)
-        running = [(c, _of_campaign(targets, int(c["id"])), _of_campaign(progress, int(c["id"]))) for c in active]
+        running = [_CampaignWork(c, _of_campaign(targets, int(c["id"])), _of_campaign(progress, int(c["id"])))
+                   for c in active]
     out: dict[dt.datetime, pd.DataFrame] = {}
     for now in moments:
-        parts = []
-        for c, targets, prog in running:
-            start, deadline = pd.Timestamp(c["started_at"]).to_pydatetime(), pd.Timestamp(c["deadline"]).to_pydatetime()
-            if start <= now:
-                parts.append(workload(grid_progress(targets, prog, start, deadline, now), deadline, now))
-        out[now] = (pd.concat(parts).groupby("community_id", as_index=False)[["remaining", "households_per_day"]].sum()
-                    if parts else pd.DataFrame({"community_id": pd.Series(dtype="int64"),
-                                                "remaining": pd.Series(dtype="int64"),
-                                                "households_per_day": pd.Series(dtype=float)}))
+        parts = [w for w in (r.at(now) for r in running) if w is not None]
+        if not parts:
+            out[now] = pd.DataFrame({"community_id": pd.Series(dtype="int64"), "remaining": pd.Series(dtype="int64"),
+                                     "households_per_day": pd.Series(dtype=float)})
+            continue
+        comm = np.concatenate([p[0] for p in parts])
+        keys, inv = np.unique(comm, return_inverse=True)
+        out[now] = pd.DataFrame({
+            "community_id": keys.astype(np.int64),
+            "remaining": np.bincount(inv, weights=np.concatenate([p[1] for p in parts]).astype(float),
+                                     minlength=len(keys)).round().astype(np.int64),
+            "households_per_day": np.bincount(inv, weights=np.concatenate([p[2] for p in parts]), minlength=len(keys)),
+        })
     return out
+
+
+class _CampaignWork:
+    """One running campaign's targets and progress, sorted once; ``at(now)`` is its workload per community
+    at a moment (community ids, households remaining, households a day) or None before it starts."""
+
+    def __init__(self, campaign: dict[str, Any], targets: pd.DataFrame, progress: pd.DataFrame) -> None:
+        self.start = pd.Timestamp(campaign["started_at"]).to_pydatetime()
+        self.deadline = pd.Timestamp(campaign["deadline"]).to_pydatetime()
+        self.target = targets["target_households"].to_numpy(float)
+        self.communities, self.of_grid = np.unique(targets["community_id"].to_numpy(np.int64), return_inverse=True)
+        at = pd.to_datetime(progress["at"]).to_numpy("datetime64[us]") if len(progress) else np.array([], "datetime64[us]")
+        order = np.argsort(at, kind="stable")
+        self.times = at[order]
+        row = pd.Index(targets["grid_id"].to_numpy(np.int64)).get_indexer(progress["grid_id"].to_numpy(np.int64))
+        self.row = row[order]
+        self.visited = progress["visited"].to_numpy(float)[order] if len(progress) else np.array([], float)
+
+    def at(self, now: dt.datetime) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        if self.start > now:
+            return None
+        k = int(np.searchsorted(self.times, np.datetime64(now, "us"), side="right"))
+        row, visited = self.row[:k], self.visited[:k]
+        done = np.bincount(row[row >= 0], weights=visited[row >= 0], minlength=len(self.target))
+        remaining = np.maximum(0, self.target - done).astype(np.int64)
+        per_comm = np.bincount(self.of_grid, weights=remaining.astype(float), minlength=len(self.communities))
+        days_left = max(0.5, (self.deadline - now).total_seconds() / 86400)
+        per_day = np.where(now < self.deadline, per_comm / days_left, 0.0).round(1)
+        return self.communities, per_comm, per_day
