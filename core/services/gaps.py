@@ -30,9 +30,9 @@ def gap_history(uow: UnitOfWork, days: int = 14, today: dt.date | None = None) -
     Returns (district rows: day, required, available, gap, shortage, short_communities, coverage...;
     community rows: day, community_id, code, required, available, gap, shortage)."""
     today = today or clock.reference_day(uow)
-    raw = read_tables(uow, today)  # one read; each day is cut from it in memory
-    versions = norm_history(uow)
     all_days = [today - dt.timedelta(days=k) for k in range(days - 1, -1, -1)]
+    raw = read_tables(uow, today, since=all_days[0])  # one read; each day is cut from it in memory
+    versions = norm_history(uow)
     screening = screening_by_day(uow, all_days)  # the campaigns running each day (one read)
     # the history sorted once for all days, and the engine run once over all days stacked (core.model.gap_days)
     states = [dataclasses.replace(state, screening=screening[day])

@@ -14,13 +14,18 @@ from core.services.desk import apply_due_risk
 from core.services.uow import UnitOfWork
 
 
-def read_tables(uow: UnitOfWork, until: dt.date | None = None) -> RawTables:
-    """The current tables; with ``until`` also the history rows begun before the end of that day."""
+def read_tables(uow: UnitOfWork, until: dt.date | None = None, since: dt.date | None = None) -> RawTables:
+    """The current tables; with ``until`` also the history rows begun before the end of that day.
+    ``since``: the first day the caller will rebuild (volunteer deployments that ended before it are
+    not read); without it every open deployment is read. Without ``until`` only today's are needed."""
     apply_due_risk(uow)  # a scheduled risk change comes due on its day (core.services.desk)
     comms = uow.state.communities()
     grids = grid_checkpoints(uow.state.grids(), uow.state.active_checkpoints_per_grid())
     staff = uow.state.staff()
-    deployments, today = uow.volunteers.deployments(), clock.reference_day(uow)
+    today = clock.reference_day(uow)
+    first = since if until is not None else today
+    deployments = uow.volunteers.deployments(
+        ending_after=dt.datetime.combine(first, dt.time(0, 0)) if first is not None else None)
     if until is None:
         return RawTables(comms, grids, staff, deployments=deployments, today=today)
     end = end_of(until)
@@ -33,7 +38,7 @@ def load_state(uow: UnitOfWork, day: dt.date | None = None) -> StaffingState:
     """The staffing state now (``day=None``) or as of the end of a past ``day``, with the screening
     workload of the campaigns running that day (so the gap engine asks for the people a campaign
     needs to meet its deadline)."""
-    raw = read_tables(uow, day)
+    raw = read_tables(uow, day, since=day)
     state = state_on(raw, day)
     return with_screening(state, uow, day or raw.today or clock.reference_day(uow))
 

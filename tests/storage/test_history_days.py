@@ -54,3 +54,23 @@ def test_they_stay_equal_after_a_move_made_today(demo_db: str) -> None:
         reassign.move_staff(uow, COORD, [int(person["id"])], target, "历史对比测试", override_shortage_reason="测试",
                            expected_versions={int(person["id"]): int(person["version"])})
     assert _assert_same_states(demo_db) > 0
+
+
+def test_a_read_from_a_first_day_on_gives_the_same_states_from_that_day(demo_db: str) -> None:
+    """``read_tables(..., since=D)`` leaves out deployments that ended before D: the days from D on are
+    the same as from a full read, and it reads fewer rows (the demo's fortnight of volunteer tasks)."""
+    with unit_of_work(demo_db) as uow:
+        today = clock.reference_day(uow)
+        first = today - dt.timedelta(days=5)
+        full, part = read_tables(uow, today), read_tables(uow, today, since=first)
+        now_only = read_tables(uow)
+    assert full.deployments is not None and part.deployments is not None and now_only.deployments is not None
+    assert len(now_only.deployments) < len(part.deployments) < len(full.deployments)
+    days = [first + dt.timedelta(days=k) for k in range(6)]
+    for got, want in zip(states_on_days(part, days), states_on_days(full, days), strict=True):
+        assert got.deployed is not None and want.deployed is not None
+        pd.testing.assert_frame_equal(got.deployed, want.deployed, obj=str(want.day))
+    today_state = state_on(now_only, None)
+    want_today = state_on(full, None)
+    assert today_state.deployed is not None and want_today.deployed is not None
+    pd.testing.assert_frame_equal(today_state.deployed, want_today.deployed)

@@ -29,12 +29,15 @@ def serialise_writers(session: Session) -> None:
         session.execute(update(VolunteerTask).where(false()).values(note=VolunteerTask.note))
 
 
-def deployments(session: Session) -> pd.DataFrame:
-    """Live assignments on open tasks: staff_id, community_id, grid_id, task_type, starts_at, ends_at."""
+def deployments(session: Session, ending_after: dt.datetime | None = None) -> pd.DataFrame:
+    """Live assignments on open tasks: staff_id, community_id, grid_id, task_type, starts_at, ends_at
+    (only tasks ending after ``ending_after`` when given: the days a caller will look at)."""
     stmt = (select(TaskAssignment.staff_id, VolunteerTask.community_id, VolunteerTask.grid_id,
                    VolunteerTask.type.label("task_type"), VolunteerTask.starts_at, VolunteerTask.ends_at)
             .join(VolunteerTask, VolunteerTask.id == TaskAssignment.task_id)
             .where(TaskAssignment.status == "assigned", VolunteerTask.status == "open"))
+    if ending_after is not None:
+        stmt = stmt.where(VolunteerTask.ends_at > ending_after)
     return frame(session, stmt)
 
 
