@@ -34,8 +34,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
+from dashboard.apptest_cache import share_compiled_scripts
 from dashboard.i18n import label, t
 from dashboard.navigation import PAGES, PageSpec
+
+share_compiled_scripts()  # scripts compiled once per process, as in a server (not once per AppTest run)
 
 APP = Path(__file__).resolve().parent / "streamlit_app.py"
 ROOT = APP.parents[1]

@@ -91,5 +91,5 @@ with right:
 c1, c2 = st.columns(2, gap="medium")
 street_rows = res.street[res.street["code"].isin(streets)] if streets else res.street
 # explicit heights: Streamlit otherwise shrinks the layered charts and drops street names
-c1.altair_chart(charts.street_gap_bars(street_rows), width="stretch", height=charts.bars_height(len(street_rows)) + 90)
-c2.altair_chart(charts.gap_trend(totals), width="stretch", height=charts.TREND_HEIGHT + 90)
+c1.altair_chart(charts.served(charts.street_gap_bars(street_rows)), width="stretch", height=charts.bars_height(len(street_rows)) + 90)
+c2.altair_chart(charts.served(charts.gap_trend(totals)), width="stretch", height=charts.TREND_HEIGHT + 90)

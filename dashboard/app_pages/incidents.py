@@ -11,7 +11,7 @@ from core.services import clock
 from core.services.incidents import filter_incidents
 from dashboard import cache
 from dashboard.auth import current_actor
-from dashboard.builders import charts_incidents, incident_maps
+from dashboard.builders import charts, charts_incidents, incident_maps
 from dashboard.i18n import label, t
 from dashboard.panels import incident_panel
 from dashboard.panels.components import choose, fmt_count, legend, missing_data
@@ -65,7 +65,7 @@ with left:
 with right:
     st.subheader(t("inc.timeline"))
     if len(shown):
-        st.altair_chart(charts_incidents.incident_timeline(shown, label), width="stretch")
+        st.altair_chart(charts.served(charts_incidents.incident_timeline(shown, label)), width="stretch")
     incident_panel.report_form(actor)
     incident_panel.rules_editor(actor)
 

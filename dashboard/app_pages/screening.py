@@ -23,7 +23,7 @@ from core.services.screening import (
 )
 from dashboard import cache, state_keys
 from dashboard.auth import current_actor
-from dashboard.builders import charts_incidents, incident_maps
+from dashboard.builders import charts, charts_incidents, incident_maps
 from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
 from dashboard.navigation import PAGES_DIR
@@ -123,7 +123,7 @@ with left:
     st.pydeck_chart(incident_maps.screening_deck(g, cache.map_geometry()), height=560, key="scr_map")
 with right:
     st.subheader(t("scr.burn"))
-    st.altair_chart(charts_incidents.burn_down_chart(view.burn), width="stretch")
+    st.altair_chart(charts.served(charts_incidents.burn_down_chart(view.burn)), width="stretch")
     if actor.has(*ENTRY_ROLES) and view.campaign["status"] == "active":
         mine = g[[actor.in_scope(x) for x in g["street_code"]]]
         with st.expander(t("scr.enter"), icon="✍️"), st.form("scr_entry", clear_on_submit=True):

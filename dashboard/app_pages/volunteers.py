@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import cache
 from dashboard.auth import current_actor
+from dashboard.builders import charts
 from dashboard.builders.volunteer_maps import (
     deployment_deck,
     per_1k_legend,
@@ -69,7 +70,7 @@ with tabs[0]:
     with c[1]:
         st.markdown(f"**{t('vol.map.unmet')}**")
         if view.communities["unmet_seats"].sum():
-            st.altair_chart(unmet_chart(view.communities), width="stretch")
+            st.altair_chart(charts.served(unmet_chart(view.communities)), width="stretch")
         else:
             st.info(t("vol.none"))
         low = view.communities.sort_values("volunteers_per_1k").head(8)

@@ -17,7 +17,7 @@ import streamlit as st
 from core.model.alert_rules import for_display, summary
 from core.services import clock
 from dashboard import auth, cache
-from dashboard.builders import wall_view
+from dashboard.builders import charts, wall_view
 from dashboard.context import db_url
 from dashboard.i18n import t
 from dashboard.panels import wall_live
@@ -110,7 +110,7 @@ def trend_panel() -> None:
         if data is not None:
             st.markdown(wall_view.panel_header(t(f"wall.panel.trend.{view}", n=len(data.trend)),
                                         t("wall.trend.unit", unit=t(wall_view.TREND_AXIS[view]))), unsafe_allow_html=True)
-            st.altair_chart(wall_view.trend_chart(data.trend, view, height_px=TREND_H, scale=S.scale), theme=None,
+            st.altair_chart(charts.served(wall_view.trend_chart(data.trend, view, height_px=TREND_H, scale=S.scale)), theme=None,
                             key=f"wall_trend_{view}")
         _fresh(last_ok, failed)
 

@@ -17,6 +17,7 @@ from core.model.errors import FangxianError
 from core.model.volunteer_rules import TASK_TYPES, Issue
 from core.services import volunteer_registry, volunteer_tasks
 from dashboard import cache, state_keys
+from dashboard.builders import charts
 from dashboard.builders.volunteer_maps import hours_chart, task_label
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import TABLES, current_lang, t
@@ -254,7 +255,7 @@ def hours_tab(view: Any) -> None:
         st.info(t("vol.none"))
         return
     c = st.columns([3, 2])
-    c[0].altair_chart(hours_chart(served, n.max_hours_per_day), width="stretch")
+    c[0].altair_chart(charts.served(hours_chart(served, n.max_hours_per_day)), width="stretch")
     worn = served[served["worn_out"]].sort_values(["hours_today", "streak"], ascending=False)
     hrs = t("unit.hours")
     c[1].markdown(f"**{t('vol.hours.worn', n=len(worn))}**")

@@ -10,6 +10,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.apptest_cache import share_compiled_scripts
+
+share_compiled_scripts()  # compile each script once per process, as a server does (not once a run)
+
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
 
 
