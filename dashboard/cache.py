@@ -123,7 +123,7 @@ def cached(ttl: float, max_entries: int, *, shared: bool = False,
 overview = cached(60, 8)(overview_service.load_overview)
 gaps = cached(60, 16)(load_gaps)
 gap_trend = cached(300, 8)(gap_history)
-map_geometry = cached(600, 4)(coverage.load_geometry)
+map_geometry = cached(600, 4, shared=True)(coverage.load_geometry)  # shared: pages only read it (tests/app/test_shared_reads.py)
 community_detail = cached(60, 32)(coverage.load_community_detail)
 norm_versions = cached(60, 8)(norm_service.norm_history)
 #: the wall's days before today (dated history): a write today does not change them, so a write costs
@@ -189,9 +189,10 @@ def suggested_plan(uow: UnitOfWork, options: tuple[tuple[str, object], ...], str
     return reassign_service.suggest_plan(uow, PlanOptions(**dict(options)), streets=streets, gaps=gaps())
 
 
-@cached(60, 8, fresh=True)
+@cached(60, 8, fresh=True, shared=True)
 def wall(uow: UnitOfWork) -> object:
-    """The wall screen's payload (core.services.read_models.wall.WallData)."""
+    """The wall screen's payload (core.services.read_models.wall.WallData): one object for every screen
+    (shared, not copied: 30 screens would unpickle it on every tick; nothing changes it)."""
     return wall_service.load_wall(uow, past=wall_past(clock.reference_day(uow)))
 
 

@@ -19,7 +19,7 @@ from core.services import clock
 from dashboard import auth, cache
 from dashboard.builders import charts, wall_view
 from dashboard.context import db_url
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 from dashboard.panels import wall_live
 from dashboard.panels.wall_live import current_view, fetch, measured_viewport, settings, shown_view
 
@@ -49,13 +49,18 @@ def _fresh(last_ok: float | None, failed: bool) -> None:
     st.markdown(wall_view.freshness_html(last_ok, failed, time.time(), S.stale_after), unsafe_allow_html=True)
 
 
-def header() -> None:
+Read = tuple[object, float | None, bool]  # (data, epoch of the last good read, whether this read failed)
+#: the map of a view, built once for every screen showing the same data at the same size and language
+DECKS = wall_view.DECK_MEMO
+
+
+def header(read: Read) -> None:
     try:  # a revoked kiosk token or a disabled account ends the screen within one refresh
         if auth.resolve(URL) is None:
             st.rerun(scope="app")
     except Exception:  # noqa: BLE001 - database down: keep the screen, the panels say it
         pass
-    data, _, _ = fetch(_wall)
+    data = read[0]
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.title(t("wall.title", district=getattr(data, "district", "")))
     now = clock.wall_now()
@@ -64,18 +69,18 @@ def header() -> None:
                    f'{demo}</div>', unsafe_allow_html=True)
 
 
-def kpi_panel() -> None:
-    data, last_ok, failed = fetch(_wall)
+def kpi_panel(read: Read) -> None:
+    data, last_ok, failed = read
     with st.container(key="wall-kpis", gap=None):
         if data is not None:
             st.markdown(wall_view.kpi_tiles_html(data.kpis), unsafe_allow_html=True)
         _fresh(last_ok, failed)
 
 
-def map_panel() -> None:
+def map_panel(read: Read) -> None:
     view = shown_view(S)  # read each run: a timer rerun never keeps an old view
     position = f" · {S.views.index(view) + 1}/{len(S.views)}" if S.rotating else ""
-    data, last_ok, failed = fetch(_wall)
+    data, last_ok, failed = read
     geo, _, geo_failed = fetch(_geometry, key="wall_last_geometry")
     metric = wall_view.MAP_METRIC[view]
     with st.container(key="wall-map", gap=None):
@@ -84,16 +89,17 @@ def map_panel() -> None:
         if data is not None and geo is not None:
             located, unlocated = wall_view.location_counts(geo, data.communities)
             if located:
-                deck = wall_view.wall_deck(geo, data.communities, metric, width_px=S.map_width,
-                                           height_px=MAP_H, scale=S.scale)
+                deck = DECKS.get((data, geo), (metric, S.map_width, MAP_H, S.scale, current_lang()),
+                                 lambda: wall_view.wall_deck(geo, data.communities, metric, width_px=S.map_width,
+                                                             height_px=MAP_H, scale=S.scale))
                 st.pydeck_chart(deck, height=MAP_H if not unlocated else MAP_H - 30, key=f"wall_map_{metric}")
             if unlocated:
                 st.markdown(wall_view.unlocated_html(unlocated, located, MAP_H - 30), unsafe_allow_html=True)
         _fresh(last_ok, failed or geo_failed)
 
 
-def alerts_panel() -> None:
-    data, last_ok, failed = fetch(_wall)
+def alerts_panel(read: Read) -> None:
+    data, last_ok, failed = read
     with st.container(key="wall-alerts", gap=None):
         if data is not None:
             shown = for_display(data.alerts)
@@ -103,9 +109,9 @@ def alerts_panel() -> None:
         _fresh(last_ok, failed)
 
 
-def trend_panel() -> None:
+def trend_panel(read: Read) -> None:
     view = shown_view(S)
-    data, last_ok, failed = fetch(_wall)
+    data, last_ok, failed = read
     with st.container(key="wall-trend", gap=None):
         if data is not None:
             st.markdown(wall_view.panel_header(t(f"wall.panel.trend.{view}", n=len(data.trend)),
@@ -121,16 +127,17 @@ TICK = min(S.refresh, S.every) if S.rotating else S.refresh
 
 @st.fragment(run_every=TICK)
 def live() -> None:
-    """Every panel, read and drawn in one run: the view advances (rotation), then the panels all read it."""
-    header()
-    kpi_panel()
+    """Every panel drawn from one read per tick: the view advances (rotation), then the panels all show it."""
+    read = fetch(_wall)
+    header(read)
+    kpi_panel(read)
     current_view(S)
     left, right = st.columns(wall_live.COLUMNS, gap="small")
     with left:
-        map_panel()
+        map_panel(read)
     with right:
-        alerts_panel()
-        trend_panel()
+        alerts_panel(read)
+        trend_panel(read)
 
 
 live()

@@ -305,6 +305,39 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
+class FrozenDeck:
+    """A built deck's JSON, kept: what ``st.pydeck_chart`` needs of a deck (``to_json`` and the optional
+    ``mapbox_key``/``deck_widget``), for a map shown again unchanged (the wall's every tick, on every screen)."""
+
+    def __init__(self, built: pdk.Deck) -> None:
+        self._json = built.to_json()
+        self.mapbox_key = getattr(built, "mapbox_key", None)
+        self.deck_widget = getattr(built, "deck_widget", None)
+
+    def to_json(self) -> str:
+        return self._json
+
+
+class DeckMemo:
+    """The last few decks built from the same objects and settings (compared by identity: shared cached
+    reads give every screen the same objects until the data changes)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._items: dict[tuple[Any, ...], tuple[tuple[Any, ...], FrozenDeck]] = {}
+
+    def get(self, sources: tuple[Any, ...], settings: tuple[Any, ...], build: Any) -> FrozenDeck:
+        key = (*(id(s) for s in sources), *settings)
+        hit = self._items.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], sources, strict=True)):
+            return hit[1]
+        made = FrozenDeck(build())
+        self._items[key] = (sources, made)  # the sources are held, so their ids are not reused meanwhile
+        while len(self._items) > self.size:
+            self._items.pop(next(iter(self._items)))
+        return made
+
+
 def deck(layers: list[pdk.Layer], view: pdk.ViewState, tooltip: dict[str, Any] | None = None) -> pdk.Deck:
     """A deck with the offline or intranet basemap (never a public tile host)."""
     style = basemap_style()

@@ -225,6 +225,9 @@ def map_colors(comm: pd.DataFrame, metric: str) -> list[maps.Color]:
     return maps.sequential(comm["open_incidents"].astype(float), maps.INCIDENT_THRESHOLDS, INCIDENT_COLORS)
 
 
+#: the wall's maps, built once per data, view, size and language for every screen (dashboard/app_pages/wallscreen.py)
+DECK_MEMO = maps.DeckMemo()
+
 STREET_LABEL_PX = 26  # at 1080p: legible from 5 m (× scale on bigger screens)
 DOT_LABEL_PX = 24
 
