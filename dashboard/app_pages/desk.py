@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -31,6 +32,7 @@ from dashboard.navigation import PAGES_DIR
 from dashboard.panels.components import choose, with_paren
 
 FLASH = "desk_flash"
+STYLED_ROWS = 200  # the off-duty list is tinted (overdue rows red) up to this many rows
 signed_in = current_actor()
 assert signed_in is not None
 actor: Actor = signed_in  # narrowed once, for the helpers below too
@@ -164,9 +166,14 @@ with duty_tab:
                 t("desk.duty.col.return"): off["expected_return"].astype("string").fillna(""),
                 t("desk.duty.col.days"): off["days_off"],
                 t("desk.duty.col.overdue"): ["⚠️" if x else "" for x in late]})
-            st.dataframe(table.style.apply(
-                lambda r: ["background-color: #fde2e1" if late.iat[r.name] else "" for _ in r], axis=1),
-                hide_index=True, width="stretch")
+            # overdue returns first; tinted red while the list is short enough to style (a Styler renders
+            # every cell in Python: 0.9 s for the demo's 1,043 people off duty)
+            first = np.argsort(~late.to_numpy(bool), kind="stable")
+            table, late = table.iloc[first].reset_index(drop=True), late.iloc[first].reset_index(drop=True)
+            shown = table.style.apply(
+                lambda r: ["background-color: #fde2e1" if late.iat[r.name] else "" for _ in r], axis=1
+            ) if len(table) <= STYLED_ROWS else table
+            st.dataframe(shown, hide_index=True, width="stretch")
             if actor.has(*DUTY_ROLES):
                 with st.form("desk_back"):
                     back_opts = {int(r.staff_id): f"{r.code} {n}" for r, n in
