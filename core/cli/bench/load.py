@@ -10,9 +10,8 @@ the run that served it; an exception element, an ``st.error``, a compile error, 
 closed socket or a rerun without an answer is an error. Loopback only; every wait is bounded; the
 server is always stopped.
 
-The few protobuf fields used are read and written here by hand (field numbers of Streamlit 1.67's
-BackMsg / ForwardMsg / ClientState): core imports no UI library. tests/browser/test_bench_load.py
-checks this codec against the installed streamlit's own protobuf classes.
+The wire (the few protobuf fields used, by hand) is ``load_wire``, the clients ``load_client``; this
+module starts the server, drives the clients through warm-up, baseline, load (and ramp) and reports.
 """
 
 from __future__ import annotations
@@ -23,25 +22,28 @@ import os
 import random
 import signal
 import socket
-import statistics
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.cli.bench.load_client import Bench, Client
+from core.cli.bench.load_figures import (
+    Meter,
+    Result,
+    Window,
+    ramp_line,
+    report,
+    tracebacks,
+)
+from core.cli.bench.load_wire import parse_forward, rerun_msg  # noqa: F401 - the codec, as tests/browser reads it
 from core.i18n import cli_lang, translate
 
-TARGET_S = 1.0
 DESK_USERS = ("coordinator", "leader", "planner", "clerk")
 WARM_USER = "admin"  # sees every page: the warm-up visits each once
-KINDS = ("wall", "wall_refresh", "desk", "desk_auto", "first")
 
 
 def add_args(p: argparse.ArgumentParser) -> None:
@@ -64,363 +66,6 @@ def add_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ramp-desks", type=int, default=3, help=h("ramp_desks"))
     p.add_argument("--ramp-steps", type=int, default=8, help=h("ramp_steps"))
     p.add_argument("--step", type=float, default=40.0, help=h("step"))
-
-
-# --- the wire: protobuf by hand, only the fields this client needs -------------------------------
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def _len_field(num: int, payload: bytes) -> bytes:
-    return _varint(num << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _str_field(num: int, s: str) -> bytes:
-    return _len_field(num, s.encode()) if s else b""
-
-
-def _bool_field(num: int, b: bool) -> bytes:
-    return _varint(num << 3) + b"\x01" if b else b""
-
-
-def _read_varint(mv: memoryview, i: int) -> tuple[int, int]:
-    shift = result = 0
-    while True:
-        b = mv[i]
-        i += 1
-        result |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return result, i
-        shift += 7
-
-
-def _fields(buf: bytes | memoryview) -> Iterator[tuple[int, Any]]:
-    """(field number, value) of one message: an int (varint), a memoryview (bytes) or 4/8 raw bytes."""
-    mv, i = memoryview(buf), 0
-    while i < len(mv):
-        key, i = _read_varint(mv, i)
-        num, wire = key >> 3, key & 7
-        value: Any
-        if wire == 0:
-            value, i = _read_varint(mv, i)
-        elif wire == 2:
-            size, i = _read_varint(mv, i)
-            value, i = mv[i:i + size], i + size
-        elif wire in (1, 5):
-            width = 8 if wire == 1 else 4
-            value, i = mv[i:i + width], i + width
-        else:
-            raise ValueError(f"protobuf wire type {wire}")
-        yield num, value
-
-
-def _text(v: memoryview) -> str:
-    return bytes(v).decode("utf-8", "replace")
-
-
-def rerun_msg(*, query: str = "", page_hash: str = "", page_name: str = "", fragment_id: str = "",
-              auto: bool = False, cached: tuple[str, ...] = (), url: str = "", embedded: bool = False) -> bytes:
-    """BackMsg{rerun_script: ClientState}, as the frontend's sendRerunBackMsg builds it."""
-    context = (_str_field(1, "Asia/Shanghai") + _str_field(3, "zh-CN") + _str_field(4, url)
-               + _varint(5 << 3) + (b"\x01" if embedded else b"\x00"))
-    state = (_str_field(1, query) + _str_field(3, page_hash) + _str_field(4, page_name) + _str_field(5, fragment_id)
-             + _bool_field(6, auto) + b"".join(_str_field(7, h) for h in cached) + _len_field(8, context))
-    return _len_field(11, state)
-
-
-@dataclass
-class Forward:
-    """What this client reads of one ForwardMsg."""
-
-    kind: str = "other"
-    hash: str = ""
-    cacheable: bool = False
-    fragment_ids: tuple[str, ...] = ()
-    status: int = -1
-    interval: float = 0.0
-    fragment_id: str = ""
-    pages: tuple[tuple[str, str], ...] = ()  # (url path, script hash) of the sidebar's visible pages
-    page_hash: str = ""
-    query: str = ""
-    error: tuple[str, str] | None = None  # (what, text)
-
-
-_KIND = {4: "new_session", 5: "delta", 6: "finished", 10: "session_event", 12: "page_info", 15: "page_not_found",
-         21: "auto_rerun", 23: "navigation", 28: "stop_auto_rerun", 11: "ref_hash"}
-
-
-def _element_error(element: memoryview) -> tuple[str, str] | None:
-    for num, v in _fields(element):
-        if num == 8:  # Exception{1 type, 2 message, 5 is_warning}
-            f = dict(_fields(v))
-            if not f.get(5):
-                return "exception", f"{_text(f.get(1, memoryview(b'')))}: {_text(f.get(2, memoryview(b'')))}"
-        elif num == 30:  # Alert{1 body, 2 format}; format 1 = ERROR
-            f = dict(_fields(v))
-            if f.get(2) == 1:
-                return "st_error", _text(f.get(1, memoryview(b"")))
-    return None
-
-
-def parse_forward(buf: bytes) -> Forward:
-    out = Forward()
-    for num, v in _fields(buf):
-        if num == 1:
-            out.hash = _text(v)
-        elif num == 2:
-            for m, mv in _fields(v):
-                if m == 1:
-                    out.cacheable = bool(mv)
-                elif m == 6:
-                    out.fragment_ids = tuple(_text(x) for k, x in _fields(mv) if k == 2)
-        elif num in _KIND:
-            out.kind = _KIND[num]
-            if num == 6:
-                out.status = int(v)
-            elif num == 5:
-                for m, mv in _fields(v):
-                    if m == 3:
-                        out.error = _element_error(mv)
-            elif num == 10:
-                if any(m == 3 for m, _ in _fields(v)):
-                    out.error = ("compile_error", "")
-            elif num == 12:
-                out.query = next((_text(x) for m, x in _fields(v) if m == 1), "")
-            elif num == 15:
-                out.error = ("page_not_found", next((_text(x) for m, x in _fields(v) if m == 1), ""))
-            elif num == 21:
-                for m, mv in _fields(v):
-                    if m == 1:
-                        out.interval = struct.unpack("<f", bytes(mv))[0]
-                    elif m == 2:
-                        out.fragment_id = _text(mv)
-            elif num == 28:
-                out.fragment_ids = tuple(_text(x) for m, x in _fields(v) if m == 1)
-            elif num == 23:
-                pages = []
-                for m, mv in _fields(v):
-                    if m == 2:
-                        p = dict(_fields(mv))
-                        if not p.get(7):
-                            pages.append((_text(p.get(6, memoryview(b""))), _text(p.get(1, memoryview(b"")))))
-                    elif m == 4:
-                        out.page_hash = _text(mv)
-                out.pages = tuple(pages)
-    return out
-
-
-# --- one client ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Record:
-    kind: str
-    client: int
-    sent: float
-    seconds: float
-    page: str
-
-
-@dataclass
-class Bench:
-    """What every client reports into: finished reruns, errors, warnings (shared by one asyncio loop)."""
-
-    base: str
-    timeout: float
-    records: list[Record] = field(default_factory=list)
-    errors: list[tuple[float, str, str, str, str]] = field(default_factory=list)  # (t, client kind, page, what, text)
-    clients: list[Client] = field(default_factory=list)
-    stopping: bool = False
-
-    def error(self, client: Client, what: str, text: str = "") -> None:
-        self.errors.append((time.monotonic(), client.kind, client.page, what, " ".join(text.split())[:100]))
-
-
-class Client:
-    """One browser tab: a wall screen (kiosk URL) or a signed-in desk session."""
-
-    def __init__(self, bench: Bench, ident: int, kind: str, path: str = "", query: str = "", cookie: str = "",
-                 *, auto: bool = True) -> None:
-        self.bench, self.ident, self.kind = bench, ident, kind
-        self.path, self.query, self.cookie, self.auto = path, query, cookie, auto
-        self.page = path or "/"
-        self.page_hash = ""
-        self.pages: dict[str, str] = {}
-        self.fragments: dict[str, float] = {}  # fragment id -> interval, as announced
-        self.timers: dict[str, asyncio.Task[None]] = {}
-        self.cached: dict[str, int] = {}  # message hash -> run number (the frontend's message cache)
-        self.runs = 0
-        self.run_started = 0.0
-        self.pending_full: list[tuple[float, str]] = []  # (sent, record kind)
-        self.pending_frag: dict[str, list[float]] = {}
-        self.cluster: float | None = None  # first send of the wall's current refresh
-        self.done = 0  # finished reruns after the first load
-        self.idle = asyncio.Event()
-        self.ws: Any = None
-        self.reader: asyncio.Task[None] | None = None
-
-    # -- sending
-    async def _send(self, **kw: Any) -> None:
-        url = f"{self.bench.base}/{self.path}" + (f"?{self.query}" if self.query else "")
-        cached = tuple(h for h, r in self.cached.items() if r >= self.runs - 2)
-        await self.ws.send(rerun_msg(query=self.query, cached=cached, url=url, embedded="embed=true" in self.query, **kw))
-
-    async def open(self) -> None:
-        from websockets.asyncio.client import connect
-
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        ws_url = self.bench.base.replace("http://", "ws://") + "/_stcore/stream"
-        # no client pings: a browser sends none (the server's pings are answered as they come)
-        self.ws = await connect(ws_url, additional_headers=headers, subprotocols=["streamlit"],  # type: ignore[list-item]
-                                max_size=None, compression=None, open_timeout=self.bench.timeout, ping_interval=None)
-        self.reader = asyncio.create_task(self._read())
-        self.idle.clear()
-        self.pending_full.append((time.monotonic(), "first"))
-        await self._send(page_name=self.path)
-
-    async def switch(self, url_path: str) -> None:
-        """A click in the sidebar: the page's script hash; the page's own timers are dropped first."""
-        if self.bench.stopping or url_path not in self.pages:
-            return
-        self._drop_timers()
-        self.idle.clear()
-        self.pending_full.append((time.monotonic(), "desk"))
-        await self._send(page_hash=self.pages[url_path])
-
-    async def tick(self) -> None:
-        """Every announced fragment at once (the baseline's refresh, without waiting for the timers)."""
-        for fid in list(self.fragments):
-            await self._fragment(fid)
-
-    async def _fragment(self, fid: str) -> None:
-        if self.bench.stopping:
-            return
-        now = time.monotonic()
-        if not any(self.pending_frag.values()):
-            self.cluster = now
-        self.pending_frag.setdefault(fid, []).append(now)
-        self.idle.clear()
-        await self._send(page_hash=self.page_hash, fragment_id=fid, auto=True)
-
-    async def _timer(self, fid: str, interval: float) -> None:
-        while not self.bench.stopping:
-            await asyncio.sleep(interval)
-            await self._fragment(fid)
-
-    def _drop_timers(self) -> None:
-        for task in self.timers.values():
-            task.cancel()
-        self.timers.clear()
-        self.fragments.clear()
-
-    # -- receiving
-    async def _read(self) -> None:
-        try:
-            async for raw in self.ws:
-                if isinstance(raw, bytes):
-                    self._on(parse_forward(raw))
-        except Exception as exc:  # noqa: BLE001 - a dropped socket is a figure of the run
-            if not self.bench.stopping:
-                self.bench.error(self, "socket", f"{type(exc).__name__} {getattr(exc, 'rcvd', '') or ''}")
-        else:
-            if not self.bench.stopping:
-                self.bench.error(self, "socket", "closed")
-
-    def _on(self, m: Forward) -> None:
-        now = time.monotonic()
-        if m.cacheable and m.hash:
-            self.cached[m.hash] = self.runs
-        if m.error is not None:
-            self.bench.error(self, *m.error)
-        if m.kind == "delta" or m.kind == "other" or m.kind == "ref_hash":
-            return
-        if m.kind == "new_session":
-            self.runs += 1
-            self.run_started = now
-            if len(self.cached) > 2000:
-                self.cached = {h: r for h, r in self.cached.items() if r >= self.runs - 2}
-        elif m.kind == "navigation":
-            self.pages = dict(m.pages)
-            self.page_hash = m.page_hash
-            self.page = next((u for u, h in m.pages if h == m.page_hash), self.page) or "/"
-        elif m.kind == "page_info":
-            self.query = m.query
-        elif m.kind == "auto_rerun" and m.fragment_id:
-            if self.fragments.get(m.fragment_id) != m.interval:
-                self.fragments[m.fragment_id] = m.interval
-                if self.auto:
-                    old = self.timers.pop(m.fragment_id, None)
-                    if old is not None:
-                        old.cancel()
-                    self.timers[m.fragment_id] = asyncio.create_task(self._timer(m.fragment_id, m.interval))
-        elif m.kind == "stop_auto_rerun":
-            for fid in m.fragment_ids:
-                self.fragments.pop(fid, None)
-                task = self.timers.pop(fid, None)
-                if task is not None:
-                    task.cancel()
-        elif m.kind == "finished":
-            self._finished(m, now)
-
-    def _finished(self, m: Forward, now: float) -> None:
-        started = self.run_started
-        if m.status in (0, 1):  # a full run: it served every request made before it started
-            for sent, kind in [p for p in self.pending_full if p[0] <= started]:
-                self._record(kind, sent, now)
-            self.pending_full = [p for p in self.pending_full if p[0] > started]
-            fids: tuple[str, ...] = tuple(self.pending_frag)
-        elif m.status == 3:
-            fids = m.fragment_ids
-        else:  # finished early for a rerun: the next run serves it
-            return
-        for fid in fids:
-            sends = self.pending_frag.get(fid, [])
-            for sent in [s for s in sends if s <= started]:
-                self._record("wall" if self.kind == "wall" else "desk_auto", sent, now)
-            self.pending_frag[fid] = [s for s in sends if s > started]
-        if not any(self.pending_frag.values()):
-            if self.cluster is not None and self.kind == "wall":
-                self._record("wall_refresh", self.cluster, now, count=False)
-            self.cluster = None
-            if not self.pending_full:
-                self.idle.set()
-
-    def _record(self, kind: str, sent: float, now: float, *, count: bool = True) -> None:
-        self.bench.records.append(Record(kind, self.ident, sent, now - sent, self.page))
-        if count and kind != "first":
-            self.done += 1
-
-    def expire(self, now: float) -> None:
-        """Requests without an answer after the timeout are errors (and forgotten)."""
-        limit = now - self.bench.timeout
-        if any(s < limit for s, _ in self.pending_full) or any(s < limit for v in self.pending_frag.values() for s in v):
-            self.bench.error(self, "timeout", f"> {self.bench.timeout:.0f} s")
-            self.pending_full = [p for p in self.pending_full if p[0] >= limit]
-            self.pending_frag = {f: [s for s in v if s >= limit] for f, v in self.pending_frag.items()}
-
-    async def wait_idle(self, seconds: float) -> bool:
-        try:
-            await asyncio.wait_for(self.idle.wait(), seconds)
-            return True
-        except TimeoutError:
-            return False
-
-    async def close(self) -> None:
-        self._drop_timers()
-        if self.ws is not None:
-            try:
-                await asyncio.wait_for(self.ws.close(), 5)
-            except Exception:  # noqa: BLE001 - closing a socket the server already dropped
-                pass
-        if self.reader is not None:
-            self.reader.cancel()
 
 
 # --- the server and the process figures -----------------------------------------------------------
@@ -464,18 +109,6 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(5)
 
 
-def proc_figures(pid: int) -> tuple[float, float]:
-    """(RSS in MiB, CPU seconds used so far) of a process, from /proc."""
-    try:
-        rss_kb = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                      if line.startswith("VmRSS:"))
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, StopIteration, ValueError, IndexError):
-        return float("nan"), float("nan")
-    return rss_kb / 1024, cpu
-
-
 def desk_cookie(db_url: str, user: str) -> str:
     """A signed-in session the way the cookie endpoint makes one (a session row, its token signed)."""
     from core.demo.accounts import DEMO_PASSWORD
@@ -511,93 +144,7 @@ def _demo_database(args: argparse.Namespace, lang: str) -> str:
     return url
 
 
-# --- figures ---------------------------------------------------------------------------------------
-
-
-def quantile(xs: list[float], p: float) -> float:
-    s = sorted(xs)
-    return s[min(len(s) - 1, int(p * len(s)))] if s else float("nan")
-
-
-@dataclass
-class Window:
-    """The figures of one measured stretch of time."""
-
-    seconds: float
-    by_kind: dict[str, list[float]]
-    errors: list[tuple[float, str, str, str, str]]
-    cpu_pct: float
-    client_cpu_pct: float
-    rss: list[float]
-
-    def p95(self, kind: str) -> float:
-        return quantile(self.by_kind.get(kind, []), 0.95)
-
-    @property
-    def reruns(self) -> int:
-        return sum(len(v) for k, v in self.by_kind.items() if k not in ("first", "wall_refresh"))
-
-    @property
-    def met(self) -> bool:
-        worst = max((self.p95(k) for k in ("wall", "desk", "desk_auto") if self.by_kind.get(k)), default=0.0)
-        return worst <= TARGET_S
-
-
-class Meter:
-    """Marks over the bench's records and the server's /proc figures; samples RSS every 10 s."""
-
-    def __init__(self, bench: Bench, pid: int) -> None:
-        self.bench, self.pid = bench, pid
-        self.samples: list[tuple[float, float]] = []  # (t, RSS MiB)
-
-    def mark(self) -> tuple[float, float, float]:
-        """(now, server CPU seconds, own CPU seconds), with an RSS sample."""
-        rss, cpu = proc_figures(self.pid)
-        now = time.monotonic()
-        self.samples.append((now, rss))
-        return now, cpu, time.process_time()
-
-    def window(self, start: tuple[float, float, float], end: tuple[float, float, float]) -> Window:
-        (t0, cpu0, own0), (t1, cpu1, own1) = start, end
-        span = max(t1 - t0, 1e-9)
-        by_kind: dict[str, list[float]] = {}
-        for r in self.bench.records:
-            if t0 <= r.sent <= t1:
-                by_kind.setdefault(r.kind, []).append(r.seconds)
-        errors = [e for e in self.bench.errors if t0 <= e[0] <= t1 + self.bench.timeout]
-        rss = [m for t, m in self.samples if t0 <= t <= t1]
-        return Window(span, by_kind, errors, 100 * (cpu1 - cpu0) / span, 100 * (own1 - own0) / span, rss)
-
-    async def every(self, seconds: float) -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            self.mark()
-            now = time.monotonic()
-            for c in list(self.bench.clients):
-                c.expire(now)
-
-    async def drain(self, until: float) -> None:
-        """Wait (bounded) for every request sent before ``until`` to be answered."""
-        deadline = time.monotonic() + self.bench.timeout
-        while time.monotonic() < deadline and any(
-                any(s <= until for s, _ in c.pending_full) or any(s <= until for v in c.pending_frag.values() for s in v)
-                for c in self.bench.clients):
-            await asyncio.sleep(0.1)
-
-
 # --- the run ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    warm: dict[str, float] = field(default_factory=dict)  # page -> first (cold) visit, s
-    baseline: Window | None = None
-    load: Window | None = None
-    ramp: list[tuple[int, int, Window]] = field(default_factory=list)
-    done: dict[int, tuple[str, int]] = field(default_factory=dict)  # client -> (kind, finished reruns)
-    rss_start: float = float("nan")
-    other_errors: list[tuple[float, str, str, str, str]] = field(default_factory=list)  # warm-up, baseline, ramp
-    tracebacks: list[str] = field(default_factory=list)  # "Error: text (file:line)" of each in the server log
 
 
 def wall_client(bench: Bench, ident: int, refresh: float, *, auto: bool = True) -> Client:
@@ -790,103 +337,6 @@ async def _drive(base: str, args: argparse.Namespace, db_url: str, pid: int, lan
                     think=args.think, duration=args.duration), flush=True)
     await _load(base, args, db_url, pid, lang, result)
     return result
-
-
-# --- printing --------------------------------------------------------------------------------------
-
-
-def _ms(x: float) -> str:
-    return "—" if x != x else f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
-
-
-def _answer(ok: bool, lang: str) -> str:
-    return translate("cli.bench.yes" if ok else "cli.bench.no", lang)
-
-
-def ramp_line(walls: int, desks: int, w: Window, lang: str) -> str:
-    return translate("cli.bench.load.ramp.step", lang, walls=walls, desks=desks, rate=w.reruns / w.seconds,
-                     wall=_ms(w.p95("wall")), desk=_ms(w.p95("desk")), cpu=w.cpu_pct,
-                     rss=w.rss[-1] if w.rss else float("nan"), errors=len(w.errors), answer=_answer(w.met, lang))
-
-
-def _table(result: Result, lang: str) -> None:
-    load, base = result.load, result.baseline
-    assert load is not None and base is not None
-    head = [translate(f"cli.bench.load.col.{c}", lang) for c in ("what", "n", "p50", "p95", "max", "base", "ratio")]
-    rows = []
-    for kind in KINDS:
-        xs = load.by_kind.get(kind, [])
-        if not xs:
-            continue
-        b = base.p95(kind)
-        rows.append([translate(f"cli.bench.load.kind.{kind}", lang), str(len(xs)), _ms(statistics.median(xs)),
-                     _ms(quantile(xs, 0.95)), _ms(max(xs)), _ms(b),
-                     "—" if b != b or kind == "first" else f"{quantile(xs, 0.95) / b:.1f}×"])
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    for r in [head, *rows]:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
-
-
-def report(result: Result, args: argparse.Namespace, lang: str) -> bool:
-    load = result.load
-    assert load is not None
-    _table(result, lang)
-    if args.refresh < 30:
-        factor = 30 / args.refresh
-        print(translate("cli.bench.load.stands_for", lang, refresh=args.refresh, seconds=load.seconds,
-                        real=load.seconds * factor, factor=factor))
-    print(translate("cli.bench.load.rate", lang, rate=load.reruns / load.seconds, n=load.reruns,
-                    seconds=load.seconds))
-    print(translate("cli.bench.load.cpu", lang, server=load.cpu_pct, client=load.client_cpu_pct))
-    rss_end = load.rss[-1] if load.rss else float("nan")
-    rss_first = load.rss[0] if load.rss else float("nan")
-    growth = rss_end - rss_first
-    print(translate("cli.bench.load.rss", lang, start=result.rss_start, first=rss_first, end=rss_end,
-                    peak=max(load.rss, default=float("nan")), growth=growth,
-                    per_min=60 * growth / load.seconds))
-    print(translate("cli.bench.load.errors", lang, n=len(load.errors), other=len(result.other_errors),
-                    tracebacks=len(result.tracebacks)))
-    for (kind, page, what, text), n in Counter((e[1], e[2], e[3], e[4])
-                                               for e in load.errors + result.other_errors).most_common(10):
-        print(translate("cli.bench.load.error", lang, n=n, client=translate(f"cli.bench.load.client.{kind}", lang),
-                        page=page, what=translate(f"cli.bench.load.what.{what}", lang), text=text))
-    for line, n in Counter(result.tracebacks).most_common(5):
-        print(translate("cli.bench.load.traceback", lang, n=n, line=line))
-    idle = sorted(i for i, (_k, n) in result.done.items() if n == 0)
-    if idle:
-        print(translate("cli.bench.load.idle_clients", lang, n=len(idle), clients=[str(i) for i in idle[:10]]))
-    met, bounded = load.met, growth < args.rss_limit
-    clean = not load.errors and not result.other_errors and not result.tracebacks
-    print(translate("cli.bench.load.target", lang, wall=_ms(load.p95("wall")), desk=_ms(load.p95("desk")),
-                    answer=translate("cli.bench.gaps.met" if met else "cli.bench.gaps.missed", lang)))
-    print(translate("cli.bench.load.bounded", lang, limit=args.rss_limit, answer=_answer(bounded, lang)))
-    print(translate("cli.bench.load.clean", lang, answer=_answer(clean, lang)))
-    if result.ramp:
-        ok = [(w, d) for w, d, win in result.ramp if win.met and not win.errors]
-        last = result.ramp[-1]
-        if last[2].met and not last[2].errors:
-            print(translate("cli.bench.load.ramp.never", lang, walls=last[0], desks=last[1]))
-        else:
-            good = ok[-1] if ok else (0, 0)
-            print(translate("cli.bench.load.ramp.saturates", lang, walls=last[0], desks=last[1],
-                            good_walls=good[0], good_desks=good[1]))
-    return met and bounded and clean and not idle
-
-
-def tracebacks(log: str) -> list[str]:
-    """One line per traceback in a server log: its last line, the page's frame and the innermost project frame."""
-    def place(frame: str) -> str:
-        path, line = frame.split('"')[1], frame.rsplit("line ", 1)[-1].split(",")[0]
-        return f"{'/'.join(path.rsplit('/', 2)[-2:])}:{line}"
-
-    out = []
-    for block in log.split("Traceback (most recent call last):")[1:]:
-        lines = [x for x in block.splitlines() if x.strip()]
-        frames = [x.strip() for x in lines if x.strip().startswith('File "') and "site-packages" not in x]
-        last = next((x.strip() for x in lines if not x.startswith(" ")), "?")
-        places = list(dict.fromkeys(place(f) for f in [*[f for f in frames if "app_pages" in f][:1], *frames[-1:]]))
-        out.append(f"{last[:160]} ({' → '.join(places)})" if places else last[:160])
-    return out
 
 
 # --- entry -----------------------------------------------------------------------------------------
