@@ -132,7 +132,7 @@ BENCHES: dict[str, tuple[Callable[[argparse.Namespace], int], str, Callable[[arg
                    "指挥大屏：多次刷新的耗时与内存（是否持续增长）",
                    lambda p: __import__("core.cli.bench.wall", fromlist=["x"]).add_args(p)),
     "import": (lambda a: __import__("core.cli.bench.importing", fromlist=["x"]).run_import(a),
-               "导入：20 万行人员的首次导入、原样再导入、1% 变化再导入与城市导入，对照解析与写入基线",
+               "导入：20 万行人员的首次导入、原样再导入、1%% 变化再导入与城市导入，对照解析与写入基线",
                lambda p: __import__("core.cli.bench.importing", fromlist=["x"]).add_args(p)),
     "pages": (lambda a: __import__("core.cli.bench.pages", fromlist=["x"]).run_pages(a), translate("cli.bench.pages.help"),
               lambda p: __import__("core.cli.bench.pages", fromlist=["x"]).add_args(p)),

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from core.cli.argparse_zh import localise
 from core.cli.redact import configure_logging, fault_detail
 from core.i18n import cli_lang, error_text, translate
 from core.model.errors import FangxianError, InvalidInput, PermissionDenied
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    localise(sys.argv[1:] if argv is None else argv)  # argparse's own messages in the user's language
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose)

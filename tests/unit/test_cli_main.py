@@ -62,3 +62,45 @@ def test_english_comes_from_lang(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     monkeypatch.setenv("LANG", "C.UTF-8")  # a server's default stays Chinese
     cli.main(["boom"])
     assert capsys.readouterr().err.startswith("错误：")
+
+
+@pytest.mark.parametrize(("argv", "want"), [
+    (["bench"], "错误：缺少必需的参数：BENCH"),
+    (["nosuch"], "错误：参数 COMMAND：无效的选择：'nosuch'"),
+    (["gaps", "--nope"], "错误：无法识别的参数：--nope"),
+    (["bench", "pages", "--repeat", "x"], "错误：参数 --repeat：无效的值：'x'"),
+])
+def test_a_usage_error_is_the_usage_and_one_chinese_line_exit_2(argv: list[str], want: str,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == cli.EXIT_BAD_INPUT
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0].startswith("用法：fangxian") and lines[-1].startswith(want), lines
+    assert not any(w in " ".join(lines) for w in ("error:", "usage:", "required", "invalid choice")), lines
+
+
+def _parsers(parser, path=()):  # type: ignore[no-untyped-def]
+    import argparse
+
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parsers(sub, (*path, name))
+
+
+def test_every_command_has_a_help_page_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command and sub-command prints its help (a literal % in a help text once crashed
+    ``fangxian bench --help`` with argparse's ValueError)."""
+    from core.cli.argparse_zh import localise
+
+    localise([])
+    paths = [p for p, _ in _parsers(cli.build_parser())]
+    assert len(paths) > 30
+    for path in paths:
+        with pytest.raises(SystemExit) as exc:
+            cli.main([*path, "--help"])
+        assert exc.value.code == 0, path
+        out = capsys.readouterr().out
+        assert out.startswith("用法：") and "显示本帮助并退出" in out, (path, out[:200])
