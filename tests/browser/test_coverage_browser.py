@@ -69,7 +69,8 @@ def test_norms_page_shows_the_form_and_version_history_to_an_admin(page, server,
     page.get_by_test_id("stSidebarNav").get_by_text("人员配置标准").click()
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0
-    assert page.get_by_role("heading", name="人员配置标准").first.is_visible()
+    # a click in the navigation: the app may still look idle on the old page until the rerun starts
+    page.get_by_role("heading", name="人员配置标准").first.wait_for(state="visible", timeout=60_000)
     assert page.get_by_text("每万名常住人口社区工作者基数（人）").is_visible()
     assert page.get_by_text("版本历史").is_visible()
     page.wait_for_timeout(800)

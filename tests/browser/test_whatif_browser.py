@@ -36,7 +36,8 @@ def test_a_planner_builds_saves_and_reloads_a_scenario(page, server, recorder) -
     page.get_by_test_id("stSidebarNav").get_by_text("推演研判").click()
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0
-    assert page.get_by_role("heading", name="推演研判").first.is_visible()
+    # a click in the navigation: the app may still look idle on the old page until the rerun starts
+    page.get_by_role("heading", name="推演研判").first.wait_for(state="visible", timeout=60_000)
     assert page.locator(MAPS).count() == 3  # before, after and the change between them
     assert _maps_painted(page)
 
