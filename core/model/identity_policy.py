@@ -137,7 +137,9 @@ def actor_of(user: Mapping[str, object]) -> Actor:
     """The Actor of a stored account (dict from the repository)."""
     return Actor(username=str(user["username"]), display_name=str(user["display_name"] or user["username"]),
                  roles=frozenset(r for r in str(user["roles"] or "").split(",") if r),
-                 streets=split_codes(user["streets"]))  # type: ignore[arg-type]
+                 streets=split_codes(user["streets"]),  # type: ignore[arg-type]
+                 communities=split_codes(user.get("communities")),  # type: ignore[arg-type]
+                 grids=split_codes(user.get("grids")))  # type: ignore[arg-type]
 
 
 def parse_group_mapping(raw: str | Mapping[str, object] | None) -> dict[str, frozenset[str]]:

@@ -31,7 +31,7 @@ from core.services.audit import new_batch_id, record
 from core.services.incidents import create_incident
 from core.services.uow import UnitOfWork
 
-CREATE_ROLES = ("coordinator", "clerk", "admin")
+CREATE_ROLES = ("coordinator", "clerk", "admin", "grid_member", "community_staff")
 HANDLE_ROLES = ("coordinator", "admin")
 ESCALATE_ROLES = ("coordinator", "admin")
 #: severity of the incident raised when an errand of this kind is overdue
@@ -79,7 +79,11 @@ def create_errand(uow: UnitOfWork, actor: Actor, *, kind: str, detail: str, comm
     comm = uow.tables.community_ref(community_id)
     if comm is None:
         raise NotFound("errand.community_missing", id=community_id)
-    require(actor, *CREATE_ROLES, streets=[comm["street_code"]])
+    grid_code = None
+    if grid_id is not None:
+        g = uow.screening.grid_street(int(grid_id))
+        grid_code = g["code"] if g else None
+    require(actor, *CREATE_ROLES, places=[(comm["street_code"], comm["code"], grid_code)])
     deadline = errand_deadline(kind, now, deadline_hours)
     row = errands.add_errand(code=errands.next_errand_code(now.date()), kind=kind, community_id=community_id,
                              grid_id=grid_id, household_id=household_id, resident_name=resident_name.strip()[:60],

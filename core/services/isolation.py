@@ -29,6 +29,8 @@ from core.services.incidents import create_incident
 from core.services.uow import UnitOfWork
 
 ENTRY_ROLES = ("coordinator", "clerk", "admin")
+#: who may record a daily check: the desk, and the front line in its own grids (the phone pages)
+CHECK_ROLES = (*ENTRY_ROLES, "grid_member", "community_staff")
 SCAN_ROLES = ("coordinator", "admin")
 TEMP_RANGE = (34.0, 43.0)
 
@@ -63,14 +65,17 @@ def set_settings(uow: UnitOfWork, actor: Actor, settings: IsolationSettings, rea
            before=vars(before), after=vars(settings), reason=reason, batch_id=new_batch_id())
 
 
-def _household_in_scope(uow: UnitOfWork, actor: Actor, household_id: int) -> tuple[Any, dict[str, Any]]:
-    """The household (row-locked) and its community, once the actor may act on its street."""
+def _household_in_scope(uow: UnitOfWork, actor: Actor, household_id: int,
+                        roles: tuple[str, ...] = ENTRY_ROLES) -> tuple[Any, dict[str, Any]]:
+    """The household (row-locked) and its community, once the actor may act on its street (and, for a
+    front-line account, on its community and grid)."""
     h = uow.isolation.get_household(household_id)
     if h is None:
         raise NotFound("isolation.household_missing", id=household_id)
     comm = uow.tables.community_ref(h.community_id)
     assert comm is not None
-    require(actor, *ENTRY_ROLES, streets=[comm["street_code"]])
+    grid = uow.screening.grid_street(h.grid_id) if h.grid_id is not None else None
+    require(actor, *roles, places=[(comm["street_code"], comm["code"], grid["code"] if grid else None)])
     return h, comm
 
 
@@ -131,7 +136,7 @@ def end_household(uow: UnitOfWork, actor: Actor, household_id: int, *, expected_
            reason=reason, batch_id=new_batch_id())
 
 
-@write_service(*ENTRY_ROLES)
+@write_service(*CHECK_ROLES)
 def record_check(uow: UnitOfWork, actor: Actor, household_id: int, temperatures: list[float], *,
                  need_groceries: bool = False, need_medicine: bool = False, need_other: str = "", note: str = "",
                  now: dt.datetime | None = None) -> float:
@@ -143,7 +148,7 @@ def record_check(uow: UnitOfWork, actor: Actor, household_id: int, temperatures:
     bad = [x for x in temps if not TEMP_RANGE[0] <= x <= TEMP_RANGE[1]]
     if bad:
         raise InvalidInput("isolation.temperature_range", low=TEMP_RANGE[0], high=TEMP_RANGE[1], readings=bad)
-    h, comm = _household_in_scope(uow, actor, household_id)
+    h, comm = _household_in_scope(uow, actor, household_id, CHECK_ROLES)
     if h.status != "active":
         raise RuleViolation("isolation.household_ended_no_checks", code=h.code)
     if len(temps) > h.members:
@@ -206,13 +211,28 @@ def alert_description(cause: str, household_code: str, max_temp: float, settings
 @write_service(*SCAN_ROLES)
 def scan_isolation(uow: UnitOfWork, actor: Actor, now: dt.datetime | None = None) -> ScanResult:
     """Raise the due fever and missed-check incidents of today (idempotent), in the caller's unit of work."""
-    now = now or clock.wall_now()
+    return _raise_due(uow, actor, now or clock.wall_now())
+
+
+@write_service(*CHECK_ROLES)
+def raise_fever_now(uow: UnitOfWork, actor: Actor, household_id: int, now: dt.datetime | None = None) -> ScanResult:
+    """Raise a household's fever incident as soon as its check is recorded (the scan would find it at its next
+    run; a front-line entry should not wait). Idempotent, like the scan: at most one a household and day."""
+    _household_in_scope(uow, actor, household_id, CHECK_ROLES)
+    return _raise_due(uow, actor, now or clock.wall_now(), household_id=household_id, causes=("fever",))
+
+
+def _raise_due(uow: UnitOfWork, actor: Actor, now: dt.datetime, *, household_id: int | None = None,
+               causes: tuple[str, ...] = ("fever", "missed")) -> ScanResult:
     day = now.date()
     uow.incidents.serialise_writers()
     settings = load_settings(uow)
     hh = uow.isolation.households(active_only=True)
+    if household_id is not None:
+        hh = hh[hh["id"] == household_id]
     checks = uow.isolation.checks_between(day, day)
     due = find_alerts(hh, checks, uow.isolation.alerts_on(day), settings, now)
+    due = due[due["cause"].isin(causes)]
     if actor.streets is not None:
         due = due[due["household_id"].map(hh.set_index("id")["street_code"]).isin(actor.streets)]
     batch = new_batch_id()

@@ -36,7 +36,8 @@ class FakeIdentity:
         self.tokens: list[SimpleNamespace] = []
 
     def with_user(self, username: str, roles: str = "clerk", **fields: Any) -> FakeIdentity:
-        defaults = {"display_name": username, "streets": None, "disabled": False, "failed_attempts": 0,
+        defaults = {"display_name": username, "streets": None, "communities": None, "grids": None, "staff_id": None,
+                    "disabled": False, "failed_attempts": 0,
                     "locked_until": None, "last_login": None, "password_hash": HASHED}
         self.users[username] = SimpleNamespace(username=username, roles=roles, **{**defaults, **fields})
         return self

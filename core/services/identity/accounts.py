@@ -11,7 +11,9 @@ and the caller raises it once that unit of work has committed::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +23,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.i18n import translate
-from core.model.actor import Actor, require, write_service
+from core.model.actor import FRONT_LINE_ROLES, Actor, require, write_service
 from core.model.errors import FangxianError, InvalidInput, NotFound
 from core.model.identity_policy import (
     LOCKOUT,
     MAX_FAILED_ATTEMPTS,
+    USERNAME_RE,
     AccountDisabled,
     AccountLocked,
     AuthenticationFailed,
@@ -34,6 +37,7 @@ from core.model.identity_policy import (
     check_username,
     join_codes,
     parse_roles,
+    split_codes,
 )
 from core.services import clock
 from core.services.audit import new_batch_id, record
@@ -70,9 +74,23 @@ class SignIn:
         return self.actor
 
 
-def _actor_of_row(row: Any) -> Actor:
-    return actor_of({"username": row.username, "display_name": row.display_name, "roles": row.roles,
-                     "streets": row.streets})
+def _actor_of_row(uow: UnitOfWork, row: Any) -> Actor:
+    return scoped(uow, actor_of({"username": row.username, "display_name": row.display_name, "roles": row.roles,
+                                 "streets": row.streets, "communities": row.communities, "grids": row.grids}),
+                  row.staff_id)
+
+
+def scoped(uow: UnitOfWork, actor: Actor, staff_id: int | None) -> Actor:
+    """A front-line account's places made concrete: the grids or communities named on the account, or its
+    staff record's current grid (网格员) or community (社区工作人员); its streets are those places' streets.
+    An account with front-line roles and no place reaches nothing (empty scope), never the district."""
+    if not actor.roles & FRONT_LINE_ROLES:
+        return actor
+    places = uow.identity.places_of(staff_id=staff_id, communities=actor.communities, grids=actor.grids)
+    grid_scoped = "grid_member" in actor.roles and "community_staff" not in actor.roles
+    grids = actor.grids if actor.grids is not None else (places["grids"] if grid_scoped else None)
+    return dataclasses.replace(actor, streets=places["streets"], communities=places["communities"],
+                               grids=frozenset(grids) if grids is not None else None)
 
 
 def authenticate(uow: UnitOfWork, username: str, password: str, *, now: dt.datetime | None = None) -> SignIn:
@@ -103,7 +121,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str, *, now: dt.datet
     row.last_login = now
     if _hasher.check_needs_rehash(row.password_hash or ""):
         row.password_hash = hash_password(password)
-    return SignIn(_actor_of_row(row))
+    return SignIn(_actor_of_row(uow, row))
 
 
 def load_actor(uow: UnitOfWork, username: str) -> Actor | None:
@@ -111,7 +129,7 @@ def load_actor(uow: UnitOfWork, username: str) -> Actor | None:
     user = uow.identity.get_user(username)
     if user is None or user["disabled"]:
         return None
-    return actor_of(user)
+    return scoped(uow, actor_of(user), user["staff_id"])
 
 
 def count_users(uow: UnitOfWork) -> int:
@@ -119,7 +137,9 @@ def count_users(uow: UnitOfWork) -> int:
 
 
 def _public(user: dict[str, Any]) -> dict[str, Any]:
-    return {"roles": user["roles"], "streets": user["streets"], "disabled": bool(user["disabled"])}
+    out = {"roles": user["roles"], "streets": user["streets"], "disabled": bool(user["disabled"])}
+    out.update({k: user[k] for k in ("communities", "grids", "staff_id") if user.get(k) is not None})
+    return out
 
 
 def _existing(uow: UnitOfWork, username: str) -> Any:
@@ -138,18 +158,57 @@ def _roles(roles: Iterable[str]) -> frozenset[str]:
 
 @write_service("admin")
 def add_user(uow: UnitOfWork, actor: Actor, username: str, display_name: str, password: str,
-             roles: Iterable[str], streets: Iterable[str] | None = None, reason: str = "") -> None:
-    """Create a local account (roles checked against the known roles, password hashed)."""
+             roles: Iterable[str], streets: Iterable[str] | None = None, reason: str = "", *,
+             communities: Iterable[str] | None = None, grids: Iterable[str] | None = None,
+             staff_id: int | None = None, batch_id: str | None = None) -> None:
+    """Create a local account (roles checked against the known roles, password hashed). A front-line
+    account (网格员, 社区工作人员) needs its places: grids, communities, or the staff record it belongs to."""
     check_username(username)
     check_password(password)
     role_set = _roles(roles)
     if uow.identity.get_user(username) is not None:
         raise InvalidInput("identity.user_exists", username=username)
+    if role_set & FRONT_LINE_ROLES and communities is None and grids is None and staff_id is None:
+        raise InvalidInput("identity.front_line_place_missing", username=username)
     fields = {"username": username, "display_name": display_name or username, "roles": join_codes(role_set),
-              "streets": join_codes(streets), "disabled": False}
+              "streets": join_codes(streets), "communities": join_codes(communities), "grids": join_codes(grids),
+              "staff_id": staff_id, "disabled": False}
+    if role_set & FRONT_LINE_ROLES:  # the named places must exist
+        places = uow.identity.places_of(staff_id=staff_id, communities=split_codes(join_codes(communities)),
+                                        grids=split_codes(join_codes(grids)))
+        if not places["communities"]:
+            raise InvalidInput("identity.front_line_place_unknown", username=username)
     uow.identity.add_user(password_hash=hash_password(password), failed_attempts=0, **fields)
     record(uow, actor, "user.add", "app_user", username, after=_public(fields), reason=reason,
-           batch_id=new_batch_id())
+           batch_id=batch_id or new_batch_id())
+
+
+#: the staff kinds that get front-line accounts from the roster, and the role each gets
+ROSTER_ROLES = {"grid_member": "grid_member", "community_worker": "community_staff"}
+
+
+@write_service("admin")
+def issue_front_line_accounts(uow: UnitOfWork, actor: Actor, kinds: Iterable[str] = ("grid_member",), *,
+                              reason: str = "") -> list[dict[str, str]]:
+    """An account for every placed staff member of ``kinds`` (grid_member -> 网格员, community_worker ->
+    社区工作人员) who has none: user name = staff code, a random first password, tied to the staff record
+    (the scope follows the person's grid or community). Returns user name, name and password of each new
+    account, once: the passwords are not stored anywhere else. One audited batch."""
+    wanted = tuple(k for k in kinds if k in ROSTER_ROLES)
+    if not wanted:
+        raise InvalidInput("identity.roster_kinds_unknown", kinds=list(kinds))
+    staff = uow.identity.staff_for_accounts(wanted)
+    batch = new_batch_id()
+    issued: list[dict[str, str]] = []
+    for row in staff[staff["username"].isna()].itertuples():
+        username = str(row.code).lower()
+        if not USERNAME_RE.match(username) or uow.identity.get_user(username) is not None:
+            continue  # a code that cannot be a user name, or a name already taken: left to the admin
+        password = secrets.token_urlsafe(9)
+        add_user(uow, actor, username, str(row.name), password, [ROSTER_ROLES[str(row.kind)]], reason=reason,
+                 staff_id=int(row.id), batch_id=batch)
+        issued.append({"username": username, "name": str(row.name), "password": password})
+    return issued
 
 
 @write_service("admin")

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from core.model.actor import Actor
 from core.model.identity_policy import actor_of, roles_from_groups
+from core.services.identity.accounts import scoped
 from core.services.uow import UnitOfWork
 
 
@@ -20,16 +21,17 @@ def external_actor(uow: UnitOfWork, username: str, display_name: str | None, gro
     if not username:
         return None
     roles = set(roles_from_groups(groups, mapping)) - {"wallscreen"}  # screens only sign in by token
-    streets = None
+    streets = communities = grids = None
+    staff_id = None
     local = uow.identity.get_user(username)
     if local is not None:
         if local["disabled"]:
             return None
         own = actor_of(local)
         roles |= own.roles
-        streets = own.streets
+        streets, communities, grids, staff_id = own.streets, own.communities, own.grids, local["staff_id"]
         display_name = display_name or own.display_name
     if not roles:
         return None
-    return Actor(username=username, display_name=display_name or username, roles=frozenset(roles),
-                 streets=streets)
+    return scoped(uow, Actor(username=username, display_name=display_name or username, roles=frozenset(roles),
+                             streets=streets, communities=communities, grids=grids), staff_id)

@@ -10,11 +10,11 @@ from sqlalchemy import false, func, select, update
 from sqlalchemy.orm import Session
 
 from core.storage.repositories.base import Repository, bound
-from core.storage.rows import Street
+from core.storage.rows import Community, Grid, Staff, Street
 from core.storage.rows.auth import AppUser, AuthSession, KioskToken
 
-USER_FIELDS = ("id", "username", "display_name", "roles", "streets", "disabled", "failed_attempts",
-               "locked_until", "last_login", "created_at")
+USER_FIELDS = ("id", "username", "display_name", "roles", "streets", "communities", "grids", "staff_id", "disabled",
+               "failed_attempts", "locked_until", "last_login", "created_at")
 
 
 def user_dict(row: AppUser) -> dict[str, Any]:
@@ -142,10 +142,40 @@ def live_sessions(session: Session) -> pd.DataFrame:
     return pd.DataFrame(session.execute(stmt).all(), columns=cols)
 
 
+def places_of(session: Session, *, staff_id: int | None = None, communities: frozenset[str] | None = None,
+              grids: frozenset[str] | None = None) -> dict[str, frozenset[str]]:
+    """The street, community and grid codes of a front-line account's places: its staff record's current
+    grid and community, or the communities / grids named on the account (unknown codes match nothing)."""
+    rows: list[Any] = []
+    base = (select(Street.code.label("street"), Community.code.label("community"), Grid.code.label("grid"))
+            .select_from(Community).join(Street, Street.id == Community.street_id))
+    if grids is not None:
+        rows = list(session.execute(base.join(Grid, Grid.community_id == Community.id).where(Grid.code.in_(grids))))
+    elif communities is not None:
+        rows = list(session.execute(base.outerjoin(Grid, Grid.id == -1).where(Community.code.in_(communities))))
+    elif staff_id is not None:
+        rows = list(session.execute(
+            base.join(Staff, Staff.community_id == Community.id).outerjoin(Grid, Grid.id == Staff.grid_id)
+            .where(Staff.id == staff_id)))
+    return {"streets": frozenset(r.street for r in rows), "communities": frozenset(r.community for r in rows),
+            "grids": frozenset(r.grid for r in rows if r.grid is not None)}
+
+
+def staff_for_accounts(session: Session, kinds: tuple[str, ...]) -> pd.DataFrame:
+    """Staff of ``kinds`` placed in a community (id, code, name, kind, phone), with the user name of the
+    account already tied to them (None when they have none)."""
+    stmt = (select(Staff.id, Staff.code, Staff.name, Staff.kind, Staff.phone, AppUser.username)
+            .outerjoin(AppUser, AppUser.staff_id == Staff.id)
+            .where(Staff.kind.in_(kinds), Staff.community_id.is_not(None)).order_by(Staff.code))
+    return pd.DataFrame(session.execute(stmt).all(), columns=["id", "code", "name", "kind", "phone", "username"])
+
+
 class IdentityRepository(Repository):
     """``uow.identity``: the functions above, bound to the unit of work's session."""
 
     get_user = bound(get_user)
+    places_of = bound(places_of)
+    staff_for_accounts = bound(staff_for_accounts)
     user_row = bound(user_row)
     add_user = bound(add_user)
     count_users = bound(count_users)

@@ -9,6 +9,7 @@ from core.storage.rows.audit import AuditLog
 from core.storage.rows.auth import AppUser, AuthSession, KioskToken
 from core.storage.rows.base import Base, Meta, now
 from core.storage.rows.care import VulnerableResident
+from core.storage.rows.front_line import ClientSubmission
 from core.storage.rows.geography import (
     Checkpoint,
     Community,
@@ -24,7 +25,13 @@ from core.storage.rows.isolation import IsolatedHousehold, IsolationAlert, Isola
 from core.storage.rows.jobs import JobRun
 from core.storage.rows.reassign import MoveBatch, MoveItem
 from core.storage.rows.scenarios import ScenarioRow
-from core.storage.rows.screening import ScreeningCampaign, ScreeningProgress, ScreeningTarget
+from core.storage.rows.screening import (
+    RosterAddition,
+    ScreeningCampaign,
+    ScreeningProgress,
+    ScreeningTarget,
+    ScreeningVisit,
+)
 from core.storage.rows.staffing import Assignment, DutyChange, NormVersion, Pairing, Staff, Unit
 from core.storage.rows.volunteers import (
     ServiceRequest,
@@ -37,6 +44,7 @@ __all__ = [
     "AlertInstance",
     "AlertRule",
     "AppUser",
+    "ClientSubmission",
     "Assignment",
     "AuditLog",
     "AuthSession",
@@ -63,9 +71,11 @@ __all__ = [
     "NormVersion",
     "Pairing",
     "ScenarioRow",
+    "RosterAddition",
     "ScreeningCampaign",
     "ScreeningProgress",
     "ScreeningTarget",
+    "ScreeningVisit",
     "ServiceRequest",
     "Staff",
     "Street",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.rows.base import Base, now
 
 
 class AppUser(Base):
-    """A person who signs in. ``roles`` and ``streets`` are comma-separated codes;
-    ``streets`` NULL means the whole district."""
+    """A person who signs in. ``roles``, ``streets``, ``communities`` and ``grids`` are comma-separated
+    codes; ``streets`` NULL means the whole district, ``communities``/``grids`` NULL no narrower scope.
+    A front-line account (网格员, 社区工作人员) may be tied to its staff record (``staff_id``): its grid or
+    community then follows the record when the person is moved."""
 
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -21,6 +23,9 @@ class AppUser(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))  # NULL: signs in through OIDC/proxy only
     roles: Mapped[str] = mapped_column(String(200), default="")
     streets: Mapped[str | None] = mapped_column(Text)
+    communities: Mapped[str | None] = mapped_column(Text)
+    grids: Mapped[str | None] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
