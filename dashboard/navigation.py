@@ -14,7 +14,9 @@ PAGES_DIR = Path(__file__).resolve().parent / "app_pages"
 
 
 #: the sidebar's sections, in this order for every role: what is happening, what to do, running the system
-SECTION_ORDER = ("nav.section.monitor", "nav.section.command", "nav.section.manage")
+SECTION_ORDER = ("nav.section.front", "nav.section.monitor", "nav.section.command", "nav.section.manage")
+#: the phone pages of the front line (网格员, 社区工作人员)
+FRONT = frozenset({"grid_member", "community_staff"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ PAGES: tuple[PageSpec, ...] = (
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("desk.py", "page.desk", "desk", "nav.section.command", "🗂️",
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
+    PageSpec("front_home.py", "page.front_home", "mine", "nav.section.front", "📱", roles=FRONT, default=True),
+    PageSpec("front_screening.py", "page.front_screening", "door-to-door", "nav.section.front", "🚪", roles=FRONT),
+    PageSpec("front_isolation.py", "page.front_isolation", "isolation-checks", "nav.section.front", "🏠", roles=FRONT),
 )
 
 

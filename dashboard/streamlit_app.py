@@ -14,7 +14,8 @@ from dashboard.i18n import LANG_KEY, error_text, set_lang, t
 from dashboard.navigation import PAGES, PAGES_DIR, SECTION_ORDER, visible_pages
 from dashboard.panels.components import SETUP_ROLES
 
-st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide", initial_sidebar_state="expanded")
+# "auto": the sidebar open on a desk screen, folded on a phone (the login form must not hide under it)
+st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide", initial_sidebar_state="auto")
 
 url = db_url()
 try:
@@ -50,6 +51,8 @@ if actor is None:
     st.navigation([login], position="hidden").run()
     st.stop()
 
+if actor.front_line:  # the phone pages: one column, the navigation folded away
+    st.set_page_config(layout="centered", initial_sidebar_state="collapsed")
 specs = visible_pages(actor.roles)
 try:
     empty = cache.setup_status().empty

@@ -34,8 +34,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--role", action="append", required=True, choices=[r for r in ROLES if r != "wallscreen"],
                    help=ROLE_HELP)
     p.add_argument("--street", action="append", help="只管辖这些街道（街道编码，可重复）；不写为全区")
+    p.add_argument("--community", action="append", help="网格员、社区工作人员：只在这些社区（社区编码，可重复）")
+    p.add_argument("--grid", action="append", help="网格员：只在这些网格（网格编码，可重复）")
+    p.add_argument("--staff", help="网格员、社区工作人员：对应的人员编号（其网格、社区随人员调整）")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码（用于脚本）")
     p.set_defaults(func=cmd_add)
+
+    p = us.add_parser("issue", help="按人员名单批量开通网格员、社区工作人员账号（初始密码写入文件）")
+    p.add_argument("--kind", action="append", choices=["grid_member", "community_worker"],
+                   help="人员类别，可重复：grid_member（网格员）、community_worker（社区工作者）；默认网格员")
+    p.add_argument("-o", "--output", required=True, help="写入账号和初始密码的 CSV 文件（不得已存在；仅本人可读）")
+    p.set_defaults(func=cmd_issue)
 
     p = us.add_parser("passwd", help="重设密码（同时解除锁定）")
     p.add_argument("username")
@@ -110,8 +119,45 @@ def cmd_add(args: argparse.Namespace) -> int:
     from core.services.identity import add_user
 
     password = read_password(args)
-    _admin_write(args, add_user, args.username, args.name, password, args.role, args.street)
+    staff_id = _staff_id(args, args.staff) if args.staff else None
+    _admin_write(args, add_user, args.username, args.name, password, args.role, args.street,
+                 communities=args.community, grids=args.grid, staff_id=staff_id)
     _say(args, "cli_user.added", username=args.username)
+    return 0
+
+
+def _staff_id(args: argparse.Namespace, code: str) -> int:
+    with _uow(args) as uow:
+        found = uow.identity.staff_id_by_code(code)
+    if found is None:
+        raise InvalidInput("cli_user.staff_unknown", code=code)
+    return int(found)
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    """Accounts for the roster's grid members (and community workers): the first passwords go to a new file
+    readable by its owner only, never to the screen or a log."""
+    import csv
+    import os
+    from pathlib import Path
+
+    from core.services.identity.accounts import issue_front_line_accounts
+
+    out = Path(args.output)
+    if out.exists():
+        raise InvalidInput("cli_user.issue_file_exists", path=str(out))
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # created before any account exists
+    try:
+        issued = _admin_write(args, issue_front_line_accounts, args.kind or ["grid_member"])
+    except BaseException:
+        os.close(fd)
+        out.unlink(missing_ok=True)
+        raise
+    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["username", "name", "password"])
+        w.writeheader()
+        w.writerows(issued)
+    _say(args, "cli_user.issued", n=len(issued), path=str(out))
     return 0
 
 

@@ -98,12 +98,12 @@ def write_demo(session: Any, d: DemoData) -> dict[str, int]:
     state_repo.add_norm_version(session, valid_from=d.today - dt.timedelta(days=60),
                                 params={**DEFAULT_NORMS, "volunteers_count_for": ["checkpoint"]},
                                 author="system", reason=translate("norms.reason.default"))
-    from core.demo.accounts import create_demo_accounts
-
-    create_demo_accounts(session)  # one account per role + the demo kiosk token (demo only)
     from core.demo.isolation_demo import write_extras
 
     write_extras(session, d)  # incident details, home-isolation households and checks, a screening campaign
+    from core.demo.accounts import create_demo_accounts
+
+    create_demo_accounts(session)  # one account per role + the demo kiosk token (after the households: the grid member)
     from core.demo.volunteers_demo import write_volunteers
 
     write_volunteers(session, d)  # availability, tasks and assignments with hours, the errands queue

@@ -186,7 +186,7 @@ def find_alerts(households: pd.DataFrame, checks: pd.DataFrame, existing: pd.Dat
     if len(existing):
         seen = set(zip(existing["household_id"].astype(int), existing["cause"], strict=False))
         keep = [(int(h), c) not in seen for h, c in zip(out["household_id"], out["cause"], strict=False)]
-        out = out[keep]
+        out = out[pd.Series(keep, index=out.index, dtype=bool)]  # a mask even when empty (a [] selects columns)
     return out.reset_index(drop=True)
 
 

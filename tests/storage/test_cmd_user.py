@@ -90,3 +90,29 @@ def test_the_account_commands_speak_english_when_asked(
     assert capsys.readouterr().err.strip() == "Error: A password has at least 8 characters"
     assert _run(demo_sqlite, "user", "disable", "ghost", monkeypatch=monkeypatch) == 1
     assert capsys.readouterr().err.strip() == "错误：没有用户 ghost"
+
+
+def test_user_issue_writes_the_first_passwords_to_a_new_private_file(demo_sqlite: str, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import os
+
+    from sqlalchemy import select
+
+    from core.cli.main import main
+    from core.storage import rows as orm
+    from core.storage.db import session_scope
+
+    with session_scope(demo_sqlite) as s:  # a short roster keeps argon2 quick
+        keep = [r for r, in s.execute(select(orm.Staff.id).where(orm.Staff.kind == "grid_member")
+                                      .order_by(orm.Staff.id).limit(2))]
+        s.execute(orm.Staff.__table__.update().where(orm.Staff.kind == "grid_member", orm.Staff.id.not_in(keep))
+                  .values(kind="community_worker", community_id=None))
+        has_account = set(s.scalars(select(orm.AppUser.staff_id).where(orm.AppUser.staff_id.is_not(None))))
+    out = tmp_path / "accounts.csv"
+    assert main(["--database-url", demo_sqlite, "user", "issue", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert len(rows) == len(set(keep) - has_account) >= 1 and all(r["password"] for r in rows)
+    assert oct(os.stat(out).st_mode & 0o777) == "0o600"
+    printed = capsys.readouterr().out
+    assert str(len(rows)) in printed and all(r["password"] not in printed for r in rows)
+    assert main(["--database-url", demo_sqlite, "user", "issue", "-o", str(out)]) == 2  # never overwrites

@@ -161,6 +161,11 @@ def places_of(session: Session, *, staff_id: int | None = None, communities: fro
             "grids": frozenset(r.grid for r in rows if r.grid is not None)}
 
 
+def staff_id_by_code(session: Session, code: str) -> int | None:
+    found = session.scalar(select(Staff.id).where(Staff.code == code))
+    return None if found is None else int(found)
+
+
 def staff_for_accounts(session: Session, kinds: tuple[str, ...]) -> pd.DataFrame:
     """Staff of ``kinds`` placed in a community (id, code, name, kind, phone), with the user name of the
     account already tied to them (None when they have none)."""
@@ -176,6 +181,7 @@ class IdentityRepository(Repository):
     get_user = bound(get_user)
     places_of = bound(places_of)
     staff_for_accounts = bound(staff_for_accounts)
+    staff_id_by_code = bound(staff_id_by_code)
     user_row = bound(user_row)
     add_user = bound(add_user)
     count_users = bound(count_users)

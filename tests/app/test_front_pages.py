@@ -1,0 +1,80 @@
+"""The phone pages in AppTest, as the demo grid member (wangge, tied to a grid member of the roster): only
+the front line's pages, today's work on the home page, a door saved moves the grid's count, an isolation
+check with a fever and a need raises an incident and an errand, and a desk page is out of reach."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from core.storage import rows as orm
+from core.storage.db import session_scope
+from dashboard.i18n import t
+
+HOME, SCREENING, ISOLATION = "app_pages/front_home.py", "app_pages/front_screening.py", "app_pages/front_isolation.py"
+
+
+def _open(app: Callable[..., AppTest], page: str | None = None) -> AppTest:
+    at = app(user="wangge")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_grid_member_lands_on_my_grid_and_sees_only_the_front_line(app: Callable[..., AppTest]) -> None:
+    at = _open(app)
+    assert at.title[0].value == t("front.hello", name="张网格员")
+    labels = [m.label for m in at.metric]
+    assert t("front.kpi.screened") in labels and t("front.kpi.iso_left") in labels
+    assert not at.error
+
+
+def test_a_door_saved_on_the_phone_moves_the_grids_count(app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    at = _open(app, SCREENING)
+    before = at.get("progress")[0].proto.text
+    at.text_input(key="front_scr_building").input("7栋")
+    at.text_input(key="front_scr_unit").input("1单元")
+    at.text_input(key="front_scr_room").input("302")
+    at.radio(key="front_scr_outcome").set_value("extra")
+    at.text_input(key="front_scr_person").input("孙新住")
+    at.button[0].click()  # the form's 保存
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success and "7栋-1单元-302" in at.success[0].value
+    after = at.get("progress")[0].proto.text
+    assert before != after
+    with session_scope(demo_sqlite) as s:
+        assert s.scalar(select(func.count()).select_from(orm.RosterAddition).where(
+            orm.RosterAddition.name == "孙新住")) == 1
+
+
+def test_an_isolation_check_with_a_fever_and_a_need_raises_an_incident_and_an_errand(
+        app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    at = _open(app, ISOLATION)
+    first = at.expander[0]
+    first.number_input[0].set_value(38.4)
+    first.checkbox[1].check()  # 买药
+    first.button[0].click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    msg = at.success[0].value
+    assert "38.4" in msg and t("front.iso.saved_errands", codes="")[:4] in msg
+    with session_scope(demo_sqlite) as s:
+        assert s.scalar(select(func.count()).select_from(orm.ServiceRequest).where(
+            orm.ServiceRequest.created_by == "wangge", orm.ServiceRequest.kind == "medicine")) == 1
+        assert s.scalar(select(func.count()).select_from(orm.IsolationAlert)) >= 1
+
+
+def test_a_desk_page_is_out_of_reach(app: Callable[..., AppTest]) -> None:
+    at = app(user="wangge")
+    at.run()
+    titles = {p.title for p in at.session_state["_pages"]} if "_pages" in at.session_state else set()
+    assert t("page.gaps") not in titles
+    from dashboard.navigation import visible_pages
+    assert {p.url_path for p in visible_pages(frozenset({"grid_member"}))} == {"mine", "door-to-door", "isolation-checks"}
