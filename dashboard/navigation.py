@@ -67,6 +67,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("front_home.py", "page.front_home", "mine", "nav.section.front", "📱", roles=FRONT, default=True),
     PageSpec("front_screening.py", "page.front_screening", "door-to-door", "nav.section.front", "🚪", roles=FRONT),
     PageSpec("front_isolation.py", "page.front_isolation", "isolation-checks", "nav.section.front", "🏠", roles=FRONT),
+    PageSpec("front_errands.py", "page.front_errands", "my-errands", "nav.section.front", "🛒", roles=FRONT),
 )
 
 

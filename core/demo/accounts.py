@@ -42,21 +42,9 @@ def create_demo_accounts(session: Any) -> None:
         repo.add_user(session, username=a.username, display_name=a.display_name,
                       password_hash=hash_password(DEMO_PASSWORD),
                       roles=",".join(a.roles), streets=",".join(streets) if a.two_streets else None,
-                      staff_id=_grid_member_with_households(session) if a.front_line else None,
+                      staff_id=repo.grid_member_with_households(session) if a.front_line else None,
                       disabled=False, failed_attempts=0)
     repo.add_kiosk_token(session, name="演示大屏", token_hash=token_hash(DEMO_KIOSK_TOKEN), created_by="system")
-
-
-def _grid_member_with_households(session: Any) -> int | None:
-    """The first grid member (by id) whose grid has two or more households in home isolation."""
-    from sqlalchemy import func, select
-
-    from core.storage import rows as orm
-
-    busy = (select(orm.IsolatedHousehold.grid_id).where(orm.IsolatedHousehold.status == "active")
-            .group_by(orm.IsolatedHousehold.grid_id).having(func.count() >= 2))
-    return session.scalar(select(orm.Staff.id).where(orm.Staff.kind == "grid_member", orm.Staff.grid_id.in_(busy))
-                          .order_by(orm.Staff.id).limit(1))
 
 
 def demo_logins(url: str | None) -> list[DemoAccount]:

@@ -50,7 +50,8 @@ class ErrandCreated:
 @write_service(*CREATE_ROLES)
 def create_errand(uow: UnitOfWork, actor: Actor, *, kind: str, detail: str, community_id: int | None = None,
                   household_id: int | None = None, resident_name: str = "", phone: str = "", address: str = "",
-                  deadline_hours: float | None = None, now: dt.datetime | None = None) -> ErrandCreated:
+                  deadline_hours: float | None = None, now: dt.datetime | None = None,
+                  grid_id: int | None = None) -> ErrandCreated:
     """Register a request for a resident; for an isolated household its community, name, phone and
     address come from the household. The deadline defaults by kind (medicine 4 h, hospital 2 h …)."""
     now = now or clock.wall_now()
@@ -65,7 +66,12 @@ def create_errand(uow: UnitOfWork, actor: Actor, *, kind: str, detail: str, comm
     if deadline_hours is not None and not low <= float(deadline_hours) <= high:
         raise InvalidInput("errand.deadline_hours_range", low=low, high=high)
     errands = uow.volunteers
-    grid_id = None
+    if grid_id is not None:  # a resident of a grid (the front line's errands): the grid's community
+        g = uow.screening.grid_street(int(grid_id))
+        if g is None:
+            raise NotFound("front.grid_missing", id=grid_id)
+        community_id = int(uow.front_line.grids_of(streets=None, communities=None,
+                                                   grids=frozenset({g["code"]}))["community_id"].iloc[0])
     if household_id is not None:
         hh = errands.household_ref(household_id)
         if hh is None:

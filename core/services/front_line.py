@@ -301,3 +301,97 @@ def isolation_today(uow: UnitOfWork, actor: Actor, grid_ids: list[int], now: dt.
     if actor.sees_personal_data:
         return df
     return df.assign(head_name=mask_names(df["head_name"]), phone=mask_phones(df["phone"]))
+
+
+# --- errands for any resident --------------------------------------------------------------------
+
+
+def _own_staff_id(uow: UnitOfWork, actor: Actor) -> int | None:
+    user = uow.identity.get_user(actor.username)
+    return None if user is None or user.get("staff_id") is None else int(user["staff_id"])
+
+
+@write_service(*ENTRY_ROLES)
+def new_errand(uow: UnitOfWork, actor: Actor, *, client_id: str, grid_id: int, kind: str, detail: str,
+               resident_name: str = "", phone: str = "", address: str = "",
+               now: dt.datetime | None = None) -> Submitted:
+    """An errand for a resident of one of my grids (交电费, 降压药 …), into the errands queue with its deadline."""
+    from core.services import errands
+
+    now = now or clock.wall_now()
+    again = earlier(uow, actor, client_id, "errand.create")
+    if again is not None:
+        return again
+    _grid_in_scope(uow, actor, grid_id)
+    made = errands.create_errand(uow, actor, kind=kind, detail=detail, grid_id=grid_id, resident_name=resident_name,
+                                 phone=phone, address=address, now=now)
+    return remember(uow, actor, client_id, "errand.create", made.code, now)
+
+
+@write_service(*ENTRY_ROLES)
+def act_on_my_errand(uow: UnitOfWork, actor: Actor, *, client_id: str, errand_id: int, action: str,
+                     expected_version: int, note: str = "", now: dt.datetime | None = None) -> Submitted:
+    """``take`` an open errand of my grids (assigned to my own staff record) or mark one I took ``delivered``
+    (done, with the time); audited as the desk's assign / complete."""
+    now = now or clock.wall_now()
+    kind = f"errand.{action}"
+    again = earlier(uow, actor, client_id, kind)
+    if again is not None:
+        return again
+    if action not in ("take", "deliver"):
+        raise InvalidInput("front.errand_action_unknown", action=action)
+    row = uow.volunteers.lock_errand(errand_id)
+    if row is None:
+        raise NotFound("errand.missing", id=errand_id)
+    comm = uow.tables.community_ref(row.community_id)
+    assert comm is not None
+    grid = uow.screening.grid_street(row.grid_id) if row.grid_id is not None else None
+    require(actor, *ENTRY_ROLES, places=[(comm["street_code"], comm["code"], grid["code"] if grid else None)])
+    if row.version != expected_version:
+        raise ConcurrentChange("errand.changed", code=row.code)
+    mine = _own_staff_id(uow, actor)
+    if mine is None:
+        raise RuleViolation("front.no_staff_record")
+    before = {"status": row.status, "assignee_staff_id": row.assignee_staff_id, "version": row.version}
+    if action == "take":
+        if row.status not in ("new", "assigned") or (row.status == "assigned" and row.assignee_staff_id != mine):
+            raise RuleViolation("front.errand_taken", code=row.code)
+        row.status, row.assignee_staff_id, row.assigned_at = "assigned", mine, now
+    else:
+        if row.assignee_staff_id != mine or row.status not in ("assigned", "in_progress"):
+            raise RuleViolation("front.errand_not_mine", code=row.code)
+        row.status, row.closed_at = "done", now
+    extra = (note or "").strip()[:MAX_TEXT]
+    if extra:
+        row.note = (row.note + "\n" if row.note else "") + extra
+    uow.volunteers.flush()
+    record(uow, actor, "errand.assign" if action == "take" else "errand.complete", "service_request", row.code,
+           community_code=comm["code"], before=before,
+           after={"status": row.status, "assignee_staff_id": row.assignee_staff_id, "version": row.version},
+           reason=extra, batch_id=new_batch_id())
+    return remember(uow, actor, client_id, kind, row.code, now)
+
+
+def errands_in_my_grids(uow: UnitOfWork, actor: Actor, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Open errands of my grids (and those I closed today), soonest deadline first; the resident's name,
+    phone and full address only on the errands I took (need-to-know), masked on the others."""
+    require(actor, *ENTRY_ROLES)
+    now = now or clock.wall_now()
+    df = uow.volunteers.errands(dt.datetime.combine(now.date(), dt.time(0, 0)))
+    if not len(df):
+        return df
+    inside = [actor.in_place(s, c, g if isinstance(g, str) else None)
+              for s, c, g in zip(df["street_code"], df["community_code"], df["grid_code"], strict=True)]
+    df = df[pd.Series(inside, index=df.index, dtype=bool)]
+    df = df[df["status"].isin(["new", "assigned", "in_progress", "done"])].copy()
+    mine = _own_staff_id(uow, actor)
+    if not len(df):
+        return df.assign(mine=pd.Series(dtype=bool), closed=pd.Series(dtype=bool))
+    own = df["assignee_staff_id"].eq(mine) if mine is not None else pd.Series(False, index=df.index)
+    if not actor.sees_personal_data:
+        df["resident_name"] = df["resident_name"].where(own, mask_names(df["resident_name"]))
+        df["phone"] = df["phone"].where(own, mask_phones(df["phone"]))
+        df["address"] = df["address"].where(own, df["address"].astype(str).str.slice(0, 6) + "…")
+    df["mine"] = own
+    df["closed"] = df["status"].eq("done")
+    return df.sort_values(["closed", "deadline"], kind="stable").reset_index(drop=True)

@@ -18,6 +18,7 @@ with reading() as uow:
     grids = front_line.my_grids(uow, actor)
     camp = front_line.campaign_in_my_grids(uow, actor) if len(grids) else None
     iso = front_line.isolation_today(uow, actor, [int(x) for x in grids["id"]]) if len(grids) else None
+    todo = front_line.errands_in_my_grids(uow, actor) if len(grids) else None
 st.title(t("front.hello", name=md_escape(actor.display_name)))
 if not require_places(actor, grids):
     st.stop()
@@ -36,3 +37,5 @@ if iso is not None and len(iso):
 else:
     st.caption(t("front.iso.none"))
 st.page_link(str(PAGES_DIR / "front_isolation.py"), label=t("front.go_isolation"), width="stretch")
+st.metric(t("front.kpi.errands"), fmt_int(int((~todo["closed"]).sum()) if todo is not None and len(todo) else 0))
+st.page_link(str(PAGES_DIR / "front_errands.py"), label=t("front.go_errands"), width="stretch")

@@ -38,7 +38,7 @@ if not require_places(actor, grids):
 if camp is None or not len(camp.grids):
     st.info(t("front.no_campaign"), icon="🚪")
     st.stop()
-st.caption(f"{t('front.scr.campaign')}：{camp.campaign['name']}")
+st.caption(md_escape(t("front.scr.campaign_is", name=camp.campaign["name"])))
 g = camp.grids
 if len(g) > 1:
     pick = st.selectbox(t("front.scr.grid"), list(range(len(g))), format_func=lambda i: grid_label(g.iloc[i]),
@@ -105,9 +105,9 @@ mine = camp.visits[camp.visits["grid_id"] == int(grid["id"])]
 with st.expander(t("front.scr.recent", n=fmt_int(len(mine)))):
     for row in mine.head(20).itertuples():
         temp_txt = f" · {row.temperature:.1f} ℃" if pd.notna(row.temperature) else ""
-        st.text(f"{front_line.door_label(row.building, row.unit, row.room)} · {outcome_text(row.outcome)}{temp_txt}")
+        st.text(str(f"{front_line.door_label(row.building, row.unit, row.room)} · {outcome_text(row.outcome)}{temp_txt}"))
 if added is not None and len(added):
     here = added[added["grid_id"] == int(grid["id"])]
     with st.expander(t("front.scr.added", n=fmt_int(len(here)))):
         for row in here.head(20).itertuples():
-            st.text(f"{row.name} · {row.phone or '—'}")
+            st.text(str(f"{row.name} · {row.phone or '—'}"))

@@ -72,9 +72,34 @@ def test_an_isolation_check_with_a_fever_and_a_need_raises_an_incident_and_an_er
 
 
 def test_a_desk_page_is_out_of_reach(app: Callable[..., AppTest]) -> None:
-    at = app(user="wangge")
-    at.run()
-    titles = {p.title for p in at.session_state["_pages"]} if "_pages" in at.session_state else set()
-    assert t("page.gaps") not in titles
     from dashboard.navigation import visible_pages
-    assert {p.url_path for p in visible_pages(frozenset({"grid_member"}))} == {"mine", "door-to-door", "isolation-checks"}
+
+    assert {p.url_path for p in visible_pages(frozenset({"grid_member"}))} == {
+        "mine", "door-to-door", "isolation-checks", "my-errands"}
+    at = _open(app)
+    with __import__("pytest").raises(ValueError):  # the router registers no desk page for this account
+        at.switch_page("app_pages/gaps.py")
+
+
+def test_an_errand_for_a_resident_is_registered_taken_and_delivered_on_the_phone(
+        app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    at = _open(app, "app_pages/front_errands.py")
+    at.radio(key="front_err_kind").set_value("bills")
+    at.text_input(key="front_err_detail").input("代交电费 200 元")
+    at.text_input(key="front_err_name").input("孙大爷")
+    at.text_input(key="front_err_address").input("3栋2单元501")
+    at.button(key="FormSubmitter:front_errand-保存").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    code = at.success[0].value.split("代办 ")[1].split("，")[0]
+    assert at.text_input(key="front_err_detail").value == ""  # ready for the next errand
+    with session_scope(demo_sqlite) as s:
+        errand_id = s.scalar(select(orm.ServiceRequest.id).where(orm.ServiceRequest.code == code))
+    at.button(key=f"front_err_{errand_id}_take").click()
+    at.run()
+    assert at.success and code in at.success[0].value, [e.value for e in at.error]
+    at.button(key=f"front_err_{errand_id}_deliver").click()
+    at.run()
+    assert at.success and t("front.err.deliver_done", code=code) == at.success[0].value
+    with session_scope(demo_sqlite) as s:
+        assert s.scalar(select(orm.ServiceRequest.status).where(orm.ServiceRequest.id == errand_id)) == "done"

@@ -16,7 +16,7 @@ from core.model.actor import SYSTEM
 from core.services.identity import add_user
 from core.services.uow import unit_of_work
 from dashboard.auth import SESSION_KEY
-from dashboard.navigation import PAGES
+from dashboard.navigation import FRONT, PAGES
 from tests.app.conftest import signed_in
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
@@ -39,7 +39,13 @@ def _district(tmp_path: Path, *, staff: bool) -> str:
         assert main(["--database-url", url, "import", "staff", str(tmp_path / "s.csv"), "--as-system"]) == 0
     with unit_of_work(url) as uow:
         add_user(uow, SYSTEM, "admin", "管理员", "a-long-password", ["admin"])
+        add_user(uow, SYSTEM, "sq", "社区书记", "a-long-password", ["community_staff"], communities=["420102001001"])
     return url
+
+
+def _user(spec: object) -> str:
+    """The admin sees every desk page; the phone pages are the front line's (a community's staff here)."""
+    return "sq" if spec.roles == FRONT else "admin"  # type: ignore[attr-defined]
 
 
 @pytest.fixture(params=["communities only", "communities and staff"])
@@ -59,7 +65,7 @@ def district(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest
 @pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
 def test_every_page_renders_before_the_district_has_loaded_everything(district: str, spec: object) -> None:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state[SESSION_KEY] = signed_in("admin")
+    at.session_state[SESSION_KEY] = signed_in(_user(spec))
     at.run()
     at.switch_page(f"app_pages/{spec.file}")  # type: ignore[attr-defined]
     at.run()
@@ -80,7 +86,7 @@ UNLOCATED_MAPS = ("overview", "coverage", "gaps")
 
 def _open(spec: object) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state[SESSION_KEY] = signed_in("admin")
+    at.session_state[SESSION_KEY] = signed_in(_user(spec))
     at.run()
     at.switch_page(f"app_pages/{spec.file}")  # type: ignore[attr-defined]
     at.run()

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import cache
 from dashboard.context import db_url
-from dashboard.navigation import PAGES
+from dashboard.navigation import FRONT, PAGES
 
 
 def _same(a: object, b: object, where: str) -> None:
@@ -32,7 +32,8 @@ def test_no_page_changes_what_the_sessions_share(app: Callable[..., AppTest], mo
     monkeypatch.setenv("FANGXIAN_JOBS", "none")  # no background write: the data version stays put
     wall = app(user=None, kiosk="demo-wallscreen")
     # every session signed in first (a sign-in is a write), then the shared objects read once
-    desks = [(app(user="admin", lang=lang), spec) for lang in ("zh", "en") for spec in PAGES]
+    desks = [(app(user="wangge" if spec.roles == FRONT else "admin", lang=lang), spec)
+             for lang in ("zh", "en") for spec in PAGES]
     version = cache.current_version(db_url())
     shared = {"wall": cache.wall(), "map_geometry": cache.map_geometry()}
     before = copy.deepcopy(shared)

@@ -161,6 +161,20 @@ def test_a_grid_member_screens_doors_and_checks_households_and_the_desk_sees_the
     assert_fits(page)
     shot(page, "front-isolation")
 
+    # an errand for a resident (交电费), registered on the phone
+    page.goto(f"{own_server.url}/mine")
+    wait_for_app(page)
+    open_front(page, "代买代办")
+    page.get_by_test_id("stRadio").get_by_text("代缴费用", exact=True).tap()
+    page.get_by_label("事项（如：代交电费 200 元、买降压药）").fill("代交电费 200 元")
+    page.get_by_label("居民姓名").fill("孙大爷")
+    page.get_by_role("button", name="保存").tap()
+    wait_for_app(page)
+    page.get_by_test_id("stAlertContentSuccess").filter(has_text="已进入代买代办队列").first.wait_for(
+        state="visible", timeout=60_000)
+    assert_fits(page)
+    shot(page, "front-errands")
+
     # a desk URL: back home, with a word on why
     page.goto(f"{own_server.url}/gaps")
     wait_for_app(page)
@@ -173,7 +187,7 @@ def test_a_grid_member_screens_doors_and_checks_households_and_the_desk_sees_the
             orm.AuditLog.actor == "wangge", orm.AuditLog.action == "incident.report"))
     assert incidents == 1
     try:
-        assert desk_metric(desk, own_server.url, "errands", "未办结") == errands_before + 1
+        assert desk_metric(desk, own_server.url, "errands", "未办结") == errands_before + 2  # medicine + bills
         assert desk_metric(desk, own_server.url, "screening", "不在家") == not_home_before + 1
         desk.screenshot(path=str(OUT / "desk-screening-after.png"))
     finally:

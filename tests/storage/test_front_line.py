@@ -207,3 +207,49 @@ def test_accounts_are_issued_from_the_roster_once(demo_sqlite: str) -> None:
         audit = s.execute(select(orm.AuditLog.after).where(orm.AuditLog.action == "user.add")).all()
     assert all(first["password"] not in str(a.after) for a in audit)
     assert pd.Series([str(a.after) for a in audit]).str.contains("staff_id").all()
+
+
+def test_an_errand_for_any_resident_is_taken_and_delivered_by_the_grid_member(demo_db: str) -> None:
+    actor, grid = grid_member(demo_db)
+    form = cid()
+    made = run(front_line.new_errand, demo_db, actor, client_id=form, grid_id=int(grid["id"]), kind="bills",
+               detail="代交电费 200 元", resident_name="孙大爷", phone="13900002222", address="3栋2单元501", now=NOW)
+    assert run(front_line.new_errand, demo_db, actor, client_id=form, grid_id=int(grid["id"]), kind="bills",
+               detail="代交电费 200 元", now=NOW).ref == made.ref  # sent twice: one errand
+    mine = run(front_line.errands_in_my_grids, demo_db, actor, now=NOW)
+    row = mine[mine["code"] == made.ref].iloc[0]
+    assert row["status"] == "new" and "孙大爷" not in str(row["resident_name"])  # not taken yet: masked
+    assert mine["grid_code"].eq(grid["code"]).all()
+    run(front_line.act_on_my_errand, demo_db, actor, client_id=cid(), errand_id=int(row["id"]), action="take",
+        expected_version=int(row["version"]), now=NOW)
+    taken = run(front_line.errands_in_my_grids, demo_db, actor, now=NOW)
+    row = taken[taken["code"] == made.ref].iloc[0]
+    assert row["status"] == "assigned" and row["resident_name"] == "孙大爷" and row["phone"] == "13900002222"
+    later = NOW + dt.timedelta(hours=1)
+    run(front_line.act_on_my_errand, demo_db, actor, client_id=cid(), errand_id=int(row["id"]), action="deliver",
+        expected_version=int(row["version"]), now=later)
+    with session_scope(demo_db) as s:
+        done = s.execute(select(orm.ServiceRequest.status, orm.ServiceRequest.closed_at)
+                         .where(orm.ServiceRequest.code == made.ref)).one()
+        actions = list(s.scalars(select(orm.AuditLog.action).where(orm.AuditLog.entity_id == made.ref)
+                                 .order_by(orm.AuditLog.id)))
+    assert done.status == "done" and done.closed_at == later
+    assert actions == ["errand.create", "errand.assign", "errand.complete"]
+
+
+def test_an_errand_of_another_grid_is_out_of_reach(demo_db: str) -> None:
+    actor, grid = grid_member(demo_db)
+    with session_scope(demo_db) as s:
+        other = s.scalar(select(orm.Grid.id).where(orm.Grid.code != grid["code"]).limit(1))
+    with pytest.raises(PermissionDenied):
+        run(front_line.new_errand, demo_db, actor, client_id=cid(), grid_id=int(other), kind="medicine",
+            detail="降压药", now=NOW)
+    made = run(front_line.new_errand, demo_db, COORD, client_id=cid(), grid_id=int(other), kind="medicine",
+               detail="降压药", now=NOW)
+    with session_scope(demo_db) as s:
+        row = s.execute(select(orm.ServiceRequest.id, orm.ServiceRequest.version)
+                        .where(orm.ServiceRequest.code == made.ref)).one()
+    assert made.ref not in set(run(front_line.errands_in_my_grids, demo_db, actor, now=NOW)["code"])
+    with pytest.raises(PermissionDenied):
+        run(front_line.act_on_my_errand, demo_db, actor, client_id=cid(), errand_id=int(row.id), action="take",
+            expected_version=int(row.version), now=NOW)

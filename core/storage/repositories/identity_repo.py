@@ -161,6 +161,17 @@ def places_of(session: Session, *, staff_id: int | None = None, communities: fro
             "grids": frozenset(r.grid for r in rows if r.grid is not None)}
 
 
+def grid_member_with_households(session: Session) -> int | None:
+    """The first grid member (by id) whose grid has two or more households in home isolation (the demo's
+    grid-member account)."""
+    from core.storage.rows import IsolatedHousehold
+
+    busy = (select(IsolatedHousehold.grid_id).where(IsolatedHousehold.status == "active")
+            .group_by(IsolatedHousehold.grid_id).having(func.count() >= 2))
+    return session.scalar(select(Staff.id).where(Staff.kind == "grid_member", Staff.grid_id.in_(busy))
+                          .order_by(Staff.id).limit(1))
+
+
 def staff_id_by_code(session: Session, code: str) -> int | None:
     found = session.scalar(select(Staff.id).where(Staff.code == code))
     return None if found is None else int(found)

@@ -248,9 +248,10 @@ def errands(session: Session, since: dt.datetime | None = None) -> pd.DataFrame:
                    orm.Staff.name.label("staff_name"), ServiceRequest.assigned_at, ServiceRequest.started_at,
                    ServiceRequest.closed_at, ServiceRequest.note, ServiceRequest.incident_id,
                    orm.Incident.code.label("incident_code"), ServiceRequest.version,
-                   orm.Community.lon, orm.Community.lat)
+                   orm.Community.lon, orm.Community.lat, ServiceRequest.grid_id, orm.Grid.code.label("grid_code"))
             .join(orm.Community, orm.Community.id == ServiceRequest.community_id)
             .join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .outerjoin(orm.Grid, orm.Grid.id == ServiceRequest.grid_id)
             .outerjoin(orm.Staff, orm.Staff.id == ServiceRequest.assignee_staff_id)
             .outerjoin(orm.Incident, orm.Incident.id == ServiceRequest.incident_id)
             .order_by(ServiceRequest.deadline, ServiceRequest.id))
