@@ -51,8 +51,8 @@ if actor is None:
     st.navigation([login], position="hidden").run()
     st.stop()
 
-if actor.front_line:  # the phone pages: one column, the navigation folded away
-    st.set_page_config(layout="centered", initial_sidebar_state="collapsed")
+if actor.front_line:  # the phone pages: one column (the sidebar folds on a phone by itself: "auto")
+    st.set_page_config(layout="centered")
 specs = visible_pages(actor.roles)
 try:
     empty = cache.setup_status().empty

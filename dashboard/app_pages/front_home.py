@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.services import front_line
-from dashboard.auth import current_actor, md_escape
+from dashboard.auth import can_sign_out, current_actor, md_escape, sign_out
+from dashboard.context import db_url
 from dashboard.i18n import t
 from dashboard.navigation import PAGES_DIR
 from dashboard.panels.components import fmt_int, joined
@@ -39,3 +40,7 @@ else:
 st.page_link(str(PAGES_DIR / "front_isolation.py"), label=t("front.go_isolation"), width="stretch")
 st.metric(t("front.kpi.errands"), fmt_int(int((~todo["closed"]).sum()) if todo is not None and len(todo) else 0))
 st.page_link(str(PAGES_DIR / "front_errands.py"), label=t("front.go_errands"), width="stretch")
+st.divider()
+if can_sign_out(actor) and st.button(t("auth.user.logout"), key="front_logout", width="stretch"):
+    sign_out(db_url())  # on the phone the sidebar is folded away: the way out is here too
+    st.rerun()

@@ -57,7 +57,7 @@ def test_each_demo_role_sees_only_its_pages(page, server, recorder) -> None:  # 
         assert page.get_by_test_id("stSidebar").get_by_text(account.display_name).is_visible()
         if account.username == "clerk":
             screenshot(page, "signed-in-clerk")
-        page.get_by_role("button", name="退出登录").click()
+        page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").click()
         page.get_by_text("已退出登录").wait_for(state="visible", timeout=30_000)
         wait_for_app(page)
     assert recorder.page_errors == []

@@ -179,6 +179,9 @@ def test_a_grid_member_screens_doors_and_checks_households_and_the_desk_sees_the
     page.goto(f"{own_server.url}/gaps")
     wait_for_app(page)
     page.get_by_role("heading", name="张网格员，你好").wait_for(state="visible", timeout=60_000)
+    # the way out is on the page (the sidebar is folded on a phone)
+    page.get_by_test_id("stMain").get_by_role("button", name="退出登录").tap()
+    page.get_by_label("用户名").wait_for(state="visible", timeout=60_000)
 
     # the coordinator's desk, in another browser, at its next refresh: the errand in the queue, the dark door
     # among the campaign's households not at home
