@@ -92,7 +92,9 @@ def browser(chromium_path: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_path, args=[*COMMON_ARGS, *LLVMPIPE_ARGS])
+        # one rasteriser thread: llvmpipe's default (a thread a core) takes the app servers' CPU on 2 cores
+        b = pw.chromium.launch(executable_path=chromium_path, args=[*COMMON_ARGS, *LLVMPIPE_ARGS],
+                               env={**os.environ, "LP_NUM_THREADS": "1"})
         if "llvmpipe" not in webgl_renderer(b):
             b.close()
             b = pw.chromium.launch(executable_path=chromium_path, args=[*COMMON_ARGS, *SWIFTSHADER_ARGS])

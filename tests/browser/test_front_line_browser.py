@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from core.storage import rows as orm
@@ -76,8 +77,9 @@ def door(page, building: str, room: str, outcome: str, **extra: str) -> None:  #
     wait_for_app(page)
     page.get_by_test_id("stAlertContentSuccess").filter(has_text=f"{building}-1单元-{room}").first.wait_for(
         state="visible", timeout=60_000)
-    assert page.get_by_label("房号").input_value() == ""  # ready for the next door of the same unit
-    assert page.get_by_label("楼栋").input_value() == building
+    # ready for the next door of the same unit (the form's values arrive after the message above it)
+    expect(page.get_by_label("房号")).to_have_value("", timeout=30_000)
+    expect(page.get_by_label("楼栋")).to_have_value(building, timeout=30_000)
 
 
 def visited(page) -> int:  # type: ignore[no-untyped-def]

@@ -176,7 +176,9 @@ def test_a_move_committed_through_core_appears_within_one_refresh_without_a_relo
         latency = time.monotonic() - t0
         screenshot(page, "wallscreen-after-move")
         assert page.evaluate("window.__fx_same_page") == 1
-        rebuild = 3.0  # today's figures are rebuilt once after the write (about 0.5-1.5 s on a busy 2-core box)
+        # today's figures are rebuilt once after the write: 0.5-1.5 s on a quiet 2-core box, 3.7 s once in CI with
+        # two workers of browser tests beside it; a second refresh would take another full period
+        rebuild = 5.0
         assert latency <= refresh + rebuild, f"the move took {latency:.1f} s to appear"
         print(f"move visible after {latency:.1f} s (refresh {refresh} s)")
         assert recorder.page_errors == []

@@ -44,7 +44,10 @@ def _audit(url: str, action: str) -> list[dict]:  # type: ignore[type-arg]
 
 def test_the_demo_has_one_account_per_role_and_a_scoped_coordinator(demo_db: str) -> None:
     users = read(demo_db, identity.list_users, ADMIN).set_index("username")
-    assert {r for rs in users["roles"] for r in rs.split(",")} == {"leader", "coordinator", "planner", "clerk", "admin"}
+    assert {r for rs in users["roles"] for r in rs.split(",")} == {"leader", "coordinator", "planner", "clerk", "admin",
+                                                                  "grid_member"}
+    grid = sign_in(demo_db, "wangge", demo_accounts.DEMO_PASSWORD)  # tied to a grid member of the roster
+    assert grid.grids is not None and len(grid.grids) == 1 and grid.streets is not None and len(grid.streets) == 1
     scoped = sign_in(demo_db, "coordinator2", demo_accounts.DEMO_PASSWORD)
     assert scoped.streets is not None and len(scoped.streets) == 2
     assert sign_in(demo_db, "leader", demo_accounts.DEMO_PASSWORD).streets is None
