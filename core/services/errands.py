@@ -70,8 +70,7 @@ def create_errand(uow: UnitOfWork, actor: Actor, *, kind: str, detail: str, comm
         g = uow.screening.grid_street(int(grid_id))
         if g is None:
             raise NotFound("front.grid_missing", id=grid_id)
-        community_id = int(uow.front_line.grids_of(streets=None, communities=None,
-                                                   grids=frozenset({g["code"]}))["community_id"].iloc[0])
+        community_id = int(g["community_id"])
     if household_id is not None:
         hh = errands.household_ref(household_id)
         if hh is None:

@@ -31,7 +31,7 @@ from core.i18n import DEFAULT_LANG, translate
 from core.model.actor import Actor, require, write_service
 from core.model.errors import ConcurrentChange, InvalidInput, NotFound, RuleViolation
 from core.model.privacy import mask_names, mask_phones
-from core.services import clock
+from core.services import clock, screening
 from core.services.audit import new_batch_id, record
 from core.services.uow import UnitOfWork
 
@@ -127,22 +127,14 @@ def record_visit(uow: UnitOfWork, actor: Actor, *, client_id: str, campaign_id: 
     name = (person_name or "").strip()
     if outcome == "extra" and not name:
         raise InvalidInput("front.person_missing")
-    uow.incidents.serialise_writers()
-    camp = uow.screening.campaign(campaign_id)
-    if camp is None:
-        raise NotFound("screening.campaign_missing", id=campaign_id)
-    if camp.status != "active":
-        raise RuleViolation("screening.campaign_ended", code=camp.code)
+    camp = screening.running_campaign(uow, campaign_id)
     g = _grid_in_scope(uow, actor, grid_id)
     target = uow.screening.target_of(campaign_id, grid_id)
     if target is None:
         raise NotFound("screening.grid_not_in_campaign", grid_id=grid_id, code=camp.code)
     if uow.front_line.visit_at(campaign_id, grid_id, b, u, r) is not None:
         raise RuleViolation("front.door_visited", door=door_label(b, u, r))
-    before = uow.screening.progress(campaign_id)
-    so_far = int(before.loc[before["grid_id"] == grid_id, "visited"].sum()) if len(before) else 0
-    if so_far + 1 > target:
-        raise RuleViolation("screening.over_target", grid=g["code"], target=target, so_far=so_far, visited=1)
+    so_far = screening.visited_within_target(uow, campaign_id, g, target, 1)
     home = outcome in AT_HOME
     progress_id = uow.front_line.add_progress(
         campaign_id=campaign_id, grid_id=grid_id, building=b, at=now, visited=1, at_home=int(home),
@@ -152,18 +144,13 @@ def record_visit(uow: UnitOfWork, actor: Actor, *, client_id: str, campaign_id: 
                                      entered_by=actor.username, at=now,
                                      followed_up_at=now if outcome in FOLLOW_UPS else None)
     if outcome == "extra":
-        uow.front_line.add_roster_addition(visit_id=visit.id, community_id=_community_id(uow, g["code"]), grid_id=grid_id,
+        uow.front_line.add_roster_addition(visit_id=visit.id, community_id=int(g["community_id"]), grid_id=grid_id,
                                            name=name[:60], phone=(person_phone or "").strip()[:32] or None,
                                            added_by=actor.username, added_at=now)
     record(uow, actor, "screening.visit", "screening_campaign", camp.code, community_code=g["community_code"],
            after={"grid": g["code"], "door": door_label(b, u, r), "outcome": outcome, "temperature": temp,
                   "roster_added": outcome == "extra", "total": so_far + 1}, batch_id=new_batch_id())
     return remember(uow, actor, client_id, "screening.visit", str(visit.id), now)
-
-
-def _community_id(uow: UnitOfWork, grid_code: str) -> int:
-    grids = uow.front_line.grids_of(streets=None, communities=None, grids=frozenset({grid_code}))
-    return int(grids["community_id"].iloc[0])
 
 
 @write_service(*ENTRY_ROLES)

@@ -184,6 +184,26 @@ def reopen_campaign(uow: UnitOfWork, actor: Actor, campaign_id: int, reason: str
     return _set_status(uow, actor, campaign_id, "active", reason)
 
 
+def running_campaign(uow: UnitOfWork, campaign_id: int) -> Any:
+    """The campaign, once writers are serialised, if it is still running (an entry for an ended one is refused)."""
+    uow.incidents.serialise_writers()
+    camp = uow.screening.campaign(campaign_id)
+    if camp is None:
+        raise NotFound("screening.campaign_missing", id=campaign_id)
+    if camp.status != "active":
+        raise RuleViolation("screening.campaign_ended", code=camp.code)
+    return camp
+
+
+def visited_within_target(uow: UnitOfWork, campaign_id: int, grid: dict[str, Any], target: int, visited: int) -> int:
+    """The grid's households visited so far; refused when ``visited`` more would pass its target."""
+    before = uow.screening.progress(campaign_id)
+    so_far = int(before.loc[before["grid_id"] == grid["id"], "visited"].sum()) if len(before) else 0
+    if so_far + visited > target:
+        raise RuleViolation("screening.over_target", grid=grid["code"], target=target, so_far=so_far, visited=visited)
+    return so_far
+
+
 @write_service(*ENTRY_ROLES)
 def record_progress(uow: UnitOfWork, actor: Actor, campaign_id: int, grid_id: int, *, at_home: int, not_home: int,
                     discrepancies: int = 0, building: str = "", now: dt.datetime | None = None) -> int:
@@ -196,21 +216,13 @@ def record_progress(uow: UnitOfWork, actor: Actor, campaign_id: int, grid_id: in
         raise InvalidInput("screening.visits_missing")
     if discrepancies > visited:
         raise InvalidInput("screening.too_many_discrepancies")
-    uow.incidents.serialise_writers()
-    camp = uow.screening.campaign(campaign_id)
-    if camp is None:
-        raise NotFound("screening.campaign_missing", id=campaign_id)
-    if camp.status != "active":
-        raise RuleViolation("screening.campaign_ended", code=camp.code)
+    camp = running_campaign(uow, campaign_id)
     g = uow.screening.grid_street(grid_id)
     target = uow.screening.target_of(campaign_id, grid_id)
     if g is None or target is None:
         raise NotFound("screening.grid_not_in_campaign", grid_id=grid_id, code=camp.code)
     require(actor, *ENTRY_ROLES, streets=[g["street_code"]])
-    before = uow.screening.progress(campaign_id)
-    so_far = int(before.loc[before["grid_id"] == grid_id, "visited"].sum()) if len(before) else 0
-    if so_far + visited > target:
-        raise RuleViolation("screening.over_target", grid=g["code"], target=target, so_far=so_far, visited=visited)
+    so_far = visited_within_target(uow, campaign_id, g, target, visited)
     uow.screening.insert_progress([{"campaign_id": campaign_id, "grid_id": grid_id, "building": building.strip(),
                                     "at": now, "visited": visited, "at_home": at_home, "not_home": not_home,
                                     "discrepancies": discrepancies, "entered_by": actor.username}])

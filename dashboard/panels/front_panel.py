@@ -59,9 +59,14 @@ def form_saved(name: str) -> None:
 
 @contextmanager
 def reading() -> Iterator[UnitOfWork]:
-    """A unit of work for this run's reads (the phone pages read only their own grids: small and uncached)."""
-    with unit_of_work(db_url()) as uow:
-        yield uow
+    """A unit of work for this run's reads (the phone pages read only their own grids: small and uncached).
+    The database not answering: one calm line and the page stops (no framework box on a phone)."""
+    try:
+        with unit_of_work(db_url()) as uow:
+            yield uow
+    except UNAVAILABLE_ERRORS:
+        st.warning(t("app.db_unreachable"))
+        st.stop()
 
 
 def save(name: str, write: Callable[[UnitOfWork], Any], done: Callable[[Any], str], flash_key: str) -> bool:

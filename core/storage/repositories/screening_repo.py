@@ -72,7 +72,8 @@ def grid_households(session: Session, community_ids: list[int] | None = None) ->
 
 
 def grid_street(session: Session, grid_id: int) -> dict[str, Any] | None:
-    stmt = (select(orm.Grid.id, orm.Grid.code, orm.Community.code.label("community_code"), orm.Street.code.label("street_code"))
+    stmt = (select(orm.Grid.id, orm.Grid.code, orm.Grid.community_id, orm.Community.code.label("community_code"),
+                   orm.Street.code.label("street_code"))
             .join(orm.Community, orm.Community.id == orm.Grid.community_id)
             .join(orm.Street, orm.Street.id == orm.Community.street_id).where(orm.Grid.id == grid_id))
     row = session.execute(stmt).mappings().first()
