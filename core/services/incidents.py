@@ -43,7 +43,7 @@ class Reported:
 
 def create_incident(uow: UnitOfWork, actor: Actor, *, community: dict[str, Any], grid_id: int | None, type_: str,
                     severity: str, place: str, description: str, lon: float | None, lat: float | None,
-                    now: dt.datetime, source: str, batch_id: str) -> Reported:
+                    now: dt.datetime, source: str, batch_id: str, extra: dict[str, Any] | None = None) -> Reported:
     """Insert an incident, its detail, its first event and the audit entry (in the caller's unit of work).
 
     Shared by ``report_incident``, the isolation scan and the errand escalation (which raise incidents
@@ -62,7 +62,7 @@ def create_incident(uow: UnitOfWork, actor: Actor, *, community: dict[str, Any],
                         batch_id=batch_id)
     record(uow, actor, "incident.report", "incident", row.code, community_code=community["code"],
            after={"type": type_, "severity": severity, "place": place, "description": description,
-                  "deadline": deadline.isoformat(), "source": source}, reason=description[:MAX_TEXT],
+                  "deadline": deadline.isoformat(), "source": source, **(extra or {})}, reason=description[:MAX_TEXT],
            batch_id=batch_id)
     return Reported(row.id, row.code, deadline)
 

@@ -78,11 +78,18 @@ def _escalate_errands(uow: UnitOfWork, actor: Actor) -> str:
     return f"escalated={r.errands}"
 
 
+def _purge_register(uow: UnitOfWork, actor: Actor) -> str:
+    from core.services.checkpoint_duty import purge_register
+
+    return f"deleted={purge_register(uow, actor)}"
+
+
 #: every background job; the daily report joins here
 JOBS: tuple[Job, ...] = (
     Job("alerts.sync", dt.timedelta(seconds=60), _sync_alerts),
     Job("isolation.scan", dt.timedelta(minutes=5), _scan_isolation),
     Job("errands.escalate", dt.timedelta(minutes=5), _escalate_errands),
+    Job("duty.purge", dt.timedelta(hours=1), _purge_register),
 )
 
 

@@ -22,6 +22,7 @@ from core.storage.repositories.alerts_repo import AlertsRepository
 from core.storage.repositories.audit_repo import AuditRepository
 from core.storage.repositories.care_repo import CareRepository
 from core.storage.repositories.desk_repo import DeskRepository
+from core.storage.repositories.duty_repo import DutyRepository
 from core.storage.repositories.front_line_repo import FrontLineRepository
 from core.storage.repositories.identity_repo import IdentityRepository
 from core.storage.repositories.import_repo import ImportRepository
@@ -83,6 +84,10 @@ class UnitOfWork:
     @cached_property
     def desk(self) -> DeskRepository:
         return DeskRepository(self.session)
+
+    @cached_property
+    def duty(self) -> DutyRepository:
+        return DutyRepository(self.session)
 
     @cached_property
     def front_line(self) -> FrontLineRepository:

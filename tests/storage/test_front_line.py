@@ -35,10 +35,12 @@ def cid() -> str:
 
 
 def grid_member(url: str) -> tuple[Actor, dict]:
-    """A grid member's account issued from the roster, as the sign-in resolves it, and their grid."""
+    """A grid member's account issued from the roster, as the sign-in resolves it, and their grid (one with
+    households in isolation and a checkpoint)."""
     with session_scope(url) as s:
         row = s.execute(select(orm.Staff.id, orm.Staff.code, orm.Staff.grid_id)
                         .join(orm.IsolatedHousehold, orm.IsolatedHousehold.grid_id == orm.Staff.grid_id)
+                        .join(orm.Checkpoint, orm.Checkpoint.grid_id == orm.Staff.grid_id)
                         .where(orm.Staff.kind == "grid_member", orm.IsolatedHousehold.status == "active")
                         .order_by(orm.Staff.id).limit(1)).one()
     run(accounts.add_user, url, SYSTEM, f"gm-{row.code}".lower(), "网格员甲", "front-line-1", ["grid_member"],

@@ -243,6 +243,7 @@ DYNAMIC_FIELDS: dict[tuple[str, str], Callable[[], set[str]]] = {
     ("isolation.py", "vars(before)"): _isolation_settings, ("isolation.py", "vars(settings)"): _isolation_settings,
     ("norms.py", "uow.state.norm_params_for_day(valid_from)"): _norm_fields,
     ("norms.py", "norms.to_params()"): _norm_fields,
+    ("incidents.py", "extra or {}"): lambda: {"grid", "located", "photo_sha256", "photo_px"},
 }
 
 

@@ -162,14 +162,17 @@ def places_of(session: Session, *, staff_id: int | None = None, communities: fro
 
 
 def grid_member_with_households(session: Session) -> int | None:
-    """The first grid member (by id) whose grid has two or more households in home isolation (the demo's
-    grid-member account)."""
-    from core.storage.rows import IsolatedHousehold
+    """The first grid member (by id) whose grid has two or more households in home isolation and a
+    checkpoint (the demo's grid-member account: every phone page has work); without such a grid, the first
+    with two households."""
+    from core.storage.rows import Checkpoint, IsolatedHousehold
 
     busy = (select(IsolatedHousehold.grid_id).where(IsolatedHousehold.status == "active")
             .group_by(IsolatedHousehold.grid_id).having(func.count() >= 2))
-    return session.scalar(select(Staff.id).where(Staff.kind == "grid_member", Staff.grid_id.in_(busy))
-                          .order_by(Staff.id).limit(1))
+    posts = select(Checkpoint.grid_id).where(Checkpoint.active.is_(True), Checkpoint.grid_id.is_not(None))
+    first = select(Staff.id).where(Staff.kind == "grid_member", Staff.grid_id.in_(busy)).order_by(Staff.id).limit(1)
+    found = session.scalar(first.where(Staff.grid_id.in_(posts)))
+    return found if found is not None else session.scalar(first)
 
 
 def staff_id_by_code(session: Session, code: str) -> int | None:

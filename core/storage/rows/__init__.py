@@ -9,7 +9,7 @@ from core.storage.rows.audit import AuditLog
 from core.storage.rows.auth import AppUser, AuthSession, KioskToken
 from core.storage.rows.base import Base, Meta, now
 from core.storage.rows.care import VulnerableResident
-from core.storage.rows.front_line import ClientSubmission
+from core.storage.rows.front_line import ClientSubmission, DutyShift, GateEntry, IncidentPhoto
 from core.storage.rows.geography import (
     Checkpoint,
     Community,
@@ -45,6 +45,9 @@ __all__ = [
     "AlertRule",
     "AppUser",
     "ClientSubmission",
+    "DutyShift",
+    "GateEntry",
+    "IncidentPhoto",
     "Assignment",
     "AuditLog",
     "AuthSession",
