@@ -20,8 +20,11 @@ import streamlit as st
 from core.demo.setup import ensure_ready
 from core.services import alerts as alert_service
 from core.services import audit_report, clock, scenario_store
+from core.services import checkpoint_duty as checkpoint_duty_service
 from core.services import desk as desk_service
 from core.services import errands as errand_service
+from core.services import field_reports as field_report_service
+from core.services import front_line as front_line_service
 from core.services import incidents as incident_service
 from core.services import isolation as isolation_service
 from core.services import norms as norm_service
@@ -163,6 +166,10 @@ desk_people = cached(30, 32)(desk_service.find_people)
 desk_grids = cached(60, 8)(desk_service.grid_desk)
 desk_grid_members = cached(60, 8)(desk_service.grid_member_choices)
 campaign_scope = cached(60, 4)(desk_service.campaign_scope)
+#: what the front line entered from their phones: door visits of a campaign, checkpoint duty
+campaign_feed = cached(30, 8)(front_line_service.campaign_feed)
+duty_board = cached(30, 8)(checkpoint_duty_service.duty_board)
+incident_photo = cached(300, 16)(field_report_service.photo_of)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------

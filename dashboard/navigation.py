@@ -68,6 +68,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("front_screening.py", "page.front_screening", "door-to-door", "nav.section.front", "🚪", roles=FRONT),
     PageSpec("front_isolation.py", "page.front_isolation", "isolation-checks", "nav.section.front", "🏠", roles=FRONT),
     PageSpec("front_errands.py", "page.front_errands", "my-errands", "nav.section.front", "🛒", roles=FRONT),
+    PageSpec("front_incident.py", "page.front_incident", "report", "nav.section.front", "🚨", roles=FRONT),
+    PageSpec("front_checkpoint.py", "page.front_checkpoint", "checkpoint-duty", "nav.section.front", "🛡️",
+             roles=FRONT),
 )
 
 

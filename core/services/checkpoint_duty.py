@@ -221,18 +221,19 @@ class DutyBoard:
     counts: pd.DataFrame  # checkpoint_id, name, community, entries, vehicles, no_mask, fever
 
 
-def duty_board(uow: UnitOfWork, actor: Actor, now: dt.datetime | None = None) -> DutyBoard:
-    require(actor, "leader", "coordinator", "clerk", "admin", "planner")
+def duty_board(uow: UnitOfWork, streets: tuple[str, ...] | None = None,
+               now: dt.datetime | None = None) -> DutyBoard:
+    """The desk's view of checkpoint duty inside ``streets`` (None: the district); the day is the wall
+    clock's, as on the phones that sign in."""
     now = now or clock.wall_now()
-    cps = uow.duty.checkpoints(streets=actor.streets)
+    cps = uow.duty.checkpoints(streets=frozenset(streets) if streets is not None else None)
     shifts = uow.duty.shifts(since=dt.datetime.max, open_only=True,
-                             checkpoint_ids=[int(x) for x in cps["id"]] if actor.streets is not None else None)
-    shifts = shifts.assign(at_post=shifts["start_distance_m"].map(
-        lambda m: None if m is None or pd.isna(m) else bool(m <= NEAR_M)))
+                             checkpoint_ids=[int(x) for x in cps["id"]] if streets is not None else None)
+    shifts = shifts.assign(at_post=[None if m is None or pd.isna(m) else bool(m <= NEAR_M)
+                                    for m in shifts["start_distance_m"]])
     manned = set(shifts["checkpoint_id"].astype(int))
     unmanned = cps[~cps["id"].isin(manned)].reset_index(drop=True)
-    day = dt.datetime.combine(now.date(), dt.time())
-    counts = uow.duty.entry_counts(day)
+    counts = uow.duty.entry_counts(dt.datetime.combine(now.date(), dt.time()))
     counts = counts.merge(cps[["id", "name", "community"]].rename(columns={"id": "checkpoint_id"}), on="checkpoint_id")
     return DutyBoard(shifts.reset_index(drop=True), unmanned, counts)
 

@@ -81,6 +81,12 @@ def my_grids(uow: UnitOfWork, actor: Actor) -> pd.DataFrame:
     return uow.front_line.grids_of(streets=actor.streets, communities=actor.communities, grids=actor.grids)
 
 
+def grid_shapes(uow: UnitOfWork, actor: Actor, grid_ids: list[int]) -> pd.DataFrame:
+    """Centre and outline of grids of mine (for the phone's map); grids outside the account's are left out."""
+    mine = set(my_grids(uow, actor)["id"].astype(int))
+    return uow.front_line.grid_shapes([g for g in grid_ids if g in mine])
+
+
 def _grid_in_scope(uow: UnitOfWork, actor: Actor, grid_id: int) -> dict[str, Any]:
     g = uow.screening.grid_street(grid_id)
     if g is None:
@@ -236,6 +242,16 @@ def roster_additions(uow: UnitOfWork, actor: Actor, grid_ids: list[int]) -> pd.D
     return df.assign(name=df["name"].where(own, mask_names(df["name"])),
                      phone=df["phone"].where(own, mask_phones(df["phone"])))
 
+
+
+def campaign_feed(uow: UnitOfWork, campaign_id: int, streets: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """For the desk: the newest doors the front line entered in a campaign (inside ``streets``), with the name and
+    phone of a person added to the roster (personal data: the page masks it for roles without need-to-know)."""
+    visits, adds = uow.front_line.campaign_feed(campaign_id, frozenset(streets) if streets is not None else None)
+    out = visits.merge(adds.rename(columns={"visit_id": "id", "name": "added_name", "phone": "added_phone"})
+                       [["id", "added_name", "added_phone"]], on="id", how="left")
+    return out.assign(door=[door_label(b, u, r) for b, u, r in zip(out["building"], out["unit"], out["room"],
+                                                                   strict=True)])
 
 
 #: needs ticked at an isolation check, each an errand of this kind (买菜、买药、代缴费用、陪同就医)

@@ -29,6 +29,7 @@ from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import t
 from dashboard.navigation import PAGES_DIR
+from dashboard.panels import field_feed
 from dashboard.panels.components import choose, with_paren
 
 FLASH = "desk_flash"
@@ -72,7 +73,10 @@ if comms.empty:
     missing(t("desk.no_communities"))
     st.stop()
 counts = cache.desk_counts()
-risk_tab, duty_tab, grid_tab = st.tabs([t("desk.tab.risk"), t("desk.tab.duty"), t("desk.tab.grid")])
+risk_tab, duty_tab, grid_tab, post_tab = st.tabs([t("desk.tab.risk"), t("desk.tab.duty"), t("desk.tab.grid"),
+                                                   t("desk.tab.checkpoints")])
+with post_tab:  # before the other tabs: a tab below may stop the script when its data is missing
+    field_feed.duty_board(actor)
 
 with risk_tab:
     by_id = comms.set_index("community_id")

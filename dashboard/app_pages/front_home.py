@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from core.services import front_line
+from core.services import checkpoint_duty, front_line
 from dashboard.auth import can_sign_out, current_actor, md_escape, sign_out
 from dashboard.context import db_url
 from dashboard.i18n import t
@@ -20,6 +21,7 @@ with reading() as uow:
     camp = front_line.campaign_in_my_grids(uow, actor) if len(grids) else None
     iso = front_line.isolation_today(uow, actor, [int(x) for x in grids["id"]]) if len(grids) else None
     todo = front_line.errands_in_my_grids(uow, actor) if len(grids) else None
+    shift = checkpoint_duty.my_open_shift(uow, actor)
 st.title(t("front.hello", name=md_escape(actor.display_name)))
 if not require_places(actor, grids):
     st.stop()
@@ -40,6 +42,13 @@ else:
 st.page_link(str(PAGES_DIR / "front_isolation.py"), label=t("front.go_isolation"), width="stretch")
 st.metric(t("front.kpi.errands"), fmt_int(int((~todo["closed"]).sum()) if todo is not None and len(todo) else 0))
 st.page_link(str(PAGES_DIR / "front_errands.py"), label=t("front.go_errands"), width="stretch")
+if shift is not None:
+    st.success(t("front.kpi.on_shift", post=md_escape(str(shift["checkpoint"])),
+                 since=pd.Timestamp(shift["started_at"]).strftime("%H:%M")), icon="🛡️")
+else:
+    st.caption(t("front.kpi.off_shift"))
+st.page_link(str(PAGES_DIR / "front_checkpoint.py"), label=t("front.go_checkpoint"), width="stretch")
+st.page_link(str(PAGES_DIR / "front_incident.py"), label=t("front.go_incident"), width="stretch")
 st.divider()
 if can_sign_out(actor) and st.button(t("auth.user.logout"), key="front_logout", width="stretch"):
     sign_out(db_url())  # on the phone the sidebar is folded away: the way out is here too

@@ -27,6 +27,7 @@ from dashboard.builders import charts, charts_incidents, incident_maps
 from dashboard.feedback import finish_write, show_error
 from dashboard.i18n import t
 from dashboard.navigation import PAGES_DIR
+from dashboard.panels import field_feed
 from dashboard.panels.components import choose, fmt_count, fmt_int, legend, with_unit
 from dashboard.panels.incident_panel import flash
 
@@ -145,6 +146,7 @@ with right:
                 else:
                     finish_write(state_keys.INCIDENT_FLASH, t("scr.enter.done", n=fmt_int(total)))
 
+field_feed.campaign_feed(actor, int(cid))
 st.subheader(t("scr.behind"))
 behind = g[g["behind"]].sort_values("shortfall", ascending=False)
 if behind.empty:

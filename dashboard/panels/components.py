@@ -85,14 +85,16 @@ _UPLOAD_CSS = """<style>
 </style>"""
 
 
-def file_uploader(label: str, types: Sequence[str], *, key: str, help: str | None = None) -> Any:
-    """``st.file_uploader`` with Chinese (or English) instructions in place of Streamlit's English ones."""
-    size = int(st.get_option("server.maxUploadSize"))
-    kinds = joined(x.upper() if x != "geojson" else "GeoJSON" for x in types)
+def file_uploader(label: str, types: Sequence[str], *, key: str, help: str | None = None, limit_mb: int | None = None,
+                  font_px: int = 14) -> Any:
+    """``st.file_uploader`` with Chinese (or English) instructions in place of Streamlit's English ones;
+    ``limit_mb``: the limit core enforces when it is below the server's."""
+    size = int(st.get_option("server.maxUploadSize")) if limit_mb is None else limit_mb
+    kinds = joined({"geojson": "GeoJSON", "webp": "WebP"}.get(x, x.upper()) for x in types if x != "jpeg")
     button = t("ui.upload.button")
     st.html(_UPLOAD_CSS.format(button=button.replace('"', "")))
     up = st.file_uploader(label, type=list(types), key=key, help=help)
-    st.markdown(f'<div data-testid="fx-upload-hint" style="font-size:14px;color:#475569;margin-top:-8px;">'
+    st.markdown(f'<div data-testid="fx-upload-hint" style="font-size:{font_px}px;color:#475569;margin-top:-8px;">'
                 f'{html.escape(t("ui.upload.hint", button=button, size=size, types=kinds))}</div>', unsafe_allow_html=True)
     return up
 

@@ -52,6 +52,10 @@ def detail(actor: Actor, row: pd.Series) -> None:
     st.markdown(f"**{label('itype', row['type'])}** · {label('severity', row['severity'])} · "
                 f"{label('status', row['status'])} · {t('inc.in_street', community=row['community'], street=row['street'])}")
     st.caption(str(row["description"]))
+    if row.get("source") == "phone":
+        pic = cache.incident_photo(int(row["id"]))
+        if pic is not None:
+            st.image(bytes(pic["data"]), caption=t("inc.photo", w=pic["width"], h=pic["height"]), width=480)
     hist = cache.incident_history(int(row["id"]))
     if len(hist):
         st.markdown(f"**{t('inc.history')}**")

@@ -116,7 +116,7 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z'’]*")
 ALLOWED_LATIN = frozenset({
     "CSV", "XLSX", "GeoJSON", "JSON", "UTF", "GBK", "BOM", "WGS", "GCJ", "BD", "GPS", "km", "MB",
     "Polygon", "MultiPolygon", "FeatureCollection", "code", "fangxian", "demo", "import", "user", "add",
-    "role", "admin", "serve", "init", "drop", "reset", "LP", "ID",
+    "role", "admin", "serve", "init", "drop", "reset", "LP", "ID", "JPG", "PNG", "WebP",
 })
 
 

@@ -75,7 +75,8 @@ def test_a_desk_page_is_out_of_reach(app: Callable[..., AppTest]) -> None:
     from dashboard.navigation import visible_pages
 
     assert {p.url_path for p in visible_pages(frozenset({"grid_member"}))} == {
-        "mine", "door-to-door", "isolation-checks", "my-errands"}
+        "mine", "door-to-door", "isolation-checks", "my-errands", "report",
+        "checkpoint-duty"}
     at = _open(app)
     with __import__("pytest").raises(ValueError):  # the router registers no desk page for this account
         at.switch_page("app_pages/gaps.py")
@@ -103,3 +104,50 @@ def test_an_errand_for_a_resident_is_registered_taken_and_delivered_on_the_phone
     assert at.success and t("front.err.deliver_done", code=code) == at.success[0].value
     with session_scope(demo_sqlite) as s:
         assert s.scalar(select(orm.ServiceRequest.status).where(orm.ServiceRequest.id == errand_id)) == "done"
+
+
+def test_an_incident_reported_on_the_phone_without_a_point_sits_at_the_grid_centre(
+        app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    at = _open(app, "app_pages/front_incident.py")
+    assert not at.warning, [w.value for w in at.warning]
+    at.selectbox(key="front_inc_type").set_value("quarantine_breach")
+    at.text_area(key="front_inc_desc").input("隔离户擅自下楼取快递，已劝返")
+    at.button(key="FormSubmitter:front_inc-" + t("front.inc.send")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    code = at.success[0].value.split("事件 ")[1].split("，")[0]
+    assert at.text_area(key="front_inc_desc").value == ""  # a new form for the next report
+    with session_scope(demo_sqlite) as s:
+        inc = s.execute(select(orm.Incident.lon, orm.Incident.lat, orm.Incident.grid_id, orm.IncidentDetail.source)
+                        .join(orm.IncidentDetail, orm.IncidentDetail.incident_id == orm.Incident.id)
+                        .where(orm.Incident.code == code)).one()
+        grid = s.execute(select(orm.Grid.lon, orm.Grid.lat).where(orm.Grid.id == inc.grid_id)).one()
+    assert inc.source == "phone" and (inc.lon, inc.lat) == (grid.lon, grid.lat)
+
+
+def test_a_checkpoint_shift_is_signed_in_registered_and_seen_on_the_desk(
+        app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    at = _open(app, "app_pages/front_checkpoint.py")
+    at.button(key="front_duty_sign_in").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success and t("front.duty.signed_in", post="")[:3] in at.success[0].value
+    at.text_input(key="front_duty_from").input("江岸区")
+    at.text_input(key="front_duty_purpose").input("送药")
+    at.number_input(key="front_duty_temp").set_value(38.0)
+    at.text_input(key="front_duty_name").input("周来访")
+    at.button(key="FormSubmitter:front_duty_entry-" + t("front.duty.register")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(t("front.duty.fever", code="")[:6] in s.value for s in at.success)
+    assert any("周来访" in x.value for x in at.text)  # my own line, in full
+    with session_scope(demo_sqlite) as s:
+        assert s.scalar(select(func.count()).select_from(orm.GateEntry)) == 1
+    desk = app(user="coordinator")
+    desk.run()
+    desk.switch_page("app_pages/desk.py")
+    desk.run()
+    assert not desk.exception, [e.value for e in desk.exception]
+    on_duty = [m for m in desk.metric if m.label == t("desk.cp.kpi.on_duty")]
+    entries = [m for m in desk.metric if m.label == t("desk.cp.kpi.entries")]
+    assert on_duty and on_duty[0].value == "1" and entries[0].value == "1"

@@ -133,7 +133,7 @@ def test_a_shift_is_signed_in_near_the_post_and_out_again_once(demo_db: str) -> 
     with pytest.raises(RuleViolation) as err:  # one open shift a person
         run(checkpoint_duty.sign_in, demo_db, actor, client_id=cid(), checkpoint_id=int(cp["id"]), now=NOW)
     assert err.value.key == "duty.already_on_shift"
-    board = run(checkpoint_duty.duty_board, demo_db, COORD, now=NOW)
+    board = run(checkpoint_duty.duty_board, demo_db, now=NOW)
     on = board.on_duty[board.on_duty["id"] == int(started.ref)]
     assert len(on) == 1 and 30 < float(on["start_distance_m"].iloc[0]) < 60 and bool(on["at_post"].iloc[0])
     assert int(cp["id"]) not in set(board.unmanned["id"])
@@ -142,7 +142,7 @@ def test_a_shift_is_signed_in_near_the_post_and_out_again_once(demo_db: str) -> 
     run(checkpoint_duty.sign_out, demo_db, actor, client_id=cid(), shift_id=int(started.ref),
         expected_version=int(shift["version"]), now=NOW + dt.timedelta(hours=8))
     assert run(checkpoint_duty.my_open_shift, demo_db, actor) is None
-    board = run(checkpoint_duty.duty_board, demo_db, COORD, now=NOW)
+    board = run(checkpoint_duty.duty_board, demo_db, now=NOW)
     assert int(cp["id"]) in set(board.unmanned["id"])
     with session_scope(demo_db) as s:
         after = s.scalar(select(orm.AuditLog.after).where(orm.AuditLog.action == "duty.sign_out"))
@@ -179,7 +179,7 @@ def test_the_register_is_masked_for_others_and_a_fever_raises_its_incident(demo_
                             ensure_ascii=False)
     assert inc.type == "fever_case" and "钱发热" not in inc.description and "38.2" in inc.description
     assert "赵来访" not in audits and "13900001111" not in audits and "鄂A12345" not in audits
-    board = run(checkpoint_duty.duty_board, demo_db, COORD, now=NOW)
+    board = run(checkpoint_duty.duty_board, demo_db, now=NOW)
     row = board.counts[board.counts["checkpoint_id"] == int(cp["id"])].iloc[0]
     assert (int(row["entries"]), int(row["vehicles"]), int(row["no_mask"])) == (3, 1, 1)
 

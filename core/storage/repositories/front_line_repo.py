@@ -102,6 +102,34 @@ def isolation_today(session: Session, grid_ids: list[int], day: dt.date) -> pd.D
                                  "planned_end", "checked_today"])
 
 
+def campaign_feed(session: Session, campaign_id: int, streets: frozenset[str] | None,
+                  limit: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The newest door visits of a campaign (inside ``streets``) with their grid, community and street, and
+    the roster additions those visits made."""
+    v, r = orm.ScreeningVisit, orm.RosterAddition
+    stmt = (select(v.id, v.at, orm.Street.name, orm.Community.name, orm.Grid.name, v.building, v.unit, v.room,
+                   v.outcome, v.temperature, v.entered_by)
+            .join(orm.Grid, orm.Grid.id == v.grid_id).join(orm.Community, orm.Community.id == orm.Grid.community_id)
+            .join(orm.Street, orm.Street.id == orm.Community.street_id)
+            .where(v.campaign_id == campaign_id).order_by(v.at.desc(), v.id.desc()).limit(limit))
+    if streets is not None:
+        stmt = stmt.where(orm.Street.code.in_(streets))
+    visits = pd.DataFrame(session.execute(stmt).all(),
+                          columns=["id", "at", "street", "community", "grid", "building", "unit", "room", "outcome",
+                                   "temperature", "entered_by"])
+    adds = pd.DataFrame(session.execute(
+        select(r.visit_id, r.name, r.phone, r.added_by, r.added_at).where(r.visit_id.in_([int(x) for x in visits["id"]]))
+    ).all(), columns=["visit_id", "name", "phone", "added_by", "added_at"])
+    return visits, adds
+
+
+def grid_shapes(session: Session, grid_ids: list[int]) -> pd.DataFrame:
+    """The grids' centre and outline (GeoJSON text; None when the district has not loaded boundaries)."""
+    g = orm.Grid
+    stmt = select(g.id, g.name, g.lon, g.lat, g.geometry).where(g.id.in_(grid_ids)).order_by(g.code)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["id", "name", "lon", "lat", "geometry"])
+
+
 class FrontLineRepository(Repository):
     """``uow.front_line``: the functions above, bound to the unit of work's session."""
 
@@ -116,3 +144,5 @@ class FrontLineRepository(Repository):
     visits = bound(visits)
     roster_additions = bound(roster_additions)
     isolation_today = bound(isolation_today)
+    grid_shapes = bound(grid_shapes)
+    campaign_feed = bound(campaign_feed)
