@@ -16,6 +16,9 @@ from dashboard.panels.components import SETUP_ROLES
 
 # "auto": the sidebar open on a desk screen, folded on a phone (the login form must not hide under it)
 st.set_page_config(page_title=t("app.title"), page_icon="🛡️", layout="wide", initial_sidebar_state="auto")
+# Streamlit's own English under a text box ("Press Enter to apply", "Press Ctrl+Enter to submit form"):
+# not in the Chinese UI, and meaningless on a phone's keyboard
+st.html("<style>[data-testid='InputInstructions'] {display: none;}</style>")
 
 url = db_url()
 try:

@@ -78,7 +78,10 @@ with st.form("front_inc", border=True):
 if sent:
     def done(res: front_line.Submitted) -> str:
         st.session_state[RESET] = True
-        return t("front.inc.saved_again") if res.repeat else t("front.inc.saved", code=res.ref)
+        if res.repeat:
+            return t("front.inc.saved_again")
+        # whether the photo arrived (a photo still uploading when the form was sent is not in it)
+        return t("front.inc.saved", code=res.ref) + t("front.inc.with_photo" if data else "front.inc.without_photo")
 
     data = photo.getvalue() if photo is not None else None
     save("incident", lambda uow: field_reports.report_from_field(

@@ -42,7 +42,9 @@ ZH = {
     "front.inc.photo": "现场照片（可选）",
     "front.inc.photo_hint": "保存时去除照片里的拍摄地点、机型等信息，照片只存在本系统内。",
     "front.inc.send": "上报",
-    "front.inc.saved": "已上报事件 {code}，指挥中心已可见。",
+    "front.inc.saved": "已上报事件 {code}，指挥中心已可见",
+    "front.inc.with_photo": "（附照片 1 张）。",
+    "front.inc.without_photo": "（未附照片）。",
     "front.inc.saved_again": "这份上报此前已收到，没有重复登记。",
     "front.duty.title": "卡点值守",
     "front.duty.caption": "到岗签到、离岗签退；值守期间按“一口罩、二询问、三测温、四登记”登记进出人员和车辆。",
@@ -153,7 +155,9 @@ EN = {
     "front.inc.photo_hint": "The place it was taken, the device and such are removed; the photo is kept only in "
                             "this system.",
     "front.inc.send": "Report",
-    "front.inc.saved": "Incident {code} reported; the command centre sees it.",
+    "front.inc.saved": "Incident {code} reported; the command centre sees it",
+    "front.inc.with_photo": " (with 1 photo).",
+    "front.inc.without_photo": " (no photo).",
     "front.inc.saved_again": "This report had already arrived; nothing was entered twice.",
     "front.duty.title": "Checkpoint duty",
     "front.duty.caption": "Sign in when you arrive and out when you leave; on duty, register who and what passes: "

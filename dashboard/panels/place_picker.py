@@ -125,6 +125,8 @@ def _view(grids: pd.DataFrame, checkpoints: pd.DataFrame) -> dict[str, Any] | No
             if pd.notna(a) and pd.notna(b)]
     if not pts:
         return None
+    pts += [(float(a), float(b)) for a, b in zip(checkpoints.get("lon", []), checkpoints.get("lat", []), strict=False)
+            if pd.notna(a) and pd.notna(b)]
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     lon0, lat0 = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     kx, ky = _K * math.cos(math.radians(lat0)), _K
