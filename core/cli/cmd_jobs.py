@@ -1,5 +1,6 @@
-"""`fangxian jobs list | run-due`: the background jobs (alert sync, isolation scan, errand escalation)
-and their last runs; ``run-due`` runs what is due, once per period across every app process (cron)."""
+"""`fangxian jobs list | run-due | retention`: the background jobs (alert sync, isolation scan, errand
+escalation, the checkpoint register's purge) and their last runs; ``run-due`` runs what is due, once per
+period across every app process (cron); ``retention`` shows or sets how long the register is kept."""
 
 from __future__ import annotations
 
@@ -50,6 +51,21 @@ def cmd_run_due(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    """The checkpoint register's retention (days before the purge job deletes a line); ``--days`` sets it."""
+    from core.services import checkpoint_duty
+    from core.services.uow import unit_of_work
+
+    if args.days is not None:
+        actor = acting(args.database_url, args, "admin")
+        with unit_of_work(args.database_url) as uow:
+            checkpoint_duty.set_retention_days(uow, actor, args.days, reason=args.reason or "")
+    with unit_of_work(args.database_url) as uow:
+        days = checkpoint_duty.retention_days(uow)
+    print(translate("cli.jobs.retention", args.lang, days=days))
+    return 0
+
+
 def register(sub: Any) -> None:
     lang = cli_lang()  # --help is printed before --lang is read
     parser = sub.add_parser("jobs", help=translate("cli.jobs.help", lang))
@@ -63,3 +79,8 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["csv", "json"], default="csv")
     add_identity(p)
     p.set_defaults(func=cmd_run_due)
+    p = jsub.add_parser("retention", help=translate("cli.jobs.help.retention", lang))
+    p.add_argument("--days", type=int, metavar="N", help=translate("cli.jobs.help.days", lang))
+    p.add_argument("--reason", metavar="TEXT")
+    add_identity(p)
+    p.set_defaults(func=cmd_retention)

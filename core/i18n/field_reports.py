@@ -36,6 +36,9 @@ ZH = {
     "audit.field.photo_sha256": "照片指纹（SHA-256）",
     "audit.field.photo_px": "照片尺寸（像素）",
     "jobs.name.duty.purge": "清除过期卡点登记（按保留天数）",
+    "cli.jobs.retention": "卡点登记保留 {days} 天，过期由后台任务 duty.purge 删除",
+    "cli.jobs.help.retention": "查看或修改卡点登记的保留天数（--days，需管理员）",
+    "cli.jobs.help.days": "保留天数（1–90）",
 }
 
 EN = {
@@ -73,4 +76,7 @@ EN = {
     "audit.field.photo_sha256": "Photo fingerprint (SHA-256)",
     "audit.field.photo_px": "Photo size (px)",
     "jobs.name.duty.purge": "Delete expired checkpoint register lines (by the retention setting)",
+    "cli.jobs.retention": "The checkpoint register is kept {days} days; older lines are deleted by the duty.purge job",
+    "cli.jobs.help.retention": "Show or set how many days the checkpoint register is kept (--days, admin)",
+    "cli.jobs.help.days": "Days to keep (1-90)",
 }

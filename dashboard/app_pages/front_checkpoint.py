@@ -111,8 +111,9 @@ else:
         who = r.plate if r.kind == "vehicle" else r.name
         hot = r.temperature is not None and not pd.isna(r.temperature) and float(r.temperature) >= threshold
         temp_s = "—" if r.temperature is None or pd.isna(r.temperature) else f"{float(r.temperature):.1f} ℃"
-        st.text(f"{pd.Timestamp(r.at):%H:%M} · {t(f'front.duty.kind.{r.kind}')} · {who or '—'} · {temp_s}"
+        line = (f"{pd.Timestamp(r.at):%H:%M} · {t(f'front.duty.kind.{r.kind}')} · {who or '—'} · {temp_s}"
                 f"{' ⚠' if hot else ''} · {t('front.duty.mask_yes') if r.masked else t('front.duty.mask_no')}")
+        st.text(line)
 
 st.divider()
 st.subheader(t("front.duty.sign_out_title"))

@@ -55,6 +55,7 @@ st.markdown(f"**{t('front.inc.where')}**")
 st.caption(t("front.inc.where_hint"))
 point = place_picker.place_picker(PICK, shapes[shapes["id"] == int(grid["id"])],
                                   posts[posts["grid_id"] == int(grid["id"])] if posts is not None else None)
+st.caption(t("front.pick.legend"))
 if point is None:
     st.caption(t("front.inc.no_point"))
 elif point["source"] == "device":

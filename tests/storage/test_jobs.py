@@ -184,3 +184,19 @@ def test_the_jobs_of_a_process_are_chosen_by_fangxian_jobs(spec: str | None, exp
 def test_a_wrong_fangxian_jobs_is_refused(spec: str) -> None:
     with pytest.raises(InvalidInput):
         jobs.select_jobs(spec)
+
+
+def test_the_register_retention_is_shown_and_set_by_an_admin_on_the_command_line(demo_sqlite: str) -> None:
+    env = dict(os.environ, FANGXIAN_DATABASE_URL=demo_sqlite, FANGXIAN_LANG="zh")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "core.cli.main", "jobs", "retention", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    assert "保留 14 天" in cli().stdout
+    refused = cli("--days", "200", "--as-system")
+    assert refused.returncode == 2 and "1–90" in refused.stderr and "Traceback" not in refused.stderr
+    assert cli("--days", "28", "--user", "coordinator").returncode != 0  # not an admin
+    done = cli("--days", "28", "--as-system", "--reason", "区防控办要求")
+    assert done.returncode == 0 and "保留 28 天" in done.stdout
+    assert "保留 28 天" in cli().stdout
