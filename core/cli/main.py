@@ -32,7 +32,8 @@ COMMAND_MODULES = (
     "core.cli.cmd_bench",  # bench gaps (bench plan joins the same module)
     "core.cli.cmd_incidents",  # incidents list, isolation scan
     "core.cli.cmd_whatif",  # whatif FILE.json
-    "core.cli.cmd_jobs",  # jobs list|run-due (background jobs, cron)
+    "core.cli.cmd_jobs",  # jobs list|run-due|retention (background jobs, cron)
+    "core.cli.cmd_roster",  # roster gaps|export (checkpoint shifts)
 )
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2

@@ -1,8 +1,9 @@
 """The front line on a phone (390×844, touch) in a real browser: the demo grid member signs in with the
 form, screens three doors of the running campaign (one lit, one dark then reached by phone, one person not
 on the roster added), checks two isolation households (a fever -> an incident, medicine -> an errand); a
-coordinator's desk sees the doors in the campaign's count and the errand in the queue; the grid member's
-pages never show another grid's households, and a desk URL sends them home. No text under 16 px, no
+coordinator's desk sees the doors in the campaign's count, the two checks on 居家隔离, the fever among today's
+incidents and the errand in the queue; the grid member's pages never show another grid's households, and a
+desk URL sends them home. No text under 16 px, no
 horizontal scrolling; screenshots to test-artifacts/screenshots/issue17/."""
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def test_a_grid_member_screens_doors_and_checks_households_and_the_desk_sees_the
     sign_in(desk, own_server.url, "coordinator", path="errands")
     errands_before = desk_metric(desk, own_server.url, "errands", "未办结")
     not_home_before = desk_metric(desk, own_server.url, "screening", "不在家")
+    checked_before = desk_metric(desk, own_server.url, "isolation", "今日已监测")
+    reported_before = desk_metric(desk, own_server.url, "incidents", "今日上报")
 
     page = phone
     page.goto(own_server.url)
@@ -194,6 +197,8 @@ def test_a_grid_member_screens_doors_and_checks_households_and_the_desk_sees_the
     try:
         assert desk_metric(desk, own_server.url, "errands", "未办结") == errands_before + 2  # medicine + bills
         assert desk_metric(desk, own_server.url, "screening", "不在家") == not_home_before + 1
+        assert desk_metric(desk, own_server.url, "isolation", "今日已监测") == checked_before + 2
+        assert desk_metric(desk, own_server.url, "incidents", "今日上报") == reported_before + 1  # the fever, at once
         desk.screenshot(path=str(OUT / "desk-screening-after.png"))
     finally:
         ctx.close()

@@ -235,6 +235,14 @@ def _alert_rule_columns() -> set[str]:
 
 
 #: before/after built elsewhere than the audit call: (file, expression) -> the keys it can hold
+def _fatigue_limits() -> set[str]:
+    from dataclasses import fields
+
+    from core.model.roster_rules import FatigueLimits
+
+    return {f.name for f in fields(FatigueLimits)}
+
+
 DYNAMIC_FIELDS: dict[tuple[str, str], Callable[[], set[str]]] = {
     ("alerts.py", "before"): _alert_rule_columns, ("alerts.py", "after"): _alert_rule_columns,
     ("context.py", "before"): _import_fields, ("context.py", "after"): _import_fields,
@@ -244,6 +252,7 @@ DYNAMIC_FIELDS: dict[tuple[str, str], Callable[[], set[str]]] = {
     ("norms.py", "uow.state.norm_params_for_day(valid_from)"): _norm_fields,
     ("norms.py", "norms.to_params()"): _norm_fields,
     ("incidents.py", "extra or {}"): lambda: {"grid", "located", "photo_sha256", "photo_px"},
+    ("rosters.py", "asdict(limits(uow))"): _fatigue_limits, ("rosters.py", "asdict(new)"): _fatigue_limits,
 }
 
 

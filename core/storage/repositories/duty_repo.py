@@ -14,18 +14,19 @@ from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 
 CHECKPOINT_COLUMNS = ["id", "code", "name", "lon", "lat", "grid_id", "grid_code", "grid", "community_id",
-                      "community_code", "community", "street_code"]
+                      "community_code", "community", "street_code", "shifts_per_day", "people_per_shift"]
 SHIFT_COLUMNS = ["id", "checkpoint_id", "checkpoint", "community", "username", "staff_id", "person", "started_at",
                  "ended_at", "start_distance_m", "end_distance_m", "version"]
 ENTRY_COLUMNS = ["id", "checkpoint_id", "shift_id", "at", "kind", "masked", "from_place", "purpose", "temperature",
                  "name", "phone", "plate", "entered_by"]
 
 
-def checkpoints(session: Session, *, streets: frozenset[str] | None = None, active_only: bool = True) -> pd.DataFrame:
-    """Checkpoints with their grid, community and street (inside ``streets`` when given)."""
+def checkpoints(session: Session, *, streets: frozenset[str] | None = None, active_only: bool = True,
+                ids: list[int] | None = None) -> pd.DataFrame:
+    """Checkpoints with their grid, community and street (inside ``streets``, or of ``ids``, when given)."""
     cp, g = orm.Checkpoint, orm.Grid
     stmt = (select(cp.id, cp.code, cp.name, cp.lon, cp.lat, cp.grid_id, g.code, g.name, cp.community_id,
-                   orm.Community.code, orm.Community.name, orm.Street.code)
+                   orm.Community.code, orm.Community.name, orm.Street.code, cp.shifts_per_day, cp.people_per_shift)
             .join(orm.Community, orm.Community.id == cp.community_id)
             .join(orm.Street, orm.Street.id == orm.Community.street_id)
             .outerjoin(g, g.id == cp.grid_id).order_by(cp.code))
@@ -33,12 +34,13 @@ def checkpoints(session: Session, *, streets: frozenset[str] | None = None, acti
         stmt = stmt.where(cp.active.is_(True))
     if streets is not None:
         stmt = stmt.where(orm.Street.code.in_(streets))
+    if ids is not None:
+        stmt = stmt.where(cp.id.in_(ids))
     return pd.DataFrame(session.execute(stmt).all(), columns=CHECKPOINT_COLUMNS)
 
 
 def checkpoint(session: Session, checkpoint_id: int) -> dict[str, Any] | None:
-    df = checkpoints(session, active_only=False)
-    df = df[df["id"] == checkpoint_id]
+    df = checkpoints(session, active_only=False, ids=[checkpoint_id])
     return None if not len(df) else df.iloc[0].to_dict()
 
 

@@ -24,6 +24,7 @@ from core.storage.rows.incidents import Incident
 from core.storage.rows.isolation import IsolatedHousehold, IsolationAlert, IsolationCheck
 from core.storage.rows.jobs import JobRun
 from core.storage.rows.reassign import MoveBatch, MoveItem
+from core.storage.rows.rosters import RosterEntry, ShiftPattern
 from core.storage.rows.scenarios import ScenarioRow
 from core.storage.rows.screening import (
     RosterAddition,
@@ -73,7 +74,9 @@ __all__ = [
     "MoveItem",
     "NormVersion",
     "Pairing",
+    "RosterEntry",
     "ScenarioRow",
+    "ShiftPattern",
     "RosterAddition",
     "ScreeningCampaign",
     "ScreeningProgress",

@@ -1,0 +1,287 @@
+"""Duty rosters at checkpoints (排班): each post's shift pattern, who is on which shift, the rules every
+assignment keeps (``core.model.roster_rules``: clashes refused, fatigue limits refused unless a reason is
+given and audited), the empty shifts of the next hours, and a call-out list for one empty shift.
+
+Any kind of staff may be rostered (cadres, community workers, grid members, property staff, party members,
+volunteers), but only people on duty: someone off sick, in isolation or on leave (日常维护's off-duty
+list) is neither offered nor accepted. The fatigue limits are settings (``roster.limits.*``), with the
+defaults of ``FatigueLimits``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.model.actor import Actor, require, write_service
+from core.model.errors import InvalidInput, NotFound, RuleViolation
+from core.model.geo import haversine_km
+from core.model.roster_rules import (
+    PRESETS,
+    FatigueLimits,
+    Problem,
+    Slot,
+    check_shift,
+    even_slots,
+    format_slots,
+    parse_slots,
+    slot_named,
+)
+from core.services import clock
+from core.services.audit import new_batch_id, record
+from core.services.uow import UnitOfWork
+
+ROSTER_ROLES = ("coordinator", "admin")
+LIMIT_KEY = "roster.limits.{name}"
+#: how far back and ahead a person's other shifts matter to the rules (a week of hours, a streak)
+LOOK_DAYS = 15
+
+
+@dataclass(frozen=True)
+class Pattern:
+    checkpoint_id: int
+    slots: tuple[Slot, ...]
+    people_per_shift: int
+    from_norms: bool
+
+
+def limits(uow: UnitOfWork) -> FatigueLimits:
+    base = asdict(FatigueLimits())
+    for name in base:
+        raw = uow.meta.get(LIMIT_KEY.format(name=name))
+        if raw:
+            base[name] = type(base[name])(float(raw))
+    return FatigueLimits(**base)
+
+
+@write_service("admin")
+def set_limits(uow: UnitOfWork, actor: Actor, new: FatigueLimits, reason: str = "") -> None:
+    if not (1 <= new.max_hours_day <= 24 and 1 <= new.max_hours_week <= 168 and 1 <= new.max_consecutive_days <= 60
+            and 0 <= new.min_rest_hours <= 24):
+        raise InvalidInput("roster.limits_range")
+    before = asdict(limits(uow))
+    for name, value in asdict(new).items():
+        uow.meta.set(LIMIT_KEY.format(name=name), str(value))
+    record(uow, actor, "roster.limits", "setting", "roster", before=before, after=asdict(new), reason=reason,
+           batch_id=new_batch_id())
+
+
+def _checkpoint(uow: UnitOfWork, checkpoint_id: int) -> dict[str, Any]:
+    cp = uow.duty.checkpoint(checkpoint_id)
+    if cp is None:
+        raise NotFound("duty.checkpoint_missing", id=checkpoint_id)
+    return cp
+
+
+def patterns_of(uow: UnitOfWork, cps: pd.DataFrame, day: dt.date | None = None) -> dict[int, Pattern]:
+    """Each post's own pattern, or the norms' (the post's own shifts a day and people per shift where it has
+    them); ``cps``: rows of ``uow.duty.checkpoints``. One query for the stored patterns, one for the norms."""
+    from core.services.norms import norms_for_day
+
+    ids = [int(x) for x in cps["id"]]
+    stored = uow.rosters.patterns(ids)
+    own = {int(r.checkpoint_id): Pattern(int(r.checkpoint_id), parse_slots(r.slots), int(r.people_per_shift), False)
+           for r in stored.itertuples()}
+    norms = norms_for_day(uow, day)
+    out: dict[int, Pattern] = {}
+    for r in cps.itertuples():
+        cid = int(r.id)
+        if cid in own:
+            out[cid] = own[cid]
+            continue
+        shifts = int(r.shifts_per_day) if pd.notna(r.shifts_per_day) and r.shifts_per_day else int(
+            norms.checkpoint_shifts_per_day)
+        people = int(r.people_per_shift) if pd.notna(r.people_per_shift) and r.people_per_shift else int(
+            round(norms.people_per_checkpoint_shift))
+        out[cid] = Pattern(cid, even_slots(shifts), max(people, 1), True)
+    return out
+
+
+def pattern_of(uow: UnitOfWork, checkpoint_id: int, day: dt.date | None = None) -> Pattern:
+    cps = uow.duty.checkpoints(active_only=False, ids=[checkpoint_id])
+    if not len(cps):
+        raise NotFound("duty.checkpoint_missing", id=checkpoint_id)
+    return patterns_of(uow, cps, day)[checkpoint_id]
+
+
+@write_service(*ROSTER_ROLES)
+def set_pattern(uow: UnitOfWork, actor: Actor, checkpoint_id: int, *, preset: str | None = None,
+                slots: str | None = None, people_per_shift: int, reason: str = "") -> Pattern:
+    """Give a post its own shifts: a preset (``2x12`` 两班倒, ``3x8`` 三班倒) or ``早班|08:00|8;…``."""
+    cp = _checkpoint(uow, checkpoint_id)
+    require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
+    if preset is not None:
+        if preset not in PRESETS:
+            raise InvalidInput("roster.preset_unknown", preset=preset, known=sorted(PRESETS))
+        chosen = PRESETS[preset]
+    else:
+        chosen = parse_slots(slots or "")
+    if not 1 <= int(people_per_shift) <= 50:
+        raise InvalidInput("roster.people_range", n=people_per_shift)
+    before = pattern_of(uow, checkpoint_id)
+    row = uow.rosters.pattern(checkpoint_id)
+    now = clock.wall_now()
+    if row is None:
+        uow.rosters.add_pattern(checkpoint_id=checkpoint_id, slots=format_slots(chosen),
+                                people_per_shift=int(people_per_shift), updated_by=actor.username, updated_at=now)
+    else:
+        row.slots, row.people_per_shift, row.updated_by, row.updated_at = (format_slots(chosen), int(people_per_shift),
+                                                                           actor.username, now)
+        uow.flush()
+    record(uow, actor, "roster.pattern", "checkpoint", cp["code"], community_code=cp["community_code"],
+           before={"slots": format_slots(before.slots), "people_per_shift": before.people_per_shift},
+           after={"slots": format_slots(chosen), "people_per_shift": int(people_per_shift)}, reason=reason,
+           batch_id=new_batch_id())
+    return Pattern(checkpoint_id, chosen, int(people_per_shift), False)
+
+
+def problems_for(uow: UnitOfWork, staff_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Problem]:
+    """What stands against giving the person this shift (their other shifts anywhere within a fortnight)."""
+    around = uow.rosters.entries(since=starts_at - dt.timedelta(days=LOOK_DAYS),
+                                 until=ends_at + dt.timedelta(days=LOOK_DAYS), staff_ids=[staff_id])
+    return check_shift(staff_id, around[["starts_at", "ends_at", "place"]], starts_at, ends_at, limits(uow))
+
+
+@dataclass(frozen=True)
+class Assigned:
+    entry_id: int
+    warnings: list[Problem]
+
+
+@write_service(*ROSTER_ROLES)
+def assign(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int, staff_id: int, day: dt.date, shift: str,
+           override_reason: str = "") -> Assigned:
+    """Put a person on a post's shift of ``day``: refused on a clash or when the person is off duty; over a
+    fatigue limit refused unless ``override_reason`` says why (then audited with the limits crossed)."""
+    cp = _checkpoint(uow, checkpoint_id)
+    require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
+    person = uow.rosters.lock_person(staff_id)
+    if person is None:
+        raise NotFound("roster.person_missing", id=staff_id)
+    if not person["on_duty"]:
+        raise RuleViolation("roster.off_duty", code=person["code"])
+    pat = pattern_of(uow, checkpoint_id, day)
+    starts, ends = slot_named(pat.slots, shift).window(day)
+    found = problems_for(uow, staff_id, starts, ends)
+    hard = [p for p in found if p.hard]
+    if hard:
+        raise RuleViolation("roster.clash", code=person["code"], place=hard[0].params["place"],
+                            at=hard[0].params["at"])
+    reason = (override_reason or "").strip()
+    if found and not reason:
+        p = found[0]
+        raise RuleViolation(f"roster.limit.{p.kind}", code=person["code"], **p.params)
+    taken = uow.rosters.entries(since=starts, until=ends, checkpoint_ids=[checkpoint_id])
+    same = taken[(pd.to_datetime(taken["starts_at"]) == pd.Timestamp(starts)) & (taken["shift"] == shift)]
+    if len(same) >= pat.people_per_shift:
+        raise RuleViolation("roster.shift_full", shift=shift, day=f"{day:%m-%d}", n=pat.people_per_shift)
+    now = clock.wall_now()
+    row = uow.rosters.add_entry(checkpoint_id=checkpoint_id, staff_id=staff_id, shift=shift, starts_at=starts,
+                                ends_at=ends, assigned_by=actor.username, assigned_at=now, override_reason=reason)
+    record(uow, actor, "roster.assign", "checkpoint", cp["code"], community_code=cp["community_code"],
+           after={"staff": person["code"], "shift": shift, "starts_at": starts.isoformat(), "hours": round(
+               (ends - starts).total_seconds() / 3600, 1), "limits_crossed": [p.kind for p in found]},
+           reason=reason, batch_id=new_batch_id())
+    return Assigned(int(row.id), found)
+
+
+@write_service(*ROSTER_ROLES)
+def release(uow: UnitOfWork, actor: Actor, entry_id: int, reason: str = "") -> None:
+    """Take a person off a shift (the entry goes; the audit keeps who, where and when)."""
+    row = uow.rosters.entry_row(entry_id)
+    if row is None:
+        raise NotFound("roster.entry_missing", id=entry_id)
+    cp = _checkpoint(uow, row.checkpoint_id)
+    require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
+    person = uow.rosters.lock_person(row.staff_id)
+    before = {"staff": person["code"] if person else row.staff_id, "shift": row.shift,
+              "starts_at": row.starts_at.isoformat()}
+    uow.rosters.delete_entry(row)
+    record(uow, actor, "roster.release", "checkpoint", cp["code"], community_code=cp["community_code"], before=before,
+           reason=reason, batch_id=new_batch_id())
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def shifts_of(uow: UnitOfWork, cps: pd.DataFrame, since: dt.datetime, until: dt.datetime) -> pd.DataFrame:
+    """Every shift of the posts (``uow.duty.checkpoints`` rows) starting in [since, until): needed, taken and
+    who (staff codes), one row a shift."""
+    pats = patterns_of(uow, cps, since.date())
+    names = dict(zip(cps["id"].astype(int), cps["name"], strict=True))
+    comm = dict(zip(cps["id"].astype(int), cps["community"], strict=True))
+    rows = []
+    days = pd.date_range(since.date() - dt.timedelta(days=1), until.date()).date
+    for cid, pat in pats.items():
+        for day in days:
+            for slot in pat.slots:
+                s, e = slot.window(day)
+                if since <= s < until:
+                    rows.append((cid, names[cid], comm[cid], slot.name, s, e, pat.people_per_shift))
+    out = pd.DataFrame(rows, columns=["checkpoint_id", "checkpoint", "community", "shift", "starts_at", "ends_at",
+                                      "needed"])
+    out["starts_at"] = pd.to_datetime(out["starts_at"])
+    taken = uow.rosters.entries(since=since, until=until + dt.timedelta(days=1), checkpoint_ids=list(pats))
+    if len(out) and len(taken):
+        per = taken.groupby(["checkpoint_id", "shift", "starts_at"]).agg(
+            taken=("id", "size"), codes=("code", lambda c: list(c))).reset_index()
+        per["starts_at"] = pd.to_datetime(per["starts_at"])
+        out = out.merge(per, on=["checkpoint_id", "shift", "starts_at"], how="left")
+    else:
+        out = out.assign(taken=0, codes=[[] for _ in range(len(out))])
+    out["taken"] = out["taken"].fillna(0).astype(int)
+    out["codes"] = [c if isinstance(c, list) else [] for c in out["codes"]]
+    out["empty"] = out["needed"] - out["taken"]
+    return out.sort_values(["starts_at", "checkpoint"]).reset_index(drop=True)
+
+
+def empty_shifts(uow: UnitOfWork, hours: float = 24.0, streets: tuple[str, ...] | None = None,
+                 now: dt.datetime | None = None) -> pd.DataFrame:
+    """Shifts starting in the next ``hours`` at the active posts (inside ``streets``) not fully taken."""
+    now = now or clock.wall_now()
+    cps = uow.duty.checkpoints(streets=frozenset(streets) if streets is not None else None)
+    out = shifts_of(uow, cps, now, now + dt.timedelta(hours=hours))
+    return out[out["empty"] > 0].reset_index(drop=True)
+
+
+def call_out(uow: UnitOfWork, checkpoint_id: int, day: dt.date, shift: str, limit: int = 30) -> pd.DataFrame:
+    """Who could take an empty shift: on duty in the post's street, no clash, nearest (home, else their
+    community) and fewest hours in the last 7 days first; those over a fatigue limit after everyone else,
+    with the limit named (they may still be given it, with a reason)."""
+    cp = _checkpoint(uow, checkpoint_id)
+    starts, ends = slot_named(pattern_of(uow, checkpoint_id, day).slots, shift).window(day)
+    people = uow.rosters.people_near(cp["street_code"])
+    if not len(people):
+        return people.assign(km=pd.Series(dtype=float), hours_7d=pd.Series(dtype=float), limits=pd.Series(dtype=object))
+    lon = people["home_lon"].fillna(people["community_lon"]).to_numpy(float)
+    lat = people["home_lat"].fillna(people["community_lat"]).to_numpy(float)
+    km = haversine_km(lon, lat, float(cp["lon"]), float(cp["lat"])) if cp.get("lon") is not None else np.full(len(lon), np.nan)
+    people = people.assign(km=np.round(km, 2))
+    around = uow.rosters.entries(since=starts - dt.timedelta(days=LOOK_DAYS), until=ends + dt.timedelta(days=LOOK_DAYS),
+                                 staff_ids=[int(x) for x in people["staff_id"]])
+    lim = limits(uow)
+    week0 = starts - dt.timedelta(days=7)
+    # the rules per person only for those with shifts near this one (few); the others: the shift alone
+    alone = [p.kind for p in check_shift(-1, around.iloc[0:0][["starts_at", "ends_at", "place"]], starts, ends, lim)]
+    rows = []
+    busy = set(int(x) for x in around["staff_id"])
+    for sid in (int(x) for x in people["staff_id"]):
+        if sid not in busy:
+            rows.append((sid, 0.0, alone))
+            continue
+        grp = around[around["staff_id"] == sid]
+        found = check_shift(sid, grp[["starts_at", "ends_at", "place"]], starts, ends, lim)
+        if any(p.hard for p in found):
+            continue
+        recent = grp[(pd.to_datetime(grp["starts_at"]) >= week0) & (pd.to_datetime(grp["starts_at"]) < starts)]
+        h7 = float(((pd.to_datetime(recent["ends_at"]) - pd.to_datetime(recent["starts_at"])).dt.total_seconds() / 3600).sum())
+        rows.append((sid, round(h7, 1), [p.kind for p in found]))
+    ok = pd.DataFrame(rows, columns=["staff_id", "hours_7d", "limits"])
+    out = people.merge(ok, on="staff_id")
+    out["tired"] = out["limits"].map(bool)
+    return (out.sort_values(["tired", "km", "hours_7d", "code"], na_position="last")
+            .head(limit).reset_index(drop=True))

@@ -1,0 +1,96 @@
+"""Storage of duty rosters: shift patterns, roster entries, and the people a call-out may ask."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.storage import rows as orm
+from core.storage.repositories.base import Repository, bound
+
+ENTRY_COLUMNS = ["id", "checkpoint_id", "place", "staff_id", "code", "name", "kind", "shift", "starts_at", "ends_at",
+                 "override_reason"]
+
+
+def pattern(session: Session, checkpoint_id: int) -> Any:
+    return session.scalar(select(orm.ShiftPattern).where(orm.ShiftPattern.checkpoint_id == checkpoint_id))
+
+
+def patterns(session: Session, checkpoint_ids: list[int]) -> pd.DataFrame:
+    p = orm.ShiftPattern
+    rows = session.execute(select(p.checkpoint_id, p.slots, p.people_per_shift)
+                           .where(p.checkpoint_id.in_(checkpoint_ids))).all()
+    return pd.DataFrame(rows, columns=["checkpoint_id", "slots", "people_per_shift"])
+
+
+def add_pattern(session: Session, **fields: Any) -> None:
+    session.add(orm.ShiftPattern(**fields))
+    session.flush()
+
+
+def entries(session: Session, *, since: dt.datetime, until: dt.datetime, checkpoint_ids: list[int] | None = None,
+            staff_ids: list[int] | None = None) -> pd.DataFrame:
+    """Roster entries whose shift overlaps [since, until), with the post's name and the person."""
+    e, s, cp = orm.RosterEntry, orm.Staff, orm.Checkpoint
+    stmt = (select(e.id, e.checkpoint_id, cp.name, e.staff_id, s.code, s.name, s.kind, e.shift, e.starts_at, e.ends_at,
+                   e.override_reason)
+            .join(s, s.id == e.staff_id).join(cp, cp.id == e.checkpoint_id)
+            .where(e.starts_at < until, e.ends_at > since).order_by(e.starts_at, e.id))
+    if checkpoint_ids is not None:
+        stmt = stmt.where(e.checkpoint_id.in_(checkpoint_ids))
+    if staff_ids is not None:
+        stmt = stmt.where(e.staff_id.in_(staff_ids))
+    return pd.DataFrame(session.execute(stmt).all(), columns=ENTRY_COLUMNS)
+
+
+def add_entry(session: Session, **fields: Any) -> Any:
+    row = orm.RosterEntry(**fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def entry_row(session: Session, entry_id: int) -> Any:
+    return session.get(orm.RosterEntry, entry_id, with_for_update=True)
+
+
+def delete_entry(session: Session, row: Any) -> None:
+    session.delete(row)
+    session.flush()
+
+
+def lock_person(session: Session, staff_id: int) -> dict[str, Any] | None:
+    """The person (row-locked, so two coordinators cannot give them clashing shifts at once)."""
+    s = orm.Staff
+    row = session.execute(select(s.id, s.code, s.name, s.kind, s.on_duty, s.community_id, s.home_lon, s.home_lat)
+                          .where(s.id == staff_id).with_for_update()).mappings().first()
+    return dict(row) if row else None
+
+
+def people_near(session: Session, street_code: str) -> pd.DataFrame:
+    """On-duty staff of every kind placed in the street's communities, with home and community position."""
+    s, c = orm.Staff, orm.Community
+    stmt = (select(s.id, s.code, s.name, s.kind, s.skills, s.community_id, c.name, s.home_lon, s.home_lat, c.lon, c.lat)
+            .join(c, c.id == s.community_id).join(orm.Street, orm.Street.id == c.street_id)
+            .where(orm.Street.code == street_code, s.on_duty.is_(True)))
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["staff_id", "code", "name", "kind", "skills", "community_id", "community", "home_lon",
+                                 "home_lat", "community_lon", "community_lat"])
+
+
+class RosterRepository(Repository):
+    """``uow.rosters``: the functions above, bound to the unit of work's session."""
+
+    pattern = bound(pattern)
+    patterns = bound(patterns)
+    add_pattern = bound(add_pattern)
+    entries = bound(entries)
+    add_entry = bound(add_entry)
+    entry_row = bound(entry_row)
+    delete_entry = bound(delete_entry)
+    lock_person = bound(lock_person)
+    people_near = bound(people_near)

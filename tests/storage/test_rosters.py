@@ -1,0 +1,162 @@
+"""Duty rosters at checkpoints on SQLite and PostgreSQL: a post's shifts from the norms or its own pattern,
+people put on shifts with clashes refused anywhere, fatigue limits refused unless a reason is given (and
+audited), a full shift and a person off duty refused, the empty shifts of the next hours, a call-out list
+of rested people nearest first, a release, and nothing outside a coordinator's streets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from core.model.actor import Actor
+from core.model.errors import InvalidInput, PermissionDenied, RuleViolation
+from core.services import desk, rosters
+from core.services.norms import norms_for_day
+from core.services.uow import unit_of_work
+from core.storage import rows as orm
+from core.storage.db import session_scope
+from tests.conftest import DEMO_TODAY
+from tests.storage.test_front_line import COORD, run
+
+DAY = DEMO_TODAY + dt.timedelta(days=1)
+
+
+def two_posts_and_people(url: str) -> tuple[dict, dict, list[int]]:
+    """Two active checkpoints of one street and four on-duty people placed in that street."""
+    with session_scope(url) as s:
+        street = s.scalar(select(orm.Street.code).order_by(orm.Street.code).limit(1))
+        posts = s.execute(select(orm.Checkpoint.id, orm.Checkpoint.code).join(orm.Community)
+                          .join(orm.Street).where(orm.Street.code == street, orm.Checkpoint.active.is_(True))
+                          .order_by(orm.Checkpoint.code).limit(2)).all()
+        people = list(s.scalars(select(orm.Staff.id).join(orm.Community, orm.Community.id == orm.Staff.community_id)
+                                .join(orm.Street).where(orm.Street.code == street, orm.Staff.on_duty.is_(True))
+                                .order_by(orm.Staff.id).limit(4)))
+    return {"id": posts[0].id, "code": posts[0].code, "street": street}, {"id": posts[1].id}, people
+
+
+def assign(url: str, post: dict, staff_id: int, shift: str, day: dt.date = DAY, **kw):  # type: ignore[no-untyped-def]
+    return run(rosters.assign, url, COORD, checkpoint_id=int(post["id"]), staff_id=int(staff_id), day=day, shift=shift,
+               **kw)
+
+
+def test_a_post_without_its_own_pattern_follows_the_norms(demo_db: str) -> None:
+    post, _, _ = two_posts_and_people(demo_db)
+    pat = run(rosters.pattern_of, demo_db, int(post["id"]))
+    with unit_of_work(demo_db) as uow:
+        norms = norms_for_day(uow)
+    assert pat.from_norms and len(pat.slots) == int(norms.checkpoint_shifts_per_day)
+    assert pat.people_per_shift == round(norms.people_per_checkpoint_shift)
+
+
+def test_shifts_are_assigned_with_clashes_refused_and_limits_needing_a_reason(demo_db: str) -> None:
+    post, other, people = two_posts_and_people(demo_db)
+    a, b, c, _ = people
+    run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2, reason="两班倒")
+    run(rosters.set_pattern, demo_db, COORD, int(other["id"]), preset="3x8", people_per_shift=1)
+    night = assign(demo_db, post, a, "夜班")  # DAY 20:00 - DAY+1 08:00
+    assert night.warnings == []
+    with pytest.raises(RuleViolation) as err:  # another post, overlapping: 中班 DAY 16:00-24:00
+        assign(demo_db, other, a, "中班")
+    assert err.value.key == "roster.clash"
+    with pytest.raises(RuleViolation) as err:  # straight after the night: no rest
+        assign(demo_db, post, a, "白班", day=DAY + dt.timedelta(days=1))
+    assert err.value.key == "roster.limit.rest"
+    tired = assign(demo_db, post, a, "白班", day=DAY + dt.timedelta(days=1), override_reason="夜班人员临时顶岗，已报备")
+    assert {p.kind for p in tired.warnings} == {"rest", "hours_day"}
+    assign(demo_db, post, b, "夜班")
+    with pytest.raises(RuleViolation) as err:
+        assign(demo_db, post, c, "夜班")
+    assert err.value.key == "roster.shift_full"
+    with pytest.raises(InvalidInput):
+        assign(demo_db, post, c, "早班")  # no such shift at this post
+    with session_scope(demo_db) as s:
+        audit = s.execute(select(orm.AuditLog.after, orm.AuditLog.reason).where(orm.AuditLog.action == "roster.assign")
+                          .order_by(orm.AuditLog.id)).all()
+        assert s.scalar(select(func.count()).select_from(orm.RosterEntry)) == 3
+    # 8 h of the night on its second day plus the 12 h day shift: 20 h that day, and no rest between
+    assert len(audit) == 3 and set(audit[1].after["limits_crossed"]) == {"rest", "hours_day"} and "顶岗" in audit[1].reason
+
+
+def test_someone_off_duty_is_neither_rostered_nor_called(demo_db: str) -> None:
+    post, _, people = two_posts_and_people(demo_db)
+    sick = people[0]
+    with session_scope(demo_db) as s:
+        version = s.scalar(select(orm.Staff.version).where(orm.Staff.id == sick))
+    run(desk.set_duty, demo_db, COORD, int(sick), False, reason="sick", expected_return=DAY + dt.timedelta(days=5),
+        expected_version=int(version))
+    pat = run(rosters.pattern_of, demo_db, int(post["id"]))
+    with pytest.raises(RuleViolation) as err:
+        assign(demo_db, post, sick, pat.slots[0].name)
+    assert err.value.key == "roster.off_duty"
+    called = run(rosters.call_out, demo_db, int(post["id"]), DAY, pat.slots[0].name, limit=10_000)
+    assert int(sick) not in set(called["staff_id"])
+
+
+def test_empty_shifts_and_the_call_out_list(demo_db: str) -> None:
+    post, _, people = two_posts_and_people(demo_db)
+    run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
+    now = dt.datetime.combine(DAY, dt.time(6, 0))
+    before = run(rosters.empty_shifts, demo_db, 24, (post["street"],), now=now)
+    mine = before[before["checkpoint_id"] == int(post["id"])]
+    assert list(mine["shift"]) == ["白班", "夜班"] and list(mine["empty"]) == [2, 2]
+    assign(demo_db, post, people[0], "夜班")
+    after = run(rosters.empty_shifts, demo_db, 24, (post["street"],), now=now)
+    night = after[(after["checkpoint_id"] == int(post["id"])) & (after["shift"] == "夜班")].iloc[0]
+    assert int(night["empty"]) == 1 and int(night["taken"]) == 1
+    assert len(after) == len(before)  # the night shift is still short of one
+    called = run(rosters.call_out, demo_db, int(post["id"]), DAY, "夜班", limit=10_000)
+    assert int(people[0]) not in set(called["staff_id"])  # already on it: a clash
+    assert len(called) > 5
+    fresh = called[~called["tired"]]  # rested people first, nearest first
+    assert len(fresh) and fresh["km"].dropna().is_monotonic_increasing
+    assert list(called["tired"]) == sorted(called["tired"])
+
+
+def test_a_release_frees_the_shift_and_scope_and_role_are_checked(demo_db: str) -> None:
+    post, _, people = two_posts_and_people(demo_db)
+    done = assign(demo_db, post, people[0], run(rosters.pattern_of, demo_db, int(post["id"])).slots[0].name)
+    outsider = Actor("coord-x", "外街道调度", frozenset({"coordinator"}), streets=frozenset({"999999999"}))
+    with pytest.raises(PermissionDenied):
+        run(rosters.release, demo_db, outsider, done.entry_id)
+    clerk = Actor("clerk", "刘录入", frozenset({"clerk"}))
+    with pytest.raises(PermissionDenied):
+        run(rosters.assign, demo_db, clerk, checkpoint_id=int(post["id"]), staff_id=int(people[1]), day=DAY,
+            shift="早班")
+    run(rosters.release, demo_db, COORD, done.entry_id, reason="人员调整")
+    with session_scope(demo_db) as s:
+        assert s.scalar(select(func.count()).select_from(orm.RosterEntry)) == 0
+        gone = s.scalar(select(orm.AuditLog.before).where(orm.AuditLog.action == "roster.release"))
+    assert gone["shift"] == run(rosters.pattern_of, demo_db, int(post["id"])).slots[0].name
+
+
+def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    from openpyxl import load_workbook
+
+    post, _, people = two_posts_and_people(demo_sqlite)
+    run(rosters.set_pattern, demo_sqlite, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
+    assign(demo_sqlite, post, people[0], "白班")
+    env = dict(os.environ, FANGXIAN_DATABASE_URL=demo_sqlite, FANGXIAN_LANG="zh")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "core.cli.main", "roster", *args], env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    out = tmp_path / "roster.xlsx"
+    done = cli("export", "--checkpoint", post["code"], "--from", DAY.isoformat(), "--days", "3", "--format", "xlsx",
+               "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == "班次" and [r[0] for r in rows[1:]] == ["白班", "夜班"]
+    with session_scope(demo_sqlite) as s:
+        code = s.scalar(select(orm.Staff.code).where(orm.Staff.id == people[0]))
+    assert rows[1][1].startswith("1 / 2") and code in rows[1][1] and rows[2][1].startswith("0 / 2")
+    gaps = cli("gaps", "--hours", "48", "--street", post["street"], "--format", "json")
+    assert gaps.returncode == 0 and "未排满" in gaps.stderr
+    bad = cli("export", "--checkpoint", "NOPE")
+    assert bad.returncode == 2 and "NOPE" in bad.stderr and "Traceback" not in bad.stderr
