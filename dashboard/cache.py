@@ -29,6 +29,7 @@ from core.services import incidents as incident_service
 from core.services import isolation as isolation_service
 from core.services import norms as norm_service
 from core.services import reassign as reassign_service
+from core.services import rosters as roster_service
 from core.services import screening as screening_service
 from core.services import screening_helpers as screening_helper_service
 from core.services import volunteer_tasks as volunteer_task_service
@@ -170,6 +171,13 @@ campaign_scope = cached(60, 4)(desk_service.campaign_scope)
 campaign_feed = cached(30, 8)(front_line_service.campaign_feed)
 duty_board = cached(30, 8)(checkpoint_duty_service.duty_board)
 incident_photo = cached(300, 16)(field_report_service.photo_of)
+#: checkpoint rosters (排班)
+roster_posts = cached(60, 4)(roster_service.posts)
+roster_empty = cached(30, 8)(roster_service.empty_shifts)
+roster_week = cached(30, 16)(roster_service.week)
+roster_entries = cached(30, 16)(roster_service.entries_of)
+roster_pattern = cached(60, 16)(roster_service.pattern_of)
+roster_call_out = cached(30, 16)(roster_service.call_out_on)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------

@@ -62,6 +62,8 @@ PAGES: tuple[PageSpec, ...] = (
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("errands.py", "page.errands", "errands", "nav.section.command", "🛒",
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
+    PageSpec("roster.py", "page.roster", "roster", "nav.section.command", "📅",
+             roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("desk.py", "page.desk", "desk", "nav.section.command", "🗂️",
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("front_home.py", "page.front_home", "mine", "nav.section.front", "📱", roles=FRONT, default=True),

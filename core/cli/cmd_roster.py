@@ -24,7 +24,8 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         raise InvalidInput("cli.roster.hours_range", hours=args.hours)
     with unit_of_work(args.database_url) as uow:
         df = rosters.empty_shifts(uow, float(args.hours), tuple(args.street) if args.street else None)
-    out = pd.DataFrame({"checkpoint": df["checkpoint"], "community": df["community"], "shift": df["shift"],
+    out = pd.DataFrame({"checkpoint": df["checkpoint"], "community": df["community"],
+                        "shift": [rosters.slot_label(str(x), args.lang) for x in df["shift"]],
                         "starts_at": df["starts_at"], "ends_at": df["ends_at"], "needed": df["needed"],
                         "taken": df["taken"], "empty": df["empty"]})
     print_table(out, args.format)
@@ -33,7 +34,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
-def week_sheet(uow: Any, code: str, start: dt.date, days: int) -> pd.DataFrame:
+def week_sheet(uow: Any, code: str, start: dt.date, days: int, lang: str) -> pd.DataFrame:
     """A post's shifts × days: "2 / 3 S0001、S0002" (taken / needed and who), one row a shift."""
     from core.services import rosters
 
@@ -48,7 +49,8 @@ def week_sheet(uow: Any, code: str, start: dt.date, days: int) -> pd.DataFrame:
                                                                        strict=True)]
     order = [slot.name for slot in rosters.pattern_of(uow, int(cps["id"].iloc[0]), start).slots]
     sheet = shifts.pivot_table(index="shift", columns="day", values="cell", aggfunc="first").reindex(order)
-    return sheet.reset_index().rename(columns={"shift": "班次"}).fillna("")
+    sheet.index = [rosters.slot_label(str(n), lang) for n in sheet.index]
+    return sheet.rename_axis(translate("cli.roster.col.shift", lang)).reset_index().fillna("")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -58,11 +60,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     with unit_of_work(args.database_url) as uow:
         from core.services import clock
 
-        sheet = week_sheet(uow, args.checkpoint, start or clock.reference_day(uow), args.days)
+        sheet = week_sheet(uow, args.checkpoint, start or clock.reference_day(uow), args.days, args.lang)
     if args.format == "xlsx":
         if not args.output:
             raise InvalidInput("cli.roster.xlsx_needs_output")
-        sheet.to_excel(Path(args.output), index=False, sheet_name="排班")
+        sheet.to_excel(Path(args.output), index=False, sheet_name=translate("cli.roster.sheet", args.lang))
     elif args.output:
         Path(args.output).write_text(sheet.to_csv(index=False) if args.format == "csv" else sheet.to_json(
             orient="records", force_ascii=False), encoding="utf-8-sig" if args.format == "csv" else "utf-8")

@@ -2,6 +2,11 @@
 
 ZH = {
     "roster.shifts_range": "每天班次数须在 1–24 之间（收到 {n}）",
+    "roster.slot.day": "白班",
+    "roster.slot.night": "夜班",
+    "roster.slot.early": "早班",
+    "roster.slot.middle": "中班",
+    "roster.slot.n": "第{i}班",
     "roster.slot_invalid": "班次格式不对：{slot}（应为 名称|开始时间|时长，如 早班|08:00|8）",
     "roster.slot_hours": "班次“{slot}”时长 {hours} 小时，须在 1–24 小时之间",
     "roster.pattern_empty": "请至少设置一个班次",
@@ -21,6 +26,8 @@ ZH = {
     "roster.shift_full": "{day} {shift} 已排满 {n} 人",
     "roster.entry_missing": "排班记录不存在（编号 {id}）",
     "cli.roster.help": "卡点排班：未排满的班次、导出一周排班表",
+    "cli.roster.col.shift": "班次",
+    "cli.roster.sheet": "排班",
     "cli.roster.help.gaps": "未来若干小时内未排满的卡点班次",
     "cli.roster.help.hours": "往后看多少小时（1–168，默认 24）",
     "cli.roster.help.export": "导出一个卡点的排班表（班次 × 日期，已排/需排和人员编号）",
@@ -42,6 +49,11 @@ ZH = {
 
 EN = {
     "roster.shifts_range": "Shifts a day must be 1 to 24 (got {n})",
+    "roster.slot.day": "Day",
+    "roster.slot.night": "Night",
+    "roster.slot.early": "Early",
+    "roster.slot.middle": "Late",
+    "roster.slot.n": "Shift {i}",
     "roster.slot_invalid": "A shift is written name|start|hours, e.g. 早班|08:00|8: {slot}",
     "roster.slot_hours": "Shift “{slot}” lasts {hours} h; it must be 1 to 24 h",
     "roster.pattern_empty": "Set at least one shift",
@@ -61,6 +73,8 @@ EN = {
     "roster.shift_full": "{shift} on {day} already has its {n} people",
     "roster.entry_missing": "No such roster entry (id {id})",
     "cli.roster.help": "Checkpoint rosters: shifts not yet filled, a week's roster as a sheet",
+    "cli.roster.col.shift": "Shift",
+    "cli.roster.sheet": "Roster",
     "cli.roster.help.gaps": "Checkpoint shifts of the next hours that are not filled",
     "cli.roster.help.hours": "How many hours ahead (1-168, default 24)",
     "cli.roster.help.export": "A checkpoint's roster (shifts × days, taken / needed and staff codes)",

@@ -1,9 +1,9 @@
 """Duty rosters (排班) as data and pure functions (no I/O): shift patterns, the shifts of a day, and the
 rules a roster keeps for every kind of staff.
 
-* A **pattern** is a list of named shifts (``早班 08:00 8 h``…) and the people each needs; presets
+* A **pattern** is a list of named shifts (``early 08:00 8 h``…) and the people each needs; presets
   "2x12" (两班倒) and "3x8" (三班倒), or the norms' shifts a day split evenly from 08:00. A shift may run
-  past midnight (夜班 20:00 for 12 h ends at 08:00 the next day); it belongs to the day it starts.
+  past midnight (a night shift at 20:00 for 12 h ends at 08:00 the next day); it belongs to the day it starts.
 * **Clash**: a person on two shifts (anywhere) whose times overlap — always refused.
 * **Fatigue** (``FatigueLimits``): hours on a calendar day, hours in the 7 days ending that day, days in
   a row, and the rest between the end of one shift and the start of the next. Over a limit the
@@ -38,9 +38,11 @@ class Slot:
         return starts, starts + dt.timedelta(hours=self.hours)
 
 
+#: the presets' shifts carry codes for names (``roster.slot.<code>`` in the catalogue: 白班, 夜班, 早班, 中班;
+#: ``s1``… for the norms' even split: 第1班…); a district's own pattern names its shifts as it likes
 PRESETS: dict[str, tuple[Slot, ...]] = {
-    "2x12": (Slot("白班", dt.time(8, 0), 12.0), Slot("夜班", dt.time(20, 0), 12.0)),
-    "3x8": (Slot("早班", dt.time(8, 0), 8.0), Slot("中班", dt.time(16, 0), 8.0), Slot("夜班", dt.time(0, 0), 8.0)),
+    "2x12": (Slot("day", dt.time(8, 0), 12.0), Slot("night", dt.time(20, 0), 12.0)),
+    "3x8": (Slot("early", dt.time(8, 0), 8.0), Slot("middle", dt.time(16, 0), 8.0), Slot("night", dt.time(0, 0), 8.0)),
 }
 
 
@@ -54,7 +56,7 @@ def even_slots(shifts_per_day: int) -> tuple[Slot, ...]:
     if not 1 <= n <= 24:
         raise InvalidInput("roster.shifts_range", n=n)
     hours = 24.0 / n
-    return tuple(Slot(f"第{i + 1}班", (dt.datetime(2000, 1, 1, 8) + dt.timedelta(hours=hours * i)).time(), hours)
+    return tuple(Slot(f"s{i + 1}", (dt.datetime(2000, 1, 1, 8) + dt.timedelta(hours=hours * i)).time(), hours)
                  for i in range(n))
 
 
@@ -62,7 +64,7 @@ _SLOT_RE = re.compile(r"^\s*(?P<name>[^|;]{1,12})\|(?P<h>\d{1,2}):(?P<m>\d{2})\|
 
 
 def parse_slots(text: str) -> tuple[Slot, ...]:
-    """``早班|08:00|8;中班|16:00|8`` -> slots (the stored form of a pattern), checked: 1–24 h each, at
+    """``early|08:00|8;夜岗|20:00|12`` -> slots (the stored form of a pattern), checked: 1–24 h each, at
     most 24 h a day together, names unique."""
     slots = []
     for part in [p for p in str(text or "").split(";") if p.strip()]:

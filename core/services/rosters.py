@@ -49,6 +49,19 @@ class Pattern:
     from_norms: bool
 
 
+def slot_label(name: str, lang: str | None = None) -> str:
+    """A shift's name to show: a preset's code in the reader's language (早班, Early …), a district's own
+    name as it is."""
+    from core.i18n import DEFAULT_LANG, TABLES, translate
+
+    lang = lang or DEFAULT_LANG
+    if f"roster.slot.{name}" in TABLES[lang]:
+        return translate(f"roster.slot.{name}", lang)
+    if name[:1] == "s" and name[1:].isdigit():
+        return translate("roster.slot.n", lang, i=int(name[1:]))
+    return name
+
+
 def limits(uow: UnitOfWork) -> FatigueLimits:
     base = asdict(FatigueLimits())
     for name in base:
@@ -178,7 +191,7 @@ def assign(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int, staff_id: int, 
     taken = uow.rosters.entries(since=starts, until=ends, checkpoint_ids=[checkpoint_id])
     same = taken[(pd.to_datetime(taken["starts_at"]) == pd.Timestamp(starts)) & (taken["shift"] == shift)]
     if len(same) >= pat.people_per_shift:
-        raise RuleViolation("roster.shift_full", shift=shift, day=f"{day:%m-%d}", n=pat.people_per_shift)
+        raise RuleViolation("roster.shift_full", shift=slot_label(shift), day=f"{day:%m-%d}", n=pat.people_per_shift)
     now = clock.wall_now()
     row = uow.rosters.add_entry(checkpoint_id=checkpoint_id, staff_id=staff_id, shift=shift, starts_at=starts,
                                 ends_at=ends, assigned_by=actor.username, assigned_at=now, override_reason=reason)
@@ -285,3 +298,27 @@ def call_out(uow: UnitOfWork, checkpoint_id: int, day: dt.date, shift: str, limi
     out["tired"] = out["limits"].map(bool)
     return (out.sort_values(["tired", "km", "hours_7d", "code"], na_position="last")
             .head(limit).reset_index(drop=True))
+
+
+# --- the desk page's reads (plain arguments: cached per page) -------------------------------------
+
+
+def posts(uow: UnitOfWork, streets: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The active checkpoints inside ``streets`` (None: the district)."""
+    return uow.duty.checkpoints(streets=frozenset(streets) if streets is not None else None)
+
+
+def week(uow: UnitOfWork, checkpoint_id: int, start: str, days: int = 7) -> pd.DataFrame:
+    """A post's shifts for ``days`` from ``start`` (ISO date), taken / needed and who."""
+    cps = uow.duty.checkpoints(active_only=False, ids=[checkpoint_id])
+    since = dt.datetime.combine(dt.date.fromisoformat(start), dt.time())
+    return shifts_of(uow, cps, since, since + dt.timedelta(days=days))
+
+
+def entries_of(uow: UnitOfWork, checkpoint_id: int, start: str, days: int = 7) -> pd.DataFrame:
+    since = dt.datetime.combine(dt.date.fromisoformat(start), dt.time())
+    return uow.rosters.entries(since=since, until=since + dt.timedelta(days=days), checkpoint_ids=[checkpoint_id])
+
+
+def call_out_on(uow: UnitOfWork, checkpoint_id: int, day: str, shift: str) -> pd.DataFrame:
+    return call_out(uow, checkpoint_id, dt.date.fromisoformat(day), shift)

@@ -15,7 +15,10 @@ from core.storage.fast_frame import fast_frame
 from core.storage.repositories import state_repo
 from core.storage.repositories.tables_repo import plain_frame
 
-TABLES = sorted(orm.Base.metadata.tables)
+#: tables with a column the cursor read does not take (bytes: an incident's photo); it declines them and the
+#: caller reads row by row
+DECLINED = {"incident_photo"}
+TABLES = sorted(set(orm.Base.metadata.tables) - DECLINED)
 
 
 def _same(url: str, stmt) -> pd.DataFrame:  # type: ignore[no-untyped-def]
@@ -30,6 +33,10 @@ def _same(url: str, stmt) -> pd.DataFrame:  # type: ignore[no-untyped-def]
 def test_every_table_reads_the_same_both_ways(demo_db: str) -> None:
     read = {table: len(_same(demo_db, select(orm.Base.metadata.tables[table]))) for table in TABLES}
     assert read["staff"] and read["duty_change"] and read["norm_version"]  # the demo fills these
+    with session_scope(demo_db) as s:
+        for table in DECLINED:
+            stmt = select(orm.Base.metadata.tables[table])
+            assert fast_frame(s, stmt) is None and isinstance(plain_frame(s, stmt), pd.DataFrame)
 
 
 def test_the_engines_reads_are_the_same_both_ways(demo_db: str) -> None:

@@ -55,22 +55,22 @@ def test_shifts_are_assigned_with_clashes_refused_and_limits_needing_a_reason(de
     a, b, c, _ = people
     run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2, reason="两班倒")
     run(rosters.set_pattern, demo_db, COORD, int(other["id"]), preset="3x8", people_per_shift=1)
-    night = assign(demo_db, post, a, "夜班")  # DAY 20:00 - DAY+1 08:00
+    night = assign(demo_db, post, a, "night")  # DAY 20:00 - DAY+1 08:00
     assert night.warnings == []
     with pytest.raises(RuleViolation) as err:  # another post, overlapping: 中班 DAY 16:00-24:00
-        assign(demo_db, other, a, "中班")
+        assign(demo_db, other, a, "middle")
     assert err.value.key == "roster.clash"
     with pytest.raises(RuleViolation) as err:  # straight after the night: no rest
-        assign(demo_db, post, a, "白班", day=DAY + dt.timedelta(days=1))
+        assign(demo_db, post, a, "day", day=DAY + dt.timedelta(days=1))
     assert err.value.key == "roster.limit.rest"
-    tired = assign(demo_db, post, a, "白班", day=DAY + dt.timedelta(days=1), override_reason="夜班人员临时顶岗，已报备")
+    tired = assign(demo_db, post, a, "day", day=DAY + dt.timedelta(days=1), override_reason="夜班人员临时顶岗，已报备")
     assert {p.kind for p in tired.warnings} == {"rest", "hours_day"}
-    assign(demo_db, post, b, "夜班")
+    assign(demo_db, post, b, "night")
     with pytest.raises(RuleViolation) as err:
-        assign(demo_db, post, c, "夜班")
+        assign(demo_db, post, c, "night")
     assert err.value.key == "roster.shift_full"
     with pytest.raises(InvalidInput):
-        assign(demo_db, post, c, "早班")  # no such shift at this post
+        assign(demo_db, post, c, "early")  # no such shift at this post
     with session_scope(demo_db) as s:
         audit = s.execute(select(orm.AuditLog.after, orm.AuditLog.reason).where(orm.AuditLog.action == "roster.assign")
                           .order_by(orm.AuditLog.id)).all()
@@ -100,13 +100,13 @@ def test_empty_shifts_and_the_call_out_list(demo_db: str) -> None:
     now = dt.datetime.combine(DAY, dt.time(6, 0))
     before = run(rosters.empty_shifts, demo_db, 24, (post["street"],), now=now)
     mine = before[before["checkpoint_id"] == int(post["id"])]
-    assert list(mine["shift"]) == ["白班", "夜班"] and list(mine["empty"]) == [2, 2]
-    assign(demo_db, post, people[0], "夜班")
+    assert list(mine["shift"]) == ["day", "night"] and list(mine["empty"]) == [2, 2]
+    assign(demo_db, post, people[0], "night")
     after = run(rosters.empty_shifts, demo_db, 24, (post["street"],), now=now)
-    night = after[(after["checkpoint_id"] == int(post["id"])) & (after["shift"] == "夜班")].iloc[0]
+    night = after[(after["checkpoint_id"] == int(post["id"])) & (after["shift"] == "night")].iloc[0]
     assert int(night["empty"]) == 1 and int(night["taken"]) == 1
     assert len(after) == len(before)  # the night shift is still short of one
-    called = run(rosters.call_out, demo_db, int(post["id"]), DAY, "夜班", limit=10_000)
+    called = run(rosters.call_out, demo_db, int(post["id"]), DAY, "night", limit=10_000)
     assert int(people[0]) not in set(called["staff_id"])  # already on it: a clash
     assert len(called) > 5
     fresh = called[~called["tired"]]  # rested people first, nearest first
@@ -123,7 +123,7 @@ def test_a_release_frees_the_shift_and_scope_and_role_are_checked(demo_db: str) 
     clerk = Actor("clerk", "刘录入", frozenset({"clerk"}))
     with pytest.raises(PermissionDenied):
         run(rosters.assign, demo_db, clerk, checkpoint_id=int(post["id"]), staff_id=int(people[1]), day=DAY,
-            shift="早班")
+            shift="early")
     run(rosters.release, demo_db, COORD, done.entry_id, reason="人员调整")
     with session_scope(demo_db) as s:
         assert s.scalar(select(func.count()).select_from(orm.RosterEntry)) == 0
@@ -140,7 +140,7 @@ def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str
 
     post, _, people = two_posts_and_people(demo_sqlite)
     run(rosters.set_pattern, demo_sqlite, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
-    assign(demo_sqlite, post, people[0], "白班")
+    assign(demo_sqlite, post, people[0], "day")
     env = dict(os.environ, FANGXIAN_DATABASE_URL=demo_sqlite, FANGXIAN_LANG="zh")
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -41,7 +41,8 @@ def test_patterns_come_from_presets_the_norms_or_their_text() -> None:
     assert [s.hours for s in four] == [6.0] * 4 and [f"{s.start:%H:%M}" for s in four] == ["08:00", "14:00", "20:00",
                                                                                           "02:00"]
     text = format_slots(PRESETS["3x8"])
-    assert text == "早班|08:00|8;中班|16:00|8;夜班|00:00|8" and parse_slots(text) == PRESETS["3x8"]
+    assert text == "early|08:00|8;middle|16:00|8;night|00:00|8" and parse_slots(text) == PRESETS["3x8"]
+    assert parse_slots("夜岗|20:00|12")[0].name == "夜岗"  # a district's own names stay as written
     night = PRESETS["2x12"][1].window(D)
     assert night == (at(0, 20), at(1, 8))  # past midnight, on the day it starts
 

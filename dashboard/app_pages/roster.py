@@ -1,0 +1,135 @@
+"""排班: a checkpoint's week (shifts × days, taken / needed and who; empty shifts red), the district's empty
+shifts of the next 24 / 72 hours, and filling one from the call-out list (rested people nearest first; a
+fatigue limit needs a reason, which is audited); releasing a shift. Writes for coordinators and admins."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.model.errors import FangxianError
+from core.model.privacy import mask_names
+from core.services import rosters
+from dashboard import cache
+from dashboard.auth import current_actor
+from dashboard.feedback import finish_write, show_error, show_flash
+from dashboard.i18n import current_lang as lang
+from dashboard.i18n import label, t
+from dashboard.panels.components import choose, fmt_int, joined, missing_data
+
+FLASH = "roster_flash"
+actor = current_actor()
+assert actor is not None
+scope = None if actor.streets is None else tuple(sorted(actor.streets))
+st.title(t("roster.title"))
+st.caption(t("roster.caption"))
+show_flash(FLASH)
+if missing_data(["communities", "checkpoints"], key="roster"):
+    st.stop()
+posts = cache.roster_posts(scope)
+if posts.empty:
+    st.info(t("roster.no_posts"))
+    st.stop()
+can_write = actor.has(*rosters.ROSTER_ROLES)
+
+hours = st.radio(t("roster.window"), [24, 72], horizontal=True, format_func=lambda h: t("roster.next_hours", h=h),
+                 key="roster_hours")
+gaps = cache.roster_empty(int(hours), scope)
+k = st.columns(3)
+k[0].metric(t("roster.kpi.empty_shifts"), fmt_int(len(gaps)))
+k[1].metric(t("roster.kpi.people_short"), fmt_int(int(gaps["empty"].sum()) if len(gaps) else 0))
+k[2].metric(t("roster.kpi.posts"), fmt_int(len(posts)))
+
+names = {int(r.id): f"{r.name}（{r.community}）" for r in posts.itertuples()}
+cid = st.selectbox(t("roster.post"), list(names), format_func=names.__getitem__, key="roster_post",
+                   placeholder=choose())
+today = cache.reference_now().date()
+start = st.date_input(t("roster.from"), value=today, key="roster_from", format="YYYY-MM-DD")
+week = cache.roster_week(int(cid), start.isoformat())
+pat = cache.roster_pattern(int(cid))
+st.caption(t("roster.pattern", slots=joined(t("roster.slot_fmt", name=rosters.slot_label(s.name, lang()),
+                                                 start=f"{s.start:%H:%M}", hours=f"{s.hours:g}") for s in pat.slots),
+             n=pat.people_per_shift, source=t("roster.from_norms") if pat.from_norms else t("roster.own")))
+grid = week.assign(day=pd.to_datetime(week["starts_at"]).dt.strftime("%m-%d"),
+                   cell=[f"{a} / {n}" for a, n in zip(week["taken"], week["needed"], strict=True)])
+table = grid.pivot_table(index="shift", columns="day", values="cell", aggfunc="first").reindex(
+    [s.name for s in pat.slots])
+short = grid.pivot_table(index="shift", columns="day", values="empty", aggfunc="first").reindex(table.index)
+table.index = [rosters.slot_label(str(n), lang()) for n in table.index]
+short.index = table.index
+table.index.name = t("roster.col.shift")
+st.dataframe(table.style.apply(lambda col: ["background-color: #fde2e1" if short.loc[i, col.name] > 0 else
+                                            "background-color: #dcfce7" for i in col.index]),
+             width="stretch")
+st.caption(t("roster.legend"))
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(t("roster.fill"))
+    if not can_write:
+        st.info(t("roster.read_only"))
+    else:
+        open_ = week[week["empty"] > 0]
+        if open_.empty:
+            st.success(t("roster.week_full"))
+        else:
+            opts = list(range(len(open_)))
+            pick = st.selectbox(t("roster.shift"), opts, key="roster_shift", placeholder=choose(), format_func=lambda i: (
+                f"{pd.Timestamp(open_.iloc[i]['starts_at']):%m-%d %H:%M} "
+                f"{rosters.slot_label(str(open_.iloc[i]['shift']), lang())} · "
+                + t("roster.short_by", n=int(open_.iloc[i]["empty"]))))
+            row = open_.iloc[int(pick)]
+            day = pd.Timestamp(row["starts_at"]).date()
+            called = cache.roster_call_out(int(cid), day.isoformat(), str(row["shift"]))
+            if called.empty:
+                st.warning(t("roster.nobody"))
+            else:
+                who = called["name"] if actor.sees_personal_data else mask_names(called["name"])
+                people = {int(s): f"{c} {n} · {label('kind', k)} · {km:.1f} {t('unit.km')} · "
+                          f"{h:g} {t('unit.hours')}" + (f" · ⚠ {t('roster.tired')}" if tired else "")
+                          for s, c, n, k, km, h, tired in zip(called["staff_id"], called["code"], who, called["kind"],
+                                                              called["km"].fillna(0), called["hours_7d"],
+                                                              called["tired"], strict=True)}
+                with st.form("roster_assign"):
+                    sid = st.selectbox(t("roster.person"), list(people), format_func=people.__getitem__,
+                                       key="roster_person", placeholder=choose())
+                    why = st.text_input(t("roster.reason"), key="roster_reason", max_chars=200)
+                    if st.form_submit_button(t("roster.assign"), type="primary"):
+                        try:
+                            with cache.write() as uow:
+                                res = rosters.assign(uow, actor, checkpoint_id=int(cid), staff_id=int(sid), day=day,
+                                                     shift=str(row["shift"]), override_reason=why)
+                        except FangxianError as exc:
+                            show_error(exc)
+                        else:
+                            finish_write(FLASH, t("roster.assigned", shift=rosters.slot_label(str(row["shift"]), lang()),
+                                                  day=f"{day:%m-%d}") + (
+                                t("roster.assigned_tired") if res.warnings else ""))
+with right:
+    st.subheader(t("roster.district_empty", h=hours))
+    if gaps.empty:
+        st.success(t("roster.none_empty"))
+    else:
+        st.dataframe(pd.DataFrame({
+            t("desk.cp.col.post"): gaps["checkpoint"], t("col.community"): gaps["community"],
+            t("roster.col.shift"): [rosters.slot_label(str(x), lang()) for x in gaps["shift"]],
+            t("roster.col.starts"): pd.to_datetime(gaps["starts_at"]).dt.strftime("%m-%d %H:%M"),
+            t("roster.col.short"): gaps["empty"]}).head(500), hide_index=True, width="stretch", height=360,
+            column_config={t("roster.col.short"): st.column_config.NumberColumn(format=f"%d {t('unit.people')}")})
+    taken = cache.roster_entries(int(cid), start.isoformat())
+    if can_write and len(taken):
+        st.subheader(t("roster.release"))
+        opts = {int(r.id): f"{pd.Timestamp(r.starts_at):%m-%d %H:%M} {rosters.slot_label(str(r.shift), lang())} · {r.code}"
+                for r in taken.itertuples()}
+        with st.form("roster_release"):
+            eid = st.selectbox(t("roster.entry"), list(opts), format_func=opts.__getitem__, key="roster_entry",
+                               placeholder=choose())
+            why = st.text_input(t("roster.reason_release"), key="roster_release_reason", max_chars=200)
+            if st.form_submit_button(t("roster.release_submit")):
+                try:
+                    with cache.write() as uow:
+                        rosters.release(uow, actor, int(eid), reason=why)
+                except FangxianError as exc:
+                    show_error(exc)
+                else:
+                    finish_write(FLASH, t("roster.released"))
