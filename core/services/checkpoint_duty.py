@@ -29,7 +29,14 @@ from core.model.geo import haversine_km
 from core.model.privacy import mask_names, mask_phones
 from core.services import clock
 from core.services.audit import new_batch_id, record
-from core.services.front_line import ENTRY_ROLES, Submitted, _temperature, earlier, remember
+from core.services.front_line import (
+    ENTRY_ROLES,
+    Submitted,
+    _own_staff_id,
+    _temperature,
+    earlier,
+    remember,
+)
 from core.services.uow import UnitOfWork
 
 NEAR_M = 300.0
@@ -70,11 +77,6 @@ def _distance_m(cp: dict[str, Any], lon: float | None, lat: float | None) -> flo
     return round(float(haversine_km(float(lon), float(lat), float(cp["lon"]), float(cp["lat"]))) * 1000.0, 0)
 
 
-def _own_staff(uow: UnitOfWork, actor: Actor) -> int | None:
-    user = uow.identity.get_user(actor.username)
-    return None if user is None or user.get("staff_id") is None else int(user["staff_id"])
-
-
 @write_service(*ENTRY_ROLES)
 def sign_in(uow: UnitOfWork, actor: Actor, *, client_id: str, checkpoint_id: int, lon: float | None = None,
             lat: float | None = None, now: dt.datetime | None = None) -> Submitted:
@@ -89,7 +91,7 @@ def sign_in(uow: UnitOfWork, actor: Actor, *, client_id: str, checkpoint_id: int
         other = uow.duty.checkpoint(running.checkpoint_id)
         raise RuleViolation("duty.already_on_shift", checkpoint=other["name"] if other else running.checkpoint_id)
     metres = _distance_m(cp, lon, lat)
-    row = uow.duty.add_shift(checkpoint_id=checkpoint_id, username=actor.username, staff_id=_own_staff(uow, actor),
+    row = uow.duty.add_shift(checkpoint_id=checkpoint_id, username=actor.username, staff_id=_own_staff_id(uow, actor),
                              started_at=now, start_lon=lon, start_lat=lat, start_distance_m=metres)
     record(uow, actor, "duty.sign_in", "checkpoint", cp["code"], community_code=cp["community_code"],
            after={"shift": row.id, "distance_m": metres, "at": now.isoformat()}, batch_id=new_batch_id())
