@@ -177,6 +177,32 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-unt
     page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout_ms)
 
 
+def choose_option(page, box, name: str, timeout_ms: int = 20_000) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``name`` from the selectbox ``box``. A click that lands while the script reruns does not open the
+    list on a loaded machine, so the list is opened again until the option shows (a state, not a time)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    option = page.get_by_role("option", name=name, exact=True)
+    wait_for_app(page)
+    for _ in range(3):
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=timeout_ms)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
+    wait_for_app(page)
+
+
+def choose_language(page, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """The sidebar's language box set to ``lang`` ("zh" or "en")."""
+    from dashboard.i18n import t
+
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=t("app.language"))
+    choose_option(page, box, {"zh": "中文", "en": "English"}[lang])
+
+
 def sign_in(page, url: str, user: str = "leader", password: str = "demo1234", *,  # type: ignore[no-untyped-def]
             path: str = "") -> None:
     """Open the app signed in as ``user`` (a demo account: core/demo/accounts.py). The session is started the

@@ -5,7 +5,7 @@ the reason column is on screen without scrolling; selecting the row shows its de
 from __future__ import annotations
 
 from core.model.actor import Actor
-from tests.browser.conftest import screenshot, sign_in, wait_for_app
+from tests.browser.conftest import choose_language, screenshot, sign_in, wait_for_app
 from tests.storage.test_audit_report import _community_name, _staff
 from tests.storage.test_reassign import _scenario, move
 
@@ -65,8 +65,7 @@ def test_one_move_reads_as_words_on_the_audit_page(page, own_server, recorder) -
     heading.scroll_into_view_if_needed()
     screenshot(page, "issue15/audit-detail-zh")
 
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="English").click()
+    choose_language(page, "en")
     page.get_by_role("heading", name="Audit log").wait_for(state="visible", timeout=60_000)
     wait_for_app(page)
     _wait_for_cell(page, "Person moved")

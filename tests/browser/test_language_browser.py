@@ -16,12 +16,18 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.i18n import t
 from dashboard.navigation import visible_pages
 from tests.app.test_english import BILINGUAL, data_values, english_leaks, latin_values, leaks
-from tests.browser.conftest import SHOTS, Server, canvas_is_painted, sign_in, wait_for_app
+from tests.browser.conftest import (
+    SHOTS,
+    Server,
+    canvas_is_painted,
+    choose_language,
+    sign_in,
+    wait_for_app,
+)
 
 PAGES = list(visible_pages(frozenset({"admin"})))
 # the wall screen hides the desk's sidebar on purpose: it is visited last in each language
@@ -47,18 +53,7 @@ def desk(browser, server: Server) -> Iterator[object]:  # type: ignore[no-untype
 
 
 def switch_language(page, lang: str) -> None:  # type: ignore[no-untyped-def]
-    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=t("app.language"))
-    option = page.get_by_role("option", name={"zh": "中文", "en": "English"}[lang], exact=True)
-    wait_for_app(page)
-    for _ in range(3):  # a click landing during a rerun does not open the list on a loaded machine: open it again
-        box.click()
-        try:
-            option.wait_for(state="visible", timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    option.click()
-    wait_for_app(page)
+    choose_language(page, lang)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(re.escape(t("page.overview", lang))))\
         .first.wait_for(state="visible", timeout=30_000)
 

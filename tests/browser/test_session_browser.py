@@ -13,6 +13,7 @@ from core.model.identity_policy import SESSION_COOKIE
 from core.services import clock
 from core.services.identity import sessions
 from tests.browser.conftest import (
+    choose_language,
     screenshot,
     sign_in,
     sign_in_with_form,
@@ -44,8 +45,7 @@ def _open(page, title: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _choose_english(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="English").click()
+    choose_language(page, "en")
     page.get_by_test_id("stSidebarNav").get_by_text("Staffing gaps", exact=True).wait_for(timeout=60_000)
     wait_for_app(page)
 

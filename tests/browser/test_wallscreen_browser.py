@@ -16,6 +16,7 @@ import pytest
 from tests.browser.conftest import (
     _record,
     canvas_is_painted,
+    choose_language,
     screenshot,
     sign_in,
     start_server,
@@ -116,9 +117,7 @@ def test_in_english_all_eight_tiles_are_on_screen_with_their_units(browser, serv
     _record(page, recorder)
     try:
         sign_in(page, server.url, "leader")  # a leader's desk, sidebar open: the narrowest wall
-        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-        page.get_by_role("option", name="English").click()
-        wait_for_app(page)
+        choose_language(page, "en")
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Wall screen").click()
         page.locator("[data-testid='fx-kpi-shortage']").wait_for(state="visible", timeout=60_000)
         wait_for_app(page)
