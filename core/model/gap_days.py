@@ -58,7 +58,7 @@ def stack_states(states: Sequence[StaffingState]) -> tuple[StaffingState, int]:
                  *(s.staff["community_id"].to_numpy(np.int64) for s in states))
     gs = _stride(*g_ids, *(s.staff["grid_id"].to_numpy(np.int64) for s in states))
     ss = _stride(*s_ids)
-    comms, grids, staff, deployed, screening = [], [], [], [], []
+    comms, grids, staff, deployed, screening, rostered = [], [], [], [], [], []
     for k, s in enumerate(states):
         comms.append(s.communities.assign(community_id=_offset(c_ids[k], k, cs)))
         grids.append(s.grids.assign(grid_id=_offset(g_ids[k], k, gs),
@@ -73,11 +73,15 @@ def stack_states(states: Sequence[StaffingState]) -> tuple[StaffingState, int]:
         if s.screening is not None and len(s.screening):
             screening.append(s.screening.assign(
                 community_id=_offset(s.screening["community_id"].to_numpy(np.int64), k, cs)))
+        if s.rostered is not None and len(s.rostered):
+            rostered.append(s.rostered.assign(
+                community_id=_offset(s.rostered["community_id"].to_numpy(np.int64), k, cs)))
     stacked = StaffingState(
         pd.concat(comms, ignore_index=True), pd.concat(grids, ignore_index=True),
         pd.concat(staff, ignore_index=True), states[-1].day,
         pd.concat(deployed, ignore_index=True) if deployed else None,
-        pd.concat(screening, ignore_index=True) if screening else None)
+        pd.concat(screening, ignore_index=True) if screening else None,
+        pd.concat(rostered, ignore_index=True) if rostered else None)
     return stacked, cs
 
 

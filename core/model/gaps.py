@@ -21,6 +21,9 @@ m = the community's risk multiplier; "counted" staff are on duty and of ``norms.
 * checkpoint-shift coverage: the community's checkpoint shifts (checkpoints × S) are staffed after the
   base and grid-member terms: staffed = min(shifts, floor(max(0, available − ceil(m·(B·pop/10⁴ +
   G·grids))) / (m·P))). Communities without checkpoints have no shifts (coverage blank, not 100 %).
+* posts that keep a roster (``state.rostered``: a post with its own shift pattern, or people on its shifts
+  that day) are counted from it instead: their shifts starting that day, staffed when the people on duty on
+  a shift are as many as it needs; the headcount rule above covers only the community's other posts.
 * deployed volunteers (``state.deployed``, core.services.volunteers) count only for the task types the norms
   name in ``volunteers_count_for`` (none by default), each once a day in the community of their task,
   and only if their kind is not already counted: they add to available; those on checkpoint tasks
@@ -160,11 +163,13 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
     grids_covered = np.bincount(g_pos[g_ok], weights=covered[g_ok], minlength=n).astype(np.int64)
 
     # checkpoint shifts
-    shifts = (cp * norms.checkpoint_shifts_per_day).astype(np.int64)
+    r_cp, r_shifts, r_staffed = rostered_counts(state, cid)
+    head_shifts = (np.maximum(cp - r_cp, 0) * norms.checkpoint_shifts_per_day).astype(np.int64)
     after = np.maximum(0, available - dep_cp - ceil_people(mult * (base + grid_term))) + dep_cp
     per_shift = mult * norms.people_per_checkpoint_shift
-    staffable = np.where(per_shift > 0, np.floor(after / np.where(per_shift > 0, per_shift, 1) + 1e-9), shifts)
-    staffed = np.minimum(shifts, staffable).astype(np.int64)
+    staffable = np.where(per_shift > 0, np.floor(after / np.where(per_shift > 0, per_shift, 1) + 1e-9), head_shifts)
+    shifts = head_shifts + r_shifts
+    staffed = (np.minimum(head_shifts, staffable) + r_staffed).astype(np.int64)
 
     # string columns keep their (arrow) arrays: converting 120k grid names to Python objects and back
     # was most of the time at province scale
@@ -203,6 +208,19 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
     district, coverage = district_totals(community, ng)
     return GapResult(grid=grid, community=community, street=street, district=district, coverage=coverage,
                      norms=norms, day=state.day)
+
+
+def rostered_counts(state: StaffingState, cid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per community: posts that keep a roster that day, their shifts, and those staffed (zeros if none)."""
+    n = len(cid)
+    r = state.rostered
+    if r is None or not len(r):
+        zero = np.zeros(n, dtype=np.int64)
+        return zero, zero, zero
+    pos = positions(cid, r["community_id"].to_numpy(np.int64))
+    ok = pos >= 0
+    return tuple(np.bincount(pos[ok], weights=r[k].to_numpy(float)[ok], minlength=n).astype(np.int64)
+                 for k in ("checkpoints", "shifts", "staffed"))  # type: ignore[return-value]
 
 
 def screening_households(state: StaffingState, cid: np.ndarray) -> np.ndarray:

@@ -43,6 +43,10 @@ class StaffingState:
     #: door-to-door screening still to do per day to meet the running campaigns' deadlines
     #: (core.services.screening.workload_by_community): community_id, households_per_day, as of the start of the day
     screening: pd.DataFrame | None = None
+    #: checkpoints that keep a roster that day (core.services.rosters.roster_coverage): community_id,
+    #: checkpoints (posts rostered), shifts (their shifts starting that day), staffed (shifts whose people
+    #: on duty fill them); their shift coverage comes from it instead of from headcount
+    rostered: pd.DataFrame | None = None
 
 
 def normalise_staff(staff: pd.DataFrame) -> pd.DataFrame:

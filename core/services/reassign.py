@@ -35,7 +35,7 @@ from core.model.optimizer.network import (
 )
 from core.model.optimizer.planner import plan
 from core.model.vocab import PINNED_KINDS, StaffKind
-from core.services import clock
+from core.services import clock, rosters
 from core.services.audit import new_batch_id, record
 from core.services.gaps import load_gaps
 from core.services.norms import norms_for_day
@@ -43,6 +43,7 @@ from core.services.staffing import load_state
 from core.services.uow import UnitOfWork
 
 ROLES = ("coordinator", "admin")
+SHIFT_CHOICES = ("keep", "release")  # what a move does with the movers' roster shifts
 PREVIEW_COLUMNS = ["community_id", "code", "name", "street_code", "street", "required", "available_before",
                    "available_after", "gap_before", "gap_after", "shortage_before", "shortage_after", "role"]
 
@@ -53,6 +54,7 @@ class MoveResult:
     batch_id: str
     moved: int
     preview: pd.DataFrame  # every community touched, before and after
+    released_shifts: int = 0  # roster shifts given up by the move (``shifts="release"``)
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -191,9 +193,13 @@ def _headcount_basis(uow: UnitOfWork) -> tuple[GapResult, pd.Series, list[str], 
 def _apply_moves(uow: UnitOfWork, actor: Actor, moves: Sequence[tuple[int, int]], reason: str, kind: str, *,
                  override_shortage_reason: str | None, party_home_reason: str | None,
                  expected_versions: Mapping[int, int] | None,
-                 expected_community_versions: Mapping[int, int] | None) -> MoveResult:
-    """The one write path of manual moves and accepted plans: (staff_id, to_community_id) pairs."""
+                 expected_community_versions: Mapping[int, int] | None, shifts: str = "keep") -> MoveResult:
+    """The one write path of manual moves and accepted plans: (staff_id, to_community_id) pairs. ``shifts``:
+    what becomes of the movers' roster shifts from now on — ``keep`` (they stay theirs) or ``release``
+    (those at posts outside the community they go to are freed, audited in the same batch)."""
     reason = _check_reason(reason)
+    if shifts not in SHIFT_CHOICES:
+        raise InvalidInput("reassign.shifts_choice", choice=shifts)
     if not moves:
         raise InvalidInput("reassign.nobody_selected")
     staff_ids = [int(s) for s, _ in moves]
@@ -268,8 +274,9 @@ def _apply_moves(uow: UnitOfWork, actor: Actor, moves: Sequence[tuple[int, int]]
                   "party_home_reason": party_home_reason},
            reason=reason, batch_id=batch_id)
     repo.flush()
+    released = rosters.release_for_moves(uow, actor, dest, batch_id, reason) if shifts == "release" else 0
     preview = preview_table(gaps.community, moving, counted_kinds)
-    return MoveResult(batch_id=batch_id, moved=len(staff_ids), preview=preview)
+    return MoveResult(batch_id=batch_id, moved=len(staff_ids), preview=preview, released_shifts=released)
 
 
 def _check_rules(staff: Mapping[int, Any], dest: Mapping[int, int], party_home_reason: str | None) -> None:
@@ -292,16 +299,17 @@ def _check_rules(staff: Mapping[int, Any], dest: Mapping[int, int], party_home_r
 def move_staff(uow: UnitOfWork, actor: Actor, staff_ids: Sequence[int], to_community_id: int, reason: str,
                override_shortage_reason: str | None = None, expected_versions: Mapping[int, int] | None = None,
                expected_community_versions: Mapping[int, int] | None = None,
-               party_home_reason: str | None = None) -> MoveResult:
+               party_home_reason: str | None = None, shifts: str = "keep") -> MoveResult:
     """Move people to one community, in the caller's unit of work, as one audited batch."""
     return _apply_moves(uow, actor, [(int(s), int(to_community_id)) for s in staff_ids], reason, "manual",
                         override_shortage_reason=override_shortage_reason, party_home_reason=party_home_reason,
-                        expected_versions=expected_versions, expected_community_versions=expected_community_versions)
+                        expected_versions=expected_versions, expected_community_versions=expected_community_versions,
+                        shifts=shifts)
 
 
 @write_service(*ROLES)
 def apply_plan(uow: UnitOfWork, actor: Actor, suggested: Plan, selected_rows: Sequence[int] | None, reason: str,
-               override_shortage_reason: str | None = None) -> MoveResult:
+               override_shortage_reason: str | None = None, shifts: str = "keep") -> MoveResult:
     """Commit all (``selected_rows=None``) or some rows of a suggested plan as one audited batch."""
     moves = suggested.moves if selected_rows is None else suggested.moves.iloc[list(selected_rows)]
     if not suggested.options.keep_origin_at_requirement and override_shortage_reason is None:
@@ -312,7 +320,8 @@ def apply_plan(uow: UnitOfWork, actor: Actor, suggested: Plan, selected_rows: Se
                 if "version" in moves else None)
     pairs = list(zip(moves["staff_id"].astype(int), moves["to_community_id"].astype(int), strict=False))
     return _apply_moves(uow, actor, pairs, reason, "plan", override_shortage_reason=override_shortage_reason,
-                        party_home_reason=party_reason, expected_versions=expected, expected_community_versions=None)
+                        party_home_reason=party_reason, expected_versions=expected, expected_community_versions=None,
+                        shifts=shifts)
 
 
 @write_service(*ROLES)

@@ -189,6 +189,7 @@ def assign(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int, staff_id: int, 
         p = found[0]
         raise RuleViolation(f"roster.limit.{p.kind}", code=person["code"], **p.params)
     taken = uow.rosters.entries(since=starts, until=ends, checkpoint_ids=[checkpoint_id])
+    taken = taken[present(taken)]
     same = taken[(pd.to_datetime(taken["starts_at"]) == pd.Timestamp(starts)) & (taken["shift"] == shift)]
     if len(same) >= pat.people_per_shift:
         raise RuleViolation("roster.shift_full", shift=slot_label(shift), day=f"{day:%m-%d}", n=pat.people_per_shift)
@@ -218,7 +219,54 @@ def release(uow: UnitOfWork, actor: Actor, entry_id: int, reason: str = "") -> N
            reason=reason, batch_id=new_batch_id())
 
 
+def held_shifts(uow: UnitOfWork, staff_ids: list[int], now: dt.datetime | None = None) -> pd.DataFrame:
+    """The shifts the people hold from now on (the move page asks whether they keep or release them)."""
+    now = now or clock.reference_now(uow)
+    if not staff_ids:
+        return uow.rosters.entries(since=now, until=now, staff_ids=[])
+    held = uow.rosters.entries(since=now, until=now + dt.timedelta(days=366), staff_ids=[int(x) for x in staff_ids])
+    return held[pd.to_datetime(held["starts_at"]) >= pd.Timestamp(now)].reset_index(drop=True)
+
+
+def shifts_held_by(uow: UnitOfWork, staff_ids: tuple[int, ...]) -> pd.DataFrame:
+    """``held_shifts`` with a hashable argument (the pages cache it)."""
+    return held_shifts(uow, list(staff_ids))
+
+
+def release_for_moves(uow: UnitOfWork, actor: Actor, dest: dict[int, int], batch_id: str, reason: str) -> int:
+    """Inside a move (``core.services.reassign``, which has checked the role and locked the people): the
+    moved people's shifts from now on at posts outside the community they go to are released, each audited
+    under the move's batch. Returns how many."""
+    held = held_shifts(uow, list(dest))
+    if not len(held):
+        return 0
+    cps = uow.duty.checkpoints(active_only=False, ids=sorted({int(x) for x in held["checkpoint_id"]}))
+    by_id = cps.set_index("id")
+    n = 0
+    for r in held.itertuples():
+        cp = by_id.loc[int(r.checkpoint_id)]
+        if int(cp["community_id"]) == dest[int(r.staff_id)]:
+            continue  # a post of the community they go to: the shift stays theirs
+        row = uow.rosters.entry_row(int(r.id))
+        uow.rosters.delete_entry(row)
+        record(uow, actor, "roster.release", "checkpoint", str(cp["code"]), community_code=str(cp["community_code"]),
+               before={"staff": r.code, "shift": r.shift, "starts_at": pd.Timestamp(r.starts_at).isoformat()},
+               reason=reason, batch_id=batch_id)
+        n += 1
+    return n
+
+
 # --- reads ---------------------------------------------------------------------------------------
+
+
+def present(entries: pd.DataFrame) -> np.ndarray:
+    """Which roster entries count: the person is on duty, or off duty but expected back by the shift's day
+    (someone off sick with no return date holds no shift: it is empty until they are back)."""
+    if not len(entries):
+        return np.zeros(0, dtype=bool)
+    back = pd.to_datetime(entries["back"])
+    day = pd.to_datetime(entries["starts_at"]).dt.normalize()
+    return (entries["on_duty"].fillna(False).astype(bool) | (back.notna() & (day >= back))).to_numpy(bool)
 
 
 def shifts_of(uow: UnitOfWork, cps: pd.DataFrame, since: dt.datetime, until: dt.datetime) -> pd.DataFrame:
@@ -240,22 +288,56 @@ def shifts_of(uow: UnitOfWork, cps: pd.DataFrame, since: dt.datetime, until: dt.
     out["starts_at"] = pd.to_datetime(out["starts_at"])
     taken = uow.rosters.entries(since=since, until=until + dt.timedelta(days=1), checkpoint_ids=list(pats))
     if len(out) and len(taken):
+        taken = taken.assign(here=present(taken))
         per = taken.groupby(["checkpoint_id", "shift", "starts_at"]).agg(
-            taken=("id", "size"), codes=("code", lambda c: list(c))).reset_index()
+            taken=("here", "sum"), absent=("here", lambda h: int((~h).sum())),
+            codes=("code", lambda c: list(c))).reset_index()
         per["starts_at"] = pd.to_datetime(per["starts_at"])
         out = out.merge(per, on=["checkpoint_id", "shift", "starts_at"], how="left")
     else:
-        out = out.assign(taken=0, codes=[[] for _ in range(len(out))])
+        out = out.assign(taken=0, absent=0, codes=[[] for _ in range(len(out))])
     out["taken"] = out["taken"].fillna(0).astype(int)
+    out["absent"] = out["absent"].fillna(0).astype(int)
     out["codes"] = [c if isinstance(c, list) else [] for c in out["codes"]]
-    out["empty"] = out["needed"] - out["taken"]
+    out["empty"] = (out["needed"] - out["taken"]).clip(lower=0)
     return out.sort_values(["starts_at", "checkpoint"]).reset_index(drop=True)
+
+
+def roster_coverage(uow: UnitOfWork, days: list[dt.date]) -> dict[dt.date, pd.DataFrame]:
+    """For the gap engine (``StaffingState.rostered``), per day and community: the active posts that keep a
+    roster that day (their own pattern, or people on a shift starting that day), their shifts starting that
+    day and those staffed (as many people present as the shift needs). One read for all the days."""
+    cols = ["community_id", "checkpoints", "shifts", "staffed"]
+    empty = {day: pd.DataFrame(columns=cols, dtype="int64") for day in days}
+    if not days:
+        return empty
+    since = dt.datetime.combine(min(days), dt.time())
+    until = dt.datetime.combine(max(days) + dt.timedelta(days=1), dt.time())
+    ids = uow.rosters.rostered_ids(since, until)
+    if not ids:
+        return empty
+    cps = uow.duty.checkpoints(ids=sorted(ids))
+    if not len(cps):
+        return empty
+    shifts = shifts_of(uow, cps, since, until)
+    own = {int(x) for x in uow.rosters.patterns(sorted(ids))["checkpoint_id"]}
+    shifts["day"] = shifts["starts_at"].dt.date
+    with_people = shifts.groupby(["checkpoint_id", "day"])["codes"].transform(lambda c: sum(len(x) for x in c) > 0)
+    kept = shifts[shifts["checkpoint_id"].isin(own) | with_people]
+    kept = kept.assign(community_id=kept["checkpoint_id"].map(dict(zip(cps["id"], cps["community_id"], strict=True))),
+                       staffed=(kept["taken"] >= kept["needed"]).astype(int))
+    out = dict(empty)
+    for day, part in kept.groupby("day"):
+        per = part.groupby("community_id").agg(checkpoints=("checkpoint_id", "nunique"), shifts=("shift", "size"),
+                                               staffed=("staffed", "sum")).reset_index()
+        out[day] = per.astype("int64")[cols]
+    return out
 
 
 def empty_shifts(uow: UnitOfWork, hours: float = 24.0, streets: tuple[str, ...] | None = None,
                  now: dt.datetime | None = None) -> pd.DataFrame:
     """Shifts starting in the next ``hours`` at the active posts (inside ``streets``) not fully taken."""
-    now = now or clock.wall_now()
+    now = now or clock.reference_now(uow)
     cps = uow.duty.checkpoints(streets=frozenset(streets) if streets is not None else None)
     out = shifts_of(uow, cps, now, now + dt.timedelta(hours=hours))
     return out[out["empty"] > 0].reset_index(drop=True)

@@ -22,6 +22,7 @@ from dashboard.panels.components import (
     legend,
     metric_delta,
     missing_data,
+    shift_choice,
     with_unit,
 )
 
@@ -85,6 +86,7 @@ with right:
         key=f"plan_rows_{version}", column_config={t("plan.col.km"): kmcol, t("plan.col.home_km"): kmcol})
     rows = list(ev.selection.rows)
     reason = st.text_input(t("plan.reason"), key="plan_reason")
+    shifts = shift_choice(cache.roster_held(tuple(int(x) for x in mv["staff_id"])), "plan_shifts")
     b1, b2 = st.columns(2)
     some = b1.button(t("plan.accept_selected", n=fmt_int(len(rows))), key="plan_accept_some", disabled=not (rows and reason.strip()))
     every = b2.button(t("plan.accept_all", n=fmt_int(len(mv))), key="plan_accept_all", type="primary", disabled=not reason.strip())
@@ -92,10 +94,13 @@ with right:
         st.session_state.pop("plan_reason", None)
         try:
             with cache.write() as uow:
-                r = apply_plan(uow, actor, plan, rows if some else None, reason)
+                r = apply_plan(uow, actor, plan, rows if some else None, reason, shifts=shifts)
         except FangxianError as exc:
             feedback.error_later(state_keys.PLAN_ERROR, exc)
             cache.clear()
             st.rerun()
         else:
-            feedback.finish_write(state_keys.PLAN_FLASH, t("plan.done", n=fmt_int(r.moved), when=f"{clock.wall_now():%H:%M}"))
+            done = t("plan.done", n=fmt_int(r.moved), when=f"{clock.wall_now():%H:%M}")
+            if r.released_shifts:
+                done += " " + t("ra.shifts_released", n=fmt_int(r.released_shifts))
+            feedback.finish_write(state_keys.PLAN_FLASH, done)

@@ -12,7 +12,14 @@ from dashboard import cache, feedback, state_keys
 from dashboard.auth import guard
 from dashboard.builders import coverage_maps, plan_maps
 from dashboard.i18n import label, t
-from dashboard.panels.components import choose, fmt_int, fmt_people, joined, missing_data
+from dashboard.panels.components import (
+    choose,
+    fmt_int,
+    fmt_people,
+    joined,
+    missing_data,
+    shift_choice,
+)
 
 TARGET_KEY, MAP_SEEN_KEY = state_keys.REASSIGN_TARGET, state_keys.REASSIGN_MAP_SEEN
 LINK_SEEN_KEY = state_keys.REASSIGN_LINK_SEEN  # the ?community= a gap-list link brought us, taken once
@@ -112,6 +119,7 @@ if len(picked):
     away = picked[(picked["kind"] == "party_member") & picked["home_community_id"].notna()
                   & (picked["home_community_id"] != target)]
     party = st.text_input(t("ra.party_reason"), key="ra_party_reason") if len(away) else ""
+    shifts = shift_choice(cache.roster_held(tuple(ids_)), "ra_shifts")
     if st.button(t("ra.confirm"), type="primary", key="ra_confirm", disabled=not reason.strip()):
         try:
             with cache.write() as uow:
@@ -120,7 +128,7 @@ if len(picked):
                                                           strict=False)),
                                expected_community_versions=dict(zip(pv["community_id"].astype(int),
                                                                     pv["version"].astype(int), strict=False)),
-                               party_home_reason=party or None)
+                               party_home_reason=party or None, shifts=shifts)
         except ConcurrentChange as exc:  # the view was stale: refreshed, with the reason shown
             feedback.error_later(state_keys.REASSIGN_ERROR, exc)
             clear_form()
@@ -131,8 +139,10 @@ if len(picked):
             st.stop()
         else:
             clear_form()
-            feedback.finish_write(state_keys.REASSIGN_FLASH, t("ra.done", n=fmt_int(r.moved), name=row.loc[target, "name"],
-                                                               when=f"{clock.wall_now():%H:%M}"))
+            done = t("ra.done", n=fmt_int(r.moved), name=row.loc[target, "name"], when=f"{clock.wall_now():%H:%M}")
+            if r.released_shifts:
+                done += " " + t("ra.shifts_released", n=fmt_int(r.released_shifts))
+            feedback.finish_write(state_keys.REASSIGN_FLASH, done)
 
 st.subheader(t("ra.batches"))
 batches = cache.move_batches()

@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import t
@@ -187,3 +188,12 @@ def unlocated_notice(n_unlocated: int, n_located: int) -> None:
             f'justify-content:center;text-align:center;border:2px dashed #94a3b8;border-radius:8px;'
             f'color:#475569;background:#f8fafc;padding:0 48px;font-size:17px;">'
             f'{html.escape(t("map.nothing_located"))}</div>', unsafe_allow_html=True)
+
+
+def shift_choice(held: pd.DataFrame, key: str) -> str:
+    """Ask what becomes of the movers' roster shifts (``keep`` when they hold none)."""
+    if not len(held):
+        return "keep"
+    posts = joined(str(p) for p in dict.fromkeys(held["place"]))
+    return str(st.radio(t("ra.shifts", n=fmt_int(len(held)), posts=posts), ("keep", "release"), key=key,
+                        format_func=lambda c: t(f"ra.shifts.{c}"), horizontal=True))

@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 
 from core.model.actor import Actor
 from core.model.errors import InvalidInput, PermissionDenied, RuleViolation
-from core.services import desk, rosters
+from core.services import desk, gaps, rosters
 from core.services.norms import norms_for_day
 from core.services.uow import unit_of_work
 from core.storage import rows as orm
 from core.storage.db import session_scope
 from tests.conftest import DEMO_TODAY
 from tests.storage.test_front_line import COORD, run
+from tests.storage.test_reassign import _scenario, move
 
 DAY = DEMO_TODAY + dt.timedelta(days=1)
 
@@ -129,6 +130,99 @@ def test_a_release_frees_the_shift_and_scope_and_role_are_checked(demo_db: str) 
         assert s.scalar(select(func.count()).select_from(orm.RosterEntry)) == 0
         gone = s.scalar(select(orm.AuditLog.before).where(orm.AuditLog.action == "roster.release"))
     assert gone["shift"] == run(rosters.pattern_of, demo_db, int(post["id"])).slots[0].name
+
+
+def _community_row(url: str, post: dict) -> dict:
+    with session_scope(url) as s:
+        cid = s.scalar(select(orm.Checkpoint.community_id).where(orm.Checkpoint.id == int(post["id"])))
+    with unit_of_work(url) as uow:
+        res = gaps.load_gaps(uow)
+        totals, _ = gaps.gap_history(uow, days=2)
+    row = res.community[res.community["community_id"] == cid].iloc[0].to_dict()
+    row["history_staffed"] = int(totals.iloc[-1]["checkpoint_shifts_staffed"])
+    row["district_staffed"] = int(res.district["checkpoint_shifts_staffed"])
+    row["district_available"] = int(res.district["available"])
+    return row
+
+
+def test_a_rostered_post_counts_its_shifts_from_the_roster_and_an_absence_empties_them(demo_db: str) -> None:
+    post, _, _ = two_posts_and_people(demo_db)
+    today = DEMO_TODAY
+    with session_scope(demo_db) as s:
+        cid = s.scalar(select(orm.Checkpoint.community_id).where(orm.Checkpoint.id == int(post["id"])))
+        two = list(s.scalars(select(orm.Staff.id).where(orm.Staff.community_id == cid, orm.Staff.on_duty.is_(True),
+                                                        orm.Staff.kind == "community_worker")
+                             .order_by(orm.Staff.id).limit(2)))
+    with unit_of_work(demo_db) as uow:
+        norms = norms_for_day(uow)
+    before = _community_row(demo_db, post)
+    assert before["checkpoint_shifts"] == before["checkpoints"] * int(norms.checkpoint_shifts_per_day)
+    run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
+    empty = _community_row(demo_db, post)
+    head = (before["checkpoints"] - 1) * int(norms.checkpoint_shifts_per_day)
+    # the post's two shifts of today come from its roster (nobody on them yet); the others from headcount
+    assert empty["checkpoint_shifts"] == head + 2
+    assert empty["checkpoint_shifts_staffed"] <= head
+    for sid in two:
+        assign(demo_db, post, sid, "day", day=today)
+    filled = _community_row(demo_db, post)
+    assert filled["checkpoint_shifts_staffed"] == empty["checkpoint_shifts_staffed"] + 1
+    assert filled["history_staffed"] == filled["district_staffed"]  # the day-by-day history agrees with today
+    with session_scope(demo_db) as s:
+        version = s.scalar(select(orm.Staff.version).where(orm.Staff.id == two[0]))
+    run(desk.set_duty, demo_db, COORD, int(two[0]), False, reason="sick", expected_return=today + dt.timedelta(days=3),
+        expected_version=int(version))
+    sick = _community_row(demo_db, post)
+    # off sick: one fewer on duty in the gaps that day, and their shift is short of one again
+    assert sick["district_available"] == filled["district_available"] - 1
+    assert sick["checkpoint_shifts_staffed"] == empty["checkpoint_shifts_staffed"]
+    assert sick["history_staffed"] == sick["district_staffed"]
+    with unit_of_work(demo_db) as uow:
+        week = rosters.shifts_of(uow, uow.duty.checkpoints(ids=[int(post["id"])]), dt.datetime.combine(today, dt.time()),
+                                 dt.datetime.combine(today + dt.timedelta(days=4), dt.time()))
+    days = week[week["shift"] == "day"].set_index(week[week["shift"] == "day"]["starts_at"].dt.date)
+    assert int(days.loc[today, "absent"]) == 1 and int(days.loc[today, "empty"]) == 1
+    # their entries after the return date count again (none were made: only today's is theirs)
+    assert int(days.loc[today + dt.timedelta(days=3), "absent"]) == 0
+    # the freed place can be given to someone else
+    called = run(rosters.call_out, demo_db, int(post["id"]), today, "day", limit=10_000)
+    assert int(two[0]) not in set(called["staff_id"])
+    assign(demo_db, post, int(called.iloc[0]["staff_id"]), "day", day=today)
+    assert _community_row(demo_db, post)["checkpoint_shifts_staffed"] == filled["checkpoint_shifts_staffed"]
+
+
+def test_a_move_keeps_or_releases_the_movers_shifts_as_asked(demo_db: str) -> None:
+    sc = _scenario(demo_db)
+    a, b = (int(x) for x in sc["people"]["staff_id"].iloc[:2])
+    with session_scope(demo_db) as s:
+        donor_post = s.execute(select(orm.Checkpoint.id, orm.Checkpoint.code).where(
+            orm.Checkpoint.community_id == sc["donor"], orm.Checkpoint.active.is_(True))).first()
+        if donor_post is None:  # the donor has no post of its own: any post outside the target
+            donor_post = s.execute(select(orm.Checkpoint.id, orm.Checkpoint.code).where(
+                orm.Checkpoint.community_id != sc["worst"], orm.Checkpoint.active.is_(True))
+                .order_by(orm.Checkpoint.id)).first()
+    post = {"id": donor_post.id}
+    slot = run(rosters.pattern_of, demo_db, int(post["id"])).slots[0].name
+    for sid in (a, b):
+        assign(demo_db, post, sid, slot, day=DAY)
+        assign(demo_db, post, sid, slot, day=DAY + dt.timedelta(days=2))
+    with unit_of_work(demo_db) as uow:
+        assert len(rosters.held_shifts(uow, [a, b])) == 4
+    kept = move(demo_db, COORD, [a], sc["worst"], "支援", override_shortage_reason="测试")
+    assert kept.released_shifts == 0
+    with unit_of_work(demo_db) as uow:
+        assert len(rosters.held_shifts(uow, [a])) == 2  # carried: the shifts stay theirs
+    gone = move(demo_db, COORD, [b], sc["worst"], "支援", override_shortage_reason="测试", shifts="release")
+    assert gone.released_shifts == 2
+    with unit_of_work(demo_db) as uow:
+        assert len(rosters.held_shifts(uow, [b])) == 0 and len(rosters.held_shifts(uow, [a])) == 2
+    with session_scope(demo_db) as s:
+        audit = s.scalars(select(orm.AuditLog.batch_id).where(orm.AuditLog.action == "roster.release")).all()
+    assert audit == [gone.batch_id] * 2  # released in the move's own batch
+    with pytest.raises(InvalidInput):
+        move(demo_db, COORD, [a], sc["donor"], "回原社区", override_shortage_reason="测试", shifts="drop")
+    with unit_of_work(demo_db) as uow:
+        assert len(rosters.held_shifts(uow, [a])) == 2  # a refused move changed nothing
 
 
 def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]

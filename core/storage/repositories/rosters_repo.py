@@ -6,14 +6,14 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
 
 ENTRY_COLUMNS = ["id", "checkpoint_id", "place", "staff_id", "code", "name", "kind", "shift", "starts_at", "ends_at",
-                 "override_reason"]
+                 "override_reason", "on_duty", "back"]
 
 
 def pattern(session: Session, checkpoint_id: int) -> Any:
@@ -34,17 +34,30 @@ def add_pattern(session: Session, **fields: Any) -> None:
 
 def entries(session: Session, *, since: dt.datetime, until: dt.datetime, checkpoint_ids: list[int] | None = None,
             staff_ids: list[int] | None = None) -> pd.DataFrame:
-    """Roster entries whose shift overlaps [since, until), with the post's name and the person."""
+    """Roster entries whose shift overlaps [since, until), with the post's name and the person: whether they
+    are on duty now and, if not, the day they are expected back (``back``, from their latest duty change)."""
     e, s, cp = orm.RosterEntry, orm.Staff, orm.Checkpoint
+    last = (select(orm.DutyChange.staff_id, func.max(orm.DutyChange.id).label("last_id"))
+            .group_by(orm.DutyChange.staff_id).subquery())
+    dc = aliased(orm.DutyChange)
     stmt = (select(e.id, e.checkpoint_id, cp.name, e.staff_id, s.code, s.name, s.kind, e.shift, e.starts_at, e.ends_at,
-                   e.override_reason)
+                   e.override_reason, s.on_duty, dc.expected_return)
             .join(s, s.id == e.staff_id).join(cp, cp.id == e.checkpoint_id)
+            .outerjoin(last, last.c.staff_id == s.id).outerjoin(dc, dc.id == last.c.last_id)
             .where(e.starts_at < until, e.ends_at > since).order_by(e.starts_at, e.id))
     if checkpoint_ids is not None:
         stmt = stmt.where(e.checkpoint_id.in_(checkpoint_ids))
     if staff_ids is not None:
         stmt = stmt.where(e.staff_id.in_(staff_ids))
     return pd.DataFrame(session.execute(stmt).all(), columns=ENTRY_COLUMNS)
+
+
+def rostered_ids(session: Session, since: dt.datetime, until: dt.datetime) -> set[int]:
+    """Posts that keep a roster in [since, until): their own shift pattern, or anyone on a shift starting then."""
+    e = orm.RosterEntry
+    own = session.scalars(select(orm.ShiftPattern.checkpoint_id)).all()
+    staffed = session.scalars(select(e.checkpoint_id).where(e.starts_at >= since, e.starts_at < until).distinct()).all()
+    return {int(x) for x in (*own, *staffed)}
 
 
 def add_entry(session: Session, **fields: Any) -> Any:
@@ -89,6 +102,7 @@ class RosterRepository(Repository):
     patterns = bound(patterns)
     add_pattern = bound(add_pattern)
     entries = bound(entries)
+    rostered_ids = bound(rostered_ids)
     add_entry = bound(add_entry)
     entry_row = bound(entry_row)
     delete_entry = bound(delete_entry)
