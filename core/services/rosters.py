@@ -334,6 +334,47 @@ def roster_coverage(uow: UnitOfWork, days: list[dt.date]) -> dict[dt.date, pd.Da
     return out
 
 
+@dataclass(frozen=True)
+class DutyBoard:
+    """The wall's checkpoint duty (no names): per post that keeps a roster, the shift on now and the next
+    one, each as taken / needed; and how many shifts starting within ``hours`` are not fully taken."""
+
+    posts: pd.DataFrame  # checkpoint, community, now_shift, now_taken, now_needed, next_shift, next_at, next_taken, next_needed
+    empty_soon: int
+    hours: float
+
+
+def duty_board(uow: UnitOfWork, now: dt.datetime | None = None, hours: float = 12.0) -> DutyBoard | None:
+    """None when no post keeps a roster (the wall then says nothing of shifts beyond the headcount tile).
+    Posts short now or next first."""
+    now = now or clock.reference_now(uow)
+    soon = now + dt.timedelta(hours=hours)
+    ids = uow.rosters.rostered_ids(now - dt.timedelta(days=1), soon)
+    cps = uow.duty.checkpoints(ids=sorted(ids)) if ids else None
+    if cps is None or not len(cps):
+        return None
+    sh = shifts_of(uow, cps, now - dt.timedelta(days=1), now + dt.timedelta(hours=max(hours, 24.0)))
+    sh["ends_at"] = pd.to_datetime(sh["ends_at"])
+    t_now = pd.Timestamp(now)
+    cur = sh[(sh["starts_at"] <= t_now) & (sh["ends_at"] > t_now)].groupby("checkpoint_id").first()
+    nxt = sh[sh["starts_at"] > t_now].groupby("checkpoint_id").first()
+    board = cps[["id", "name", "community"]].rename(columns={"id": "checkpoint_id", "name": "checkpoint"})
+    board = board.set_index("checkpoint_id")
+    board["now_shift"] = cur["shift"].reindex(board.index)
+    board["now_taken"] = cur["taken"].reindex(board.index)
+    board["now_needed"] = cur["needed"].reindex(board.index)
+    board["next_shift"] = nxt["shift"].reindex(board.index)
+    board["next_at"] = nxt["starts_at"].reindex(board.index)
+    board["next_taken"] = nxt["taken"].reindex(board.index)
+    board["next_needed"] = nxt["needed"].reindex(board.index)
+    short_now = (board["now_needed"].fillna(0) - board["now_taken"].fillna(0)).clip(lower=0)
+    short_next = (board["next_needed"].fillna(0) - board["next_taken"].fillna(0)).clip(lower=0)
+    board = (board.assign(_s=-(short_now + short_next)).sort_values(["_s", "checkpoint"]).drop(columns="_s")
+             .reset_index())
+    upcoming = sh[(sh["starts_at"] >= t_now) & (sh["starts_at"] < pd.Timestamp(soon)) & (sh["empty"] > 0)]
+    return DutyBoard(board, int(len(upcoming)), float(hours))
+
+
 def empty_shifts(uow: UnitOfWork, hours: float = 24.0, streets: tuple[str, ...] | None = None,
                  now: dt.datetime | None = None) -> pd.DataFrame:
     """Shifts starting in the next ``hours`` at the active posts (inside ``streets``) not fully taken."""

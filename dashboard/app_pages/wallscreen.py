@@ -31,6 +31,7 @@ URL = db_url()
 # a desk keeps Streamlit's header bar (measured once the map panel's top is known)
 MAP_H = S.map_height - (0 if KIOSK or S.measured_top else wall_live.DESK_HEADER_PX)
 TREND_H, ALERT_ROWS = wall_live.trend_height(MAP_H, S.scale), 9
+DUTY_ROWS = 3  # checkpoint posts under the alerts (their header takes the place of one more alert)
 try:
     cache.job_keeper(URL)
 except Exception:  # noqa: BLE001 - the keeper is best-effort; the screen works without it
@@ -103,8 +104,11 @@ def alerts_panel(read: Read) -> None:
     with st.container(key="wall-alerts", gap=None):
         if data is not None:
             shown = for_display(data.alerts)
+            duty = getattr(data, "duty", None)  # posts that keep a roster: the alerts give them room
+            rows = ALERT_ROWS - DUTY_ROWS - 1 if duty is not None else ALERT_ROWS
             st.markdown(wall_view.panel_header(t("wall.panel.alerts"), t("wall.panel.alerts.count", **summary(shown)))
-                        + wall_view.alerts_html(shown, ALERT_ROWS, today=clock.wall_now().date()),
+                        + wall_view.alerts_html(shown, rows, today=clock.wall_now().date())
+                        + (wall_view.duty_html(duty, DUTY_ROWS) if duty is not None else ""),
                         unsafe_allow_html=True)
         _fresh(last_ok, failed)
 

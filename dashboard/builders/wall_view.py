@@ -18,8 +18,9 @@ import pydeck as pdk
 from core.config import district_timezone
 from core.services.read_models.coverage import MapGeometry
 from core.services.read_models.wall import Kpi
+from core.services.rosters import DutyBoard, slot_label
 from dashboard.builders import maps
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 
 VIEWS = ("overview", "coverage", "volunteers", "incidents")
 MAP_METRIC = {"overview": "gap", "coverage": "coverage", "volunteers": "volunteers", "incidents": "incidents"}
@@ -96,6 +97,8 @@ div.st-key-wall-kpis {border: none; background: transparent; padding: 0;}
 .fx-badge.new {background: #0ea5e9; color: #fff; animation: fxpulse 1.6s ease-in-out infinite;}
 .fx-alerts li.new {background: #0c4a6e55;}
 @keyframes fxpulse {0%,100% {opacity: 1;} 50% {opacity: 0.45;}}
+.fx-duty li .ok {color: #34d399; font-weight: 700;} .fx-duty li .short {color: #f87171; font-weight: 700;}
+.fx-duty-h {margin-top: 0.35vw;}
 .fx-more {font-size: 1.25vw; color: #94a3b8; margin-top: 0.2vw;}
 .fx-none {font-size: 1.6vw; color: #34d399; padding: 1vw 0;}
 .fx-legend {font-size: 1.25vw; line-height: 1.3; color: #cbd5e1; white-space: nowrap; overflow: hidden;
@@ -171,6 +174,34 @@ def alerts_html(alerts: pd.DataFrame, max_rows: int, today: dt.date | None = Non
     more = len(alerts) - max_rows
     tail = f'<div class="fx-more">{esc(t("wall.alerts.more", n=more))}</div>' if more > 0 else ""
     return f'<ul class="fx-alerts">{"".join(rows)}</ul>{tail}'
+
+
+def _taken(taken: object, needed: object) -> str:
+    if pd.isna(needed):
+        return "—"
+    cls = "ok" if int(taken) >= int(needed) else "short"  # type: ignore[call-overload]
+    return f'<span class="{cls}">{int(taken)}/{int(needed)}</span>'  # type: ignore[call-overload]
+
+
+def duty_html(board: DutyBoard, max_rows: int) -> str:
+    """Checkpoint duty under the alerts: how many shifts of the next hours are not fully taken, then per post
+    (short ones first) the shift on now and the next one as taken / needed (counts only: no names)."""
+    lang = current_lang()
+    head = (f'<div class="fx-panel-h fx-duty-h"><span class="t">{esc(t("wall.duty.title"))}</span>'
+            f'<span class="s" data-testid="fx-empty-shifts" data-n="{board.empty_soon}">'
+            f'{esc(t("wall.duty.empty", h=f"{board.hours:g}", n=board.empty_soon))}</span></div>')
+    rows = []
+    for r in board.posts.head(max_rows).itertuples():
+        now = (esc(t("wall.duty.now", shift=slot_label(str(r.now_shift), lang))) + " " + _taken(r.now_taken, r.now_needed)
+               if pd.notna(r.now_shift) else esc(t("wall.duty.none_now")))
+        nxt = ("" if pd.isna(r.next_shift) else esc(t("wall.duty.next", at=f"{pd.Timestamp(r.next_at):%H:%M}",
+                                                          shift=slot_label(str(r.next_shift), lang)))
+               + " " + _taken(r.next_taken, r.next_needed))
+        rows.append(f'<li data-testid="fx-duty"><span class="txt">{esc(r.checkpoint)}</span>'
+                    f'<span class="when">{now}　{nxt}</span></li>')
+    more = len(board.posts) - max_rows
+    tail = f'<div class="fx-more">{esc(t("wall.duty.more", n=more))}</div>' if more > 0 else ""
+    return f'{head}<ul class="fx-alerts fx-duty">{"".join(rows)}</ul>{tail}'
 
 
 def panel_header(title: str, sub: str = "") -> str:

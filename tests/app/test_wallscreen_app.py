@@ -31,6 +31,29 @@ def test_the_kiosk_token_opens_the_wall_screen_with_every_tile_and_nothing_to_cl
         at.switch_page("app_pages/overview.py")
 
 
+def test_once_a_post_keeps_a_roster_the_wall_shows_its_duty_under_fewer_alerts(app, demo_sqlite) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.model.actor import Actor
+    from core.services import rosters
+    from core.services.uow import unit_of_work
+    from core.storage import rows as orm
+    from core.storage.db import session_scope
+
+    with session_scope(demo_sqlite) as s:
+        post = s.scalar(select(orm.Checkpoint.id).where(orm.Checkpoint.active.is_(True)).order_by(orm.Checkpoint.id))
+    with unit_of_work(demo_sqlite) as uow:
+        rosters.set_pattern(uow, Actor("coordinator", "李调度", frozenset({"coordinator"})), int(post), preset="2x12",
+                            people_per_shift=2)
+    at = app(user=None, kiosk=demo_accounts.DEMO_KIOSK_TOKEN)
+    at.run()
+    assert not at.exception
+    html = _html(at)
+    assert "卡点值守" in html and 'data-testid="fx-empty-shifts"' in html and "未来 12 小时空班" in html
+    assert html.count('data-testid="fx-duty"') == 1 and ("当班" in html or "当前无班次" in html)
+    assert html.count('data-testid="fx-alert"') == 5  # the duty takes the room of four alerts
+
+
 def test_a_leader_opens_the_wall_screen_from_the_desk(app) -> None:  # type: ignore[no-untyped-def]
     at = app(user="leader")
     at.run()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -223,6 +224,30 @@ def test_a_move_keeps_or_releases_the_movers_shifts_as_asked(demo_db: str) -> No
         move(demo_db, COORD, [a], sc["donor"], "回原社区", override_shortage_reason="测试", shifts="drop")
     with unit_of_work(demo_db) as uow:
         assert len(rosters.held_shifts(uow, [a])) == 2  # a refused move changed nothing
+
+
+def test_the_wall_shows_who_is_on_now_and_next_as_counts_and_the_empty_shifts_ahead(demo_db: str) -> None:
+    from core.services.read_models import wall
+
+    post, _, people = two_posts_and_people(demo_db)
+    now = dt.datetime.combine(DEMO_TODAY, dt.time(15, 0))
+    assert run(rosters.duty_board, demo_db, now) is None  # nobody keeps a roster: nothing to say yet
+    run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
+    first = run(rosters.duty_board, demo_db, now)
+    row = first.posts.iloc[0]
+    assert (row["now_shift"], int(row["now_taken"]), int(row["now_needed"])) == ("day", 0, 2)
+    assert (row["next_shift"], pd.Timestamp(row["next_at"]).hour, int(row["next_taken"])) == ("night", 20, 0)
+    assert first.empty_soon == 1  # tonight's night shift starts within 12 h; the next day shift does not
+    for sid in people[:2]:
+        assign(demo_db, post, sid, "night", day=DEMO_TODAY)
+    filled = run(rosters.duty_board, demo_db, now)
+    assert filled.empty_soon == 0 and int(filled.posts.iloc[0]["next_taken"]) == 2
+    names = set(run(lambda uow: uow.rosters.entries(since=now, until=now + dt.timedelta(days=1)), demo_db)["name"])
+    shown = filled.posts.astype(str).to_numpy().ravel().tolist()
+    assert names and not names & set(shown)  # counts only: nobody's name reaches the wall
+    with unit_of_work(demo_db) as uow:
+        data = wall.load_wall(uow, now=now)
+    assert data.duty is not None and data.duty.empty_soon == 0
 
 
 def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]

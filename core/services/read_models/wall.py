@@ -23,6 +23,7 @@ from core.services import clock
 from core.services.alerts import SyncResult, sync_alerts
 from core.services.gaps import gap_history
 from core.services.norms import norms_for_day
+from core.services.rosters import DutyBoard, duty_board
 from core.services.staffing import load_state
 from core.services.uow import UnitOfWork
 
@@ -81,6 +82,7 @@ class WallData:
     alerts: pd.DataFrame  # firing, merged with stored instances (see core.services.alerts.merge_instances)
     incidents: pd.DataFrame  # INCIDENT_COLUMNS, open incidents (no description)
     volunteers: pd.DataFrame  # street, volunteer_type, n (on duty)
+    duty: DutyBoard | None = None  # checkpoint duty from the rosters (core.services.rosters.duty_board), no names
     extra: dict[str, object] = field(default_factory=dict)
 
     def kpi(self, key: str) -> Kpi:
@@ -222,7 +224,7 @@ def load_wall(uow: UnitOfWork, now: dt.datetime | None = None,
                         "checkpoint_shift_coverage", "checkpoint_shifts", "checkpoint_shifts_staffed",
                         "volunteers_on_duty", "volunteers_per_1k", "communities"]],
         trend=trend, alerts=alerts, incidents=_incident_table(open_now, comm, now),
-        volunteers=_volunteers(state.staff, comm),
+        volunteers=_volunteers(state.staff, comm), duty=duty_board(uow, now),
     )
 
 
