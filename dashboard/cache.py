@@ -179,6 +179,7 @@ roster_entries = cached(30, 16)(roster_service.entries_of)
 roster_pattern = cached(60, 16)(roster_service.pattern_of)
 roster_call_out = cached(30, 16)(roster_service.call_out_on)
 roster_held = cached(30, 8)(roster_service.shifts_held_by)
+roster_long_haul = cached(60, 8)(roster_service.long_haul)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------

@@ -31,6 +31,7 @@ from core.model.roster_rules import (
     parse_slots,
     slot_named,
 )
+from core.model.volunteer_rules import hours_by_day, streak_through
 from core.services import clock
 from core.services.audit import new_batch_id, record
 from core.services.uow import UnitOfWork
@@ -152,10 +153,27 @@ def set_pattern(uow: UnitOfWork, actor: Actor, checkpoint_id: int, *, preset: st
     return Pattern(checkpoint_id, chosen, int(people_per_shift), False)
 
 
+def time_on(uow: UnitOfWork, since: dt.datetime, until: dt.datetime,
+            staff_ids: list[int] | None = None, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Everyone's time on duty in [since, until) for the fatigue rules: their roster shifts, and the shifts they
+    signed in and out of on the phone that no roster shift of theirs covers (a post manned without a roster,
+    or a shift worked beyond it). Columns: staff_id, starts_at, ends_at, place."""
+    cols = ["staff_id", "starts_at", "ends_at", "place"]
+    planned = uow.rosters.entries(since=since, until=until, staff_ids=staff_ids)[cols]
+    planned = planned.assign(starts_at=pd.to_datetime(planned["starts_at"]), ends_at=pd.to_datetime(planned["ends_at"]))
+    done = uow.rosters.worked(since=since, until=until, now=now or clock.reference_now(uow), staff_ids=staff_ids)
+    if not len(done):
+        return planned.reset_index(drop=True)
+    if len(planned):
+        pairs = done.reset_index().merge(planned, on="staff_id", suffixes=("", "_r"))
+        covered = pairs[(pairs["starts_at"] < pairs["ends_at_r"]) & (pairs["ends_at"] > pairs["starts_at_r"])]["index"]
+        done = done.drop(index=covered.unique())
+    return pd.concat([planned, done[cols]], ignore_index=True)
+
+
 def problems_for(uow: UnitOfWork, staff_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Problem]:
-    """What stands against giving the person this shift (their other shifts anywhere within a fortnight)."""
-    around = uow.rosters.entries(since=starts_at - dt.timedelta(days=LOOK_DAYS),
-                                 until=ends_at + dt.timedelta(days=LOOK_DAYS), staff_ids=[staff_id])
+    """What stands against giving the person this shift (their other time on duty within a fortnight)."""
+    around = time_on(uow, starts_at - dt.timedelta(days=LOOK_DAYS), ends_at + dt.timedelta(days=LOOK_DAYS), [staff_id])
     return check_shift(staff_id, around[["starts_at", "ends_at", "place"]], starts_at, ends_at, limits(uow))
 
 
@@ -397,8 +415,8 @@ def call_out(uow: UnitOfWork, checkpoint_id: int, day: dt.date, shift: str, limi
     lat = people["home_lat"].fillna(people["community_lat"]).to_numpy(float)
     km = haversine_km(lon, lat, float(cp["lon"]), float(cp["lat"])) if cp.get("lon") is not None else np.full(len(lon), np.nan)
     people = people.assign(km=np.round(km, 2))
-    around = uow.rosters.entries(since=starts - dt.timedelta(days=LOOK_DAYS), until=ends + dt.timedelta(days=LOOK_DAYS),
-                                 staff_ids=[int(x) for x in people["staff_id"]])
+    around = time_on(uow, starts - dt.timedelta(days=LOOK_DAYS), ends + dt.timedelta(days=LOOK_DAYS),
+                     [int(x) for x in people["staff_id"]])
     lim = limits(uow)
     week0 = starts - dt.timedelta(days=7)
     # the rules per person only for those with shifts near this one (few); the others: the shift alone
@@ -421,6 +439,40 @@ def call_out(uow: UnitOfWork, checkpoint_id: int, day: dt.date, shift: str, limi
     out["tired"] = out["limits"].map(bool)
     return (out.sort_values(["tired", "km", "hours_7d", "code"], na_position="last")
             .head(limit).reset_index(drop=True))
+
+
+def long_haul(uow: UnitOfWork, streets: tuple[str, ...] | None = None, now: dt.datetime | None = None) -> pd.DataFrame:
+    """连续作战: the people placed in ``streets`` over a fatigue limit as of now, from their roster and their
+    phone sign-ins: hours today, hours in the 7 days ending today, days in a row through today (for leaders'
+    关心关爱: who to send home). Most days in a row, then most hours, first."""
+    now = now or clock.reference_now(uow)
+    lim = limits(uow)
+    today = now.date()
+    since = dt.datetime.combine(today - dt.timedelta(days=LOOK_DAYS + lim.max_consecutive_days), dt.time())
+    done = time_on(uow, since, dt.datetime.combine(today + dt.timedelta(days=1), dt.time()), now=now)
+    cols = ["staff_id", "code", "name", "kind", "community", "street_code", "hours_today", "hours_7d", "days_in_row",
+            "limits"]
+    if not len(done):
+        return pd.DataFrame(columns=cols)
+    per_day = hours_by_day(done.assign(hours=float("nan"))[["staff_id", "starts_at", "ends_at", "hours"]])
+    per_day = per_day[per_day["day"] <= today]
+    week = per_day[per_day["day"] > today - dt.timedelta(days=7)].groupby("staff_id")["hours"].sum()
+    day = per_day[per_day["day"] == today].groupby("staff_id")["hours"].sum()
+    streak = streak_through(per_day[per_day["hours"] > 0][["staff_id", "day"]], [today])
+    out = pd.DataFrame({"staff_id": sorted(set(per_day["staff_id"].astype(int)))})
+    out["hours_today"] = out["staff_id"].map(day).fillna(0.0).round(1)
+    out["hours_7d"] = out["staff_id"].map(week).fillna(0.0).round(1)
+    out["days_in_row"] = out["staff_id"].map(streak).fillna(0).astype(int)
+    out["limits"] = [[k for k, over in (("hours_day", h > lim.max_hours_day + 1e-9),
+                                        ("hours_week", w > lim.max_hours_week + 1e-9),
+                                        ("streak", n > lim.max_consecutive_days)) if over]
+                     for h, w, n in zip(out["hours_today"], out["hours_7d"], out["days_in_row"], strict=True)]
+    out = out[out["limits"].map(bool)]
+    people = uow.rosters.people(list(out["staff_id"].astype(int)))
+    out = out.merge(people, on="staff_id")
+    if streets is not None:
+        out = out[out["street_code"].isin(streets)]
+    return out.sort_values(["days_in_row", "hours_7d", "code"], ascending=[False, False, True])[cols].reset_index(drop=True)
 
 
 # --- the desk page's reads (plain arguments: cached per page) -------------------------------------

@@ -43,7 +43,8 @@ k[2].metric(t("roster.kpi.posts"), fmt_int(len(posts)))
 names = {int(r.id): f"{r.name}（{r.community}）" for r in posts.itertuples()}
 cid = st.selectbox(t("roster.post"), list(names), format_func=names.__getitem__, key="roster_post",
                    placeholder=choose())
-today = cache.reference_now().date()
+now = cache.reference_now()
+today = now.date()
 start = st.date_input(t("roster.from"), value=today, key="roster_from", format="YYYY-MM-DD")
 week = cache.roster_week(int(cid), start.isoformat())
 pat = cache.roster_pattern(int(cid))
@@ -62,6 +63,24 @@ st.dataframe(table.style.apply(lambda col: ["background-color: #fde2e1" if short
                                             "background-color: #dcfce7" for i in col.index]),
              width="stretch")
 st.caption(t("roster.legend"))
+if can_write:
+    with st.expander(t("roster.set_pattern")), st.form("roster_pattern"):
+        choice = st.radio(t("roster.pattern_kind"), ["2x12", "3x8", "custom"], horizontal=True, key="roster_preset",
+                          format_func=lambda c: t(f"roster.preset.{c}"))
+        own = st.text_input(t("roster.custom"), key="roster_custom", placeholder="早班|08:00|8;中班|16:00|8;夜班|00:00|8")
+        n_people = st.number_input(t("roster.people"), min_value=1, max_value=50, value=int(pat.people_per_shift),
+                                   step=1, key="roster_people")
+        why_p = st.text_input(t("roster.reason_pattern"), key="roster_pattern_reason", max_chars=200)
+        if st.form_submit_button(t("roster.save_pattern")):
+            try:
+                with cache.write() as uow:
+                    rosters.set_pattern(uow, actor, int(cid), preset=None if choice == "custom" else choice,
+                                        slots=own if choice == "custom" else None, people_per_shift=int(n_people),
+                                        reason=why_p)
+            except FangxianError as exc:
+                show_error(exc)
+            else:
+                finish_write(FLASH, t("roster.pattern_saved"))
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -69,7 +88,7 @@ with left:
     if not can_write:
         st.info(t("roster.read_only"))
     else:
-        open_ = week[week["empty"] > 0]
+        open_ = week[(week["empty"] > 0) & (pd.to_datetime(week["ends_at"]) > pd.Timestamp(now))]  # not yet over
         if open_.empty:
             st.success(t("roster.week_full"))
         else:
@@ -133,3 +152,21 @@ with right:
                     show_error(exc)
                 else:
                     finish_write(FLASH, t("roster.released"))
+
+st.subheader(t("roster.long_haul"))
+st.caption(t("roster.long_haul_caption"))
+tired = cache.roster_long_haul(scope)
+if tired.empty:
+    st.success(t("roster.long_haul_none"))
+else:
+    st.dataframe(pd.DataFrame({
+        t("roster.col.code"): tired["code"],
+        t("roster.col.name"): tired["name"] if actor.sees_personal_data else mask_names(tired["name"]),
+        t("roster.col.kind"): [label("kind", k) for k in tired["kind"]], t("col.community"): tired["community"],
+        t("roster.col.today"): tired["hours_today"], t("roster.col.week"): tired["hours_7d"],
+        t("roster.col.row"): tired["days_in_row"],
+        t("roster.col.limits"): [joined(t(f"roster.over.{k}") for k in ks) for ks in tired["limits"]]}),
+        hide_index=True, width="stretch", column_config={
+            t("roster.col.today"): st.column_config.NumberColumn(format=f"%.1f {t('unit.hours')}"),
+            t("roster.col.week"): st.column_config.NumberColumn(format=f"%.1f {t('unit.hours')}"),
+            t("roster.col.row"): st.column_config.NumberColumn(format=f"%d {t('unit.days')}")})

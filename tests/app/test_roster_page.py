@@ -45,3 +45,25 @@ def test_a_clerk_sees_the_roster_but_cannot_fill_it(app: Callable[..., AppTest])
     at = _open(app, "clerk")
     assert any(t("roster.read_only") in i.value for i in at.info)
     assert not [b for b in at.button if "roster_assign" in str(b.key)]
+
+
+def test_a_coordinator_gives_a_post_its_own_shifts_and_leaders_see_who_is_on_too_long(
+        app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    at = _open(app, "coordinator")
+    at.radio(key="roster_preset").set_value("2x12")
+    at.number_input(key="roster_people").set_value(3)
+    at.button(key="FormSubmitter:roster_pattern-" + t("roster.save_pattern")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    caption = next(c.value for c in at.caption if c.value.startswith(t("roster.pattern", slots="", n=0, source="")[:3]))
+    assert t("roster.own") in caption and "3" in caption and "白班" in caption
+    with session_scope(demo_sqlite) as s:
+        assert s.scalar(select(orm.ShiftPattern.people_per_shift)) == 3
+    assert any(t("roster.long_haul") == h.value for h in at.subheader)
+    assert any(t("roster.long_haul_none") in m.value for m in at.success)  # nobody rostered for days yet
+    bad = _open(app, "coordinator")
+    bad.radio(key="roster_preset").set_value("custom")
+    bad.text_input(key="roster_custom").input("早班 8点")
+    bad.button(key="FormSubmitter:roster_pattern-" + t("roster.save_pattern")).click()
+    bad.run()
+    assert bad.error and "早班 8点" in bad.error[0].value and not bad.exception

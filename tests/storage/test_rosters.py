@@ -250,6 +250,35 @@ def test_the_wall_shows_who_is_on_now_and_next_as_counts_and_the_empty_shifts_ah
     assert data.duty is not None and data.duty.empty_soon == 0
 
 
+def test_long_haul_lists_people_over_the_limits_from_rosters_and_phone_sign_ins(demo_db: str) -> None:
+    post, _, people = two_posts_and_people(demo_db)
+    a, b, c = people[:3]
+    run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
+    for k in range(5, -1, -1):  # six 12 h day shifts ending today: 72 h in 7 days
+        assign(demo_db, post, a, "day", day=DEMO_TODAY - dt.timedelta(days=k), override_reason="连续值守")
+    assign(demo_db, post, c, "day", day=DEMO_TODAY)  # 12 h today: at the limit, not over it
+    now = dt.datetime.combine(DEMO_TODAY, dt.time(23, 0))
+    with session_scope(demo_db) as s:  # b signed in on the phone at 07:00 and is still on at 23:00: 16 h
+        s.add(orm.DutyShift(checkpoint_id=int(post["id"]), username="gm-b", staff_id=int(b),
+                            started_at=dt.datetime.combine(DEMO_TODAY, dt.time(7, 0))))
+    tired = run(rosters.long_haul, demo_db, None, now).set_index("staff_id")
+    assert set(tired.index) == {int(a), int(b)}
+    assert tired.loc[int(a), "hours_7d"] == 72.0 and tired.loc[int(a), "days_in_row"] == 6
+    assert "hours_week" in tired.loc[int(a), "limits"]
+    assert tired.loc[int(b), "hours_today"] == 16.0 and tired.loc[int(b), "limits"] == ["hours_day"]
+    assert list(tired.index)[0] == int(a)  # most days in a row first
+    # the phone's hours count in the rules too: d signed out at 14:00, so tonight's 20:00 shift leaves 6 h of rest
+    d = people[3]
+    with session_scope(demo_db) as s:
+        s.add(orm.DutyShift(checkpoint_id=int(post["id"]), username="gm-d", staff_id=int(d),
+                            started_at=dt.datetime.combine(DEMO_TODAY, dt.time(6, 0)),
+                            ended_at=dt.datetime.combine(DEMO_TODAY, dt.time(14, 0))))
+    with pytest.raises(RuleViolation) as err:
+        assign(demo_db, post, d, "night", day=DEMO_TODAY)
+    assert err.value.key == "roster.limit.rest"
+    assert run(rosters.long_haul, demo_db, ("no-such-street",), now).empty
+
+
 def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import subprocess

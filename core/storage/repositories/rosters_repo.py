@@ -60,6 +60,22 @@ def rostered_ids(session: Session, since: dt.datetime, until: dt.datetime) -> se
     return {int(x) for x in (*own, *staffed)}
 
 
+def worked(session: Session, *, since: dt.datetime, until: dt.datetime, now: dt.datetime,
+           staff_ids: list[int] | None = None) -> pd.DataFrame:
+    """Shifts signed in and out on the phone (卡点值守) overlapping [since, until), for the fatigue rules: a
+    shift still open runs to ``now``."""
+    d, cp = orm.DutyShift, orm.Checkpoint
+    stmt = (select(d.staff_id, d.started_at, d.ended_at, cp.name).join(cp, cp.id == d.checkpoint_id)
+            .where(d.staff_id.is_not(None), d.started_at < until,
+                   (d.ended_at.is_(None) & (d.started_at < now)) | (d.ended_at > since)))
+    if staff_ids is not None:
+        stmt = stmt.where(d.staff_id.in_(staff_ids))
+    out = pd.DataFrame(session.execute(stmt).all(), columns=["staff_id", "starts_at", "ends_at", "place"])
+    out["ends_at"] = pd.to_datetime(out["ends_at"]).fillna(pd.Timestamp(now))
+    out["starts_at"] = pd.to_datetime(out["starts_at"])
+    return out
+
+
 def add_entry(session: Session, **fields: Any) -> Any:
     row = orm.RosterEntry(**fields)
     session.add(row)
@@ -95,6 +111,15 @@ def people_near(session: Session, street_code: str) -> pd.DataFrame:
                                  "home_lat", "community_lon", "community_lat"])
 
 
+def people(session: Session, staff_ids: list[int]) -> pd.DataFrame:
+    """Who they are and where they are placed (code, name, kind, community, street)."""
+    s, c = orm.Staff, orm.Community
+    stmt = (select(s.id, s.code, s.name, s.kind, c.name, orm.Street.code).outerjoin(c, c.id == s.community_id)
+            .outerjoin(orm.Street, orm.Street.id == c.street_id).where(s.id.in_(staff_ids)))
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["staff_id", "code", "name", "kind", "community", "street_code"])
+
+
 class RosterRepository(Repository):
     """``uow.rosters``: the functions above, bound to the unit of work's session."""
 
@@ -103,6 +128,8 @@ class RosterRepository(Repository):
     add_pattern = bound(add_pattern)
     entries = bound(entries)
     rostered_ids = bound(rostered_ids)
+    worked = bound(worked)
+    people = bound(people)
     add_entry = bound(add_entry)
     entry_row = bound(entry_row)
     delete_entry = bound(delete_entry)
