@@ -1,5 +1,7 @@
-"""`fangxian roster gaps | export`: the empty checkpoint shifts of the next hours (for a morning check or a
-cron mail), and a post's roster for a week (CSV / JSON / XLSX: the sheet a checkpoint pins to its wall)."""
+"""`fangxian roster gaps | export | import`: the empty checkpoint shifts of the next hours (for a morning check
+or a cron mail), a post's roster for a week (CSV / JSON / XLSX: the sheet a checkpoint pins to its wall; the
+XLSX's second sheet and ``--entries`` hold one row a person a shift), and such entries imported back
+(``core.services.roster_import``: all or nothing)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.cli.common import print_table
+from core.cli.common import add_identity, print_table
 from core.i18n import cli_lang, translate
 from core.model.errors import InvalidInput
 
@@ -54,22 +56,47 @@ def week_sheet(uow: Any, code: str, start: dt.date, days: int, lang: str) -> pd.
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from core.services import clock
+    from core.services.roster_import import ENTRIES_SHEET, entries_table
     from core.services.uow import unit_of_work
 
-    start = dt.date.fromisoformat(args.start) if args.start else None
+    try:
+        start = dt.date.fromisoformat(args.start) if args.start else None
+    except ValueError:
+        raise InvalidInput("roster.import.date_invalid", value=args.start) from None
     with unit_of_work(args.database_url) as uow:
-        from core.services import clock
-
-        sheet = week_sheet(uow, args.checkpoint, start or clock.reference_day(uow), args.days, args.lang)
+        day = start or clock.reference_day(uow)
+        week = week_sheet(uow, args.checkpoint, day, args.days, args.lang)
+        posts = uow.duty.checkpoints(active_only=False)
+        cid = int(posts.loc[posts["code"] == args.checkpoint, "id"].iloc[0])
+        entries = entries_table(uow, cid, day, args.days)
+    sheet = entries if args.entries else week
     if args.format == "xlsx":
         if not args.output:
             raise InvalidInput("cli.roster.xlsx_needs_output")
-        sheet.to_excel(Path(args.output), index=False, sheet_name=translate("cli.roster.sheet", args.lang))
+        with pd.ExcelWriter(Path(args.output)) as xl:  # the week to pin up, then the entries to edit and import
+            week.to_excel(xl, index=False, sheet_name=translate("cli.roster.sheet", args.lang))
+            entries.to_excel(xl, index=False, sheet_name=ENTRIES_SHEET)
     elif args.output:
         Path(args.output).write_text(sheet.to_csv(index=False) if args.format == "csv" else sheet.to_json(
             orient="records", force_ascii=False), encoding="utf-8-sig" if args.format == "csv" else "utf-8")
     else:
         print_table(sheet, args.format)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.cli.common import acting
+    from core.services.roster_import import import_roster
+    from core.services.uow import unit_of_work
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InvalidInput("importer.file_missing", path=str(path))
+    actor = acting(args.database_url, args, "coordinator", "admin")
+    with unit_of_work(args.database_url) as uow:  # one file, one transaction
+        done = import_roster(uow, actor, path)
+    print(translate("cli.roster.imported", args.lang, **done), file=sys.stderr)
     return 0
 
 
@@ -88,4 +115,9 @@ def register(sub: Any) -> None:
     p.add_argument("--days", type=int, default=7, choices=range(1, 32), metavar="N")
     p.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--entries", action="store_true", help=translate("cli.roster.help.entries", lang))
     p.set_defaults(func=cmd_export)
+    p = rsub.add_parser("import", help=translate("cli.roster.help.import", lang))
+    p.add_argument("file", metavar="FILE")
+    add_identity(p)
+    p.set_defaults(func=cmd_import)

@@ -308,3 +308,35 @@ def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str
     assert gaps.returncode == 0 and "未排满" in gaps.stderr
     bad = cli("export", "--checkpoint", "NOPE")
     assert bad.returncode == 2 and "NOPE" in bad.stderr and "Traceback" not in bad.stderr
+    # the XLSX's second sheet holds the entries: edited and imported back, all or nothing
+    entries = load_workbook(out)["明细"]
+    head = [c.value for c in entries[1]]
+    assert head[:4] == ["卡点编码", "日期", "班次", "人员编号"] and entries.max_row == 2
+    with session_scope(demo_sqlite) as s:
+        second = s.scalar(select(orm.Staff.code).where(orm.Staff.id == people[1]))
+    book = load_workbook(out)
+    book["明细"].append([post["code"], DAY.isoformat(), "夜班", second, ""])
+    book.save(out)
+    first = cli("import", str(out), "--user", "coordinator")
+    assert first.returncode == 0, first.stderr
+    assert "1 条" in first.stderr and "已在排班中" in first.stderr
+    again = cli("import", str(out), "--user", "coordinator")
+    assert again.returncode == 0 and "已导入 0 条" in again.stderr
+
+    def count() -> int:
+        with session_scope(demo_sqlite) as s:
+            return int(s.scalar(select(func.count()).select_from(orm.RosterEntry)))
+
+    assert count() == 2
+    wrong = tmp_path / "排班.csv"
+    wrong.write_text("卡点编码,日期,班次,人员编号\n"
+                     f"{post['code']},{(DAY + dt.timedelta(days=2)).isoformat()},白班,{second}\n"
+                     f"{post['code']},12月3日,白班,{second}\n"
+                     f"{post['code']},{DAY.isoformat()},白班,NOBODY\n", encoding="utf-8")
+    refused = cli("import", str(wrong), "--user", "coordinator")
+    assert refused.returncode == 2, refused.stderr
+    line = refused.stderr.strip().splitlines()[-1]
+    assert "排班.csv" in line and "第 3 行" in line and "日期" in line and "Traceback" not in refused.stderr
+    assert count() == 2  # the good first row was not written either
+    nobody = cli("import", str(wrong))  # who imports must be said
+    assert nobody.returncode == 2 and count() == 2

@@ -120,6 +120,17 @@ def people(session: Session, staff_ids: list[int]) -> pd.DataFrame:
                         columns=["staff_id", "code", "name", "kind", "community", "street_code"])
 
 
+def staff_ids_by_code(session: Session, codes: list[str]) -> dict[str, int]:
+    rows = session.execute(select(orm.Staff.code, orm.Staff.id).where(orm.Staff.code.in_(codes))).all()
+    return {str(c): int(i) for c, i in rows}
+
+
+def has_entry(session: Session, checkpoint_id: int, staff_id: int, starts_at: dt.datetime) -> bool:
+    e = orm.RosterEntry
+    return session.scalar(select(e.id).where(e.checkpoint_id == checkpoint_id, e.staff_id == staff_id,
+                                             e.starts_at == starts_at)) is not None
+
+
 class RosterRepository(Repository):
     """``uow.rosters``: the functions above, bound to the unit of work's session."""
 
@@ -130,6 +141,8 @@ class RosterRepository(Repository):
     rostered_ids = bound(rostered_ids)
     worked = bound(worked)
     people = bound(people)
+    staff_ids_by_code = bound(staff_ids_by_code)
+    has_entry = bound(has_entry)
     add_entry = bound(add_entry)
     entry_row = bound(entry_row)
     delete_entry = bound(delete_entry)
