@@ -395,10 +395,14 @@ def duty_board(uow: UnitOfWork, now: dt.datetime | None = None, hours: float = 1
 
 def empty_shifts(uow: UnitOfWork, hours: float = 24.0, streets: tuple[str, ...] | None = None,
                  now: dt.datetime | None = None) -> pd.DataFrame:
-    """Shifts starting in the next ``hours`` at the active posts (inside ``streets``) not fully taken."""
+    """Shifts starting in the next ``hours`` at the active posts (inside ``streets``) that keep a roster (their
+    own pattern, or people on a shift of the window), not fully taken. Posts without one are staffed by
+    headcount (the gap engine) and have no shifts to fill."""
     now = now or clock.reference_now(uow)
+    until = now + dt.timedelta(hours=hours)
     cps = uow.duty.checkpoints(streets=frozenset(streets) if streets is not None else None)
-    out = shifts_of(uow, cps, now, now + dt.timedelta(hours=hours))
+    cps = cps[cps["id"].isin(uow.rosters.rostered_ids(now, until))]
+    out = shifts_of(uow, cps, now, until)
     return out[out["empty"] > 0].reset_index(drop=True)
 
 
@@ -479,8 +483,12 @@ def long_haul(uow: UnitOfWork, streets: tuple[str, ...] | None = None, now: dt.d
 
 
 def posts(uow: UnitOfWork, streets: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The active checkpoints inside ``streets`` (None: the district)."""
-    return uow.duty.checkpoints(streets=frozenset(streets) if streets is not None else None)
+    """The active checkpoints inside ``streets`` (None: the district), with whether each keeps a roster (its
+    own pattern, or people on its shifts of the last and next week)."""
+    out = uow.duty.checkpoints(streets=frozenset(streets) if streets is not None else None)
+    now = clock.reference_now(uow)
+    kept = uow.rosters.rostered_ids(now - dt.timedelta(days=7), now + dt.timedelta(days=7))
+    return out.assign(rostered=out["id"].isin(kept))
 
 
 def week(uow: UnitOfWork, checkpoint_id: int, start: str, days: int = 7) -> pd.DataFrame:

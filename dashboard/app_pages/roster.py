@@ -38,7 +38,10 @@ gaps = cache.roster_empty(int(hours), scope)
 k = st.columns(3)
 k[0].metric(t("roster.kpi.empty_shifts"), fmt_int(len(gaps)))
 k[1].metric(t("roster.kpi.people_short"), fmt_int(int(gaps["empty"].sum()) if len(gaps) else 0))
-k[2].metric(t("roster.kpi.posts"), fmt_int(len(posts)))
+k[2].metric(t("roster.kpi.posts"), t("roster.kpi.posts_value", kept=fmt_int(int(posts["rostered"].sum())),
+                                      n=fmt_int(len(posts))))
+if not posts["rostered"].any():
+    st.info(t("roster.none_rostered"))
 
 names = {int(r.id): f"{r.name}（{r.community}）" for r in posts.itertuples()}
 cid = st.selectbox(t("roster.post"), list(names), format_func=names.__getitem__, key="roster_post",

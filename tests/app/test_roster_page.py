@@ -30,6 +30,19 @@ def short(at: AppTest) -> int:
 
 def test_a_coordinator_fills_an_empty_shift_from_the_call_out_list(app: Callable[..., AppTest],
                                                                    demo_sqlite: str) -> None:
+    fresh = _open(app, "coordinator")
+    assert short(fresh) == 0 and any(t("roster.none_rostered")[:10] in i.value for i in fresh.info)
+    from core.model.actor import Actor
+    from core.services import rosters
+    from core.services.uow import unit_of_work
+
+    with unit_of_work(demo_sqlite) as uow:
+        first = int(rosters.posts(uow).iloc[0]["id"])  # the page's first post
+        rosters.set_pattern(uow, Actor("coordinator", "李调度", frozenset({"coordinator"})), first, preset="3x8",
+                            people_per_shift=2)
+    from dashboard import cache
+
+    cache.data_version.clear()  # the pages see a write made elsewhere within the version's 3 s
     at = _open(app, "coordinator")
     assert short(at) > 0 and at.dataframe  # the district's empty shifts, the week grid
     at.button(key="FormSubmitter:roster_assign-" + t("roster.assign")).click()

@@ -177,12 +177,13 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-unt
     page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=timeout_ms)
 
 
-def choose_option(page, box, name: str, timeout_ms: int = 20_000) -> None:  # type: ignore[no-untyped-def]
-    """Pick ``name`` from the selectbox ``box``. A click that lands while the script reruns does not open the
-    list on a loaded machine, so the list is opened again until the option shows (a state, not a time)."""
+def choose_option(page, box, name: str | None, timeout_ms: int = 20_000) -> None:  # type: ignore[no-untyped-def]
+    """Pick ``name`` (None: the first option) from the selectbox ``box``. A click that lands while the script
+    reruns does not open the list on a loaded machine, so the list is opened again until the option shows (a
+    state, not a time)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    option = page.get_by_role("option", name=name, exact=True)
+    option = page.get_by_role("option").first if name is None else page.get_by_role("option", name=name, exact=True)
     wait_for_app(page)
     for _ in range(3):
         box.click()
