@@ -63,7 +63,8 @@ class MoveResult:
 def candidates(uow: UnitOfWork, community_id: int, *, include_party: bool = False,
                streets: Sequence[str] | None = None, limit: int = 200, gaps: GapResult | None = None) -> pd.DataFrame:
     """Who could go to ``community_id``: movable, on-duty cadres (and party members if allowed) of
-    communities with movable surplus, nearest first (home, then current post), with skills and hours."""
+    communities with movable surplus, nearest first (home, then current post), with skills and hours; nobody
+    over a fatigue limit of the rosters (``rosters.long_haul``: they need rest, not another post)."""
     return candidates_for_many(uow, [community_id], include_party=include_party, streets=streets, limit=limit,
                                gaps=gaps)[community_id]
 
@@ -89,6 +90,7 @@ def candidates_for_many(uow: UnitOfWork, community_ids: Sequence[int], *, includ
         donors = donors[donors["street_code"].isin(list(streets))]
     donor_ids = [int(i) for i in donors.index]
     people = uow.reassign.movable_people(donor_ids)
+    people = people[~people["id"].isin(rosters.over_limit_ids(uow))]  # over a fatigue limit: rest, not a move
     kinds = [StaffKind.CADRE.value] + ([StaffKind.PARTY_MEMBER.value] if include_party else [])
     people = people[people["kind"].isin(kinds) & people["kind"].isin(list(g.norms.counted_kinds))]
     post_lon = people["community_id"].map(comm["lon"]).to_numpy(float)
@@ -381,6 +383,7 @@ def suggest_plan(uow: UnitOfWork, options: PlanOptions = DEFAULT_OPTIONS, street
     if streets:
         comm = comm[comm["street_code"].isin(list(streets))]
     people = uow.reassign.movable_people([int(i) for i in comm["community_id"]])
+    people = people[~people["id"].isin(rosters.over_limit_ids(uow))]  # never proposed over a fatigue limit
     community_table = plan_input(comm, people, options, g.norms.counted_kinds)
     pool = people[eligible_mask(people, options, g.norms.counted_kinds)]
     result = plan(community_table, pool, options)

@@ -479,6 +479,11 @@ def long_haul(uow: UnitOfWork, streets: tuple[str, ...] | None = None, now: dt.d
     return out.sort_values(["days_in_row", "hours_7d", "code"], ascending=[False, False, True])[cols].reset_index(drop=True)
 
 
+def over_limit_ids(uow: UnitOfWork) -> set[int]:
+    """Who is over a fatigue limit now (``long_haul``): the candidates list and the suggested plan leave them out."""
+    return {int(x) for x in long_haul(uow)["staff_id"]}
+
+
 # --- the desk page's reads (plain arguments: cached per page) -------------------------------------
 
 

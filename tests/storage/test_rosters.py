@@ -279,6 +279,23 @@ def test_long_haul_lists_people_over_the_limits_from_rosters_and_phone_sign_ins(
     assert run(rosters.long_haul, demo_db, ("no-such-street",), now).empty
 
 
+def test_the_candidates_and_the_plan_leave_out_people_over_a_fatigue_limit(demo_db: str) -> None:
+    from core.services import reassign
+
+    post, _, _ = two_posts_and_people(demo_db)
+    before = run(reassign.suggest_plan, demo_db)
+    first = before.moves.iloc[0]
+    tired, target = int(first["staff_id"]), int(first["to_community_id"])
+    assert tired in set(run(reassign.candidates, demo_db, target, limit=10_000)["staff_id"])
+    run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
+    for k in range(5, -1, -1):  # 72 h in the 7 days ending today
+        assign(demo_db, post, tired, "day", day=DEMO_TODAY - dt.timedelta(days=k), override_reason="连续值守")
+    assert tired in run(rosters.over_limit_ids, demo_db)
+    assert tired not in set(run(reassign.candidates, demo_db, target, limit=10_000)["staff_id"])
+    after = run(reassign.suggest_plan, demo_db)
+    assert tired not in set(after.moves["staff_id"]) and len(after.moves)
+
+
 def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import subprocess
