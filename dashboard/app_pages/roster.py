@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.model.errors import FangxianError
 from core.model.privacy import mask_names
+from core.model.roster_rules import FatigueLimits
 from core.services import rosters
 from dashboard import cache
 from dashboard.auth import current_actor
@@ -157,7 +158,27 @@ with right:
                     finish_write(FLASH, t("roster.released"))
 
 st.subheader(t("roster.long_haul"))
-st.caption(t("roster.long_haul_caption"))
+lim = cache.roster_limits()
+st.caption(t("roster.long_haul_caption") + " " + t("roster.limits_now", day=f"{lim.max_hours_day:g}",
+                                                   week=f"{lim.max_hours_week:g}", row=lim.max_consecutive_days,
+                                                   rest=f"{lim.min_rest_hours:g}"))
+if actor.has("admin"):
+    with st.expander(t("roster.limits_edit")), st.form("roster_limits"):
+        c = st.columns(4)
+        day_h = c[0].number_input(t("roster.limit.day"), 1.0, 24.0, float(lim.max_hours_day), 0.5, key="lim_day")
+        week_h = c[1].number_input(t("roster.limit.week"), 1.0, 168.0, float(lim.max_hours_week), 1.0, key="lim_week")
+        row_d = c[2].number_input(t("roster.limit.row"), 1, 60, int(lim.max_consecutive_days), 1, key="lim_row")
+        rest_h = c[3].number_input(t("roster.limit.rest"), 0.0, 24.0, float(lim.min_rest_hours), 0.5, key="lim_rest")
+        why_l = st.text_input(t("roster.reason_pattern"), key="lim_reason", max_chars=200)
+        if st.form_submit_button(t("roster.limits_save")):
+            try:
+                with cache.write() as uow:
+                    rosters.set_limits(uow, actor, FatigueLimits(float(day_h), float(week_h), int(row_d), float(rest_h)),
+                                       reason=why_l)
+            except FangxianError as exc:
+                show_error(exc)
+            else:
+                finish_write(FLASH, t("roster.limits_saved"))
 tired = cache.roster_long_haul(scope)
 if tired.empty:
     st.success(t("roster.long_haul_none"))

@@ -65,6 +65,14 @@ ZH = {
     "roster.over.hours_day": "每日工时",
     "roster.over.hours_week": "每周工时",
     "roster.over.streak": "连续天数",
+    "roster.limits_now": "现行疲劳上限：每日 {day} 小时，7 天 {week} 小时，连续 {row} 天，两班之间至少休息 {rest} 小时。",
+    "roster.limits_edit": "修改疲劳上限（管理员）",
+    "roster.limit.day": "每日工时上限（小时）",
+    "roster.limit.week": "7 天工时上限（小时）",
+    "roster.limit.row": "连续上岗上限（天）",
+    "roster.limit.rest": "两班间最少休息（小时）",
+    "roster.limits_save": "保存疲劳上限",
+    "roster.limits_saved": "已保存疲劳上限，排班与可调用人员即按新上限检查。",
 }
 
 EN = {
@@ -134,4 +142,13 @@ EN = {
     "roster.over.hours_day": "hours a day",
     "roster.over.hours_week": "hours a week",
     "roster.over.streak": "days in a row",
+    "roster.limits_now": "Fatigue limits: {day} h a day, {week} h in 7 days, {row} days in a row, at least {rest} h of rest "
+                         "between shifts.",
+    "roster.limits_edit": "Change the fatigue limits (admin)",
+    "roster.limit.day": "Hours a day at most",
+    "roster.limit.week": "Hours in 7 days at most",
+    "roster.limit.row": "Days in a row at most",
+    "roster.limit.rest": "Rest between shifts at least (h)",
+    "roster.limits_save": "Save the limits",
+    "roster.limits_saved": "Limits saved; rosters and call-out lists are checked against them from now on.",
 }

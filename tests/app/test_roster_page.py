@@ -80,3 +80,22 @@ def test_a_coordinator_gives_a_post_its_own_shifts_and_leaders_see_who_is_on_too
     bad.button(key="FormSubmitter:roster_pattern-" + t("roster.save_pattern")).click()
     bad.run()
     assert bad.error and "早班 8点" in bad.error[0].value and not bad.exception
+
+
+def test_an_admin_changes_the_fatigue_limits_and_others_only_read_them(app: Callable[..., AppTest],
+                                                                       demo_sqlite: str) -> None:
+    from core.services import rosters
+    from core.services.uow import unit_of_work
+
+    at = _open(app, "admin")
+    at.number_input(key="lim_day").set_value(10.0)
+    at.text_input(key="lim_reason").input("防止疲劳作战")
+    at.button(key="FormSubmitter:roster_limits-" + t("roster.limits_save")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with unit_of_work(demo_sqlite) as uow:
+        assert rosters.limits(uow).max_hours_day == 10.0
+    with session_scope(demo_sqlite) as s:
+        assert s.scalar(select(orm.AuditLog.reason).where(orm.AuditLog.action == "roster.limits")) == "防止疲劳作战"
+    coordinator = _open(app, "coordinator")
+    assert not [n for n in coordinator.number_input if n.key == "lim_day"]
