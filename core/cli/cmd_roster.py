@@ -96,7 +96,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     actor = acting(args.database_url, args, "coordinator", "admin")
     with unit_of_work(args.database_url) as uow:  # one file, one transaction
         done = import_roster(uow, actor, path)
-    print(translate("cli.roster.imported", args.lang, **done), file=sys.stderr)
+    print(translate("cli.roster.imported", args.lang, added=done["added"], unchanged=done["unchanged"]), file=sys.stderr)
     return 0
 
 
