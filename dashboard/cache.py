@@ -181,6 +181,7 @@ roster_call_out = cached(30, 16)(roster_service.call_out_on)
 roster_held = cached(30, 8)(roster_service.shifts_held_by)
 roster_long_haul = cached(60, 8)(roster_service.long_haul)
 roster_limits = cached(60, 2)(roster_service.limits)
+roster_crew = cached(60, 8)(roster_service.crew)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------

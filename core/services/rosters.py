@@ -221,6 +221,49 @@ def assign(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int, staff_id: int, 
     return Assigned(int(row.id), found)
 
 
+@dataclass(frozen=True)
+class RangeResult:
+    added: int
+    unchanged: int
+    over_limits: int  # entries made over a fatigue limit (with the reason given)
+
+
+@write_service(*ROSTER_ROLES)
+def assign_range(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int, teams: list[list[int]], first: dt.date,
+                 last: dt.date, rotate_days: int = 0, override_reason: str = "") -> RangeResult:
+    """Roster teams by the post's pattern over [first, last] (A/B 两班倒: team A on the first shift, team B on
+    the second; with ``rotate_days`` they swap round every so many days). Every entry goes through ``assign``
+    (clash, off duty, full shift refused; a fatigue limit needs ``override_reason``), in the caller's unit of
+    work: one refusal leaves nothing written. An entry already there is kept."""
+    cp = _checkpoint(uow, checkpoint_id)
+    require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
+    days = (last - first).days + 1
+    if days < 1 or days > 62:
+        raise InvalidInput("roster.range_days", days=days)
+    teams = [[int(x) for x in team] for team in teams if team]
+    pat = pattern_of(uow, checkpoint_id, first)
+    if not teams or len(teams) > len(pat.slots):
+        raise InvalidInput("roster.range_teams", teams=len(teams), slots=len(pat.slots))
+    if not 0 <= int(rotate_days) <= 31:
+        raise InvalidInput("roster.range_rotate", days=rotate_days)
+    added = unchanged = tired = 0
+    for k in range(days):
+        day = first + dt.timedelta(days=k)
+        turn = (k // int(rotate_days)) if rotate_days else 0
+        for i, team in enumerate(teams):
+            slot = pat.slots[(i + turn) % len(teams)]
+            starts, _ = slot.window(day)
+            for sid in team:
+                if uow.rosters.has_entry(checkpoint_id, sid, starts):
+                    unchanged += 1
+                    continue
+                done = assign(uow, actor, checkpoint_id=checkpoint_id, staff_id=sid, day=day, shift=slot.name,
+                              override_reason=override_reason)
+                added += 1
+                tired += bool(done.warnings)
+    return RangeResult(added, unchanged, tired)
+
+
 @write_service(*ROSTER_ROLES)
 def release(uow: UnitOfWork, actor: Actor, entry_id: int, reason: str = "") -> None:
     """Take a person off a shift (the entry goes; the audit keeps who, where and when)."""
@@ -501,6 +544,11 @@ def week(uow: UnitOfWork, checkpoint_id: int, start: str, days: int = 7) -> pd.D
     cps = uow.duty.checkpoints(active_only=False, ids=[checkpoint_id])
     since = dt.datetime.combine(dt.date.fromisoformat(start), dt.time())
     return shifts_of(uow, cps, since, since + dt.timedelta(days=days))
+
+
+def crew(uow: UnitOfWork, street_code: str) -> pd.DataFrame:
+    """The people on duty placed in the street, to make teams of (code order)."""
+    return uow.rosters.people_near(street_code).sort_values("code").reset_index(drop=True)
 
 
 def entries_of(uow: UnitOfWork, checkpoint_id: int, start: str, days: int = 7) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import current_lang as lang
 from dashboard.i18n import label, t
-from dashboard.panels.components import choose, fmt_int, joined, missing_data
+from dashboard.panels.components import choose, choose_many, fmt_int, joined, missing_data
 
 FLASH = "roster_flash"
 actor = current_actor()
@@ -128,6 +128,32 @@ with left:
                             finish_write(FLASH, t("roster.assigned", shift=rosters.slot_label(str(row["shift"]), lang()),
                                                   day=f"{day:%m-%d}") + (
                                 t("roster.assigned_tired") if res.warnings else ""))
+    if can_write:
+        with st.expander(t("roster.range")), st.form("roster_range"):
+            crew = cache.roster_crew(str(posts.set_index("id").loc[int(cid), "street_code"]))
+            who = crew["name"] if actor.sees_personal_data else mask_names(crew["name"])
+            crew_names = {int(s): f"{c} {n} · {label('kind', k)}"
+                          for s, c, n, k in zip(crew["staff_id"], crew["code"], who, crew["kind"], strict=True)}
+            teams = [st.multiselect(t("roster.team", team=chr(65 + i), shift=rosters.slot_label(slot.name, lang())),
+                                    list(crew_names), format_func=crew_names.__getitem__, key=f"roster_team_{i}",
+                                    placeholder=choose_many())
+                     for i, slot in enumerate(pat.slots[:3])]
+            span = st.date_input(t("roster.range_span"), value=(today, today + pd.Timedelta(days=6)), key="roster_span",
+                                 format="YYYY-MM-DD")
+            rotate = st.number_input(t("roster.rotate"), 0, 31, 7, 1, key="roster_rotate")
+            why_r = st.text_input(t("roster.reason"), key="roster_range_reason", max_chars=200)
+            if st.form_submit_button(t("roster.range_submit"), type="primary"):
+                first_day, last_day = (span[0], span[-1]) if isinstance(span, tuple) and span else (today, today)
+                try:
+                    with cache.write() as uow:
+                        made = rosters.assign_range(uow, actor, checkpoint_id=int(cid), teams=[x for x in teams if x],
+                                                    first=first_day, last=last_day, rotate_days=int(rotate),
+                                                    override_reason=why_r)
+                except FangxianError as exc:
+                    show_error(exc)
+                else:
+                    finish_write(FLASH, t("roster.range_done", added=fmt_int(made.added),
+                                          unchanged=fmt_int(made.unchanged), tired=fmt_int(made.over_limits)))
 with right:
     st.subheader(t("roster.district_empty", h=hours))
     if gaps.empty:

@@ -99,3 +99,23 @@ def test_an_admin_changes_the_fatigue_limits_and_others_only_read_them(app: Call
         assert s.scalar(select(orm.AuditLog.reason).where(orm.AuditLog.action == "roster.limits")) == "防止疲劳作战"
     coordinator = _open(app, "coordinator")
     assert not [n for n in coordinator.number_input if n.key == "lim_day"]
+
+
+def test_a_coordinator_rosters_two_teams_by_pattern(app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    import datetime as dt
+
+    at = _open(app, "coordinator")
+    crew = at.multiselect(key="roster_team_0").options
+    assert len(crew) >= 4
+    at.multiselect(key="roster_team_0").select(crew[0]).select(crew[1])
+    at.multiselect(key="roster_team_1").select(crew[2]).select(crew[3])
+    start = at.date_input(key="roster_from").value
+    at.date_input(key="roster_span").set_value((start, start + dt.timedelta(days=1)))
+    at.number_input(key="roster_rotate").set_value(0)
+    at.button(key="FormSubmitter:roster_range-" + t("roster.range_submit")).click()
+    at.run()
+    # the norms' three shifts a day: the two teams take the first two, 8 h each and rested, so nothing is refused
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope(demo_sqlite) as s:
+        made = s.scalar(select(func.count()).select_from(orm.RosterEntry))
+    assert made == 8 and at.success and "8" in at.success[0].value

@@ -296,6 +296,34 @@ def test_the_candidates_and_the_plan_leave_out_people_over_a_fatigue_limit(demo_
     assert tired not in set(after.moves["staff_id"]) and len(after.moves)
 
 
+def test_a_b_teams_are_rostered_over_days_all_or_nothing(demo_db: str) -> None:
+    post, _, people = two_posts_and_people(demo_db)
+    a, b = [people[0], people[1]], [people[2], people[3]]
+    run(rosters.set_pattern, demo_db, COORD, int(post["id"]), preset="2x12", people_per_shift=2)
+
+    def count() -> int:
+        with session_scope(demo_db) as s:
+            return int(s.scalar(select(func.count()).select_from(orm.RosterEntry)))
+
+    kw = {"checkpoint_id": int(post["id"]), "teams": [a, b], "first": DAY, "last": DAY + dt.timedelta(days=3),
+          "rotate_days": 2}
+    with pytest.raises(RuleViolation) as err:  # B's night ends at 08:00 when its day shift starts: no rest
+        run(rosters.assign_range, demo_db, COORD, **kw)
+    assert err.value.key == "roster.limit.rest" and count() == 0  # nothing of the range was written
+    done = run(rosters.assign_range, demo_db, COORD, **kw, override_reason="两班倒轮换，已报备")
+    assert (done.added, done.unchanged) == (16, 0) and done.over_limits >= 2 and count() == 16
+    with unit_of_work(demo_db) as uow:
+        got = uow.rosters.entries(since=dt.datetime.combine(DAY, dt.time()),
+                                  until=dt.datetime.combine(DAY + dt.timedelta(days=4), dt.time()))
+    got["day"] = pd.to_datetime(got["starts_at"]).dt.date
+    a_shifts = got[got["staff_id"] == a[0]].set_index("day")["shift"].to_dict()
+    assert [a_shifts[DAY + dt.timedelta(days=k)] for k in range(4)] == ["day", "day", "night", "night"]
+    again = run(rosters.assign_range, demo_db, COORD, **kw, override_reason="重复提交")
+    assert (again.added, again.unchanged) == (0, 16)
+    with pytest.raises(InvalidInput):
+        run(rosters.assign_range, demo_db, COORD, **{**kw, "teams": [a, b, [people[0]]]})
+
+
 def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import subprocess
