@@ -177,6 +177,42 @@ def problems_for(uow: UnitOfWork, staff_id: int, starts_at: dt.datetime, ends_at
     return check_shift(staff_id, around[["starts_at", "ends_at", "place"]], starts_at, ends_at, limits(uow))
 
 
+def needed_on(uow: UnitOfWork, checkpoint_id: int, day: dt.date, pat: Pattern) -> int:
+    """People each shift of the post needs on ``day``: the day's exception, else the pattern's."""
+    got = uow.rosters.exceptions([checkpoint_id], day, day)
+    return int(got["people_per_shift"].iloc[0]) if len(got) else pat.people_per_shift
+
+
+@write_service(*ROSTER_ROLES)
+def set_exception(uow: UnitOfWork, actor: Actor, checkpoint_id: int, day: dt.date, people_per_shift: int | None,
+                  reason: str) -> None:
+    """A post's shifts on one date unlike its pattern: ``people_per_shift`` people (0: closed that day, its
+    shifts gone; None: back to the pattern). A reason is required; audited."""
+    cp = _checkpoint(uow, checkpoint_id)
+    require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
+    if not (reason or "").strip():
+        raise InvalidInput("roster.exception_reason")
+    if people_per_shift is not None and not 0 <= int(people_per_shift) <= 50:
+        raise InvalidInput("roster.people_range", n=people_per_shift)
+    row = uow.rosters.exception_row(checkpoint_id, day)
+    before = None if row is None else row.people_per_shift
+    now = clock.wall_now()
+    if people_per_shift is None:
+        if row is not None:
+            uow.rosters.delete_entry(row)  # any row: the session deletes it
+    elif row is None:
+        uow.rosters.add_exception(checkpoint_id=checkpoint_id, day=day, people_per_shift=int(people_per_shift),
+                                  reason=reason.strip(), updated_by=actor.username, updated_at=now)
+    else:
+        row.people_per_shift, row.reason, row.updated_by, row.updated_at = (int(people_per_shift), reason.strip(),
+                                                                            actor.username, now)
+    uow.flush()
+    record(uow, actor, "roster.exception", "checkpoint", cp["code"], community_code=cp["community_code"],
+           before={"day": day.isoformat(), "people_per_shift": before},
+           after={"day": day.isoformat(), "people_per_shift": people_per_shift}, reason=reason.strip(),
+           batch_id=new_batch_id())
+
+
 @dataclass(frozen=True)
 class Assigned:
     entry_id: int
@@ -197,6 +233,9 @@ def assign(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int, staff_id: int, 
         raise RuleViolation("roster.off_duty", code=person["code"])
     pat = pattern_of(uow, checkpoint_id, day)
     starts, ends = slot_named(pat.slots, shift).window(day)
+    needed = needed_on(uow, checkpoint_id, day, pat)
+    if needed == 0:
+        raise RuleViolation("roster.closed_day", day=f"{day:%m-%d}")
     found = problems_for(uow, staff_id, starts, ends)
     hard = [p for p in found if p.hard]
     if hard:
@@ -209,8 +248,8 @@ def assign(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int, staff_id: int, 
     taken = uow.rosters.entries(since=starts, until=ends, checkpoint_ids=[checkpoint_id])
     taken = taken[present(taken)]
     same = taken[(pd.to_datetime(taken["starts_at"]) == pd.Timestamp(starts)) & (taken["shift"] == shift)]
-    if len(same) >= pat.people_per_shift:
-        raise RuleViolation("roster.shift_full", shift=slot_label(shift), day=f"{day:%m-%d}", n=pat.people_per_shift)
+    if len(same) >= needed:
+        raise RuleViolation("roster.shift_full", shift=slot_label(shift), day=f"{day:%m-%d}", n=needed)
     now = clock.wall_now()
     row = uow.rosters.add_entry(checkpoint_id=checkpoint_id, staff_id=staff_id, shift=shift, starts_at=starts,
                                 ends_at=ends, assigned_by=actor.username, assigned_at=now, override_reason=reason)
@@ -347,6 +386,14 @@ def shifts_of(uow: UnitOfWork, cps: pd.DataFrame, since: dt.datetime, until: dt.
     out = pd.DataFrame(rows, columns=["checkpoint_id", "checkpoint", "community", "shift", "starts_at", "ends_at",
                                       "needed"])
     out["starts_at"] = pd.to_datetime(out["starts_at"])
+    odd = uow.rosters.exceptions(list(pats), days[0], days[-1]) if len(out) else None
+    if odd is not None and len(odd):  # dates unlike the pattern: other headcounts, or closed (no shifts)
+        key = pd.MultiIndex.from_arrays([odd["checkpoint_id"].astype(int), pd.to_datetime(odd["day"])])
+        per = pd.Series(odd["people_per_shift"].astype(int).to_numpy(), index=key)
+        at = pd.MultiIndex.from_arrays([out["checkpoint_id"].astype(int), out["starts_at"].dt.normalize()])
+        found = per.reindex(at).to_numpy()
+        out["needed"] = np.where(pd.isna(found), out["needed"], found).astype(int)
+        out = out[out["needed"] > 0].reset_index(drop=True)
     taken = uow.rosters.entries(since=since, until=until + dt.timedelta(days=1), checkpoint_ids=list(pats))
     if len(out) and len(taken):
         taken = taken.assign(here=present(taken))

@@ -85,6 +85,20 @@ if can_write:
                 show_error(exc)
             else:
                 finish_write(FLASH, t("roster.pattern_saved"))
+    with st.expander(t("roster.exception")), st.form("roster_exception"):
+        c1, c2 = st.columns(2)
+        odd_day = c1.date_input(t("roster.exception_day"), value=today, key="roster_odd_day", format="YYYY-MM-DD")
+        odd_n = c2.number_input(t("roster.exception_people"), 0, 50, int(pat.people_per_shift), 1, key="roster_odd_n")
+        back = st.checkbox(t("roster.exception_back"), key="roster_odd_back")
+        why_x = st.text_input(t("roster.exception_reason_label"), key="roster_odd_reason", max_chars=200)
+        if st.form_submit_button(t("roster.exception_save")):
+            try:
+                with cache.write() as uow:
+                    rosters.set_exception(uow, actor, int(cid), odd_day, None if back else int(odd_n), why_x)
+            except FangxianError as exc:
+                show_error(exc)
+            else:
+                finish_write(FLASH, t("roster.exception_saved", day=f"{odd_day:%m-%d}"))
 
 left, right = st.columns(2, gap="large")
 with left:

@@ -119,3 +119,19 @@ def test_a_coordinator_rosters_two_teams_by_pattern(app: Callable[..., AppTest],
     with session_scope(demo_sqlite) as s:
         made = s.scalar(select(func.count()).select_from(orm.RosterEntry))
     assert made == 8 and at.success and "8" in at.success[0].value
+
+
+def test_a_coordinator_closes_a_post_for_a_day(app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    at = _open(app, "coordinator")
+    at.number_input(key="roster_odd_n").set_value(0)
+    at.button(key="FormSubmitter:roster_exception-" + t("roster.exception_save")).click()
+    at.run()
+    assert at.error and not at.exception  # the reason is required
+    at.text_input(key="roster_odd_reason").input("道路封闭")
+    at.button(key="FormSubmitter:roster_exception-" + t("roster.exception_save")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with session_scope(demo_sqlite) as s:
+        assert s.scalar(select(orm.ShiftException.people_per_shift)) == 0
+    day = at.date_input(key="roster_from").value
+    assert f"{day:%m-%d}" not in [str(c) for c in at.dataframe[0].value.columns]  # no shifts that day

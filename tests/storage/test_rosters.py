@@ -324,6 +324,34 @@ def test_a_b_teams_are_rostered_over_days_all_or_nothing(demo_db: str) -> None:
         run(rosters.assign_range, demo_db, COORD, **{**kw, "teams": [a, b, [people[0]]]})
 
 
+def test_a_date_unlike_the_pattern_needs_other_headcounts_or_closes_the_post(demo_db: str) -> None:
+    post, _, people = two_posts_and_people(demo_db)
+    cid = int(post["id"])
+    run(rosters.set_pattern, demo_db, COORD, cid, preset="2x12", people_per_shift=2)
+
+    def needed(day: dt.date) -> list[int]:
+        with unit_of_work(demo_db) as uow:
+            week = rosters.shifts_of(uow, uow.duty.checkpoints(ids=[cid]), dt.datetime.combine(day, dt.time()),
+                                     dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+        return list(week["needed"])
+
+    with pytest.raises(InvalidInput):
+        run(rosters.set_exception, demo_db, COORD, cid, DAY, 3, "")  # a reason is required
+    run(rosters.set_exception, demo_db, COORD, cid, DAY, 3, "周末返城高峰")
+    assert needed(DAY) == [3, 3] and needed(DAY + dt.timedelta(days=1)) == [2, 2]
+    for sid in people[:3]:
+        assign(demo_db, post, sid, "day")  # three fit on the day now
+    run(rosters.set_exception, demo_db, COORD, cid, DAY + dt.timedelta(days=1), 0, "道路封闭，卡点撤并")
+    assert needed(DAY + dt.timedelta(days=1)) == []
+    with pytest.raises(RuleViolation) as err:
+        assign(demo_db, post, people[3], "day", day=DAY + dt.timedelta(days=1))
+    assert err.value.key == "roster.closed_day"
+    run(rosters.set_exception, demo_db, COORD, cid, DAY + dt.timedelta(days=1), None, "恢复")
+    assert needed(DAY + dt.timedelta(days=1)) == [2, 2]
+    with session_scope(demo_db) as s:
+        assert s.scalar(select(func.count()).select_from(orm.AuditLog).where(orm.AuditLog.action == "roster.exception")) == 3
+
+
 def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import subprocess

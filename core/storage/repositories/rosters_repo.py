@@ -131,6 +131,23 @@ def has_entry(session: Session, checkpoint_id: int, staff_id: int, starts_at: dt
                                              e.starts_at == starts_at)) is not None
 
 
+def exceptions(session: Session, checkpoint_ids: list[int], first: dt.date, last: dt.date) -> pd.DataFrame:
+    x = orm.ShiftException
+    rows = session.execute(select(x.checkpoint_id, x.day, x.people_per_shift, x.reason)
+                           .where(x.checkpoint_id.in_(checkpoint_ids), x.day >= first, x.day <= last)).all()
+    return pd.DataFrame(rows, columns=["checkpoint_id", "day", "people_per_shift", "reason"])
+
+
+def exception_row(session: Session, checkpoint_id: int, day: dt.date) -> Any:
+    x = orm.ShiftException
+    return session.scalar(select(x).where(x.checkpoint_id == checkpoint_id, x.day == day).with_for_update())
+
+
+def add_exception(session: Session, **fields: Any) -> None:
+    session.add(orm.ShiftException(**fields))
+    session.flush()
+
+
 class RosterRepository(Repository):
     """``uow.rosters``: the functions above, bound to the unit of work's session."""
 
@@ -143,6 +160,9 @@ class RosterRepository(Repository):
     people = bound(people)
     staff_ids_by_code = bound(staff_ids_by_code)
     has_entry = bound(has_entry)
+    exceptions = bound(exceptions)
+    exception_row = bound(exception_row)
+    add_exception = bound(add_exception)
     add_entry = bound(add_entry)
     entry_row = bound(entry_row)
     delete_entry = bound(delete_entry)

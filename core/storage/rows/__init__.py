@@ -24,7 +24,7 @@ from core.storage.rows.incidents import Incident
 from core.storage.rows.isolation import IsolatedHousehold, IsolationAlert, IsolationCheck
 from core.storage.rows.jobs import JobRun
 from core.storage.rows.reassign import MoveBatch, MoveItem
-from core.storage.rows.rosters import RosterEntry, ShiftPattern
+from core.storage.rows.rosters import RosterEntry, ShiftException, ShiftPattern
 from core.storage.rows.scenarios import ScenarioRow
 from core.storage.rows.screening import (
     RosterAddition,
@@ -76,6 +76,7 @@ __all__ = [
     "Pairing",
     "RosterEntry",
     "ScenarioRow",
+    "ShiftException",
     "ShiftPattern",
     "RosterAddition",
     "ScreeningCampaign",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.rows.base import Base
@@ -38,3 +38,18 @@ class RosterEntry(Base):
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime)
     override_reason: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (UniqueConstraint("staff_id", "starts_at"),)
+
+
+class ShiftException(Base):
+    """A post's shifts on one date unlike its pattern: ``people_per_shift`` people each (0: the post is closed
+    that day, no shifts)."""
+
+    __tablename__ = "shift_exception"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    people_per_shift: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(60))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("checkpoint_id", "day"),)
