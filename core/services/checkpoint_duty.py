@@ -189,8 +189,7 @@ def register_entry(uow: UnitOfWork, actor: Actor, *, client_id: str, shift_id: i
 def my_open_shift(uow: UnitOfWork, actor: Actor) -> dict[str, Any] | None:
     """My shift not yet signed out (with its checkpoint's name), or None."""
     require(actor, *ENTRY_ROLES)
-    df = uow.duty.shifts(since=dt.datetime.max, open_only=True)
-    df = df[df["username"] == actor.username]
+    df = uow.duty.shifts(since=dt.datetime.max, open_only=True, username=actor.username)
     return None if not len(df) else df.iloc[0].to_dict()
 
 

@@ -63,7 +63,7 @@ def add_shift(session: Session, **fields: Any) -> Any:
 
 
 def shifts(session: Session, *, since: dt.datetime, open_only: bool = False,
-           checkpoint_ids: list[int] | None = None) -> pd.DataFrame:
+           checkpoint_ids: list[int] | None = None, username: str | None = None) -> pd.DataFrame:
     """Shifts started since ``since`` (and every one still open), newest first, with the post and person."""
     s, cp = orm.DutyShift, orm.Checkpoint
     stmt = (select(s.id, s.checkpoint_id, cp.name, orm.Community.name, s.username, s.staff_id, orm.Staff.name,
@@ -75,6 +75,8 @@ def shifts(session: Session, *, since: dt.datetime, open_only: bool = False,
         stmt = stmt.where(s.ended_at.is_(None))
     if checkpoint_ids is not None:
         stmt = stmt.where(s.checkpoint_id.in_(checkpoint_ids))
+    if username is not None:
+        stmt = stmt.where(s.username == username)
     return pd.DataFrame(session.execute(stmt).all(), columns=SHIFT_COLUMNS)
 
 
