@@ -71,7 +71,7 @@ if can_write:
     with st.expander(t("roster.set_pattern")), st.form("roster_pattern"):
         choice = st.radio(t("roster.pattern_kind"), ["2x12", "3x8", "custom"], horizontal=True, key="roster_preset",
                           format_func=lambda c: t(f"roster.preset.{c}"))
-        own = st.text_input(t("roster.custom"), key="roster_custom", placeholder="早班|08:00|8;中班|16:00|8;夜班|00:00|8")
+        own = st.text_input(t("roster.custom"), key="roster_custom", placeholder=t("roster.custom_ph"))
         n_people = st.number_input(t("roster.people"), min_value=1, max_value=50, value=int(pat.people_per_shift),
                                    step=1, key="roster_people")
         why_p = st.text_input(t("roster.reason_pattern"), key="roster_pattern_reason", max_chars=200)
@@ -148,9 +148,10 @@ with left:
             who = crew["name"] if actor.sees_personal_data else mask_names(crew["name"])
             crew_names = {int(s): f"{c} {n} · {label('kind', k)}"
                           for s, c, n, k in zip(crew["staff_id"], crew["code"], who, crew["kind"], strict=True)}
-            teams = [st.multiselect(t("roster.team", team=chr(65 + i), shift=rosters.slot_label(slot.name, lang())),
+            teams = [st.multiselect(t("roster.team", team=t("roster.team_names")[i],
+                                      shift=rosters.slot_label(slot.name, lang())),
                                     list(crew_names), format_func=crew_names.__getitem__, key=f"roster_team_{i}",
-                                    placeholder=choose_many())
+                                    placeholder=choose_many(), select_all=False)
                      for i, slot in enumerate(pat.slots[:3])]
             span = st.date_input(t("roster.range_span"), value=(today, today + pd.Timedelta(days=6)), key="roster_span",
                                  format="YYYY-MM-DD")
@@ -177,7 +178,8 @@ with right:
             t("desk.cp.col.post"): gaps["checkpoint"], t("col.community"): gaps["community"],
             t("roster.col.shift"): [rosters.slot_label(str(x), lang()) for x in gaps["shift"]],
             t("roster.col.starts"): pd.to_datetime(gaps["starts_at"]).dt.strftime("%m-%d %H:%M"),
-            t("roster.col.short"): gaps["empty"]}).head(500), hide_index=True, width="stretch", height=360,
+            t("roster.col.short"): gaps["empty"]}).head(500), hide_index=True, width="stretch",
+            height=min(360, 38 + 35 * min(len(gaps), 500)),
             column_config={t("roster.col.short"): st.column_config.NumberColumn(format=f"%d {t('unit.people')}")})
     taken = cache.roster_entries(int(cid), start.isoformat())
     if can_write and len(taken):
