@@ -146,7 +146,7 @@ EN = {
     "wall.panel.trend.incidents": "Open and overdue incidents, last {n} days",
     "wall.panel.alerts": "Alerts",
     "wall.duty.title": "Checkpoint duty",
-    "wall.duty.empty": "{n} shifts not filled in the next {h} h",
+    "wall.duty.empty": "not filled in the next {h} h: {n} shifts",
     "wall.duty.now": "On now: {shift}",
     "wall.duty.none_now": "No shift now",
     "wall.duty.next": "Next {at} {shift}",
