@@ -78,9 +78,12 @@ def door(page, building: str, room: str, outcome: str, **extra: str) -> None:  #
     wait_for_app(page)
     page.get_by_test_id("stAlertContentSuccess").filter(has_text=f"{building}-1单元-{room}").first.wait_for(
         state="visible", timeout=60_000)
-    # ready for the next door of the same unit (the form's values arrive after the message above it)
-    expect(page.get_by_label("房号")).to_have_value("", timeout=30_000)
-    expect(page.get_by_label("楼栋")).to_have_value(building, timeout=30_000)
+    # ready for the next door of the same unit (the form's values arrive after the message above it); a rerun
+    # leaves the old form on screen for a moment, marked stale: only the live one counts
+    live = page.locator("[data-testid='stElementContainer']:not([data-stale='true'])")
+    expect(live.get_by_label("房号")).to_have_count(1, timeout=30_000)
+    expect(live.get_by_label("房号")).to_have_value("", timeout=30_000)
+    expect(live.get_by_label("楼栋")).to_have_value(building, timeout=30_000)
 
 
 def visited(page) -> int:  # type: ignore[no-untyped-def]
