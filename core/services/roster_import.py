@@ -53,7 +53,11 @@ def read_file(path: Path) -> tuple[str, pd.DataFrame, list[int], dict[str, str]]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True)
+        try:
+            wb = load_workbook(path, read_only=True)
+        except Exception as exc:  # noqa: BLE001 - a damaged file is bad input, said as the importer says it
+            raise ImportRefused([Problem(path.name, 0, "", "importer.xlsx_unreadable",
+                                         {"cause": type(exc).__name__})]) from None
         sheet = ENTRIES_SHEET if ENTRIES_SHEET in wb.sheetnames else None
         wb.close()
     raw = read_table(path, sheet)

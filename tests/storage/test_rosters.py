@@ -411,5 +411,9 @@ def test_the_command_line_lists_empty_shifts_and_exports_a_week(demo_sqlite: str
     line = refused.stderr.strip().splitlines()[-1]
     assert "排班.csv" in line and "第 3 行" in line and "日期" in line and "Traceback" not in refused.stderr
     assert count() == 2  # the good first row was not written either
+    broken = tmp_path / "坏表.xlsx"
+    broken.write_bytes(b"not a workbook")
+    damaged = cli("import", str(broken), "--user", "coordinator")
+    assert damaged.returncode == 2 and "坏表.xlsx" in damaged.stderr and "Traceback" not in damaged.stderr
     nobody = cli("import", str(wrong))  # who imports must be said
     assert nobody.returncode == 2 and count() == 2
