@@ -22,6 +22,10 @@ _TERMS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
                                                 ("Households screened per person per day", "households")),
     "max_hours_per_day": (("每人每日最长工作时长", "小时"), ("Maximum hours per person per day", "hours")),
     "max_consecutive_days": (("每人最多连续服务天数", "天"), ("Most days in a row per person", "days")),
+    "grid_shifts_per_day": (("网格每日值守班次", "班"), ("Grid watch shifts per day", "shifts")),
+    "max_hours_per_week": (("排班人员每周最长工作时长", "小时"), ("Most rostered hours per person per week", "hours")),
+    "roster_max_consecutive_days": (("排班人员最多连续上岗天数", "天"), ("Most rostered days in a row per person", "days")),
+    "min_rest_hours": (("两班之间最少休息时长", "小时"), ("Least rest between two shifts", "hours")),
 }
 _RISKS = {"low": ("低风险", "Low risk"), "medium": ("中风险", "Medium risk"), "high": ("高风险", "High risk")}
 

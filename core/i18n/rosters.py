@@ -59,6 +59,17 @@ ZH = {
     "audit.field.max_hours_week": "每周上限（小时）",
     "audit.field.max_consecutive_days": "连续上岗上限（天）",
     "audit.field.min_rest_hours": "班次间最少休息（小时）",
+    "roster.post_one": "请指定一个卡点或一个网格（只能选其一）",
+    "roster.grid_missing": "网格不存在（编号 {id}）",
+    "roster.skill_unknown": "未知的技能：{skill}",
+    "roster.limit.skill": "{code} 不具备本岗位要求的技能（{skill}）；如确需安排，请填写原因",
+    "roster.hard.rest": "{code} 两班之间只休息 {hours} 小时，少于 {limit} 小时；按现行规范不得安排",
+    "roster.hard.hours_day": "{code} {day} 将工作 {hours} 小时，超过每日 {limit} 小时；按现行规范不得安排",
+    "roster.hard.hours_week": "{code} 截至 {day} 的 7 天将工作 {hours} 小时，超过 {limit} 小时；按现行规范不得安排",
+    "roster.hard.streak": "{code} 将连续上岗 {days} 天，超过 {limit} 天；按现行规范不得安排",
+    "audit.field.skill": "所需技能",
+    "roster.import.grid_unknown": "没有编码为“{value}”的网格",
+    "roster.import.post_one": "卡点编码和网格编码须填且只填一个",
 }
 
 EN = {
@@ -120,4 +131,15 @@ EN = {
     "audit.field.max_hours_week": "Hours a week (limit)",
     "audit.field.max_consecutive_days": "Days in a row (limit)",
     "audit.field.min_rest_hours": "Rest between shifts (h, least)",
+    "roster.post_one": "Name one checkpoint or one grid (not both)",
+    "roster.grid_missing": "No such grid (id {id})",
+    "roster.skill_unknown": "Unknown skill: {skill}",
+    "roster.limit.skill": "{code} lacks the skill this post asks for ({skill}); give a reason to go ahead",
+    "roster.hard.rest": "{code} would rest only {hours} h between shifts, under {limit} h; the norms refuse it",
+    "roster.hard.hours_day": "{code} would work {hours} h on {day}, over {limit} h a day; the norms refuse it",
+    "roster.hard.hours_week": "{code} would work {hours} h in the 7 days to {day}, over {limit} h; the norms refuse it",
+    "roster.hard.streak": "{code} would be on duty {days} days in a row, over {limit}; the norms refuse it",
+    "audit.field.skill": "Skill needed",
+    "roster.import.grid_unknown": "No grid has the code “{value}”",
+    "roster.import.post_one": "Give either a checkpoint code or a grid code, not both",
 }

@@ -36,6 +36,12 @@ DEFAULT_NORMS: dict[str, Any] = {
     "max_consecutive_days": 6.0,
     # a deployment beyond the daily hours or the days in a row: refused, or warned (needs a reason)
     "fatigue_policy": "warn",
+    # duty rosters (排班): a grid's watch shifts a day (of grid_members_per_grid people each), and the limits
+    # every rostered person keeps beside max_hours_per_day (core.model.roster_rules.FatigueLimits)
+    "grid_shifts_per_day": 2.0,
+    "max_hours_per_week": 60.0,
+    "roster_max_consecutive_days": 14.0,
+    "min_rest_hours": 8.0,
 }
 FATIGUE_POLICIES = ("refuse", "warn")
 
@@ -54,6 +60,10 @@ NUMERIC_TERMS: dict[str, tuple[float, float]] = {
     "screening_households_per_person_per_day": (10.0, 2000.0),
     "max_hours_per_day": (1.0, 24.0),
     "max_consecutive_days": (1.0, 60.0),
+    "grid_shifts_per_day": (1.0, 24.0),
+    "max_hours_per_week": (1.0, 168.0),
+    "roster_max_consecutive_days": (1.0, 60.0),
+    "min_rest_hours": (0.0, 24.0),
 }
 RISK_MULTIPLIER_RANGE = (0.5, 10.0)
 
@@ -75,6 +85,10 @@ class Norms:
     max_consecutive_days: float = 6.0
     volunteers_count_for: tuple[str, ...] = ()
     fatigue_policy: str = "warn"
+    grid_shifts_per_day: float = 2.0
+    max_hours_per_week: float = 60.0
+    roster_max_consecutive_days: float = 14.0
+    min_rest_hours: float = 8.0
 
     @classmethod
     def from_params(cls, params: dict[str, Any] | None) -> Norms:

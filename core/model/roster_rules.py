@@ -102,6 +102,8 @@ class FatigueLimits:
     max_hours_week: float = 60.0
     max_consecutive_days: int = 14
     min_rest_hours: float = 8.0
+    #: the norms' fatigue policy "refuse": over a limit is refused even with a reason
+    hard: bool = False
 
 
 @dataclass(frozen=True)

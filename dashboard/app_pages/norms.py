@@ -18,7 +18,8 @@ from dashboard.panels.components import choose_many
 #: others (a base per 10,000 residents, hours a day) take one decimal
 WHOLE_TERMS = frozenset({"grid_members_per_grid", "people_per_checkpoint_shift", "checkpoint_shifts_per_day",
                          "isolated_households_per_person", "vulnerable_residents_per_person",
-                         "screening_households_per_person_per_day", "max_consecutive_days"})
+                         "screening_households_per_person_per_day", "max_consecutive_days",
+                         "grid_shifts_per_day", "roster_max_consecutive_days"})
 
 actor = auth.guard("admin")
 history = cache.norm_versions()

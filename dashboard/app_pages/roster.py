@@ -211,7 +211,7 @@ if actor.has("admin"):
         week_h = c[1].number_input(t("roster.lim.week"), 1.0, 168.0, float(lim.max_hours_week), 1.0, key="lim_week")
         row_d = c[2].number_input(t("roster.lim.row"), 1, 60, int(lim.max_consecutive_days), 1, key="lim_row")
         rest_h = c[3].number_input(t("roster.lim.rest"), 0.0, 24.0, float(lim.min_rest_hours), 0.5, key="lim_rest")
-        why_l = st.text_input(t("roster.reason_pattern"), key="lim_reason", max_chars=200)
+        why_l = st.text_input(t("roster.reason_limits"), key="lim_reason", max_chars=200)
         if st.form_submit_button(t("roster.limits_save")):
             try:
                 with cache.write() as uow:

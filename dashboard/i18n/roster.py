@@ -87,7 +87,8 @@ ZH = {
     "roster.lim.row": "连续上岗上限（天）",
     "roster.lim.rest": "两班间最少休息（小时）",
     "roster.limits_save": "保存疲劳上限",
-    "roster.limits_saved": "已保存疲劳上限，排班与可调用人员即按新上限检查。",
+    "roster.limits_saved": "已保存疲劳上限（作为新一版配置规范，今日起执行），排班与可调用人员即按新上限检查。",
+    "roster.reason_limits": "修改原因（必填，记入规范版本和审计）",
 }
 
 EN = {
@@ -180,5 +181,6 @@ EN = {
     "roster.lim.row": "Days in a row at most",
     "roster.lim.rest": "Rest between shifts at least (h)",
     "roster.limits_save": "Save the limits",
-    "roster.limits_saved": "Limits saved; rosters and call-out lists are checked against them from now on.",
+    "roster.limits_saved": "Limits saved as a new version of the norms (from today); rosters and call-out lists are checked against them.",
+    "roster.reason_limits": "Reason (required; kept with the norms version and in the audit)",
 }

@@ -85,6 +85,7 @@ def test_a_coordinator_gives_a_post_its_own_shifts_and_leaders_see_who_is_on_too
 def test_an_admin_changes_the_fatigue_limits_and_others_only_read_them(app: Callable[..., AppTest],
                                                                        demo_sqlite: str) -> None:
     from core.services import rosters
+    from core.services.norms import norms_for_day
     from core.services.uow import unit_of_work
 
     at = _open(app, "admin")
@@ -95,8 +96,16 @@ def test_an_admin_changes_the_fatigue_limits_and_others_only_read_them(app: Call
     assert not at.exception and not at.error, [e.value for e in at.error]
     with unit_of_work(demo_sqlite) as uow:
         assert rosters.limits(uow).max_hours_day == 10.0
+        assert norms_for_day(uow).max_hours_per_day == 10.0  # the limits are a version of the norms
     with session_scope(demo_sqlite) as s:
-        assert s.scalar(select(orm.AuditLog.reason).where(orm.AuditLog.action == "roster.limits")) == "防止疲劳作战"
+        assert s.scalar(select(orm.AuditLog.reason).where(orm.AuditLog.action == "norms.save")) == "防止疲劳作战"
+    unchanged = _open(app, "admin")  # no reason: refused, nothing saved
+    unchanged.number_input(key="lim_day").set_value(9.0)
+    unchanged.button(key="FormSubmitter:roster_limits-" + t("roster.limits_save")).click()
+    unchanged.run()
+    assert unchanged.error and not unchanged.exception
+    with unit_of_work(demo_sqlite) as uow:
+        assert rosters.limits(uow).max_hours_day == 10.0
     coordinator = _open(app, "coordinator")
     assert not [n for n in coordinator.number_input if n.key == "lim_day"]
 

@@ -100,11 +100,14 @@ DYNAMIC_ACTIONS: dict[tuple[str, str], Callable[[], Iterable[str]]] = {
     ("errands.py", "f'errand.{action}'"): lambda: [f"errand.{a}" for a in _errand_actions()],
     ("incidents.py", "f'incident.{action}'"): lambda: [f"incident.{a}" for a in _incident_actions()],
     ("context.py", "self.action"): lambda: [f"import.{k}" for k in _import_kinds()],
+    # the roster's one audit helper; its callers name the action
+    ("rosters.py", "action"): lambda: ["roster.pattern", "roster.exception", "roster.assign", "roster.release"],
 }
 DYNAMIC_ENTITIES: dict[tuple[str, str], Callable[[], Iterable[str]]] = {
     ("context.py", "entity"): lambda: [],  # Context passes its callers' entity on (they are scanned)
     ("place_refs.py", "self.entity"): _place_tables,
     ("boundaries.py", "entity"): lambda: ["community", "street", "grid"],  # the levels a boundary file holds
+    ("rosters.py", "kind"): lambda: ["checkpoint", "grid"],  # a roster's post: a checkpoint or a grid
 }
 
 

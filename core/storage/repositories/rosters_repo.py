@@ -1,4 +1,7 @@
-"""Storage of duty rosters: shift patterns, roster entries, and the people a call-out may ask."""
+"""Storage of duty rosters: shift patterns, roster entries, and the people a call-out may ask.
+
+A post is a checkpoint or a grid's duty (网格值守); functions keyed by post take ``kind`` ("checkpoint" or
+"grid"), whose id column (``checkpoint_id`` / ``grid_id``) they read and name their result's key after."""
 
 from __future__ import annotations
 
@@ -6,25 +9,48 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.storage import rows as orm
 from core.storage.repositories.base import Repository, bound
+from core.storage.repositories.duty_repo import CHECKPOINT_COLUMNS
 
-ENTRY_COLUMNS = ["id", "checkpoint_id", "place", "staff_id", "code", "name", "kind", "shift", "starts_at", "ends_at",
+POST_KINDS = ("checkpoint", "grid")
+ENTRY_COLUMNS = ["id", "checkpoint_id", "grid_id", "place", "staff_id", "code", "name", "kind", "shift", "starts_at", "ends_at",
                  "override_reason", "on_duty", "back"]
 
 
-def pattern(session: Session, checkpoint_id: int) -> Any:
-    return session.scalar(select(orm.ShiftPattern).where(orm.ShiftPattern.checkpoint_id == checkpoint_id))
+def key(model: Any, kind: str) -> Any:
+    """The post column of a roster table for ``kind``."""
+    if kind not in POST_KINDS:
+        raise ValueError(kind)
+    return getattr(model, f"{kind}_id")
 
 
-def patterns(session: Session, checkpoint_ids: list[int]) -> pd.DataFrame:
+def pattern(session: Session, post_id: int, kind: str = "checkpoint") -> Any:
+    return session.scalar(select(orm.ShiftPattern).where(key(orm.ShiftPattern, kind) == post_id))
+
+
+def patterns(session: Session, post_ids: list[int], kind: str = "checkpoint") -> pd.DataFrame:
     p = orm.ShiftPattern
-    rows = session.execute(select(p.checkpoint_id, p.slots, p.people_per_shift)
-                           .where(p.checkpoint_id.in_(checkpoint_ids))).all()
-    return pd.DataFrame(rows, columns=["checkpoint_id", "slots", "people_per_shift"])
+    col = key(p, kind)
+    rows = session.execute(select(col, p.slots, p.people_per_shift, p.skill).where(col.in_(post_ids))).all()
+    return pd.DataFrame(rows, columns=[f"{kind}_id", "slots", "people_per_shift", "skill"])
+
+
+def grid_posts(session: Session, *, streets: frozenset[str] | None = None, ids: list[int] | None = None) -> pd.DataFrame:
+    """Grids as duty posts, in the columns of ``duty_repo.checkpoints`` (a grid is its own grid; its shifts a
+    day and people per shift come from its pattern or the norms)."""
+    g, c = orm.Grid, orm.Community
+    stmt = (select(g.id, g.code, g.name, g.lon, g.lat, g.id, g.code, g.name, g.community_id, c.code, c.name,
+                   orm.Street.code, null(), null())
+            .join(c, c.id == g.community_id).join(orm.Street, orm.Street.id == c.street_id).order_by(g.code))
+    if streets is not None:
+        stmt = stmt.where(orm.Street.code.in_(streets))
+    if ids is not None:
+        stmt = stmt.where(g.id.in_(ids))
+    return pd.DataFrame(session.execute(stmt).all(), columns=CHECKPOINT_COLUMNS)
 
 
 def add_pattern(session: Session, **fields: Any) -> None:
@@ -33,30 +59,41 @@ def add_pattern(session: Session, **fields: Any) -> None:
 
 
 def entries(session: Session, *, since: dt.datetime, until: dt.datetime, checkpoint_ids: list[int] | None = None,
-            staff_ids: list[int] | None = None) -> pd.DataFrame:
-    """Roster entries whose shift overlaps [since, until), with the post's name and the person: whether they
-    are on duty now and, if not, the day they are expected back (``back``, from their latest duty change)."""
-    e, s, cp = orm.RosterEntry, orm.Staff, orm.Checkpoint
+            staff_ids: list[int] | None = None, grid_ids: list[int] | None = None) -> pd.DataFrame:
+    """Roster entries whose shift overlaps [since, until), with the post's name (``place``: the checkpoint's
+    or the grid's) and the person: whether they are on duty now and, if not, the day they are expected back
+    (``back``, from their latest duty change). ``checkpoint_ids`` / ``grid_ids``: only those posts' entries
+    (either given: only that kind; both: both)."""
+    e, s, cp, g = orm.RosterEntry, orm.Staff, orm.Checkpoint, orm.Grid
     last = (select(orm.DutyChange.staff_id, func.max(orm.DutyChange.id).label("last_id"))
             .group_by(orm.DutyChange.staff_id).subquery())
     dc = aliased(orm.DutyChange)
-    stmt = (select(e.id, e.checkpoint_id, cp.name, e.staff_id, s.code, s.name, s.kind, e.shift, e.starts_at, e.ends_at,
-                   e.override_reason, s.on_duty, dc.expected_return)
-            .join(s, s.id == e.staff_id).join(cp, cp.id == e.checkpoint_id)
+    stmt = (select(e.id, e.checkpoint_id, e.grid_id, func.coalesce(cp.name, g.name), e.staff_id, s.code, s.name,
+                   s.kind, e.shift, e.starts_at, e.ends_at, e.override_reason, s.on_duty, dc.expected_return)
+            .join(s, s.id == e.staff_id).outerjoin(cp, cp.id == e.checkpoint_id).outerjoin(g, g.id == e.grid_id)
             .outerjoin(last, last.c.staff_id == s.id).outerjoin(dc, dc.id == last.c.last_id)
             .where(e.starts_at < until, e.ends_at > since).order_by(e.starts_at, e.id))
+    posts = []
     if checkpoint_ids is not None:
-        stmt = stmt.where(e.checkpoint_id.in_(checkpoint_ids))
+        posts.append(e.checkpoint_id.in_(checkpoint_ids))
+    if grid_ids is not None:
+        posts.append(e.grid_id.in_(grid_ids))
+    if posts:
+        stmt = stmt.where(or_(*posts))
     if staff_ids is not None:
         stmt = stmt.where(e.staff_id.in_(staff_ids))
-    return pd.DataFrame(session.execute(stmt).all(), columns=ENTRY_COLUMNS)
+    out = pd.DataFrame(session.execute(stmt).all(), columns=ENTRY_COLUMNS)
+    for col in ("checkpoint_id", "grid_id"):
+        out[col] = out[col].astype("Int64")
+    return out
 
 
-def rostered_ids(session: Session, since: dt.datetime, until: dt.datetime) -> set[int]:
+def rostered_ids(session: Session, since: dt.datetime, until: dt.datetime, kind: str = "checkpoint") -> set[int]:
     """Posts that keep a roster in [since, until): their own shift pattern, or anyone on a shift starting then."""
     e = orm.RosterEntry
-    own = session.scalars(select(orm.ShiftPattern.checkpoint_id)).all()
-    staffed = session.scalars(select(e.checkpoint_id).where(e.starts_at >= since, e.starts_at < until).distinct()).all()
+    own = session.scalars(select(key(orm.ShiftPattern, kind)).where(key(orm.ShiftPattern, kind).is_not(None))).all()
+    staffed = session.scalars(select(key(e, kind)).where(e.starts_at >= since, e.starts_at < until,
+                                                         key(e, kind).is_not(None)).distinct()).all()
     return {int(x) for x in (*own, *staffed)}
 
 
@@ -95,7 +132,8 @@ def delete_entry(session: Session, row: Any) -> None:
 def lock_person(session: Session, staff_id: int) -> dict[str, Any] | None:
     """The person (row-locked, so two coordinators cannot give them clashing shifts at once)."""
     s = orm.Staff
-    row = session.execute(select(s.id, s.code, s.name, s.kind, s.on_duty, s.community_id, s.home_lon, s.home_lat)
+    row = session.execute(select(s.id, s.code, s.name, s.kind, s.on_duty, s.community_id, s.home_lon, s.home_lat,
+                                 s.skills)
                           .where(s.id == staff_id).with_for_update()).mappings().first()
     return dict(row) if row else None
 
@@ -125,22 +163,24 @@ def staff_ids_by_code(session: Session, codes: list[str]) -> dict[str, int]:
     return {str(c): int(i) for c, i in rows}
 
 
-def has_entry(session: Session, checkpoint_id: int, staff_id: int, starts_at: dt.datetime) -> bool:
+def has_entry(session: Session, post_id: int, staff_id: int, starts_at: dt.datetime, kind: str = "checkpoint") -> bool:
     e = orm.RosterEntry
-    return session.scalar(select(e.id).where(e.checkpoint_id == checkpoint_id, e.staff_id == staff_id,
+    return session.scalar(select(e.id).where(key(e, kind) == post_id, e.staff_id == staff_id,
                                              e.starts_at == starts_at)) is not None
 
 
-def exceptions(session: Session, checkpoint_ids: list[int], first: dt.date, last: dt.date) -> pd.DataFrame:
+def exceptions(session: Session, post_ids: list[int], first: dt.date, last: dt.date,
+               kind: str = "checkpoint") -> pd.DataFrame:
     x = orm.ShiftException
-    rows = session.execute(select(x.checkpoint_id, x.day, x.people_per_shift, x.reason)
-                           .where(x.checkpoint_id.in_(checkpoint_ids), x.day >= first, x.day <= last)).all()
-    return pd.DataFrame(rows, columns=["checkpoint_id", "day", "people_per_shift", "reason"])
+    col = key(x, kind)
+    rows = session.execute(select(col, x.day, x.people_per_shift, x.reason)
+                           .where(col.in_(post_ids), x.day >= first, x.day <= last)).all()
+    return pd.DataFrame(rows, columns=[f"{kind}_id", "day", "people_per_shift", "reason"])
 
 
-def exception_row(session: Session, checkpoint_id: int, day: dt.date) -> Any:
+def exception_row(session: Session, post_id: int, day: dt.date, kind: str = "checkpoint") -> Any:
     x = orm.ShiftException
-    return session.scalar(select(x).where(x.checkpoint_id == checkpoint_id, x.day == day).with_for_update())
+    return session.scalar(select(x).where(key(x, kind) == post_id, x.day == day).with_for_update())
 
 
 def add_exception(session: Session, **fields: Any) -> None:
@@ -152,6 +192,7 @@ class RosterRepository(Repository):
     """``uow.rosters``: the functions above, bound to the unit of work's session."""
 
     pattern = bound(pattern)
+    grid_posts = bound(grid_posts)
     patterns = bound(patterns)
     add_pattern = bound(add_pattern)
     entries = bound(entries)

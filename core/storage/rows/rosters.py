@@ -1,10 +1,21 @@
-"""Duty rosters (排班): a checkpoint's shift pattern, and who is on which shift when."""
+"""Duty rosters (排班): a post's shift pattern, and who is on which shift when. A post is a checkpoint
+(``checkpoint_id``) or a grid's duty (``grid_id``, 网格值守): exactly one of the two is set."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.storage.rows.base import Base
@@ -16,11 +27,16 @@ class ShiftPattern(Base):
 
     __tablename__ = "shift_pattern"
     id: Mapped[int] = mapped_column(primary_key=True)
-    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), unique=True)
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoint.id"), unique=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id", name="fk_shift_pattern_grid_id"))
     slots: Mapped[str] = mapped_column(Text)
     people_per_shift: Mapped[int] = mapped_column(Integer)
+    #: a skill code (core.model.vocab.SKILLS) everyone on the post's shifts should have ("": none)
+    skill: Mapped[str] = mapped_column(String(40), default="", server_default="")
     updated_by: Mapped[str] = mapped_column(String(60))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("grid_id", name="uq_shift_pattern_grid_id"),
+                      CheckConstraint("(checkpoint_id IS NULL) <> (grid_id IS NULL)", name="ck_shift_pattern_one_post"))
 
 
 class RosterEntry(Base):
@@ -29,7 +45,8 @@ class RosterEntry(Base):
 
     __tablename__ = "roster_entry"
     id: Mapped[int] = mapped_column(primary_key=True)
-    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), index=True)
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoint.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id", name="fk_roster_entry_grid_id"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     shift: Mapped[str] = mapped_column(String(12))
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
@@ -37,7 +54,8 @@ class RosterEntry(Base):
     assigned_by: Mapped[str] = mapped_column(String(60))
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime)
     override_reason: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (UniqueConstraint("staff_id", "starts_at"),)
+    __table_args__ = (UniqueConstraint("staff_id", "starts_at"), Index("ix_roster_entry_grid_id", "grid_id"),
+                      CheckConstraint("(checkpoint_id IS NULL) <> (grid_id IS NULL)", name="ck_roster_entry_one_post"))
 
 
 class ShiftException(Base):
@@ -46,10 +64,13 @@ class ShiftException(Base):
 
     __tablename__ = "shift_exception"
     id: Mapped[int] = mapped_column(primary_key=True)
-    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"))
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoint.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id", name="fk_shift_exception_grid_id"))
     day: Mapped[dt.date] = mapped_column(Date)
     people_per_shift: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(60))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    __table_args__ = (UniqueConstraint("checkpoint_id", "day"),)
+    __table_args__ = (UniqueConstraint("checkpoint_id", "day"),
+                      UniqueConstraint("grid_id", "day", name="uq_shift_exception_grid_day"),
+                      CheckConstraint("(checkpoint_id IS NULL) <> (grid_id IS NULL)", name="ck_shift_exception_one_post"))
