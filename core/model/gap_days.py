@@ -58,7 +58,7 @@ def stack_states(states: Sequence[StaffingState]) -> tuple[StaffingState, int]:
                  *(s.staff["community_id"].to_numpy(np.int64) for s in states))
     gs = _stride(*g_ids, *(s.staff["grid_id"].to_numpy(np.int64) for s in states))
     ss = _stride(*s_ids)
-    comms, grids, staff, deployed, screening, rostered = [], [], [], [], [], []
+    comms, grids, staff, deployed, screening, rostered, grid_rostered = [], [], [], [], [], [], []
     for k, s in enumerate(states):
         comms.append(s.communities.assign(community_id=_offset(c_ids[k], k, cs)))
         grids.append(s.grids.assign(grid_id=_offset(g_ids[k], k, gs),
@@ -76,12 +76,16 @@ def stack_states(states: Sequence[StaffingState]) -> tuple[StaffingState, int]:
         if s.rostered is not None and len(s.rostered):
             rostered.append(s.rostered.assign(
                 community_id=_offset(s.rostered["community_id"].to_numpy(np.int64), k, cs)))
+        if s.grid_rostered is not None and len(s.grid_rostered):
+            grid_rostered.append(s.grid_rostered.assign(
+                grid_id=_offset(s.grid_rostered["grid_id"].to_numpy(np.int64), k, gs)))
     stacked = StaffingState(
         pd.concat(comms, ignore_index=True), pd.concat(grids, ignore_index=True),
         pd.concat(staff, ignore_index=True), states[-1].day,
         pd.concat(deployed, ignore_index=True) if deployed else None,
         pd.concat(screening, ignore_index=True) if screening else None,
-        pd.concat(rostered, ignore_index=True) if rostered else None)
+        pd.concat(rostered, ignore_index=True) if rostered else None,
+        pd.concat(grid_rostered, ignore_index=True) if grid_rostered else None)
     return stacked, cs
 
 

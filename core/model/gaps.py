@@ -17,7 +17,8 @@ m = the community's risk multiplier; "counted" staff are on duty and of ``norms.
 * gap = required − available (positive: shortage); shortage = max(gap, 0);
   movable surplus = min(movable counted staff, max(0, available − required)); a grid gets its share
   of the community's movable surplus by required, rounded down.
-* grid coverage: share of grids with at least one on-duty grid member assigned to them.
+* grid coverage: share of grids with at least one on-duty grid member assigned to them; a grid that keeps a
+  watch roster that day (``state.grid_rostered``) is covered instead when every one of its shifts is staffed.
 * checkpoint-shift coverage: the community's checkpoint shifts (checkpoints × S) are staffed after the
   base and grid-member terms: staffed = min(shifts, floor(max(0, available − ceil(m·(B·pop/10⁴ +
   G·grids))) / (m·P))). Communities without checkpoints have no shifts (coverage blank, not 100 %).
@@ -159,7 +160,8 @@ def compute_gaps(state: StaffingState, norms: Norms) -> GapResult:
     g_available = assigned + np.floor(pool[np.maximum(g_pos, 0)] * w + 1e-9).astype(np.int64) * g_ok
     g_gap = g_required - g_available
     g_movable_surplus = (np.floor(movable_surplus[np.maximum(g_pos, 0)] * w + 1e-9) * g_ok).astype(np.int64)
-    covered = g_members_on > 0
+    g_shifts, g_staffed = grid_rostered_counts(state, gid)
+    covered = np.where(g_shifts > 0, g_staffed >= g_shifts, g_members_on > 0)
     grids_covered = np.bincount(g_pos[g_ok], weights=covered[g_ok], minlength=n).astype(np.int64)
 
     # checkpoint shifts
@@ -221,6 +223,19 @@ def rostered_counts(state: StaffingState, cid: np.ndarray) -> tuple[np.ndarray, 
     ok = pos >= 0
     return tuple(np.bincount(pos[ok], weights=r[k].to_numpy(float)[ok], minlength=n).astype(np.int64)
                  for k in ("checkpoints", "shifts", "staffed"))  # type: ignore[return-value]
+
+
+def grid_rostered_counts(state: StaffingState, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per grid: its rostered shifts that day and those staffed (zeros for grids without a roster)."""
+    n = len(gid)
+    r = state.grid_rostered
+    if r is None or not len(r):
+        zero = np.zeros(n, dtype=np.int64)
+        return zero, zero
+    pos = positions(gid, r["grid_id"].to_numpy(np.int64))
+    ok = pos >= 0
+    return tuple(np.bincount(pos[ok], weights=r[k].to_numpy(float)[ok], minlength=n).astype(np.int64)
+                 for k in ("shifts", "staffed"))  # type: ignore[return-value]
 
 
 def screening_households(state: StaffingState, cid: np.ndarray) -> np.ndarray:

@@ -47,6 +47,9 @@ class StaffingState:
     #: checkpoints (posts rostered), shifts (their shifts starting that day), staffed (shifts whose people
     #: on duty fill them); their shift coverage comes from it instead of from headcount
     rostered: pd.DataFrame | None = None
+    #: grids that keep a watch roster that day (core.services.rosters.grid_roster_coverage): grid_id, shifts
+    #: (their shifts starting that day), staffed; such a grid is covered when every one of its shifts is
+    grid_rostered: pd.DataFrame | None = None
 
 
 def normalise_staff(staff: pd.DataFrame) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from core.model.norms import norms_in_force
 from core.model.state import states_on_days
 from core.services import clock
 from core.services.norms import norm_history, norms_for_day
-from core.services.rosters import roster_coverage
+from core.services.rosters import grid_roster_coverage, roster_coverage
 from core.services.staffing import load_state, read_tables, screening_by_day
 from core.services.uow import UnitOfWork
 
@@ -37,7 +37,9 @@ def gap_history(uow: UnitOfWork, days: int = 14, today: dt.date | None = None) -
     screening = screening_by_day(uow, all_days)  # the campaigns running each day (one read)
     # the history sorted once for all days, and the engine run once over all days stacked (core.model.gap_days)
     rostered = roster_coverage(uow, all_days)  # posts that keep a roster: their shifts from it (one read)
-    states = [dataclasses.replace(state, screening=screening[day], rostered=rostered[day])
+    grid_rostered = grid_roster_coverage(uow, all_days)  # grids that keep a watch roster (one read)
+    states = [dataclasses.replace(state, screening=screening[day], rostered=rostered[day],
+                                  grid_rostered=grid_rostered[day])
               for day, state in zip(all_days, states_on_days(raw, all_days), strict=True)]
     per_day = gaps_of_days(states, [norms_in_force(versions, day) for day in all_days])
     totals = pd.DataFrame([{"day": d.day, **d.district, **d.coverage} for d in per_day])

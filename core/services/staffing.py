@@ -46,10 +46,11 @@ def load_state(uow: UnitOfWork, day: dt.date | None = None) -> StaffingState:
 def with_screening(state: StaffingState, uow: UnitOfWork, day: dt.date) -> StaffingState:
     """The state with the day's screening workload per community (core.services.screening): the pace needed
     from the start of ``day`` to each running campaign's deadline, so it is stable within a day."""
-    from core.services.rosters import roster_coverage
+    from core.services.rosters import grid_roster_coverage, roster_coverage
 
     work = screening_by_day(uow, [day])[day]
-    return dataclasses.replace(state, screening=work, rostered=roster_coverage(uow, [day])[day])
+    return dataclasses.replace(state, screening=work, rostered=roster_coverage(uow, [day])[day],
+                               grid_rostered=grid_roster_coverage(uow, [day])[day])
 
 
 def screening_by_day(uow: UnitOfWork, days: list[dt.date]) -> dict[dt.date, pd.DataFrame]:
