@@ -1,4 +1,4 @@
-"""排班: a checkpoint's week (shifts × days, taken / needed and who; empty shifts red), the district's empty
+"""排班: a checkpoint's or a grid's week (shifts × days, taken / needed and who; empty shifts red), the district's empty
 shifts of the next 24 / 72 hours, and filling one from the call-out list (rested people nearest first; a
 fatigue limit needs a reason, which is audited); releasing a shift. Writes for coordinators and admins."""
 
@@ -10,6 +10,7 @@ import streamlit as st
 from core.model.errors import FangxianError
 from core.model.privacy import mask_names
 from core.model.roster_rules import FatigueLimits
+from core.model.vocab import SKILLS
 from core.services import rosters
 from dashboard import cache
 from dashboard.auth import current_actor
@@ -25,11 +26,14 @@ scope = None if actor.streets is None else tuple(sorted(actor.streets))
 st.title(t("roster.title"))
 st.caption(t("roster.caption"))
 show_flash(FLASH)
-if missing_data(["communities", "checkpoints"], key="roster"):
+if missing_data(["communities"], key="roster"):
     st.stop()
-posts = cache.roster_posts(scope)
+kind = st.radio(t("roster.kind"), list(rosters.POST_KINDS), horizontal=True, key="roster_kind",
+                format_func=lambda k: t(f"roster.kind.{k}"))
+posts = cache.roster_posts(scope, kind)
 if posts.empty:
-    st.info(t("roster.no_posts"))
+    missing_data(["checkpoints" if kind == "checkpoint" else "grids"], key="roster-posts")
+    st.info(t(f"roster.no_posts.{kind}"))
     st.stop()
 can_write = actor.has(*rosters.ROSTER_ROLES)
 
@@ -39,22 +43,24 @@ gaps = cache.roster_empty(int(hours), scope)
 k = st.columns(3)
 k[0].metric(t("roster.kpi.empty_shifts"), fmt_int(len(gaps)))
 k[1].metric(t("roster.kpi.people_short"), fmt_int(int(gaps["empty"].sum()) if len(gaps) else 0))
-k[2].metric(t("roster.kpi.posts"), t("roster.kpi.posts_value", kept=fmt_int(int(posts["rostered"].sum())),
+k[2].metric(t(f"roster.kpi.posts.{kind}"), t("roster.kpi.posts_value", kept=fmt_int(int(posts["rostered"].sum())),
                                       n=fmt_int(len(posts))))
 if not posts["rostered"].any():
-    st.info(t("roster.none_rostered"))
+    st.info(t(f"roster.none_rostered.{kind}"))
 
 names = {int(r.id): f"{r.name}（{r.community}）" for r in posts.itertuples()}
-cid = st.selectbox(t("roster.post"), list(names), format_func=names.__getitem__, key="roster_post",
+cid = st.selectbox(t(f"roster.post.{kind}"), list(names), format_func=names.__getitem__, key=f"roster_post_{kind}",
                    placeholder=choose())
+post_arg = {f"{kind}_id": int(cid)}  # the services name the post by its kind
 now = cache.reference_now()
 today = now.date()
 start = st.date_input(t("roster.from"), value=today, key="roster_from", format="YYYY-MM-DD")
-week = cache.roster_week(int(cid), start.isoformat())
-pat = cache.roster_pattern(int(cid))
+week = cache.roster_week(int(cid), start.isoformat(), 7, kind)
+pat = cache.roster_pattern(**post_arg)
 st.caption(t("roster.pattern", slots=joined(t("roster.slot_fmt", name=rosters.slot_label(s.name, lang()),
                                                  start=f"{s.start:%H:%M}", hours=f"{s.hours:g}") for s in pat.slots),
-             n=pat.people_per_shift, source=t("roster.from_norms") if pat.from_norms else t("roster.own")))
+             n=pat.people_per_shift, source=t("roster.from_norms") if pat.from_norms else t("roster.own"))
+           + (t("roster.skill_needed", skill=label("skill", pat.skill)) if pat.skill else ""))
 grid = week.assign(day=pd.to_datetime(week["starts_at"]).dt.strftime("%m-%d"),
                    cell=[f"{a} / {n}" for a, n in zip(week["taken"], week["needed"], strict=True)])
 table = grid.pivot_table(index="shift", columns="day", values="cell", aggfunc="first").reindex(
@@ -74,13 +80,17 @@ if can_write:
         own = st.text_input(t("roster.custom"), key="roster_custom", placeholder=t("roster.custom_ph"))
         n_people = st.number_input(t("roster.people"), min_value=1, max_value=50, value=int(pat.people_per_shift),
                                    step=1, key="roster_people")
+        skill_opts = ["", *SKILLS]
+        skill = st.selectbox(t("roster.skill"), skill_opts, index=skill_opts.index(pat.skill) if pat.skill in skill_opts
+                             else 0, key="roster_skill", placeholder=choose(),
+                             format_func=lambda c: label("skill", c) if c else t("roster.skill_none"))
         why_p = st.text_input(t("roster.reason_pattern"), key="roster_pattern_reason", max_chars=200)
         if st.form_submit_button(t("roster.save_pattern")):
             try:
                 with cache.write() as uow:
-                    rosters.set_pattern(uow, actor, int(cid), preset=None if choice == "custom" else choice,
+                    rosters.set_pattern(uow, actor, **post_arg, preset=None if choice == "custom" else choice,
                                         slots=own if choice == "custom" else None, people_per_shift=int(n_people),
-                                        reason=why_p)
+                                        reason=why_p, skill=str(skill or ""))
             except FangxianError as exc:
                 show_error(exc)
             else:
@@ -94,7 +104,8 @@ if can_write:
         if st.form_submit_button(t("roster.exception_save")):
             try:
                 with cache.write() as uow:
-                    rosters.set_exception(uow, actor, int(cid), odd_day, None if back else int(odd_n), why_x)
+                    rosters.set_exception(uow, actor, post_arg.get("checkpoint_id"), odd_day,
+                                          None if back else int(odd_n), why_x, grid_id=post_arg.get("grid_id"))
             except FangxianError as exc:
                 show_error(exc)
             else:
@@ -117,7 +128,7 @@ with left:
                 + t("roster.short_by", n=int(open_.iloc[i]["empty"]))))
             row = open_.iloc[int(pick)]
             day = pd.Timestamp(row["starts_at"]).date()
-            called = cache.roster_call_out(int(cid), day.isoformat(), str(row["shift"]))
+            called = cache.roster_call_out(int(cid), day.isoformat(), str(row["shift"]), kind)
             if called.empty:
                 st.warning(t("roster.nobody"))
             else:
@@ -134,7 +145,7 @@ with left:
                     if st.form_submit_button(t("roster.assign"), type="primary"):
                         try:
                             with cache.write() as uow:
-                                res = rosters.assign(uow, actor, checkpoint_id=int(cid), staff_id=int(sid), day=day,
+                                res = rosters.assign(uow, actor, **post_arg, staff_id=int(sid), day=day,
                                                      shift=str(row["shift"]), override_reason=why)
                         except FangxianError as exc:
                             show_error(exc)
@@ -161,7 +172,7 @@ with left:
                 first_day, last_day = (span[0], span[-1]) if isinstance(span, tuple) and span else (today, today)
                 try:
                     with cache.write() as uow:
-                        made = rosters.assign_range(uow, actor, checkpoint_id=int(cid), teams=[x for x in teams if x],
+                        made = rosters.assign_range(uow, actor, **post_arg, teams=[x for x in teams if x],
                                                     first=first_day, last=last_day, rotate_days=int(rotate),
                                                     override_reason=why_r)
                 except FangxianError as exc:
@@ -175,13 +186,15 @@ with right:
         st.success(t("roster.none_empty"))
     else:
         st.dataframe(pd.DataFrame({
-            t("desk.cp.col.post"): gaps["checkpoint"], t("col.community"): gaps["community"],
+            t("roster.col.post"): [t(f"roster.post_kind.{k}", name=n) for k, n in zip(gaps["kind"], gaps["checkpoint"],
+                                                                                   strict=True)],
+            t("col.community"): gaps["community"],
             t("roster.col.shift"): [rosters.slot_label(str(x), lang()) for x in gaps["shift"]],
             t("roster.col.starts"): pd.to_datetime(gaps["starts_at"]).dt.strftime("%m-%d %H:%M"),
             t("roster.col.short"): gaps["empty"]}).head(500), hide_index=True, width="stretch",
             height=min(360, 38 + 35 * min(len(gaps), 500)),
             column_config={t("roster.col.short"): st.column_config.NumberColumn(format=f"%d {t('unit.people')}")})
-    taken = cache.roster_entries(int(cid), start.isoformat())
+    taken = cache.roster_entries(int(cid), start.isoformat(), 7, kind)
     if can_write and len(taken):
         st.subheader(t("roster.release"))
         opts = {int(r.id): f"{pd.Timestamp(r.starts_at):%m-%d %H:%M} {rosters.slot_label(str(r.shift), lang())} · {r.code}"

@@ -31,7 +31,7 @@ def short(at: AppTest) -> int:
 def test_a_coordinator_fills_an_empty_shift_from_the_call_out_list(app: Callable[..., AppTest],
                                                                    demo_sqlite: str) -> None:
     fresh = _open(app, "coordinator")
-    assert short(fresh) == 0 and any(t("roster.none_rostered")[:10] in i.value for i in fresh.info)
+    assert short(fresh) == 0 and any(t("roster.none_rostered.checkpoint")[:10] in i.value for i in fresh.info)
     from core.model.actor import Actor
     from core.services import rosters
     from core.services.uow import unit_of_work
@@ -144,3 +144,26 @@ def test_a_coordinator_closes_a_post_for_a_day(app: Callable[..., AppTest], demo
         assert s.scalar(select(orm.ShiftException.people_per_shift)) == 0
     day = at.date_input(key="roster_from").value
     assert f"{day:%m-%d}" not in [str(c) for c in at.dataframe[0].value.columns]  # no shifts that day
+
+
+def test_a_coordinator_gives_a_grid_a_watch_roster_with_a_skill(app: Callable[..., AppTest], demo_sqlite: str) -> None:
+    from core.services import rosters
+    from core.services.uow import unit_of_work
+
+    at = _open(app, "coordinator")
+    at.radio(key="roster_kind").set_value("grid")
+    at.run()
+    assert not at.exception and any(t("roster.none_rostered.grid")[:10] in i.value for i in at.info)
+    grid = at.selectbox(key="roster_post_grid").value
+    at.radio(key="roster_preset").set_value("2x12")
+    at.selectbox(key="roster_skill").set_value("medical")
+    at.button(key="FormSubmitter:roster_pattern-" + t("roster.save_pattern")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with unit_of_work(demo_sqlite) as uow:
+        pat = rosters.pattern_of(uow, grid_id=int(grid))
+    assert not pat.from_norms and pat.skill == "medical" and [s.name for s in pat.slots] == ["day", "night"]
+    assert any(t("roster.skill_needed", skill="医护")[:6] in c.value for c in at.caption)
+    # the district's empty shifts now list the grid's two shifts of each day ahead, named as a grid
+    table = next(d.value for d in at.dataframe if t("roster.col.post") in d.value.columns)
+    assert table[t("roster.col.post")].str.startswith("网格 ").any()
