@@ -29,6 +29,7 @@ from core.services import incidents as incident_service
 from core.services import isolation as isolation_service
 from core.services import norms as norm_service
 from core.services import reassign as reassign_service
+from core.services import roster_import as roster_import_service
 from core.services import rosters as roster_service
 from core.services import screening as screening_service
 from core.services import screening_helpers as screening_helper_service
@@ -182,6 +183,7 @@ roster_held = cached(30, 8)(roster_service.shifts_held_by)
 roster_long_haul = cached(60, 8)(roster_service.long_haul)
 roster_limits = cached(60, 2)(roster_service.limits)
 roster_crew = cached(60, 8)(roster_service.crew)
+roster_workbook = cached(30, 8)(roster_import_service.post_workbook)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------

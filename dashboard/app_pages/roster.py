@@ -4,6 +4,9 @@ fatigue limit needs a reason, which is audited); releasing a shift. Writes for c
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -11,13 +14,20 @@ from core.model.errors import FangxianError
 from core.model.privacy import mask_names
 from core.model.roster_rules import FatigueLimits
 from core.model.vocab import SKILLS
-from core.services import rosters
+from core.services import roster_import, rosters
 from dashboard import cache
 from dashboard.auth import current_actor
 from dashboard.feedback import finish_write, show_error, show_flash
 from dashboard.i18n import current_lang as lang
 from dashboard.i18n import label, t
-from dashboard.panels.components import choose, choose_many, fmt_int, joined, missing_data
+from dashboard.panels.components import (
+    choose,
+    choose_many,
+    file_uploader,
+    fmt_int,
+    joined,
+    missing_data,
+)
 
 FLASH = "roster_flash"
 actor = current_actor()
@@ -73,6 +83,27 @@ st.dataframe(table.style.apply(lambda col: ["background-color: #fde2e1" if short
                                             "background-color: #dcfce7" for i in col.index]),
              width="stretch")
 st.caption(t("roster.legend"))
+down, up = st.columns([1, 2], vertical_alignment="top")
+post_code = str(posts.set_index("id").loc[int(cid), "code"])
+down.download_button(t("roster.download"), cache.roster_workbook(int(cid), start.isoformat(), 7, lang(), kind),
+                     file_name=f"{t('roster.file_name', code=post_code)}_{start:%Y%m%d}.xlsx", key="roster_download",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
+if can_write:
+    with up.expander(t("roster.upload")):
+        st.caption(t("roster.upload_caption"))
+        sheet = file_uploader(t("roster.upload_file"), ["xlsx", "csv", "json"], key="roster_upload")
+        if sheet is not None and st.button(t("roster.upload_submit"), key="roster_upload_go", type="primary"):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(sheet.name).name  # the user's file name, for the messages
+                path.write_bytes(sheet.getvalue())
+                try:
+                    with cache.write() as uow:  # one file, one transaction
+                        done = roster_import.import_roster(uow, actor, path)
+                except FangxianError as exc:
+                    show_error(exc)
+                else:
+                    finish_write(FLASH, t("roster.uploaded", added=fmt_int(done["added"]),
+                                          unchanged=fmt_int(done["unchanged"])))
 if can_write:
     with st.expander(t("roster.set_pattern")), st.form("roster_pattern"):
         choice = st.radio(t("roster.pattern_kind"), ["2x12", "3x8", "custom"], horizontal=True, key="roster_preset",

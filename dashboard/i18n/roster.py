@@ -2,6 +2,13 @@
 
 ZH = {
     "page.roster": "排班",
+    "roster.download": "下载排班表（XLSX）",
+    "roster.file_name": "排班_{code}",
+    "roster.upload": "导入排班表",
+    "roster.upload_caption": "上传下载的排班表（改好“明细”页后）或 CSV/JSON：每行一个人一个班次（卡点编码或网格编码、日期、班次、人员编号、原因）。有一行出错则整份不导入，并指出文件、行和列。",
+    "roster.upload_file": "排班表文件",
+    "roster.upload_submit": "导入",
+    "roster.uploaded": "已导入 {added} 条排班，{unchanged} 条原已在排班中。",
     "roster.kind": "值守岗位",
     "roster.kind.checkpoint": "卡点",
     "roster.kind.grid": "网格值守",
@@ -106,6 +113,13 @@ ZH = {
 
 EN = {
     "page.roster": "Rosters",
+    "roster.download": "Download the roster (XLSX)",
+    "roster.file_name": "roster_{code}",
+    "roster.upload": "Import a roster",
+    "roster.upload_caption": "Upload a downloaded roster (its 明细 sheet edited) or a CSV/JSON: one row a person a shift (checkpoint or grid code, date, shift, staff code, reason). One bad row refuses the whole file, with its file, row and column named.",
+    "roster.upload_file": "Roster file",
+    "roster.upload_submit": "Import",
+    "roster.uploaded": "{added} roster entries imported; {unchanged} were already there.",
     "roster.kind": "Post",
     "roster.kind.checkpoint": "Checkpoints",
     "roster.kind.grid": "Grid watch",

@@ -167,3 +167,22 @@ def test_a_coordinator_gives_a_grid_a_watch_roster_with_a_skill(app: Callable[..
     # the district's empty shifts now list the grid's two shifts of each day ahead, named as a grid
     table = next(d.value for d in at.dataframe if t("roster.col.post") in d.value.columns)
     assert table[t("roster.col.post")].str.startswith("网格 ").any()
+
+
+def test_the_page_offers_the_week_as_the_workbook_the_command_line_writes(app: Callable[..., AppTest],
+                                                                          demo_sqlite: str) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    at = _open(app, "clerk")
+    buttons = at.get("download_button")
+    assert len(buttons) == 1 and t("roster.download") in buttons[0].proto.label
+    from dashboard import cache
+
+    data = cache.roster_workbook(int(at.selectbox(key="roster_post_checkpoint").value),
+                                 str(at.date_input(key="roster_from").value), 7, "zh", "checkpoint")
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["排班", "明细"]
+    assert [c.value for c in book["明细"][1]][:4] == ["卡点编码", "日期", "班次", "人员编号"]
+    assert not [u for u in at.get("file_uploader")]  # a clerk reads; only coordinators import

@@ -164,3 +164,53 @@ def test_a_limit_set_before_the_limits_joined_the_norms_still_holds(demo_db: str
         lim = rosters.limits(uow)
     assert lim.max_hours_week == 48.0 and lim.max_hours_day == float(DEFAULT_NORMS["max_hours_per_day"])
     assert lim.min_rest_hours == float(DEFAULT_NORMS["min_rest_hours"])
+
+
+def test_a_grid_roster_goes_out_and_comes_back_through_the_command_line(demo_sqlite: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import os
+    import subprocess
+    import sys
+
+    grid, people = a_grid_and_people(demo_sqlite)
+    day = DEMO_TODAY + dt.timedelta(days=1)
+    run(rosters.set_pattern, demo_sqlite, COORD, grid_id=int(grid["id"]), preset="2x12", people_per_shift=1)
+    assign_grid(demo_sqlite, grid, people[0], "day", day)
+    env = dict(os.environ, FANGXIAN_DATABASE_URL=demo_sqlite, FANGXIAN_LANG="zh")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "core.cli.main", "roster", *args], env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    def count() -> int:
+        with session_scope(demo_sqlite) as s:
+            return len(s.scalars(select(orm.RosterEntry.id).where(orm.RosterEntry.grid_id == grid["id"])).all())
+
+    out = tmp_path / "grid.json"
+    done = cli("export", "--grid", grid["code"], "--from", day.isoformat(), "--days", "2", "--entries", "--format",
+               "json", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["网格编码"] for r in records] == [grid["code"]] and "卡点编码" not in records[0]
+    with session_scope(demo_sqlite) as s:
+        second = s.scalar(select(orm.Staff.code).where(orm.Staff.id == people[1]))
+        third = s.scalar(select(orm.Staff.code).where(orm.Staff.id == people[2]))
+    records.append({**records[0], "班次": "夜班", "人员编号": second})
+    out.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    back = cli("import", str(out), "--format", "json", "--user", "coordinator")
+    assert back.returncode == 0, back.stderr
+    assert "已导入 1 条" in back.stderr and count() == 2
+    gaps_csv = cli("gaps", "--hours", "72", "--street", grid["street"], "--format", "json")
+    assert gaps_csv.returncode == 0 and "grid" in {r["kind"] for r in json.loads(gaps_csv.stdout)}
+    both = tmp_path / "两个岗位.csv"
+    both.write_text("卡点编码,网格编码,日期,班次,人员编号\n"
+                    f",{grid['code']},{(day + dt.timedelta(days=2)).isoformat()},白班,{third}\n"
+                    f"{grid['checkpoint']['code']},{grid['code']},{day.isoformat()},白班,{second}\n", encoding="utf-8")
+    refused = cli("import", str(both), "--user", "coordinator")
+    assert refused.returncode == 2 and "两个岗位.csv" in refused.stderr and "第 3 行" in refused.stderr
+    assert "Traceback" not in refused.stderr and count() == 2  # the good first row was not written either
+    junk = tmp_path / "坏.json"
+    junk.write_text('{"not": "a list"}', encoding="utf-8")
+    bad = cli("import", str(junk), "--user", "coordinator")
+    assert bad.returncode == 2 and "坏.json" in bad.stderr and "Traceback" not in bad.stderr
+    assert cli("export", "--grid", "NOPE").returncode == 2
