@@ -66,6 +66,17 @@ with right:
         v = res.kpi(key)  # type: ignore[attr-defined]
         col.metric(t(f"wi.kpi.{key}"), fmt_count(v["after"], unit), **metric_delta(v["delta"], unit),
                    delta_description=t("wi.kpi.today", n=fmt_count(v["before"], unit)))
+    phases = res.phases  # type: ignore[attr-defined]
+    if len(phases):
+        st.markdown(f"**{t('wi.phases')}**")
+        st.caption(t("wi.phases_caption"))
+        st.dataframe(pd.DataFrame({
+            t("wi.phase.col"): [t("wi.phase.after", a=int(a)) if pd.isna(b) else t("wi.phase.one", a=int(a)) if a == b
+                                else t("wi.phase.span", a=int(a), b=int(b))
+                                for a, b in zip(phases["from_day"], phases["to_day"], strict=True)],
+            **{t(f"wi.kpi.{k}"): [fmt_count(int(v), u) for v in phases[k]]
+               for k, u in zip(whatif_actions.KPI_KEYS, whatif_actions.KPI_UNITS, strict=True)}}),
+            hide_index=True, width="stretch")
     metric = st.segmented_control(t("wi.metric"), whatif_maps.PAIR_METRICS, default="gap", key=state_keys.WHATIF_METRIC,
                                   format_func=lambda m: t(f"coverage.metric.{m}")) or "gap"
     legend(whatif_maps.legend_items(metric), t(f"coverage.metric.{metric}"))

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.model.scenarios.apply_staffing import MAX_ABSENCE_DAYS
 from core.model.scenarios.changes import (
     AddCadres,
     ApplyPlan,
@@ -68,7 +69,8 @@ def describe(ch: Any, n: Names) -> str:
         if ch.staff:
             parts.append(t("wi.d.named", n=len(ch.staff)))
         share = t("wi.d.share", pct=round(ch.share * 100)) if ch.share is not None else ""
-        return t("wi.d.off_duty", who=" · ".join(parts), share=share)
+        days = t("wi.d.days", n=ch.days) if ch.days else ""
+        return t("wi.d.off_duty", who=" · ".join(parts), share=share) + days
     if isinstance(ch, NormChange):
         parts = [t("wi.d.shift_hours", h=f"{ch.shift_hours:g}")] if ch.shift_hours else []
         for k, v in (ch.params or {}).items():
@@ -111,7 +113,9 @@ def change_form(kind: str, n: Names) -> Any | None:
             staff_kind = st.selectbox(t("wi.f.kind"), ["", "cadre", "community_worker", "grid_member", "party_member",
                                                        "property_staff"], key="wi_f_kind", placeholder=choose(),
                                       format_func=lambda k: label("kind", k) if k else t("wi.f.all_kinds"))
-            ch = OffDuty(share=share / 100, street=street or None, staff_kind=staff_kind or None)
+            days = st.number_input(t("wi.f.days"), 0, MAX_ABSENCE_DAYS, 7, 1, key="wi_f_days", help=t("wi.f.days_help"))
+            ch = OffDuty(share=share / 100, street=street or None, staff_kind=staff_kind or None,
+                         days=int(days) or None)
         elif kind == "norms":
             hours = st.select_slider(t("wi.f.shift_hours"), SHIFT_HOURS, value=12, key="wi_f_hours",
                                      format_func=lambda h: f"{h} {t('unit.hours')}")

@@ -135,3 +135,18 @@ def test_a_coordinator_turns_the_scenario_moves_into_a_real_batch(app, demo_sqli
     with unit_of_work(demo_sqlite) as uow:
         batches = recent_batches(uow)
     assert batches["moves"].tolist() == [2] and batches["reason"].tolist() == ["按推演结果支援"]
+
+
+def test_people_off_sick_for_some_days_show_the_absence_and_the_return(app) -> None:  # type: ignore[no-untyped-def]
+    at = _open(app)
+    today = _kpis(at)["缺口合计"]
+    at.selectbox(key="wi_kind").set_value("off_duty").run()
+    at.slider(key="wi_f_share").set_value(20)
+    at.number_input(key="wi_f_days").set_value(5)
+    at.button(key="FormSubmitter:wi_form_off_duty-加入情景").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("20%" in m.value and "为期 5 天" in m.value for m in at.markdown), [m.value for m in at.markdown]
+    phases = next(d.value for d in at.dataframe if "阶段" in d.value.columns)
+    assert phases["阶段"].tolist() == ["第 1–5 天", "第 6 天起（已返岗）"]
+    assert phases["缺口合计"].iloc[0] == _kpis(at)["缺口合计"] != today  # the absence is the scenario's figure
+    assert phases["缺口合计"].iloc[1] == today  # back: today's shortage again

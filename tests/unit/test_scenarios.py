@@ -151,6 +151,31 @@ def test_named_people_off_duty(base, ctx) -> None:  # type: ignore[no-untyped-de
     assert comm(res, "C2", "delta_available") == -3 and res.kpi("shortage")["after"] == 18
 
 
+def test_a_timed_absence_shows_the_days_away_and_the_days_after_the_return(base, ctx) -> None:  # type: ignore[no-untyped-def]
+    # three C2 cadres off sick for 3 days and every grid member for 7, with 12-hour shifts throughout
+    res = run(base, ctx, OffDuty(staff=("P45", "P46", "P47"), days=3), OffDuty(staff_kind="grid_member", days=7),
+              NormChange(shift_hours=12))
+    ph = res.phases
+    assert ph[["from_day", "to_day"]].astype(object).where(ph[["from_day", "to_day"]].notna(), None).values.tolist() \
+        == [[1, 3], [4, 7], [8, None]]
+    # days 1-3 are the scenario as evaluated; on day 4 the cadres are back (the grid members still away),
+    # on day 8 the grid members too: only the norm change is left (C2 short 9, as with 12 h shifts alone)
+    assert ph.iloc[0]["shortage"] == res.kpi("shortage")["after"]
+    assert ph.iloc[0]["uncovered_grids"] == 3 and ph.iloc[1]["uncovered_grids"] == 3
+    assert ph.iloc[2]["uncovered_grids"] == 1
+    only_norms = run(base, ctx, NormChange(shift_hours=12))
+    assert ph.iloc[2]["shortage"] == only_norms.kpi("shortage")["after"] == 9
+    away = run(base, ctx, OffDuty(staff_kind="grid_member"), NormChange(shift_hours=12))
+    assert ph.iloc[1]["shortage"] == away.kpi("shortage")["after"]
+    assert ph.iloc[0]["shortage"] > ph.iloc[1]["shortage"]  # three cadres away cost C2 three more
+    assert run(base, ctx, OffDuty(staff=("P45",))).phases.empty  # untimed: no phases
+    with pytest.raises(InvalidInput) as err:
+        run(base, ctx, OffDuty(share=0.1, days=0))
+    assert err.value.key == "whatif.change.bad_days"
+    back = loads(dumps(Scenario("病假", changes=(OffDuty(share=0.2, days=5),))))
+    assert back.changes[0].days == 5
+
+
 def test_twelve_hour_shifts_mean_two_shifts_a_day(base, ctx) -> None:  # type: ignore[no-untyped-def]
     res = run(base, ctx, NormChange(shift_hours=12))
     # C1: 18 + 2 + 2×2 + 1 + 1 = 26; C2: (9 + 1 + 8 + 1) × 1.5 = 28.5 -> 29, short 9

@@ -116,12 +116,18 @@ def add_cadres(w: Working, ch: AddCadres, ctx: Context) -> Working:
     return dataclasses.replace(w, state=replace_state(w, staff=staff), added=added)
 
 
+#: the longest absence a scenario may time (a year); longer is "until further notice" (no days)
+MAX_ABSENCE_DAYS = 365
+
+
 def off_duty(w: Working, ch: OffDuty, ctx: Context) -> Working:
     s = w.state.staff
     if ch.share is None and not ch.street and not ch.staff_kind and not ch.staff:
         raise InvalidInput("whatif.change.nobody_named", **place(w, ch))
     if ch.share is not None and not 0 <= float(ch.share) <= 1:
         raise InvalidInput("whatif.change.bad_share", **place(w, ch), share=ch.share)
+    if ch.days is not None and not 1 <= int(ch.days) <= MAX_ABSENCE_DAYS:
+        raise InvalidInput("whatif.change.bad_days", **place(w, ch), days=ch.days, most=MAX_ABSENCE_DAYS)
     pick = s["on_duty"].to_numpy(bool).copy()
     if ch.street:
         cids = w.state.communities["community_id"].to_numpy(np.int64)[street_mask(w, ch, ch.street)]

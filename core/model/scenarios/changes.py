@@ -67,7 +67,9 @@ class AddCadres:
 @dataclass(frozen=True)
 class OffDuty:
     """Take people off duty: named staff, or everyone on duty matching street/kind, optionally a share
-    of them (drawn with ``seed``, so the same scenario always takes the same people)."""
+    of them (drawn with ``seed``, so the same scenario always takes the same people); ``days``: they are
+    away that many days from today and then back (None: until further notice), which the evaluation
+    shows as phases (``ScenarioResult.phases``)."""
 
     kind: ClassVar[str] = "off_duty"
     share: float | None = None
@@ -75,6 +77,7 @@ class OffDuty:
     staff_kind: str | None = None
     staff: tuple[str, ...] = ()
     seed: int = 1
+    days: int | None = None
 
 
 @dataclass(frozen=True)

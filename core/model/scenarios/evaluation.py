@@ -24,7 +24,7 @@ from core.model.norms import Norms
 from core.model.optimizer.network import Plan
 from core.model.scenarios.apply_plan import scenario_plan
 from core.model.scenarios.applying import apply_changes
-from core.model.scenarios.changes import Change, Context
+from core.model.scenarios.changes import Change, Context, OffDuty
 from core.model.state import StaffingState
 
 LIVE = "live"
@@ -105,6 +105,10 @@ class ScenarioResult:
     moves: pd.DataFrame  # staff_id, staff_code, from_community_id, to_community_id, source, change
     added: pd.DataFrame  # hypothetical cadres: staff_id (< 0), code, unit_code
     timings: dict[str, float] = field(default_factory=dict)
+    #: when absences are timed (``OffDuty.days``): one row a phase, from_day, to_day (days from today, 1 for
+    #: today; to_day None: from then on) and the district KPIs in it; the first phase is ``result``, the last
+    #: is after everyone is back. Empty when no absence is timed.
+    phases: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def kpi(self, key: str) -> dict[str, int]:
         row = self.district.set_index("key").loc[key]
@@ -177,8 +181,34 @@ def evaluate(base_state: StaffingState, base_norms: Norms, scenario: Scenario, c
                          community=community_deltas(base, res), street=street_deltas(base, res),
                          district=district_deltas(base, res), moves=w.moves, added=w.added,
                          timings={"baseline": t1 - t0, "changes": t2 - t1, "gaps": t3 - t2})
+    t4 = time.perf_counter()
+    out = dataclasses.replace(out, phases=absence_phases(base_state, base_norms, flatten(scenario, lookup), ctx, res))
+    out.timings["phases"] = time.perf_counter() - t4
     out.timings["total"] = time.perf_counter() - t0
     return out
+
+
+def absence_phases(base_state: StaffingState, base_norms: Norms, changes: tuple[Change, ...], ctx: Context | None,
+                   first: GapResult) -> pd.DataFrame:
+    """The district KPIs day by day while timed absences run out: a phase ends when an absence does (people
+    off for 3 days and others for 7: days 1-3 with both, 4-7 with the second, day 8 on with neither). Every
+    phase applies the scenario's other changes as they are (a plan is recomputed on the phase's state)."""
+    ends = sorted({int(c.days) for c in changes if isinstance(c, OffDuty) and c.days is not None})
+    if not ends:
+        return pd.DataFrame()
+    rows: list[dict[str, Any]] = []
+    start = 1
+    for end in [*ends, None]:
+        if start == 1:
+            res = first
+        else:
+            kept = tuple(c for c in changes if not (isinstance(c, OffDuty) and c.days is not None and c.days < start))
+            w = apply_changes(base_state, base_norms, kept, ctx)
+            res = compute_gaps(w.state, w.norms)
+        rows.append({"from_day": start, "to_day": end, **_kpis(res)})
+        if end is not None:
+            start = end + 1
+    return pd.DataFrame(rows)
 
 
 def suggested_plan(result: ScenarioResult, ctx: Context | None = None, options: dict[str, Any] | None = None) -> Plan:
