@@ -577,7 +577,7 @@ class DutyBoard:
     """The wall's checkpoint duty (no names): per post that keeps a roster, the shift on now and the next
     one, each as taken / needed; and how many shifts starting within ``hours`` are not fully taken."""
 
-    posts: pd.DataFrame  # checkpoint, community, now_shift, now_taken, now_needed, next_shift, next_at, next_taken, next_needed
+    posts: pd.DataFrame  # kind, post_id, checkpoint (the post's name), community, now_shift, now_taken, now_needed, next_shift, next_at, next_taken, next_needed
     empty_soon: int
     hours: float
 

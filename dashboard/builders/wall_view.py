@@ -197,7 +197,8 @@ def duty_html(board: DutyBoard, max_rows: int) -> str:
         nxt = ("" if pd.isna(r.next_shift) else esc(t("wall.duty.next", at=f"{pd.Timestamp(r.next_at):%H:%M}",
                                                           shift=slot_label(str(r.next_shift), lang)))
                + " " + _taken(r.next_taken, r.next_needed))
-        rows.append(f'<li data-testid="fx-duty"><span class="txt">{esc(r.checkpoint)}</span>'
+        name = t("wall.duty.grid", name=r.checkpoint) if getattr(r, "kind", "checkpoint") == "grid" else str(r.checkpoint)
+        rows.append(f'<li data-testid="fx-duty"><span class="txt">{esc(name)}</span>'
                     f'<span class="when">{now}　{nxt}</span></li>')
     more = len(board.posts) - max_rows
     tail = f'<div class="fx-more">{esc(t("wall.duty.more", n=more))}</div>' if more > 0 else ""

@@ -49,7 +49,7 @@ def test_once_a_post_keeps_a_roster_the_wall_shows_its_duty_under_fewer_alerts(a
     at.run()
     assert not at.exception
     html = _html(at)
-    assert "卡点值守" in html and 'data-testid="fx-empty-shifts"' in html and "未来 12 小时空班" in html
+    assert "卡点与网格值守" in html and 'data-testid="fx-empty-shifts"' in html and "未来 12 小时空班" in html
     assert html.count('data-testid="fx-duty"') == 1 and ("当班" in html or "当前无班次" in html)
     assert html.count('data-testid="fx-alert"') == 5  # the duty takes the room of four alerts
 

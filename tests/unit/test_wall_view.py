@@ -107,3 +107,16 @@ def test_the_updated_at_stamp_is_in_the_districts_zone_not_the_servers(monkeypat
     last_ok = dt.datetime(2026, 12, 1, 16, 37, 31, tzinfo=dt.UTC).timestamp()
     html = wall_view.freshness_html(last_ok, False, last_ok + 1, stale_after=300)
     assert "00:37:31" in html  # the wall's clock shows 12-02 00:37 at the same moment
+
+
+def test_the_duty_list_names_a_grid_as_a_grid_and_escapes_post_names() -> None:
+    from core.services.rosters import DutyBoard
+
+    posts = pd.DataFrame({"kind": ["grid", "checkpoint"], "post_id": [1, 2], "checkpoint": ["一网格", "<b>东门</b>"],
+                          "community": ["甲社区", "乙社区"], "now_shift": ["day", None], "now_taken": [1, None],
+                          "now_needed": [2, None], "next_shift": ["night", "day"],
+                          "next_at": [pd.Timestamp("2026-12-01 20:00"), pd.Timestamp("2026-12-02 08:00")],
+                          "next_taken": [0, 1], "next_needed": [2, 1]})
+    html = wall_view.duty_html(DutyBoard(posts=posts, empty_soon=2, hours=12.0), max_rows=5)
+    assert "网格 一网格" in html and "&lt;b&gt;东门&lt;/b&gt;" in html and "<b>东门" not in html
+    assert '<span class="short">1/2</span>' in html and '<span class="ok">1/1</span>' in html
