@@ -116,7 +116,7 @@ EN = {
     "roster.download": "Download the roster (XLSX)",
     "roster.file_name": "roster_{code}",
     "roster.upload": "Import a roster",
-    "roster.upload_caption": "Upload a downloaded roster (its 明细 sheet edited) or a CSV/JSON: one row a person a shift (checkpoint or grid code, date, shift, staff code, reason). One bad row refuses the whole file, with its file, row and column named.",
+    "roster.upload_caption": "Upload a downloaded roster (its entries sheet edited) or a CSV/JSON: one row a person a shift (checkpoint or grid code, date, shift, staff code, reason). One bad row refuses the whole file, with its file, row and column named.",
     "roster.upload_file": "Roster file",
     "roster.upload_submit": "Import",
     "roster.uploaded": "{added} roster entries imported; {unchanged} were already there.",
