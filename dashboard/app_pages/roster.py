@@ -217,8 +217,8 @@ with right:
         st.success(t("roster.none_empty"))
     else:
         st.dataframe(pd.DataFrame({
-            t("roster.col.post"): [t(f"roster.post_kind.{k}", name=n) for k, n in zip(gaps["kind"], gaps["checkpoint"],
-                                                                                   strict=True)],
+            t("roster.col.post_kind"): [t(f"roster.post.{k}") for k in gaps["kind"]],
+            t("roster.col.post"): gaps["checkpoint"],
             t("col.community"): gaps["community"],
             t("roster.col.shift"): [rosters.slot_label(str(x), lang()) for x in gaps["shift"]],
             t("roster.col.starts"): pd.to_datetime(gaps["starts_at"]).dt.strftime("%m-%d %H:%M"),

@@ -24,8 +24,7 @@ ZH = {
     "roster.skill_none": "不要求",
     "roster.skill_needed": "；要求技能：{skill}（可调用人员只列具备该技能的人）",
     "roster.col.post": "岗位",
-    "roster.post_kind.checkpoint": "卡点 {name}",
-    "roster.post_kind.grid": "网格 {name}",
+    "roster.col.post_kind": "类别",
     "roster.title": "排班值守",
     "roster.caption": "每个卡点和网格的班次与一周排班：已排 / 需排，缺人的班次标红；从可调用人员中补齐空班（休息充足、距离近的在前）。"
                       "超出疲劳上限须填写原因，全部记入审计。",
@@ -135,8 +134,7 @@ EN = {
     "roster.skill_none": "None",
     "roster.skill_needed": "; skill needed: {skill} (the call-out lists only people who have it)",
     "roster.col.post": "Post",
-    "roster.post_kind.checkpoint": "Checkpoint {name}",
-    "roster.post_kind.grid": "Grid {name}",
+    "roster.col.post_kind": "Kind",
     "roster.title": "Rosters",
     "roster.caption": "Each checkpoint's shifts and week: taken / needed, short shifts in red; fill an empty shift from "
                       "the call-out list (rested and nearest first). Going over a fatigue limit needs a reason; all audited.",

@@ -166,7 +166,7 @@ def test_a_coordinator_gives_a_grid_a_watch_roster_with_a_skill(app: Callable[..
     assert any(t("roster.skill_needed", skill="医护")[:6] in c.value for c in at.caption)
     # the district's empty shifts now list the grid's two shifts of each day ahead, named as a grid
     table = next(d.value for d in at.dataframe if t("roster.col.post") in d.value.columns)
-    assert table[t("roster.col.post")].str.startswith("网格 ").any()
+    assert (table[t("roster.col.post_kind")] == "网格").any()
 
 
 def test_the_page_offers_the_week_as_the_workbook_the_command_line_writes(app: Callable[..., AppTest],

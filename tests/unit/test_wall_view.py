@@ -118,5 +118,5 @@ def test_the_duty_list_names_a_grid_as_a_grid_and_escapes_post_names() -> None:
                           "next_at": [pd.Timestamp("2026-12-01 20:00"), pd.Timestamp("2026-12-02 08:00")],
                           "next_taken": [0, 1], "next_needed": [2, 1]})
     html = wall_view.duty_html(DutyBoard(posts=posts, empty_soon=2, hours=12.0), max_rows=5)
-    assert "网格 一网格" in html and "&lt;b&gt;东门&lt;/b&gt;" in html and "<b>东门" not in html
+    assert "一网格（网格值守）" in html and "&lt;b&gt;东门&lt;/b&gt;" in html and "<b>东门" not in html
     assert '<span class="short">1/2</span>' in html and '<span class="ok">1/1</span>' in html
