@@ -64,6 +64,10 @@ def test_filling_the_next_empty_shift_drops_the_walls_count_within_one_refresh(b
         assert wall.locator("[data-testid='fx-duty']").first.inner_text().count("1/1") == 1  # the next shift: 1/1
         screenshot(wall, "issue18/wall-duty-after")
         print(f"empty shift filled: the wall showed it after {latency:.1f} s (refresh {refresh} s)")
+        desk.get_by_test_id("stRadio").get_by_text(t("roster.kind.grid"), exact=True).click()  # grid watches
+        desk.get_by_text(t("roster.none_rostered.grid")[:12], exact=False).first.wait_for(timeout=60_000)
+        wait_for_app(desk)
+        screenshot(desk, "issue18/roster-grid")
         assert recorder.page_errors == []
     finally:
         wall_ctx.close()
