@@ -152,12 +152,19 @@ def test_a_grid_member_screens_doors_and_checks_households_and_the_desk_sees_the
     first.get_by_role("button", name="保存").tap()
     wait_for_app(page)
     page.get_by_test_id("stAlertContentSuccess").filter(has_text="已上报事件").first.wait_for(state="visible", timeout=60_000)
+    wait_for_app(page)  # the flash shows first; the list below it is redrawn (reordered) by the end of the run
     # the second: medicine needed
     second = page.get_by_test_id("stExpander").filter(has_text=medicine_for)
     if not second.get_by_label("第 1 人体温（℃）").is_visible():
         second.locator("summary").tap()
     second.get_by_label("第 1 人体温（℃）").wait_for(state="visible", timeout=30_000)
-    second.get_by_text("买药", exact=True).tap()
+    medicine = second.get_by_role("checkbox", name="买药")
+    for _ in range(5):  # a tap on a list still being redrawn is lost: tap until it holds (a state, not a time)
+        if medicine.is_checked():
+            break
+        second.get_by_text("买药", exact=True).tap()
+        wait_for_app(page)
+    assert medicine.is_checked()
     second.get_by_role("button", name="保存").tap()
     wait_for_app(page)
     page.get_by_test_id("stAlertContentSuccess").filter(has_text="已生成代办").first.wait_for(state="visible", timeout=60_000)
