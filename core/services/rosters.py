@@ -128,15 +128,16 @@ def set_limits(uow: UnitOfWork, actor: Actor, new: FatigueLimits, reason: str = 
     return save_norms(uow, actor, params, day, reason)
 
 
-def _post(uow: UnitOfWork, post_id: int, kind: str = "checkpoint") -> dict[str, Any]:
+def _post_frame(uow: UnitOfWork, post_id: int, kind: str = "checkpoint") -> pd.DataFrame:
+    """The one post as a row of ``post_frame`` (for ``patterns_of``); NotFound if there is none."""
     df = post_frame(uow, kind, ids=[int(post_id)], active_only=False)
     if not len(df):
         raise NotFound("duty.checkpoint_missing" if kind == "checkpoint" else "roster.grid_missing", id=post_id)
-    return df.iloc[0].to_dict()
+    return df
 
 
-def _checkpoint(uow: UnitOfWork, checkpoint_id: int) -> dict[str, Any]:
-    return _post(uow, checkpoint_id)
+def _post(uow: UnitOfWork, post_id: int, kind: str = "checkpoint") -> dict[str, Any]:
+    return _post_frame(uow, post_id, kind).iloc[0].to_dict()
 
 
 def patterns_of(uow: UnitOfWork, cps: pd.DataFrame, day: dt.date | None = None,
@@ -172,10 +173,7 @@ def patterns_of(uow: UnitOfWork, cps: pd.DataFrame, day: dt.date | None = None,
 def pattern_of(uow: UnitOfWork, checkpoint_id: int | None = None, day: dt.date | None = None, *,
                grid_id: int | None = None) -> Pattern:
     kind, pid = which(checkpoint_id, grid_id)
-    cps = post_frame(uow, kind, active_only=False, ids=[pid])
-    if not len(cps):
-        raise NotFound("duty.checkpoint_missing" if kind == "checkpoint" else "roster.grid_missing", id=pid)
-    return patterns_of(uow, cps, day, kind)[pid]
+    return patterns_of(uow, _post_frame(uow, pid, kind), day, kind)[pid]
 
 
 def _audit_post(uow: UnitOfWork, actor: Actor, action: str, kind: str, post: dict[str, Any], **kw: Any) -> None:
@@ -189,7 +187,8 @@ def set_pattern(uow: UnitOfWork, actor: Actor, checkpoint_id: int | None = None,
     """Give a post its own shifts: a preset (``2x12`` 两班倒, ``3x8`` 三班倒) or ``早班|08:00|8;…``; ``skill``: a
     skill everyone on them should have (a fever-check post: ``medical``), which the call-out then asks for."""
     kind, pid = which(checkpoint_id, grid_id)
-    cp = _post(uow, pid, kind)
+    frame = _post_frame(uow, pid, kind)
+    cp = frame.iloc[0].to_dict()
     require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
     if preset is not None:
         if preset not in PRESETS:
@@ -202,7 +201,7 @@ def set_pattern(uow: UnitOfWork, actor: Actor, checkpoint_id: int | None = None,
     skill = (skill or "").strip()
     if skill and skill not in SKILLS:
         raise InvalidInput("roster.skill_unknown", skill=skill[:40])
-    before = patterns_of(uow, post_frame(uow, kind, active_only=False, ids=[pid]), None, kind)[pid]
+    before = patterns_of(uow, frame, None, kind)[pid]
     row = uow.rosters.pattern(pid, kind)
     now = clock.wall_now()
     if row is None:
@@ -258,7 +257,8 @@ def set_exception(uow: UnitOfWork, actor: Actor, checkpoint_id: int | None, day:
     """A post's shifts on one date unlike its pattern: ``people_per_shift`` people (0: closed that day, its
     shifts gone; None: back to the pattern). A reason is required; audited."""
     kind, pid = which(checkpoint_id, grid_id)
-    cp = _post(uow, pid, kind)
+    frame = _post_frame(uow, pid, kind)
+    cp = frame.iloc[0].to_dict()
     require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
     if not (reason or "").strip():
         raise InvalidInput("roster.exception_reason")
@@ -295,14 +295,15 @@ def assign(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int | None = None, g
     fatigue limit refused unless ``override_reason`` says why (then audited with the limits crossed), or
     always when the norms' fatigue policy is "refuse"."""
     kind, pid = which(checkpoint_id, grid_id)
-    cp = _post(uow, pid, kind)
+    frame = _post_frame(uow, pid, kind)
+    cp = frame.iloc[0].to_dict()
     require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
     person = uow.rosters.lock_person(staff_id)
     if person is None:
         raise NotFound("roster.person_missing", id=staff_id)
     if not person["on_duty"]:
         raise RuleViolation("roster.off_duty", code=person["code"])
-    pat = patterns_of(uow, post_frame(uow, kind, active_only=False, ids=[pid]), day, kind)[pid]
+    pat = patterns_of(uow, frame, day, kind)[pid]
     starts, ends = slot_named(pat.slots, shift).window(day)
     needed = needed_on(uow, pid, day, pat)
     if needed == 0:
@@ -353,13 +354,14 @@ def assign_range(uow: UnitOfWork, actor: Actor, *, checkpoint_id: int | None = N
     (clash, off duty, full shift refused; a fatigue limit needs ``override_reason``), in the caller's unit of
     work: one refusal leaves nothing written. An entry already there is kept."""
     kind, pid = which(checkpoint_id, grid_id)
-    cp = _post(uow, pid, kind)
+    frame = _post_frame(uow, pid, kind)
+    cp = frame.iloc[0].to_dict()
     require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
     days = (last - first).days + 1
     if days < 1 or days > 62:
         raise InvalidInput("roster.range_days", days=days)
     teams = [[int(x) for x in team] for team in teams if team]
-    pat = patterns_of(uow, post_frame(uow, kind, active_only=False, ids=[pid]), first, kind)[pid]
+    pat = patterns_of(uow, frame, first, kind)[pid]
     if not teams or len(teams) > len(pat.slots):
         raise InvalidInput("roster.range_teams", teams=len(teams), slots=len(pat.slots))
     if not 0 <= int(rotate_days) <= 31:
@@ -389,7 +391,8 @@ def release(uow: UnitOfWork, actor: Actor, entry_id: int, reason: str = "") -> N
     if row is None:
         raise NotFound("roster.entry_missing", id=entry_id)
     kind, pid = which(row.checkpoint_id, row.grid_id)
-    cp = _post(uow, pid, kind)
+    frame = _post_frame(uow, pid, kind)
+    cp = frame.iloc[0].to_dict()
     require(actor, *ROSTER_ROLES, streets=[cp["street_code"]])
     person = uow.rosters.lock_person(row.staff_id)
     before = {"staff": person["code"] if person else row.staff_id, "shift": row.shift,
@@ -641,8 +644,9 @@ def call_out(uow: UnitOfWork, checkpoint_id: int | None, day: dt.date, shift: st
     a fatigue limit after everyone else, with the limit named (they may still be given it, with a reason,
     unless the norms refuse it)."""
     kind, pid = which(checkpoint_id, grid_id)
-    cp = _post(uow, pid, kind)
-    pat = patterns_of(uow, post_frame(uow, kind, active_only=False, ids=[pid]), day, kind)[pid]
+    frame = _post_frame(uow, pid, kind)
+    cp = frame.iloc[0].to_dict()
+    pat = patterns_of(uow, frame, day, kind)[pid]
     starts, ends = slot_named(pat.slots, shift).window(day)
     people = uow.rosters.people_near(cp["street_code"])
     if pat.skill:

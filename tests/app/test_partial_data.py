@@ -145,3 +145,17 @@ def test_the_plan_says_that_distances_to_unlocated_communities_are_unknown(
         st.cache_data.clear()
         st.cache_resource.clear()
         dispose_engines()
+
+
+def test_the_roster_page_names_what_is_missing_for_checkpoints_and_for_grid_watches(district: str) -> None:
+    from dashboard.builders.setup_view import missing_text
+    from dashboard.i18n import t
+
+    at = _open(next(p for p in PAGES if p.url_path == "roster"))
+    assert missing_text(["checkpoints"]) in [i.value for i in at.info]  # no checkpoint loaded yet
+    assert t("roster.no_posts.checkpoint") in [i.value for i in at.info]
+    at.radio(key="roster_kind").set_value("grid")
+    at.run()
+    assert not at.exception, [e.stack_trace for e in at.exception]
+    assert missing_text(["grids"]) in [i.value for i in at.info] and t("roster.no_posts.grid") in [
+        i.value for i in at.info]

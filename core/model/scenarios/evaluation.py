@@ -173,7 +173,8 @@ def evaluate(base_state: StaffingState, base_norms: Norms, scenario: Scenario, c
     t0 = time.perf_counter()
     base = baseline if baseline is not None else compute_gaps(base_state, base_norms)
     t1 = time.perf_counter()
-    w = apply_changes(base_state, base_norms, flatten(scenario, lookup), ctx)
+    changes = flatten(scenario, lookup)
+    w = apply_changes(base_state, base_norms, changes, ctx)
     t2 = time.perf_counter()
     res = compute_gaps(w.state, w.norms)
     t3 = time.perf_counter()
@@ -182,7 +183,7 @@ def evaluate(base_state: StaffingState, base_norms: Norms, scenario: Scenario, c
                          district=district_deltas(base, res), moves=w.moves, added=w.added,
                          timings={"baseline": t1 - t0, "changes": t2 - t1, "gaps": t3 - t2})
     t4 = time.perf_counter()
-    out = dataclasses.replace(out, phases=absence_phases(base_state, base_norms, flatten(scenario, lookup), ctx, res))
+    out = dataclasses.replace(out, phases=absence_phases(base_state, base_norms, changes, ctx, res))
     out.timings["phases"] = time.perf_counter() - t4
     out.timings["total"] = time.perf_counter() - t0
     return out
