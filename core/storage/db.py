@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import core.storage.schema  # noqa: F401  (every table registered before use)
 from core.config import database_url, migrate_url
 from core.model.errors import InvalidInput
+from core.storage import data_version
 from core.storage.rows import Meta
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def get_engine(url: str | None = None) -> Engine:
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
                 engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+            data_version.install(engine)
             _engines[url] = engine
         return engine
 

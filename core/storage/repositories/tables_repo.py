@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.model.vocab import OPEN_INCIDENT_STATUSES
 from core.storage import rows as orm
+from core.storage.data_version import current as data_version_of
 from core.storage.db import get_meta
 from core.storage.fast_frame import fast_frame
 from core.storage.repositories.base import Repository, bound
@@ -116,9 +117,9 @@ def community_ref(session: Session, community_id: int) -> dict[str, Any] | None:
 
 
 def data_version(session: Session) -> str:
-    """A cheap fingerprint that changes with every write (max audit id); caches key on it."""
-    last = session.scalar(select(func.max(orm.AuditLog.id)))
-    return str(last or 0)
+    """A cheap fingerprint that changes with every committed write, in commit order; caches key on it
+    (``core.storage.data_version``)."""
+    return data_version_of(session)
 
 
 def demo_info(session: Session) -> dict[str, str | None]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.storage.rows.alerts import AlertInstance, AlertRule
 from core.storage.rows.audit import AuditLog
 from core.storage.rows.auth import AppUser, AuthSession, KioskToken
-from core.storage.rows.base import Base, Meta, now
+from core.storage.rows.base import Base, DataVersion, Meta, now
 from core.storage.rows.care import VulnerableResident
 from core.storage.rows.front_line import ClientSubmission, DutyShift, GateEntry, IncidentPhoto
 from core.storage.rows.geography import (
@@ -57,6 +57,7 @@ __all__ = [
     "Community",
     "CommunityCondition",
     "Compound",
+    "DataVersion",
     "District",
     "DutyChange",
     "Grid",
