@@ -30,6 +30,7 @@ from core.storage.repositories.incident_repo import IncidentRepository
 from core.storage.repositories.isolation_repo import IsolationRepository
 from core.storage.repositories.jobs_repo import JobsRepository
 from core.storage.repositories.reassign_repo import ReassignRepository
+from core.storage.repositories.reports_repo import ReportsRepository
 from core.storage.repositories.rosters_repo import RosterRepository
 from core.storage.repositories.scenario_repo import ScenarioRepository
 from core.storage.repositories.screening_repo import ScreeningRepository
@@ -117,6 +118,10 @@ class UnitOfWork:
     @cached_property
     def reassign(self) -> ReassignRepository:
         return ReassignRepository(self.session)
+
+    @cached_property
+    def reports(self) -> ReportsRepository:
+        return ReportsRepository(self.session)
 
     @cached_property
     def rosters(self) -> RosterRepository:

@@ -24,6 +24,7 @@ from core.storage.rows.incidents import Incident
 from core.storage.rows.isolation import IsolatedHousehold, IsolationAlert, IsolationCheck
 from core.storage.rows.jobs import JobRun
 from core.storage.rows.reassign import MoveBatch, MoveItem
+from core.storage.rows.reports import DailyReport
 from core.storage.rows.rosters import RosterEntry, ShiftException, ShiftPattern
 from core.storage.rows.scenarios import ScenarioRow
 from core.storage.rows.screening import (
@@ -57,6 +58,7 @@ __all__ = [
     "Community",
     "CommunityCondition",
     "Compound",
+    "DailyReport",
     "DataVersion",
     "District",
     "DutyChange",
