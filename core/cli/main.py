@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "core.cli.cmd_whatif",  # whatif FILE.json
     "core.cli.cmd_jobs",  # jobs list|run-due|retention (background jobs, cron)
     "core.cli.cmd_roster",  # roster gaps|export (checkpoint shifts)
+    "core.cli.cmd_report",  # report daily (the briefing as PDF or Word)
 )
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2

@@ -84,12 +84,19 @@ def _purge_register(uow: UnitOfWork, actor: Actor) -> str:
     return f"deleted={purge_register(uow, actor)}"
 
 
-#: every background job; the daily report joins here
+def _draft_report(uow: UnitOfWork, actor: Actor) -> str:
+    from core.services.reports.archive import draft_when_due
+
+    return f"drafted={draft_when_due(uow, actor, clock.reference_now(uow))}"
+
+
+#: every background job
 JOBS: tuple[Job, ...] = (
     Job("alerts.sync", dt.timedelta(seconds=60), _sync_alerts),
     Job("isolation.scan", dt.timedelta(minutes=5), _scan_isolation),
     Job("errands.escalate", dt.timedelta(minutes=5), _escalate_errands),
     Job("duty.purge", dt.timedelta(hours=1), _purge_register),
+    Job("report.draft", dt.timedelta(minutes=10), _draft_report),  # the day's report, once, from report.daily_at
 )
 
 
