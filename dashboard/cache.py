@@ -44,6 +44,8 @@ from core.services.read_models import coverage
 from core.services.read_models import overview as overview_service
 from core.services.read_models import setup as setup_service
 from core.services.read_models import wall as wall_service
+from core.services.reports import archive as report_service
+from core.services.reports import content as report_content
 from core.services.uow import UnitOfWork, unit_of_work
 from dashboard.context import db_url
 
@@ -184,6 +186,14 @@ roster_long_haul = cached(60, 8)(roster_service.long_haul)
 roster_limits = cached(60, 2)(roster_service.limits)
 roster_crew = cached(60, 8)(roster_service.crew)
 roster_workbook = cached(30, 8)(roster_import_service.post_workbook)
+report_archive = cached(30, 8)(report_service.archive)
+report_stored = cached(600, 16)(report_service.content_of)
+report_file = cached(600, 16)(report_service.report_file)
+#: the figures now (the preview before a draft): charts are drawn only when asked
+report_live = cached(60, 8)(report_content.build_content)
+report_live_file = cached(60, 8)(report_service.render_live)
+report_schedule = cached(60, 2)(report_service.schedule)
+report_streets = cached(300, 2)(report_service.streets)
 
 
 # --- reads built on other cached reads ------------------------------------------------------------

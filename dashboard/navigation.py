@@ -64,6 +64,8 @@ PAGES: tuple[PageSpec, ...] = (
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("roster.py", "page.roster", "roster", "nav.section.command", "📅",
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
+    PageSpec("daily_report.py", "page.daily_report", "daily-report", "nav.section.monitor", "📰",
+             roles=frozenset({"leader", "coordinator", "clerk", "admin", "planner"})),
     PageSpec("desk.py", "page.desk", "desk", "nav.section.command", "🗂️",
              roles=frozenset({"leader", "coordinator", "clerk", "admin"})),
     PageSpec("front_home.py", "page.front_home", "mine", "nav.section.front", "📱", roles=FRONT, default=True),

@@ -120,7 +120,9 @@ def report_file(uow: UnitOfWork, report_id: int, fmt: str, lang: str = "zh") -> 
     if row is None:
         raise InvalidInput("report.not_found", report=report_id)
     if row.status == "signed" and lang == "zh":
-        return bytes(row.pdf if fmt == "pdf" else row.docx)
+        stored = row.pdf if fmt == "pdf" else row.docx
+        if stored is not None:
+            return bytes(stored)
     doc = layout(row.content, sign_off(row), lang)
     return render_pdf(doc) if fmt == "pdf" else render_docx(doc)
 
@@ -141,6 +143,11 @@ def archive(uow: UnitOfWork, actor: Actor, day: dt.date | None = None) -> pd.Dat
     if actor.streets is not None:
         rows = rows[rows["scope"].isin(sorted(actor.streets))]
     return rows.reset_index(drop=True)
+
+
+def streets(uow: UnitOfWork) -> pd.DataFrame:
+    """The streets a report can be made for: code and name."""
+    return uow.tables.streets()[["code", "name"]]
 
 
 def content_of(uow: UnitOfWork, report_id: int) -> tuple[dict[str, Any], SignOff]:
