@@ -141,7 +141,7 @@ if actor.has("admin"):
     with st.expander(t("reportpage.schedule.title")):
         at = cache.report_schedule()
         with st.form("report_schedule"):
-            value = st.text_input(t("reportpage.schedule.at"), value="off" if at is None else at.strftime("%H:%M"),
+            value = st.text_input(t("reportpage.schedule.at"), value="" if at is None else at.strftime("%H:%M"),
                                   help=t("reportpage.schedule.help"), key="report_schedule_at")
             if st.form_submit_button(t("reportpage.schedule.save")):
                 _write(lambda uow: report_service.set_schedule(uow, actor, value), "reportpage.schedule.saved")

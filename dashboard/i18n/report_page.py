@@ -22,7 +22,7 @@ ZH = {
     "reportpage.docx": "下载 Word",
     "reportpage.file": "日报",
     "reportpage.live_note": "预览按当前数据生成，尚未存档。",
-    "reportpage.hash": "存档文件指纹（SHA-256）：PDF {pdf}… · Word {docx}…",
+    "reportpage.hash": "存档文件指纹（哈希值）：PDF {pdf}… · Word {docx}…",
     "reportpage.archive.none": "还没有存档的日报。",
     "reportpage.archive.pick": "下载已签发的版本",
     "reportpage.col.day": "日期",
@@ -36,7 +36,7 @@ ZH = {
     "reportpage.col.hash": "PDF 指纹",
     "reportpage.schedule.title": "定时生成",
     "reportpage.schedule.at": "每天几点自动生成全区日报草稿",
-    "reportpage.schedule.help": "区县时区的时间，如 18:00；填 off 关闭。多个应用进程时也只生成一次。",
+    "reportpage.schedule.help": "区县时区的时间，如 18:00；留空则关闭。多个应用进程时也只生成一次。",
     "reportpage.schedule.save": "保存",
     "reportpage.schedule.saved": "定时生成时间已保存。",
 }
@@ -77,7 +77,7 @@ EN = {
     "reportpage.col.hash": "PDF fingerprint",
     "reportpage.schedule.title": "Scheduled draft",
     "reportpage.schedule.at": "Time of day the district's draft is made by itself",
-    "reportpage.schedule.help": "District time, such as 18:00; off turns it off. Made once however many app processes run.",
+    "reportpage.schedule.help": "District time, such as 18:00; empty turns it off. Made once however many app processes run.",
     "reportpage.schedule.save": "Save",
     "reportpage.schedule.saved": "Drafting time saved.",
 }

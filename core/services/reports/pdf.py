@@ -26,11 +26,12 @@ def font_path() -> Path:
 
 
 def _aligns(blk: Block) -> tuple[str, ...]:
-    """Words to the left, numbers to the right (a column is a number when every row's cell starts with a digit)."""
+    """Words to the left, numbers to the right (a column of numbers: most of its cells start with a digit or a sign)."""
     out = []
     for j in range(len(blk.header)):
         cells = [r[j] for r in blk.rows]
-        out.append("RIGHT" if j and cells and all(c[:1].isdigit() or c[:1] in "+−-—" for c in cells) else "LEFT")
+        numeric = sum(c[:1].isdigit() or c[:1] in "+−-—" for c in cells)
+        out.append("RIGHT" if j and cells and numeric * 2 >= len(cells) else "LEFT")
     return tuple(out)
 
 
