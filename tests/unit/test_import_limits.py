@@ -5,7 +5,6 @@ encodings, merged cells, formulas without a computed value)."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pandas as pd
