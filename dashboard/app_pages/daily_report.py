@@ -60,15 +60,19 @@ with tab_today:
         who = t("reportpage.state.line", version=int(latest["version"]), status=t(f"report.status.{status}"),
                 filled=latest["submitted_name"] or "—", signed=latest["signed_name"] or "—")
         (st.success if status == "signed" else st.warning)(who, icon="🖋️" if status == "signed" else "📝")
-    b1, b2, b3, b4, b5 = st.columns(5)
-    if can_fill:
+    show_draft = can_fill
+    show_submit = can_fill and status == "draft"
+    show_sign = can_sign and status == "submitted"
+    cols = iter(st.columns([1.2] * (show_draft + show_submit + show_sign + 2) + [3]))
+    if show_draft:
         label = "reportpage.draft" if status in ("none", "draft") else "reportpage.correct"
-        if b1.button(t(label), key="report_draft", type="primary" if status == "none" else "secondary"):
+        if next(cols).button(t(label), key="report_draft", type="primary" if status == "none" else "secondary"):
             _write(lambda uow: report_service.draft_report(uow, actor, day, scope or None), "reportpage.drafted")
-        if status == "draft" and b2.button(t("reportpage.submit"), key="report_submit", type="primary"):
-            _write(lambda uow: report_service.submit_report(uow, actor, int(latest["id"])), "reportpage.submitted")
-    if can_sign and status == "submitted" and b3.button(t("reportpage.sign"), key="report_sign", type="primary"):
+    if show_submit and next(cols).button(t("reportpage.submit"), key="report_submit", type="primary"):
+        _write(lambda uow: report_service.submit_report(uow, actor, int(latest["id"])), "reportpage.submitted")
+    if show_sign and next(cols).button(t("reportpage.sign"), key="report_sign", type="primary"):
         _write(lambda uow: report_service.sign_report(uow, actor, int(latest["id"])), "reportpage.signed")
+    b4, b5 = next(cols), next(cols)
 
     if latest is not None:
         content, sign = cache.report_stored(int(latest["id"]))
