@@ -205,3 +205,19 @@ def test_the_scheduled_draft_runs_once_from_its_time(demo_sqlite: str) -> None:
         assert len(uow.reports.versions(day)) == 1
     with pytest.raises(InvalidInput, match="report.schedule_invalid"), unit_of_work(demo_sqlite) as uow:
         archive.set_schedule(uow, Actor("a", "管理", frozenset({"admin"})), "25:99")
+
+
+def test_the_report_job_drafts_through_the_job_lock_once(demo_db: str) -> None:
+    from core.services import jobs
+
+    job = jobs.job_named("report.draft")
+    with unit_of_work(demo_db) as uow:
+        now = dt.datetime.combine(clock.reference_day(uow), dt.time(18, 5))
+        first = jobs.run_job(uow, job, now=now)
+    with unit_of_work(demo_db) as uow:
+        again = jobs.run_job(uow, job, now=now + dt.timedelta(minutes=1))
+        later = jobs.run_job(uow, job, now=now + dt.timedelta(minutes=20))
+        rows = uow.reports.versions()
+    assert (first.status, first.summary) == ("ok", "drafted=1")
+    assert again.status == "not_due" and (later.status, later.summary) == ("ok", "drafted=0")
+    assert list(rows["created_by"]) == ["system"] and list(rows["status"]) == ["draft"]

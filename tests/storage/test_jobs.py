@@ -171,7 +171,8 @@ def test_lock_keys_are_stable_and_distinct() -> None:
 
 
 @pytest.mark.parametrize(("spec", "expected"), [
-    (None, [("alerts.sync", 60), ("isolation.scan", 300), ("errands.escalate", 300), ("duty.purge", 3600)]),
+    (None, [("alerts.sync", 60), ("isolation.scan", 300), ("errands.escalate", 300), ("duty.purge", 3600),
+            ("report.draft", 600)]),
     ("none", []),
     ("alerts.sync=4, isolation.scan", [("alerts.sync", 4), ("isolation.scan", 300)]),
 ])
