@@ -117,6 +117,7 @@ ALLOWED_LATIN = frozenset({
     "CSV", "XLSX", "GeoJSON", "JSON", "UTF", "GBK", "BOM", "WGS", "GCJ", "BD", "GPS", "km", "MB",
     "Polygon", "MultiPolygon", "FeatureCollection", "code", "fangxian", "demo", "import", "user", "add",
     "role", "admin", "serve", "init", "drop", "reset", "LP", "ID", "JPG", "PNG", "WebP",
+    "PDF", "Word",  # file formats, named as Chinese offices name them (下载 PDF, Word 文档)
 })
 
 
