@@ -221,3 +221,13 @@ def test_the_report_job_drafts_through_the_job_lock_once(demo_db: str) -> None:
     assert (first.status, first.summary) == ("ok", "drafted=1")
     assert again.status == "not_due" and (later.status, later.summary) == ("ok", "drafted=0")
     assert list(rows["created_by"]) == ["system"] and list(rows["status"]) == ["draft"]
+
+
+def test_the_scheduled_draft_waits_for_a_district_with_communities(empty_sqlite: str) -> None:
+    from core.model.actor import SYSTEM
+    from core.storage.db import migrate
+
+    migrate(empty_sqlite)
+    with unit_of_work(empty_sqlite) as uow:
+        assert archive.draft_when_due(uow, SYSTEM, dt.datetime(2026, 12, 3, 23, 0)) == 0
+        assert uow.reports.versions().empty

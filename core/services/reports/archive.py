@@ -193,7 +193,7 @@ def draft_when_due(uow: UnitOfWork, actor: Actor, now: dt.datetime) -> int:
     if at is None or now.time() < at:
         return 0
     day = clock.reference_day(uow)
-    if uow.reports.latest(day, DISTRICT) is not None:
-        return 0
+    if uow.reports.latest(day, DISTRICT) is not None or uow.tables.communities().empty:
+        return 0  # done today already, or a district with nothing loaded yet (nothing to report)
     draft_report(uow, actor, day)
     return 1
