@@ -15,9 +15,9 @@ from core.storage.fast_frame import fast_frame
 from core.storage.repositories import state_repo
 from core.storage.repositories.tables_repo import plain_frame
 
-#: tables with a column the cursor read does not take (bytes: an incident's photo); it declines them and the
+#: tables with a column the cursor read does not take (bytes: an incident's photo, a report's files); it declines them and the
 #: caller reads row by row
-DECLINED = {"incident_photo"}
+DECLINED = {"incident_photo", "daily_report"}  # a photo; a signed report's PDF and Word files
 TABLES = sorted(set(orm.Base.metadata.tables) - DECLINED)
 
 

@@ -35,11 +35,11 @@ from core.storage.schema import metadata
 PLANNER = Actor("planner", "研判员", frozenset({"planner"}))
 LEADER = Actor("leader", "指挥长", frozenset({"leader"}))
 COORDINATOR = Actor("coordinator", "调度员", frozenset({"coordinator"}))
-SCENARIO_TABLES = {"scenario", "audit_log"}
+SCENARIO_TABLES = {"scenario", "audit_log", "data_version"}  # the version moves with every audited write
 
 
 def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every live table (all but the scenario table and the audit log), in key order."""
+    """Every row of every live table (all but the scenario table, the audit log and the data version), in key order."""
     out = {}
     with get_engine(url).connect() as conn:
         for table in metadata.sorted_tables:
