@@ -74,15 +74,19 @@ with tab_today:
         _write(lambda uow: report_service.sign_report(uow, actor, int(latest["id"])), "reportpage.signed")
     b4, b5 = next(cols), next(cols)
 
-    if latest is not None:
-        content, sign = cache.report_stored(int(latest["id"]))
-        pdf = cache.report_file(int(latest["id"]), "pdf", lang())
-        docx = cache.report_file(int(latest["id"]), "docx", lang())
-    else:
-        content, sign = cache.report_live(day, scope or None, lang(), True), SignOff()
-        pdf = cache.report_live_file(day, scope or None, "pdf", lang())
-        docx = cache.report_live_file(day, scope or None, "docx", lang())
-        st.caption(t("reportpage.live_note"))
+    try:  # a report that cannot be made (its font missing, a street gone) is one line, not a framework box
+        if latest is not None:
+            content, sign = cache.report_stored(int(latest["id"]))
+            pdf = cache.report_file(int(latest["id"]), "pdf", lang())
+            docx = cache.report_file(int(latest["id"]), "docx", lang())
+        else:
+            content, sign = cache.report_live(day, scope or None, lang(), True), SignOff()
+            pdf = cache.report_live_file(day, scope or None, "pdf", lang())
+            docx = cache.report_live_file(day, scope or None, "docx", lang())
+            st.caption(t("reportpage.live_note"))
+    except FangxianError as exc:
+        feedback.show_error(exc)
+        st.stop()
     stem = f"{t('reportpage.file')}-{scope_key}-{day.isoformat()}"
     b4.download_button(t("reportpage.pdf"), pdf, file_name=f"{stem}.pdf", mime="application/pdf", key="report_pdf",
                        icon="⬇️", on_click="ignore")

@@ -46,9 +46,9 @@ def day_window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def scope_of(uow: UnitOfWork, street_code: str | None) -> tuple[str, str]:
+def scope_of(uow: UnitOfWork, street_code: str | None, district: dict[str, Any] | None = None) -> tuple[str, str]:
     """(scope, its name): ``district`` and the district's name, or a street's code and name."""
-    district = uow.tables.district() or {"name": ""}
+    district = district or uow.tables.district() or {"name": ""}
     if not street_code:
         return DISTRICT, str(district.get("name") or "")
     streets = uow.tables.streets()
@@ -141,7 +141,8 @@ def build_content(uow: UnitOfWork, day: dt.date | None = None, street_code: str 
     day = day or today
     if day > today:
         raise InvalidInput("report.day_in_future", day=day.isoformat())
-    scope, scope_name = scope_of(uow, street_code)
+    district = uow.tables.district() or {"name": ""}
+    scope, scope_name = scope_of(uow, street_code, district)
     now = clock.reference_now(uow)
     moment = now if day == today else day_window(day)[1]
     yesterday = day - dt.timedelta(days=1)
@@ -177,7 +178,7 @@ def build_content(uow: UnitOfWork, day: dt.date | None = None, street_code: str 
     history = history[history["community_id"].isin(ids)]
     trend = [{"day": pd.Timestamp(d).date().isoformat(), "shortage": int(g["shortage"].sum()),
               "short_communities": int((g["shortage"] > 0).sum())} for d, g in history.groupby("day")]
-    district = uow.tables.district() or {"name": ""}
+    kinds_before = _kinds(per_comm, yesterday)
     images: dict[str, str | None] = {"map": None, "trend": None}
     if pictures:
         from core.services.reports import charts
@@ -192,8 +193,7 @@ def build_content(uow: UnitOfWork, day: dt.date | None = None, street_code: str 
         "demo": uow.meta.get("demo") == "1",
         "figures": {k: {"value": figures[day].get(k), "previous": figures[yesterday].get(k)} for k in HEADLINE},
         "required": figures[day]["required"], "available": figures[day]["available"],
-        "staff_by_kind": {k: {"value": v, "previous": _kinds(per_comm, yesterday).get(k)}
-                          for k, v in _kinds(per_comm, day).items()},
+        "staff_by_kind": {k: {"value": v, "previous": kinds_before.get(k)} for k, v in _kinds(per_comm, day).items()},
         "shortest": [{"community": str(r.name), "street": str(r.street), "required": int(r.required),
                       "available": int(r.available), "shortage": int(r.shortage),
                       "grid_coverage": None if pd.isna(r.grid_coverage) else round(float(r.grid_coverage), 1)}

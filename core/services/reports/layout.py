@@ -27,9 +27,10 @@ class Block:
 
 @dataclass(frozen=True)
 class SignOff:
-    """Who filled and signed the report (account display names) and when; the version and status."""
+    """Who filled and signed the report (account display names) and when; the version (0: a preview of
+    the figures now, never stored) and status."""
 
-    version: int = 1
+    version: int = 0
     status: str = "draft"
     submitted_name: str | None = None
     submitted_at: dt.datetime | None = None
@@ -59,7 +60,7 @@ def layout(content: dict[str, Any], sign: SignOff, lang: str = "zh") -> Document
                    lang=lang)
     b = doc.blocks.append
     b(Block("title", title))
-    sub = [long_date(day, lang), t("report.version", version=sign.version),
+    sub = [long_date(day, lang), *([t("report.version", version=sign.version)] if sign.version else []),
            t("report.as_of", year=as_of.year, month=as_of.month, day=as_of.day, hour=as_of.hour, minute=as_of.minute)]
     b(Block("subtitle", "　".join(sub) if lang == "zh" else " · ".join(sub)))
     if sign.status != "signed":

@@ -39,13 +39,13 @@ def render_pdf(doc: Document) -> bytes:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    page_label = doc.blocks and doc.header
+    page_label = doc.header
 
     class Briefing(FPDF):  # type: ignore[misc]
         def header(self) -> None:
             self.set_font(FAMILY, size=9)
             self.set_text_color(*MUTED)
-            self.cell(0, 6, str(page_label), align="R")
+            self.cell(0, 6, page_label, align="R")
             self.ln(7)
             self.set_draw_color(*RULE)
             self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
